@@ -1,0 +1,36 @@
+"""French number formats: ``12 345``, ``57 %``, ``3,4 km²``.
+
+The thousands separator is a narrow no-break space (U+202F) as French
+typography wants; the percent sign is preceded by a no-break space.
+"""
+
+from __future__ import annotations
+
+NNBSP = "\u202f"
+NBSP = "\u00a0"
+
+
+def integer(value: float) -> str:
+    """``68350798`` → ``68 350 798``."""
+    return f"{round(value):,}".replace(",", NNBSP)
+
+
+def decimal(value: float, digits: int = 1) -> str:
+    """``3.14159`` → ``3,1``."""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", NNBSP)
+
+
+def percent(share: float, digits: int = 0) -> str:
+    """A share between 0 and 1 as ``57 %``."""
+    return f"{decimal(share * 100, digits)}{NBSP}%"
+
+
+def inhabitants(value: float) -> str:
+    """``12 345 habitants`` (singular below 2)."""
+    return f"{integer(value)} habitant{'s' if value >= 2 else ''}"
+
+
+def millions(value: float, digits: int = 1) -> str:
+    """``38 000 000`` → ``38,0 millions``."""
+    return f"{decimal(value / 1e6, digits)} millions"
