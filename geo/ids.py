@@ -64,9 +64,7 @@ def check_insee(raw: object) -> IdCheck:
         text = "0" + text
         corrected = True
     if len(text) != 5:
-        return IdCheck(
-            None, message=f"code INSEE « {shown} » invalide : il faut 5 caractères"
-        )
+        return IdCheck(None, message=f"code INSEE « {shown} » invalide : il faut 5 caractères")
     if text[:2] == "20" and text.isdigit():
         return IdCheck(
             None,

@@ -138,7 +138,9 @@ class ReferenceData:
             return Resolution(None, None, checked.message)
         siren = checked.value
         if siren in self._commune_by_siren:
-            return Resolution("commune", self._commune_by_siren[siren], checked.message, checked.corrected)
+            return Resolution(
+                "commune", self._commune_by_siren[siren], checked.message, checked.corrected
+            )
         if siren in self._epci_set:
             return Resolution("epci", siren, checked.message, checked.corrected)
         return Resolution(None, None, f"SIREN « {siren} » : ni une commune ni un EPCI connus")

@@ -18,11 +18,11 @@ def reference_figures(reference: ReferenceData) -> dict:
     metadata = reference.metadata
     former = reference.former_codes
     return {
-        "communes": int(len(communes)),
+        "communes": len(communes),
         "population": int(communes["population"].sum()),
-        "departements": int(len(reference.departements)),
-        "regions": int(len(reference.regions)),
-        "epci": int(len(reference.epci)),
+        "departements": len(reference.departements),
+        "regions": len(reference.regions),
+        "epci": len(reference.epci),
         "former_codes": int((former["type"] != "arrondissement-municipal").sum()),
         "arrondissement_codes": int((former["type"] == "arrondissement-municipal").sum()),
         "communes_without_epci": int((communes["epci"] == "").sum()),
