@@ -1,0 +1,180 @@
+"""Leaflet served from an installed package, so that maps draw with no network.
+
+Folium and streamlit-folium load Leaflet, jQuery, Bootstrap and font packs from public
+CDNs. The maps of this project use only GeoJSON layers and tooltips, which need
+Leaflet alone, so :func:`offline_map` returns a Folium map whose only assets are
+Leaflet's JS and CSS under a local URL prefix, with no tile layer and a plain
+background that looks finished without tiles.
+
+The files come from the PyPI package ``django-js-lib-leaflet`` (import name
+``js_lib_leaflet``; Django is not needed to read them). Nothing here imports
+Streamlit: the app registers :func:`leaflet_asset_dir` as a static component
+directory and passes :func:`streamlit_asset_prefix` of that component's name to
+:func:`offline_map`.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import mimetypes
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import Element
+
+LEAFLET_PACKAGE = "js_lib_leaflet"
+"""Import name of the package that ships Leaflet's ``dist`` files."""
+
+LEAFLET_COMPONENT = "leaflet_assets"
+"""Name under which the app declares the asset directory as a Streamlit component."""
+
+DEFAULT_ASSET_PREFIX = f"../app.{LEAFLET_COMPONENT}"
+"""Prefix used when none is given: the component declared by ``app.py``, seen from
+the streamlit-folium iframe (``/component/streamlit_folium.st_folium/index.html``)."""
+
+LEAFLET_JS = "leaflet.js"
+LEAFLET_CSS = "leaflet.css"
+
+SEA_COLOUR = "#dde6ee"
+"""Background of the map where no polygon is drawn: a pale blue-grey."""
+
+
+@cache
+def leaflet_asset_dir() -> Path:
+    """Directory holding ``leaflet.js``, ``leaflet.css`` and ``images/``."""
+    spec = importlib.util.find_spec(LEAFLET_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(
+            f"The package '{LEAFLET_PACKAGE}' is not installed "
+            "(pip install django-js-lib-leaflet): maps cannot draw offline."
+        )
+    for location in spec.submodule_search_locations:
+        directory = Path(location) / "static" / LEAFLET_PACKAGE
+        if (directory / LEAFLET_JS).is_file() and (directory / LEAFLET_CSS).is_file():
+            return directory
+    raise RuntimeError(f"Leaflet files not found in the package '{LEAFLET_PACKAGE}'.")
+
+
+def streamlit_asset_prefix(component_name: str) -> str:
+    """URL prefix of a Streamlit static component, as seen from streamlit-folium.
+
+    Streamlit serves a component declared with ``path=`` at
+    ``<base>/component/<module>.<name>/<file>`` and streamlit-folium's iframe lives at
+    ``<base>/component/streamlit_folium.st_folium/index.html``, so a relative URL keeps
+    working behind a proxy that sets ``server.baseUrlPath``. ``component_name`` is the
+    full name, i.e. the ``.name`` of the object ``declare_component`` returns.
+    """
+    return f"../{component_name}"
+
+
+def leaflet_urls(prefix: str = DEFAULT_ASSET_PREFIX) -> tuple[str, str]:
+    """(JS URL, CSS URL) of Leaflet under ``prefix``."""
+    prefix = prefix.rstrip("/")
+    return f"{prefix}/{LEAFLET_JS}", f"{prefix}/{LEAFLET_CSS}"
+
+
+class OfflineMap(folium.Map):
+    """A Folium map that needs Leaflet only, loaded from ``asset_prefix``.
+
+    Only elements that add no asset of their own may be added (GeoJson, GeoJsonTooltip,
+    Tooltip, Popup, FeatureGroup...). ``keep_in_front`` is refused: Folium implements
+    it with jQuery.
+    """
+
+    def __init__(self, *args: Any, asset_prefix: str = DEFAULT_ASSET_PREFIX, **kwargs: Any):
+        kwargs.setdefault("tiles", None)
+        super().__init__(*args, **kwargs)
+        js_url, css_url = leaflet_urls(asset_prefix)
+        self.asset_prefix = asset_prefix
+        # Instance attributes: JSCSSMixin.add_js_link mutates the lists in place, and
+        # folium.Map's are module-level lists shared by every map.
+        self.default_js = [("leaflet", js_url)]
+        self.default_css = [("leaflet_css", css_url)]
+
+    def keep_in_front(self, *args: Any) -> None:
+        raise NotImplementedError("keep_in_front needs jQuery, which offline maps do not load.")
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        style = (
+            f"<style>#{self.get_name()}.leaflet-container {{ background: {SEA_COLOUR}; }}</style>"
+        )
+        figure.header.add_child(Element(style), name="offline_map_background")
+        super().render(**kwargs)
+
+
+def offline_map(
+    location: tuple[float, float] | list[float] | None = (46.6, 2.5),
+    zoom_start: int = 6,
+    *,
+    asset_prefix: str = DEFAULT_ASSET_PREFIX,
+    **kwargs: Any,
+) -> OfflineMap:
+    """A Folium map with no tile layer whose only assets are local Leaflet files.
+
+    Defaults show metropolitan France. Other keyword arguments go to ``folium.Map``
+    (``tiles`` defaults to ``None``).
+    """
+    return OfflineMap(location=location, zoom_start=zoom_start, asset_prefix=asset_prefix, **kwargs)
+
+
+_SCRIPT_SRC = re.compile(
+    r"""<script\b[^>]*\bsrc\s*=\s*["']([^"']+)["'][^>]*>\s*</script\s*>""", re.IGNORECASE
+)
+_CSS_LINK = re.compile(r"""<link\b[^>]*\brel\s*=\s*["']stylesheet["'][^>]*>""", re.IGNORECASE)
+_HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*["']?(images/[^"')]+)["']?\s*\)""")
+
+
+@cache
+def leaflet_js_code() -> str:
+    return (leaflet_asset_dir() / LEAFLET_JS).read_text(encoding="utf-8")
+
+
+@cache
+def leaflet_css_code() -> str:
+    """Leaflet's CSS with its images embedded as data URIs."""
+    directory = leaflet_asset_dir()
+
+    def embed(match: re.Match[str]) -> str:
+        path = directory / match.group(1)
+        if not path.is_file():
+            return match.group(0)
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f'url("data:{mime};base64,{data}")'
+
+    return _CSS_URL.sub(embed, (directory / LEAFLET_CSS).read_text(encoding="utf-8"))
+
+
+def inline_html_assets(html: str) -> str:
+    """Replace Leaflet ``<script src>``/``<link rel=stylesheet>`` tags by their code.
+
+    Any Leaflet URL (local prefix or CDN) is inlined; any other external asset raises
+    ``ValueError``, since a standalone export must not depend on the network.
+    """
+
+    def script(match: re.Match[str]) -> str:
+        url = match.group(1)
+        if url.rsplit("/", 1)[-1] in (LEAFLET_JS, "leaflet-src.js"):
+            return f"<script>{leaflet_js_code()}</script>"
+        raise ValueError(f"Script externe non pris en charge dans l'export : {url}")
+
+    def link(match: re.Match[str]) -> str:
+        href = _HREF.search(match.group(0))
+        url = href.group(1) if href else ""
+        if url.rsplit("/", 1)[-1] == LEAFLET_CSS:
+            return f"<style>{leaflet_css_code()}</style>"
+        raise ValueError(f"Feuille de style externe non prise en charge dans l'export : {url}")
+
+    # Functions as replacements: the code is inserted verbatim (no backslash escapes).
+    return _CSS_LINK.sub(link, _SCRIPT_SRC.sub(script, html))
+
+
+def inline_assets_html(m: folium.Map) -> str:
+    """The map as one standalone HTML page, Leaflet inlined, for downloads."""
+    return inline_html_assets(m.get_root().render())

@@ -1,0 +1,221 @@
+"""Fixtures for the browser tests: a Streamlit server, headless Chromium, no network.
+
+Usage::
+
+    @pytest.mark.browser
+    def test_map(app_server, page, blocked_requests, map_frame, artifacts):
+        url = app_server(APP_DIR / "offline_app.py")   # or REPO_ROOT / "app.py"
+        page.goto(url)
+        frame = map_frame(page)                         # waits for drawn paths
+        assert frame.locator("path.leaflet-interactive").count() == 3
+        page.screenshot(path=artifacts / "map.png", full_page=True)
+        assert_no_blocked(blocked_requests)
+
+Every request to a host other than 127.0.0.1/localhost is aborted and recorded in
+``blocked_requests``. Chromium is Debian's (``/usr/bin/chromium``, or ``$CHROMIUM``):
+if it is missing the tests fail, they do not skip.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+APP_DIR = Path(__file__).resolve().parent
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+FOLIUM_FRAME_PART = "streamlit_folium.st_folium"
+MAP_PATHS = "path.leaflet-interactive"
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 at the time of the call."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def is_local_url(url: str) -> bool:
+    """True for data:/blob:/about: URLs and for http(s)/ws(s) URLs to this machine."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https", "ws", "wss"):
+        return True
+    return (parts.hostname or "") in LOCAL_HOSTS
+
+
+def assert_no_blocked(blocked: list[str]) -> None:
+    assert not blocked, f"{len(blocked)} external request(s) blocked:\n" + "\n".join(blocked)
+
+
+def _stop(process: subprocess.Popen, timeout: float = 10.0) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
+
+
+@pytest.fixture
+def app_server(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """Factory: ``app_server(script, *extra_streamlit_args) -> base URL``.
+
+    Starts ``python -m streamlit run`` on a free port (cwd = repo root, so that
+    ``geo`` is importable), waits for ``/_stcore/health`` and stops every server it
+    started at the end of the test (terminate, then kill).
+    """
+    started: list[subprocess.Popen] = []
+
+    def start(script: str | Path, *extra_args: str, timeout: float = 60.0) -> str:
+        port = free_port()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p
+        )
+        env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+        log_path = tmp_path / f"streamlit-{port}.log"
+        command = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            *extra_args,
+        ]
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        started.append(process)
+        base_url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return base_url + "/"
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        _stop(process)
+        log_tail = log_path.read_text(errors="replace")[-3000:]
+        pytest.fail(f"Streamlit did not start for {script} (port {port}). Log:\n{log_tail}")
+
+    yield start
+    for process in started:
+        _stop(process)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright, shared by the session."""
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install it (apt-get install -y chromium) "
+            "or set $CHROMIUM. Browser tests need it and are not skipped."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=BROWSER_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def blocked_requests() -> list[str]:
+    """URLs of the external requests the ``page`` fixture aborted, in order."""
+    return []
+
+
+@pytest.fixture
+def page(browser, blocked_requests: list[str]):
+    """A fresh page (own context) where only 127.0.0.1/localhost is reachable."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+
+    def route(route) -> None:
+        url = route.request.url
+        if is_local_url(url):
+            route.continue_()
+        else:
+            blocked_requests.append(url)
+            route.abort("blockedbyclient")
+
+    def route_socket(ws) -> None:
+        blocked_requests.append(ws.url)
+        ws.close()
+
+    context.route("**/*", route)
+    context.route_web_socket(lambda url: not is_local_url(url), route_socket)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Repo-root ``artifacts/`` (git-ignored), for screenshots."""
+    directory = REPO_ROOT / "artifacts"
+    directory.mkdir(exist_ok=True)
+    return directory
+
+
+def find_map_frame(page, timeout: float = 30.0, min_paths: int = 1):
+    """The streamlit-folium frame once its Leaflet map has drawn ``min_paths`` paths."""
+    deadline = time.monotonic() + timeout
+    counts: dict[str, int] = {}
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if FOLIUM_FRAME_PART not in frame.url:
+                continue
+            try:
+                count = frame.locator(MAP_PATHS).count()
+            except Exception:  # frame detached during a rerun
+                continue
+            counts[frame.url] = count
+            if count >= min_paths:
+                return frame
+        page.wait_for_timeout(200)
+    frames = [f.url for f in page.frames]
+    raise AssertionError(
+        f"No Leaflet map with >= {min_paths} drawn paths after {timeout:.0f} s. "
+        f"Frames: {frames}; path counts: {counts}"
+    )
+
+
+@pytest.fixture
+def map_frame() -> Callable:
+    """``map_frame(page, timeout=30, min_paths=1)``: see :func:`find_map_frame`."""
+    return find_map_frame

@@ -1,0 +1,105 @@
+"""Maps draw with no network: Leaflet comes from the installed package, nothing else."""
+
+from __future__ import annotations
+
+import re
+
+import folium
+import pytest
+
+from geo.web_assets import (
+    LEAFLET_CSS,
+    LEAFLET_JS,
+    inline_assets_html,
+    leaflet_asset_dir,
+    leaflet_css_code,
+    leaflet_js_code,
+    offline_map,
+)
+
+from .conftest import APP_DIR, assert_no_blocked
+
+ASSET_URL = re.compile(
+    r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']([^"']+)["']""",
+    re.IGNORECASE,
+)
+
+SQUARE = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"nom": "Zone A"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[2, 46], [3, 46], [3, 47], [2, 47], [2, 46]]],
+            },
+        }
+    ],
+}
+
+
+def _sample_map() -> folium.Map:
+    m = offline_map(location=(46.5, 2.5), zoom_start=6, asset_prefix="../x.leaflet_assets")
+    folium.GeoJson(SQUARE, tooltip=folium.GeoJsonTooltip(fields=["nom"])).add_to(m)
+    folium.GeoJson(SQUARE, tooltip=folium.Tooltip("Zone")).add_to(m)
+    return m
+
+
+def test_asset_dir_holds_leaflet() -> None:
+    directory = leaflet_asset_dir()
+    assert (directory / LEAFLET_JS).is_file()
+    assert (directory / LEAFLET_CSS).is_file()
+    assert (directory / "images" / "layers.png").is_file()
+
+
+def test_offline_map_loads_only_local_leaflet() -> None:
+    m = _sample_map()
+    html = m.get_root().render()
+    urls = ASSET_URL.findall(html)
+    assert urls == ["../x.leaflet_assets/leaflet.js", "../x.leaflet_assets/leaflet.css"]
+    assert not [u for u in urls if "http" in u]
+    assert "tile" not in html.lower()
+    assert "background: #" in html
+    # folium.Map's class-level asset lists are left alone.
+    assert folium.Map.default_js[0][1].startswith("https://")
+
+
+def test_inline_assets_html_is_standalone() -> None:
+    html = inline_assets_html(_sample_map())
+    assert ASSET_URL.findall(html) == []
+    assert leaflet_js_code()[:2000] in html
+    assert "leaflet-container" in html
+    assert "url(images/" not in html
+    assert "data:image/png;base64," in html
+    # External URLs may appear only inside Leaflet's own code (attribution link, comments).
+    outside_leaflet = html.replace(leaflet_js_code(), "").replace(leaflet_css_code(), "")
+    assert "http://" not in outside_leaflet and "https://" not in outside_leaflet
+
+
+@pytest.mark.browser
+def test_map_draws_with_no_network(
+    app_server, page, blocked_requests, map_frame, artifacts
+) -> None:
+    url = app_server(APP_DIR / "offline_app.py")
+    page.goto(url)
+    frame = map_frame(page, timeout=60, min_paths=3)
+    assert frame.locator("path.leaflet-interactive").count() == 3
+    assert frame.evaluate("typeof L !== 'undefined' && L.version") == "1.9.4"
+    background = frame.evaluate(
+        "getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor"
+    )
+    assert background == "rgb(221, 230, 238)"
+    assert frame.locator("img.leaflet-tile").count() == 0
+    page.screenshot(path=artifacts / "offline_map.png", full_page=True)
+    assert_no_blocked(blocked_requests)
+
+
+@pytest.mark.browser
+def test_page_fixture_blocks_external_requests(page, blocked_requests) -> None:
+    """Self-check of the fixture: a CDN script is aborted and recorded, not fetched."""
+    page.set_content(
+        '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"></script>'
+    )
+    assert page.evaluate("typeof L") == "undefined"
+    assert blocked_requests == ["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"]
