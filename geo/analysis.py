@@ -1,0 +1,103 @@
+"""One call from inputs to everything shown: coverage, territories without OPSN, figures.
+
+The app, the command line and the scenarios all go through :func:`analyse`, so
+that a figure on screen and the same figure in a terminal cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.coverage import CoverageOptions, commune_coverage, coverage_figures, figures_by
+from geo.reference import ReferenceData
+from geo.stats import vintage_sentence
+from geo.white_zones import neighbour_positions, white_zones
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What coverage is computed from: the OPSN, their perimeters, their members."""
+
+    registry: pd.DataFrame  # one row per OPSN (geo.registry columns; ``id`` and ``nom`` at least)
+    perimeters: pd.DataFrame  # opsn, departement
+    memberships: pd.DataFrame  # opsn, insee, epci, depuis, jusqu_a (+ source, ligne)
+    label: str = "données livrées"
+
+
+def bundled_inputs() -> Inputs:
+    """The registry and memberships shipped in ``data/opsn/``."""
+    from geo.memberships import load_bundled_memberships
+    from geo.registry import load_registry, perimeter_table
+
+    registry = load_registry()
+    return Inputs(registry, perimeter_table(registry), load_bundled_memberships())
+
+
+@dataclass
+class Analysis:
+    """Coverage of every commune under one set of options, with its derived tables."""
+
+    options: CoverageOptions
+    coverage: pd.DataFrame
+    zones: pd.DataFrame
+    figures: dict
+
+
+def vintage(reference: ReferenceData) -> str:
+    return vintage_sentence(
+        {
+            "population_year": reference.metadata.get("population_year"),
+            "cog_year": reference.metadata.get("cog_year"),
+        }
+    )
+
+
+class PairsCache:
+    """Neighbour pairs as positions, computed once per reference table."""
+
+    def __init__(self) -> None:
+        self._key: int | None = None
+        self._pairs: np.ndarray | None = None
+
+    def get(self, reference: ReferenceData) -> np.ndarray:
+        if self._key != id(reference.communes):
+            self._pairs = neighbour_positions(reference.communes, reference.neighbours)
+            self._key = id(reference.communes)
+        return self._pairs
+
+
+_PAIRS = PairsCache()
+
+
+def analyse(reference: ReferenceData, inputs: Inputs, options: CoverageOptions) -> Analysis:
+    """Coverage, territories without OPSN and headline figures."""
+    communes = reference.communes
+    coverage = commune_coverage(communes, inputs.perimeters, inputs.memberships, options)
+    zones = white_zones(communes, coverage, reference.neighbours, _PAIRS.get(reference))
+    figures = coverage_figures(communes, coverage, options, zones, vintage(reference))
+    figures["cog_year"] = reference.metadata.get("cog_year")
+    figures["population_year"] = reference.metadata.get("population_year")
+    figures["data"] = inputs.label
+    return Analysis(options, coverage, zones, figures)
+
+
+def table_by(reference: ReferenceData, analysis: Analysis, level: str) -> pd.DataFrame:
+    """Coverage per ``region``, ``departement`` or ``epci``, with names."""
+    layers = {
+        "region": (reference.regions, "code"),
+        "departement": (reference.departements, "code"),
+        "epci": (reference.epci, "siren"),
+    }
+    layer, key = layers[level]
+    names = pd.Series(layer["nom"].to_numpy(), index=layer[key].to_numpy())
+    return figures_by(reference.communes, analysis.coverage, level, names)
+
+
+def communes_with_coverage(reference: ReferenceData, analysis: Analysis) -> gpd.GeoDataFrame:
+    """The communes table joined with their coverage columns."""
+    columns = ["statut", "opsn_adhesion", "opsn_perimetre", "adhesion_via_epci", "n_opsn"]
+    return reference.communes.join(analysis.coverage[[*columns, "couverte", "dans_territoire"]])

@@ -1,0 +1,150 @@
+"""Territories without OPSN: connected groups of ``sans_opsn`` communes.
+
+Two uncovered communes belong to the same territory when they share a border
+(the precomputed ``voisinages`` table, a line not a point); an island is its
+own territory. Connected components come from scipy's sparse graph routines
+rather than a hand-written union-find.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from geo import geometry
+
+
+def neighbour_positions(communes: pd.DataFrame, neighbours: pd.DataFrame) -> np.ndarray:
+    """The ``voisinages`` pairs as row positions in ``communes`` (shape (2, n)).
+
+    Working on integer positions keeps every later step in numpy; string
+    look-ups over 100,000 pairs cost a second with Arrow-backed strings.
+    """
+    index = pd.Index(communes["insee"].to_numpy(dtype=object))
+    a = index.get_indexer(neighbours["insee_a"].to_numpy(dtype=object))
+    b = index.get_indexer(neighbours["insee_b"].to_numpy(dtype=object))
+    known = (a >= 0) & (b >= 0)
+    return np.vstack([a[known], b[known]])
+
+
+def label_groups(members: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Component label of each position (``-1`` outside ``members``)."""
+    a, b = pairs
+    inside = members[a] & members[b]
+    size = len(members)
+    graph = coo_matrix((np.ones(inside.sum()), (a[inside], b[inside])), shape=(size, size))
+    labels = connected_components(graph, directed=False)[1]
+    return np.where(members, labels, -1)
+
+
+def white_zones(
+    communes: gpd.GeoDataFrame,
+    coverage: pd.DataFrame,
+    neighbours: pd.DataFrame,
+    pairs: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """The territories without OPSN, ranked by population (largest first).
+
+    Columns: ``id`` (stable: ``Z`` + INSEE code of its most populated commune),
+    ``rang``, ``nom`` (« autour de … »), ``communes`` (count), ``population``,
+    ``superficie_km2``, ``departements``, ``insee`` (``|``-joined codes),
+    ``outre_mer``, ``opsn_voisins_perimetre``, ``opsn_voisins_adhesion`` and
+    ``distance_km`` to the nearest commune served by an OPSN (0 when it borders
+    one; empty when its territory has none). ``pairs`` (from
+    :func:`neighbour_positions`) may be passed to skip recomputing it.
+    """
+    uncovered = (coverage["statut"] == "sans_opsn").to_numpy()
+    if not uncovered.any():
+        return _empty_zones()
+    if pairs is None:
+        pairs = neighbour_positions(communes, neighbours)
+    labels = label_groups(uncovered, pairs)
+    rows = np.flatnonzero(uncovered)
+    table = pd.DataFrame(
+        {
+            "group": labels[rows],
+            "insee": communes["insee"].to_numpy(dtype=object)[rows],
+            "nom": communes["nom"].to_numpy(dtype=object)[rows],
+            "departement": communes["departement"].to_numpy(dtype=object)[rows],
+            "population": communes["population"].to_numpy()[rows],
+            "superficie_km2": communes["superficie_km2"].to_numpy()[rows],
+            "position": rows,
+        }
+    )
+    leader = table.sort_values(["population", "insee"], ascending=[False, True])
+    leader = leader.drop_duplicates("group").set_index("group")
+    grouped = table.groupby("group")
+    zones = pd.DataFrame(
+        {
+            "communes": grouped.size(),
+            "population": grouped["population"].sum(),
+            "superficie_km2": grouped["superficie_km2"].sum().round(1),
+            "departements": grouped["departement"].agg(lambda d: ",".join(sorted(set(d)))),
+            "insee": grouped["insee"].agg(lambda c: "|".join(sorted(c))),
+        }
+    )
+    zones["id"] = "Z" + leader["insee"].reindex(zones.index)
+    zones["nom"] = "autour de " + leader["nom"].reindex(zones.index)
+    zones["outre_mer"] = zones["departements"].str.startswith("97")
+
+    # Border pairs: one end inside a zone, the other served by an OPSN.
+    a, b = pairs
+    crossing = uncovered[a] != uncovered[b]
+    inside = np.where(uncovered[a], a, b)[crossing]
+    outside = np.where(uncovered[a], b, a)[crossing]
+    for column, name in (
+        ("opsn_perimetre", "opsn_voisins_perimetre"),
+        ("opsn_adhesion", "opsn_voisins_adhesion"),
+    ):
+        zones[name] = _bordering(labels[inside], coverage[column].to_numpy(dtype=object)[outside])
+        zones[name] = zones[name].reindex(zones.index).fillna("")
+    zones["distance_km"] = _distance_to_served(communes, uncovered, table, set(labels[inside]))
+    zones = zones.sort_values(["population", "id"], ascending=[False, True]).reset_index(drop=True)
+    zones.insert(0, "rang", np.arange(1, len(zones) + 1))
+    columns = ["id", "rang", "nom", "communes", "population", "superficie_km2", "departements"]
+    rest = [c for c in zones.columns if c not in columns]
+    return zones[columns + rest]
+
+
+def _bordering(groups: np.ndarray, opsn: np.ndarray) -> pd.Series:
+    """``|``-joined OPSN ids found across each group's border."""
+    pairs = pd.DataFrame({"group": groups, "opsn": opsn})
+    pairs = pairs[pairs["opsn"] != ""]
+    exploded = pairs.assign(opsn=pairs["opsn"].str.split("|")).explode("opsn")
+    return exploded.groupby("group")["opsn"].agg(lambda ids: "|".join(sorted(set(ids))))
+
+
+def _distance_to_served(
+    communes: gpd.GeoDataFrame, uncovered: np.ndarray, table: pd.DataFrame, bordering: set
+) -> pd.Series:
+    """Kilometres from each group to the nearest served commune of its territory."""
+    groups = np.unique(table["group"].to_numpy())
+    distance = pd.Series(np.where(np.isin(groups, list(bordering)), 0.0, np.nan), index=groups)
+    lonely = table[table["group"].isin(distance.index[distance.isna()])]
+    if lonely.empty:
+        return distance
+    zones_of = geometry.zone_of(communes["departement"]).to_numpy()
+    outline = communes["geometry_generalisee"]
+    for zone, rows in lonely.groupby(zones_of[lonely["position"].to_numpy()]):
+        targets = outline[~uncovered & (zones_of == zone)]
+        if targets.empty:
+            continue
+        crs = geometry.zone_crs(zone)
+        sources = outline.iloc[rows["position"].to_numpy()].to_crs(crs).values
+        tree = shapely.STRtree(targets.to_crs(crs).values)
+        _, gaps = tree.query_nearest(sources, return_distance=True, all_matches=False)
+        nearest = pd.Series(gaps / 1000.0, index=rows["group"].to_numpy()).groupby(level=0).min()
+        distance.loc[nearest.index] = nearest.round(1)
+    return distance
+
+
+def _empty_zones() -> pd.DataFrame:
+    columns = [
+        "id", "rang", "nom", "communes", "population", "superficie_km2", "departements",
+        "insee", "outre_mer", "opsn_voisins_perimetre", "opsn_voisins_adhesion", "distance_km",
+    ]  # fmt: skip
+    return pd.DataFrame(columns=columns)
