@@ -15,6 +15,7 @@ import sys
 COMMANDS = (
     "geo.commands.build_communes",
     "geo.commands.stats",
+    "geo.commands.validate",
 )
 
 

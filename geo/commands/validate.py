@@ -1,0 +1,47 @@
+"""``python -m geo validate FILE``: check a membership or operators file before using it.
+
+Exit status is a contract for scripts: 0 nothing rejected, 1 rows rejected,
+2 the file cannot be read at all (French message on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from geo.paths import COMMUNES_DIR
+
+
+def add_parser(commands) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
+        "validate",
+        help="vérifier un fichier d'adhésions ou d'opérateurs (CSV, TSV, XLSX, CSV.gz)",
+    )
+    parser.add_argument("file", type=Path, help="fichier à vérifier")
+    parser.add_argument("--format", choices=["json", "text"], default="text")
+    parser.add_argument(
+        "--opsn",
+        default=None,
+        help="opérateur de toutes les lignes si le fichier n'a pas de colonne opérateur",
+    )
+    parser.add_argument("--data", type=Path, default=COMMUNES_DIR, help=argparse.SUPPRESS)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from geo.memberships import ImportFileError, read_memberships
+    from geo.reference import load_reference
+
+    try:
+        result = read_memberships(args.file, load_reference(args.data), opsn=args.opsn)
+    except ImportFileError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+    report = result.report
+    if args.format == "json":
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(report.text())
+    return 1 if report.rejected else 0
