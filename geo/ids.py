@@ -17,6 +17,9 @@ LA_POSTE_SIREN = "356000000"
 
 _METRO_DEPARTMENT = re.compile(r"^(0[1-9]|1[0-9]|2[AB1-9]|[3-8][0-9]|9[0-5])$")
 _OVERSEAS_PREFIX = re.compile(r"^(97[1-8]|98[4-9])$")
+# Overseas departments (DROM). The other overseas codes (975, 977, 978, 984…989)
+# are collectivités d'outre-mer: valid in INSEE codes, but not departments.
+_OVERSEAS_DEPARTMENT = re.compile(r"^97[1-46]$")
 _FLOAT_LIKE = re.compile(r"^(\d+)[.,]0+$")
 
 
@@ -98,17 +101,28 @@ def department_of_insee(insee: str) -> str:
 
 
 def check_department(raw: object) -> IdCheck:
-    """Read a department code: ``1`` → ``01``, ``2a`` → ``2A``, ``971``."""
+    """Read a department code: ``1`` → ``01``, ``2a`` → ``2A``, ``971``.
+
+    Only departments: metropolitan ones and the five DROM (971–974, 976).
+    """
     text = _clean(raw)
     shown = str(raw).strip() if raw is not None else ""
     if not text:
         return IdCheck(None, message="code de département vide")
     if text.isdigit() and len(text) == 1:
         text = "0" + text
-    if _METRO_DEPARTMENT.match(text) or (len(text) == 3 and _OVERSEAS_PREFIX.match(text)):
+    if _METRO_DEPARTMENT.match(text) or _OVERSEAS_DEPARTMENT.match(text):
         corrected = text != shown
         message = f"département « {shown} » lu comme {text}" if corrected else None
         return IdCheck(text, corrected, message)
+    if _OVERSEAS_PREFIX.match(text):
+        return IdCheck(
+            None,
+            message=(
+                f"code « {shown} » : collectivité d'outre-mer, pas un département "
+                "(hors des données de référence)"
+            ),
+        )
     return IdCheck(None, message=f"code de département « {shown} » inconnu")
 
 

@@ -1,0 +1,43 @@
+"""Shared fixtures: the bundled reference data, loaded once per test session."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from geo.paths import ROOT
+from geo.reference import ReferenceData, load_reference
+
+
+@pytest.fixture(scope="session")
+def reference() -> ReferenceData:
+    """All of ``data/communes/`` (about 1 s to load; never modify it in a test)."""
+    return load_reference()
+
+
+def run_geo(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python -m geo ARGS`` from the repository root, as a user would type it."""
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def geo_cli():
+    """The :func:`run_geo` helper, for tests that drive the command line."""
+    return run_geo
+
+
+@pytest.fixture(scope="session")
+def stats_json() -> dict:
+    """What ``python -m geo stats --format json`` prints, parsed."""
+    done = run_geo("stats", "--format", "json", timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
