@@ -15,6 +15,9 @@ import sys
 COMMANDS = (
     "geo.commands.build_communes",
     "geo.commands.stats",
+    "geo.commands.coverage",
+    "geo.commands.white_zones",
+    "geo.commands.scenario",
     "geo.commands.validate",
 )
 

@@ -325,3 +325,25 @@ def figures_by_opsn(
         .fillna("")
     )
     return table.reset_index()
+
+
+def selection_figures(communes: pd.DataFrame, coverage: pd.DataFrame, mask: np.ndarray) -> dict:
+    """Population, share covered and status counts of a set of communes (a territory)."""
+    population = communes["population"].to_numpy()[mask]
+    covered = coverage["couverte"].to_numpy()[mask]
+    status = coverage["statut"].to_numpy()[mask]
+    total = int(population.sum())
+    return {
+        "total_communes": int(mask.sum()),
+        "total_population": total,
+        "covered_communes": int(covered.sum()),
+        "covered_population": int(population[covered].sum()),
+        "covered_share": float(population[covered].sum() / total) if total else 0.0,
+        "status": {
+            s: {
+                "communes": int((status == s).sum()),
+                "population": int(population[status == s].sum()),
+            }
+            for s in STATUSES
+        },
+    }

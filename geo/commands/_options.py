@@ -1,0 +1,41 @@
+"""Options shared by the coverage commands (files, rule, territory, EPCI, date)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from geo.coverage import RULES, TERRITORIES, CoverageOptions
+from geo.paths import COMMUNES_DIR
+
+
+def add_coverage_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--operators", type=Path, help="fichier operators (ANCT) ou registre")
+    parser.add_argument("--adherents", type=Path, nargs="+", help="fichiers d'adhésions")
+    parser.add_argument("--opsn", help="opérateur des fichiers d'adhésions sans colonne opérateur")
+    parser.add_argument("--rule", choices=RULES, default="perimetre")
+    parser.add_argument("--territory", choices=TERRITORIES, default="france")
+    parser.add_argument(
+        "--no-epci", action="store_true", help="ne pas étendre les adhésions des EPCI"
+    )
+    parser.add_argument("--at", type=dt.date.fromisoformat, help="date des adhésions (AAAA-MM-JJ)")
+    parser.add_argument(
+        "--filter", dest="opsn_filter", help="OPSN retenus (ids séparés par des virgules)"
+    )
+    parser.add_argument("--data", type=Path, default=COMMUNES_DIR, help=argparse.SUPPRESS)
+
+
+def coverage_options(args: argparse.Namespace) -> CoverageOptions:
+    chosen = tuple(x for x in (args.opsn_filter or "").split(",") if x)
+    return CoverageOptions(args.rule, args.territory, not args.no_epci, args.at, chosen)
+
+
+def load(args: argparse.Namespace):
+    """Reference data and inputs named by the options."""
+    from geo.inputs import load_inputs
+    from geo.reference import load_reference
+
+    reference = load_reference(args.data)
+    loaded = load_inputs(reference, args.operators, args.adherents, args.opsn)
+    return reference, loaded

@@ -1,0 +1,54 @@
+"""``python -m geo white-zones``: territories without OPSN, ranked by population."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from geo.commands._options import add_coverage_options, coverage_options, load
+
+
+def add_parser(commands) -> argparse.ArgumentParser:
+    parser = commands.add_parser("white-zones", help="territoires sans OPSN, par population")
+    add_coverage_options(parser)
+    parser.add_argument("--format", choices=["json", "csv", "text"], default="text")
+    parser.add_argument("--limit", type=int, default=0, help="nombre de territoires (0 : tous)")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from geo import fmt
+    from geo.analysis import analyse
+    from geo.memberships import ImportFileError
+
+    try:
+        reference, loaded = load(args)
+    except ImportFileError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+    zones = analyse(reference, loaded.inputs, coverage_options(args)).zones
+    if args.territory == "metropole":
+        zones = zones[~zones["outre_mer"]]
+    if args.limit:
+        zones = zones.head(args.limit)
+    if args.format == "json":
+        records = json.loads(zones.to_json(orient="records", force_ascii=False))
+        print(json.dumps(records, ensure_ascii=False))
+    elif args.format == "csv":
+        sys.stdout.write(zones.to_csv(sep=";", index=False))
+    else:
+        for zone in zones.itertuples():
+            if zone.distance_km != zone.distance_km:  # NaN: nothing served in this territory
+                distance = ", aucune commune servie dans ce territoire"
+            elif zone.distance_km == 0:
+                distance = ", voisin de communes servies"
+            else:
+                distance = (
+                    f", à {fmt.decimal(zone.distance_km)} km de la commune servie la plus proche"
+                )
+            print(
+                f"{zone.rang:>3}. {zone.nom} ({zone.departements}) : {fmt.integer(zone.communes)} "
+                f"communes, {fmt.inhabitants(zone.population)}{distance}"
+            )
+    return 0

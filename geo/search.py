@@ -1,0 +1,145 @@
+"""Find a territory by what a person types: name, INSEE code, postal code, SIREN.
+
+Names are compared without accents, case, hyphens or apostrophes, so that
+"saint denis" finds every Saint-Denis; homonyms come back each with its
+department so the person can choose.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo.reference import ReferenceData
+
+KIND_LABELS = {
+    "commune": "commune",
+    "departement": "département",
+    "region": "région",
+    "epci": "EPCI",
+}
+KIND_ORDER = {"region": 0, "departement": 1, "epci": 2, "commune": 3}
+
+
+def normalize_text(text: str) -> str:
+    """Lower case, no accents, words separated by single spaces (``Saint-Étienne`` → ``saint etienne``)."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^0-9a-z]+", " ", stripped).strip()
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # commune, departement, region, epci
+    code: str
+    label: str  # what the person sees: "Saint-Denis (93) — commune, 150 000 hab."
+    departement: str = ""
+
+
+class SearchIndex:
+    """Every territory with its normalised name and codes, built once per reference."""
+
+    def __init__(self, reference: ReferenceData) -> None:
+        communes = reference.communes
+        dep_names = dict(
+            zip(reference.departements["code"], reference.departements["nom"], strict=True)
+        )
+        frames = [
+            pd.DataFrame(
+                {
+                    "kind": "commune",
+                    "code": communes["insee"].to_numpy(dtype=object),
+                    "name": communes["nom"].to_numpy(dtype=object),
+                    "departement": communes["departement"].to_numpy(dtype=object),
+                    "extra": (communes["codes_postaux"] + " " + communes["siren"]).to_numpy(
+                        dtype=object
+                    ),
+                    "weight": communes["population"].to_numpy(),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "kind": "departement",
+                    "code": reference.departements["code"].to_numpy(dtype=object),
+                    "name": reference.departements["nom"].to_numpy(dtype=object),
+                    "departement": reference.departements["code"].to_numpy(dtype=object),
+                    "extra": "",
+                    "weight": reference.departements["population"].to_numpy(),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "kind": "region",
+                    "code": reference.regions["code"].to_numpy(dtype=object),
+                    "name": reference.regions["nom"].to_numpy(dtype=object),
+                    "departement": "",
+                    "extra": "",
+                    "weight": reference.regions["population"].to_numpy(),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "kind": "epci",
+                    "code": reference.epci["siren"].to_numpy(dtype=object),
+                    "name": reference.epci["nom"].to_numpy(dtype=object),
+                    "departement": reference.epci["departements"]
+                    .str.split(",")
+                    .str[0]
+                    .to_numpy(dtype=object),
+                    "extra": "",
+                    "weight": reference.epci["population"].to_numpy(),
+                }
+            ),
+        ]
+        table = pd.concat(frames, ignore_index=True)
+        table["key"] = table["name"].map(normalize_text)
+        table["dep_name"] = table["departement"].map(dep_names).fillna("")
+        self.table = table
+
+    def search(self, query: str, limit: int = 20) -> list[Hit]:
+        """Territories matching ``query``: exact codes first, then names."""
+        text = str(query).strip()
+        if not text:
+            return []
+        table = self.table
+        key = normalize_text(text)
+        compact = text.replace(" ", "").upper()
+        by_code = table["code"].str.upper() == compact
+        if compact.isdigit() and len(compact) == 4:
+            by_code |= table["code"] == "0" + compact  # a lost leading zero
+        nothing = pd.Series(False, index=table.index)
+        by_postcode = (
+            table["extra"].str.contains(rf"\b{re.escape(compact)}\b", regex=True)
+            if compact.isdigit()
+            else nothing
+        )
+        exact = table["key"] == key
+        prefix = table["key"].str.startswith(key) if key else nothing
+        words = table["key"].str.contains(rf"\b{re.escape(key)}", regex=True) if key else nothing
+        rank = pd.Series(9, index=table.index)
+        rank[words] = 3
+        rank[prefix] = 2
+        rank[exact] = 1
+        rank[by_postcode] = 1
+        rank[by_code] = 0
+        found = table[rank < 9].assign(rank=rank[rank < 9], order=table["kind"].map(KIND_ORDER))
+        found = found.sort_values(["rank", "order", "weight"], ascending=[True, True, False]).head(
+            limit
+        )
+        return [self._hit(row) for row in found.itertuples()]
+
+    @staticmethod
+    def _hit(row) -> Hit:
+        if row.kind == "commune":
+            place = f"{row.departement}, {row.dep_name}" if row.dep_name else row.departement
+            label = f"{row.name} ({place}) — commune, code {row.code}"
+        elif row.kind == "departement":
+            label = f"{row.name} ({row.code}) — département"
+        elif row.kind == "region":
+            label = f"{row.name} — région"
+        else:
+            label = f"{row.name} — EPCI ({row.code})"
+        return Hit(row.kind, row.code, label, row.departement)
