@@ -451,12 +451,18 @@ def _resolve_name(name: str, department: str, index: _NameIndex) -> _Outcome:
                 value=shown, error=f"aucune commune « {name} » dans le département {dep}"
             )
     listed = ", ".join(f"{index.names[c]} ({c})" for c in candidates[:10])
-    more = "…" if len(candidates) > 10 else ""
-    return _Outcome(
-        value=shown,
-        error=f"nom « {name} » ambigu ou incomplet dans le département {dep} ; "
-        f"candidates : {listed}{more} — précisez le code INSEE",
-    )
+    listed += "…" if len(candidates) > 10 else ""
+    if len(candidates) == 1:
+        detail = (
+            f"aucune commune nommée exactement « {name} » dans le département {dep} ; "
+            f"commune au nom proche : {listed} — vérifiez le nom ou donnez le code INSEE"
+        )
+    else:
+        detail = (
+            f"nom « {name} » ambigu dans le département {dep} ; communes possibles : "
+            f"{listed} — précisez le code INSEE"
+        )
+    return _Outcome(value=shown, error=detail)
 
 
 def _resolve_siret(raw: str, reference: ReferenceData) -> Resolution:

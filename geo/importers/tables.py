@@ -62,8 +62,9 @@ class RawTable:
 
 def fold(text: object) -> str:
     """Lower case without accents nor punctuation: ``« Date d'adhésion »`` → ``date d adhesion``."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+    text = unicodedata.normalize("NFKD", str(text).lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join("".join(c if c.isascii() and c.isalnum() else " " for c in text).split())
 
 
 def read_bytes(path: Path | str, content: bytes | None = None) -> bytes:
