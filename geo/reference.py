@@ -15,6 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.ids import _clean as clean_cell
 from geo.ids import check_insee, check_siren
 from geo.paths import COMMUNES_DIR
 
@@ -110,9 +111,13 @@ class ReferenceData:
     def resolve_insee(self, raw: object) -> Resolution:
         """Current commune for an INSEE code, following former codes."""
         checked = check_insee(raw)
-        if not checked.ok:
-            return Resolution(None, None, checked.message)
         code = checked.value
+        if code is None:
+            # Pre-1976 Corsican codes (20xxx) are no valid code today, but the
+            # former codes table knows which 2A/2B commune each one became.
+            code = clean_cell(raw)
+            if code not in self._former:
+                return Resolution(None, None, checked.message)
         if code in self._insee_set:
             return Resolution("commune", code, checked.message, checked.corrected)
         if code in self._former:

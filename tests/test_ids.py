@@ -303,9 +303,25 @@ def test_unknown_insee_code_is_reported_in_french(reference):
 
 
 def test_malformed_insee_code_is_not_resolved(reference):
-    resolved = reference.resolve_insee("20001")
+    resolved = reference.resolve_insee("96001")
     assert resolved.kind is None
-    assert "2A… ou 2B…" in resolved.message
+    assert "département « 96 » inconnu" in resolved.message
+
+
+def test_pre_1976_corsican_code_lands_on_the_current_commune(reference):
+    # 20004 is rejected as an INSEE code today, but the former codes know it.
+    resolved = reference.resolve_insee(20004)
+    assert (resolved.kind, resolved.code) == ("commune", "2A004")
+    assert resolved.corrected
+    assert "Ajaccio" in resolved.message
+    unknown = next(
+        f"20{n:03d}"
+        for n in range(999, 0, -1)
+        if f"20{n:03d}" not in set(reference.former_codes["ancien_code"])
+    )
+    rejected = reference.resolve_insee(unknown)
+    assert rejected.kind is None
+    assert "2A… ou 2B…" in rejected.message
 
 
 def test_siren_of_a_commune_resolves_to_the_commune(reference):
