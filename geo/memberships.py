@@ -18,6 +18,7 @@ once, at its first line) or *blank*, so
 from __future__ import annotations
 
 import re
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -356,13 +357,13 @@ class _NameIndex:
     department_names: dict[str, str]
 
 
-_NAME_INDEXES: dict[int, _NameIndex] = {}
+_NAME_INDEX: list[tuple[weakref.ref, _NameIndex]] = []  # last reference only
 
 
 def _name_index(reference: ReferenceData) -> _NameIndex:
-    key = id(reference)
-    if key in _NAME_INDEXES:
-        return _NAME_INDEXES[key]
+    """Commune names by department, built once per reference (about 1 s)."""
+    if _NAME_INDEX and _NAME_INDEX[0][0]() is reference:
+        return _NAME_INDEX[0][1]
     current: dict[tuple[str, str], list[str]] = {}
     by_department: dict[str, list[tuple[str, str]]] = {}
     names = dict(zip(reference.communes["insee"], reference.communes["nom"], strict=True))
@@ -387,8 +388,7 @@ def _name_index(reference: ReferenceData) -> _NameIndex:
         )
     }
     index = _NameIndex(current, former, names, by_department, department_names)
-    _NAME_INDEXES.clear()
-    _NAME_INDEXES[key] = index
+    _NAME_INDEX[:] = [(weakref.ref(reference), index)]
     return index
 
 
@@ -477,9 +477,7 @@ def _resolve_siret(raw: str, reference: ReferenceData) -> Resolution:
     return Resolution(found.kind, found.code, checked.message, checked.corrected)
 
 
-def _resolve_member(
-    cells: dict[str, object], reference: ReferenceData, index: _NameIndex
-) -> _Outcome:
+def _resolve_member(cells: dict[str, object], reference: ReferenceData) -> _Outcome:
     """Current commune or EPCI of one row: INSEE, then SIREN, then SIRET, then name."""
     failures: list[str] = []
     first_value = ""
@@ -507,7 +505,7 @@ def _resolve_member(
             return _Outcome(found.kind, found.code, first_value, notes)
         failures.append(found.message or f"« {text} » inconnu")
     if name:
-        outcome = _resolve_name(name, _text(cells.get("departement")), index)
+        outcome = _resolve_name(name, _text(cells.get("departement")), _name_index(reference))
         if outcome.kind is not None:
             outcome.notes = failures + outcome.notes
             outcome.value = first_value or outcome.value
@@ -592,7 +590,6 @@ def _read_member_rows(
     default_opsn: str | None,
     report: ValidationReport,
 ) -> pd.DataFrame:
-    index = _name_index(reference)
     records: list[dict] = []
     first_line: dict[tuple, int] = {}
     unknown_operators: Counter[str] = Counter()
@@ -610,7 +607,7 @@ def _read_member_rows(
                 unknown_operators[operator_raw] += 1
         else:
             operator = default_opsn
-        outcome = _resolve_member(row, reference, index)
+        outcome = _resolve_member(row, reference)
         if operator is None:
             report.rejected += 1
             report.add(

@@ -155,13 +155,16 @@ def test_excel_stripped_zeros_and_float_codes_are_restored(tmp_path, reference, 
 
 
 def test_corsica(tmp_path, reference, registry):
-    data = b"insee;opsn\n2a004;sitiv\n2B033;sitiv\n20004;sitiv\n"
+    data = b"insee;opsn\n2a004;sitiv\n2B033;sitiv\n20041;sitiv\n2A999;sitiv\n20999;sitiv\n"
     result = read(tmp_path, reference, registry, "corse.csv", data)
-    assert list(result.memberships["insee"]) == ["2A004", "2B033"]
-    assert issue_at(result, 2)["status"] == "corrected"
-    rejected = issue_at(result, 4)
+    assert list(result.memberships["insee"]) == ["2A004", "2B033", "2A041"]
+    assert issue_at(result, 2)["status"] == "corrected"  # lower case
+    assert issue_at(result, 4)["status"] == "corrected"  # pre-1976 code of Bonifacio
+    assert "2A041" in issue_at(result, 4)["message"]
+    assert issue_at(result, 5)["status"] == "rejected"
+    rejected = issue_at(result, 6)
     assert rejected["status"] == "rejected"
-    assert "2A" in rejected["message"] and "20004" in rejected["message"]
+    assert "2A" in rejected["message"] and "20999" in rejected["message"]
     assert_consistent(result)
 
 

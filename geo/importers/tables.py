@@ -13,6 +13,7 @@ import codecs
 import csv
 import gzip
 import io
+import re
 import unicodedata
 import zlib
 from collections import Counter
@@ -27,6 +28,9 @@ GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 .xls
 SEPARATORS = (";", "\t", ",")  # order = preference on ties
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 SEPARATOR_NAMES = {";": "point-virgule", "\t": "tabulation", ",": "virgule"}
 
 
@@ -62,9 +66,9 @@ class RawTable:
 
 def fold(text: object) -> str:
     """Lower case without accents nor punctuation: ``« Date d'adhésion »`` → ``date d adhesion``."""
-    text = unicodedata.normalize("NFKD", str(text).lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join("".join(c if c.isascii() and c.isalnum() else " " for c in text).split())
+    text = str(text).lower().translate(_LIGATURES)
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return _NOT_ALNUM.sub(" ", text).strip()
 
 
 def read_bytes(path: Path | str, content: bytes | None = None) -> bytes:
