@@ -123,7 +123,8 @@ def _proc_memory_kb(pid: int) -> tuple[int, int]:
 def browser_memory(browser) -> dict[str, int]:
     """Memory of the browser's processes (bytes), by CDP ``SystemInfo.getProcessInfo``.
 
-    ``renderer_rss``: resident memory of the renderer processes (the pages);
+    ``renderer_rss``/``renderer_pss``: resident/proportional memory of the renderer
+    processes (the pages; RSS counts Chromium's shared pages in full);
     ``browser_pss``: proportional set size of all processes (shared pages counted once).
     """
     session = browser.new_browser_cdp_session()
@@ -131,13 +132,18 @@ def browser_memory(browser) -> dict[str, int]:
         processes = session.send("SystemInfo.getProcessInfo")["processInfo"]
     finally:
         session.detach()
-    renderer_rss = total_pss = 0
+    renderer_rss = renderer_pss = total_pss = 0
     for process in processes:
         rss, pss = _proc_memory_kb(int(process["id"]))
         total_pss += pss
         if process["type"] == "renderer":
             renderer_rss += rss
-    return {"renderer_rss": renderer_rss * 1024, "browser_pss": total_pss * 1024}
+            renderer_pss += pss
+    return {
+        "renderer_rss": renderer_rss * 1024,
+        "renderer_pss": renderer_pss * 1024,
+        "browser_pss": total_pss * 1024,
+    }
 
 
 def _payload_size(payload: str | bytes) -> int:
@@ -157,8 +163,8 @@ def measure_page(
     Returns ``bytes`` (HTTP response bodies, decoded, + WebSocket frames received), ``paths``
     (drawn ``path.leaflet-interactive``, all frames), ``draw_s`` (from navigation
     start until the path count reached ``expected_paths`` or its final value, stable
-    for ``settle_s``), ``js_heap`` (CDP JSHeapUsedSize), ``renderer_rss`` and
-    ``browser_pss`` (bytes).
+    for ``settle_s``), ``js_heap`` (CDP JSHeapUsedSize), ``renderer_rss``,
+    ``renderer_pss`` and ``browser_pss`` (bytes, see :func:`browser_memory`).
     """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
@@ -220,10 +226,22 @@ def measure_page(
         context.close()
 
 
-def measure_many(browser, url: str, runs: int, **kwargs: Any) -> dict[str, float]:
-    """Median of each figure over ``runs`` runs of :func:`measure_page`."""
-    results = [measure_page(browser, url, **kwargs) for _ in range(runs)]
-    return {key: statistics.median(r[key] for r in results) for key in results[0]}
+def measure_many(launch: Callable[[], Any], url: str, runs: int, **kwargs: Any) -> dict[str, float]:
+    """Median of each figure over ``runs`` runs of :func:`measure_page`.
+
+    Each run gets a fresh browser from ``launch()`` (closed afterwards), so that the
+    memory figures hold that page alone. ``draw_runs`` lists every run's draw time.
+    """
+    results = []
+    for _ in range(runs):
+        browser = launch()
+        try:
+            results.append(measure_page(browser, url, **kwargs))
+        finally:
+            browser.close()
+    medians = {key: statistics.median(r[key] for r in results) for key in results[0]}
+    medians["draw_runs"] = [r["draw_s"] for r in results]
+    return medians
 
 
 # --- printing --------------------------------------------------------------------
@@ -234,6 +252,7 @@ FIGURES: dict[str, tuple[str, Callable[[float], str]]] = {
     "draw_s": ("Temps jusqu'au dessin", lambda v: _fr(v, 2) + " s"),
     "js_heap": ("Tas JavaScript utilisé", lambda v: _fr(v / 1e6, 0) + " Mo"),
     "renderer_rss": ("Mémoire des onglets (RSS)", lambda v: _fr(v / 1e6, 0) + " Mo"),
+    "renderer_pss": ("Mémoire des onglets (PSS)", lambda v: _fr(v / 1e6, 0) + " Mo"),
     "browser_pss": ("Mémoire du navigateur (PSS)", lambda v: _fr(v / 1e6, 0) + " Mo"),
 }
 
@@ -244,7 +263,7 @@ def _fr(value: float, decimals: int) -> str:
     return text.replace(",", "\u202f").replace(".", ",")
 
 
-def print_table(results: dict[str, dict[str, float]], runs: int) -> None:
+def print_table(results: dict[str, dict[str, Any]], runs: int) -> None:
     """One column per page; a ratio column app/naïve when both are present."""
     names = list(results)
     ratio = "app" in results and "naive" in results
@@ -259,6 +278,9 @@ def print_table(results: dict[str, dict[str, float]], runs: int) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    for name in names:
+        draws = ", ".join(_fr(v, 2) for v in results[name].get("draw_runs", []))
+        print(f"Temps de dessin de chaque mesure ({name}) : {draws} s")
 
 
 def launch_browser(playwright):
@@ -279,26 +301,23 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="bench_map_") as tmp, sync_playwright() as pw:
-        browser = launch_browser(pw)
-        try:
-            started = time.perf_counter()
-            page_path = naive_page(Path(tmp) / NAIVE_FILE)
-            size = page_path.stat().st_size
-            print(
-                f"Page naïve : {_fr(size / 1e6, 1)} Mo écrits en "
-                f"{_fr(time.perf_counter() - started, 1)} s",
-                flush=True,
-            )
-            if args.keep:
-                args.keep.write_bytes(page_path.read_bytes())
-            with serve_directory(Path(tmp)) as base_url:
-                results["naive"] = measure_many(browser, base_url + NAIVE_FILE, args.runs)
-            if args.app_url and not args.naive_only:
-                results["app"] = measure_many(browser, args.app_url, args.runs)
-        finally:
-            browser.close()
+        launch = functools.partial(launch_browser, pw)
+        started = time.perf_counter()
+        page_path = naive_page(Path(tmp) / NAIVE_FILE)
+        size = page_path.stat().st_size
+        print(
+            f"Page naïve : {_fr(size / 1e6, 1)} Mo écrits en "
+            f"{_fr(time.perf_counter() - started, 1)} s",
+            flush=True,
+        )
+        if args.keep:
+            args.keep.write_bytes(page_path.read_bytes())
+        with serve_directory(Path(tmp)) as base_url:
+            results["naive"] = measure_many(launch, base_url + NAIVE_FILE, args.runs)
+        if args.app_url and not args.naive_only:
+            results["app"] = measure_many(launch, args.app_url, args.runs)
     print_table(results, args.runs)
     return 0
 
