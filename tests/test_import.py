@@ -374,9 +374,24 @@ def test_unreadable_files_raise_a_french_error_naming_the_file(
     assert expected in str(error.value)
 
 
-def test_missing_file(reference, registry, tmp_path):
-    with pytest.raises(ImportFileError, match="introuvable"):
+def test_missing_file_or_directory(reference, registry, tmp_path):
+    with pytest.raises(ImportFileError, match=r"absent\.csv : fichier introuvable"):
         read_memberships(tmp_path / "absent.csv", reference, registry)
+    (tmp_path / "dossier.csv").mkdir()
+    with pytest.raises(ImportFileError, match=r"dossier\.csv : c'est un dossier"):
+        read_memberships(tmp_path / "dossier.csv", reference, registry)
+
+
+def test_html_error_page_is_not_a_list(tmp_path, reference, registry):
+    page = b"<!DOCTYPE html>\n<html><body><h1>404 Not Found</h1></body></html>\n"
+    with pytest.raises(ImportFileError, match="format non reconnu"):
+        read(tmp_path, reference, registry, "adherents.csv", page)
+
+
+def test_header_only_is_an_empty_but_valid_list(tmp_path, reference, registry):
+    result = read(tmp_path, reference, registry, "entete.csv", b"insee;opsn\n")
+    assert result.report.rows == 0 and len(result.memberships) == 0
+    assert list(result.memberships.columns) == list(MEMBERSHIP_COLUMNS)
 
 
 def test_too_large_file_is_refused_before_reading(tmp_path, reference, registry):

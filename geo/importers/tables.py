@@ -77,19 +77,24 @@ def read_bytes(path: Path | str, content: bytes | None = None) -> bytes:
     if content is None:
         try:
             size = Path(path).stat().st_size
-        except OSError as error:
-            raise ImportFileError(
-                f"{name} : fichier introuvable ou illisible ({error.strerror})."
-            ) from None
-        if size > MAX_FILE_BYTES:
-            raise ImportFileError(_too_large(name, size))
-        try:
+            if size > MAX_FILE_BYTES:
+                raise ImportFileError(_too_large(name, size))
             content = Path(path).read_bytes()
         except OSError as error:
-            raise ImportFileError(f"{name} : fichier illisible ({error.strerror}).") from None
+            raise ImportFileError(f"{name} : {_os_error(error)}.") from None
     if len(content) > MAX_FILE_BYTES:
         raise ImportFileError(_too_large(name, len(content)))
     return content
+
+
+def _os_error(error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "fichier introuvable"
+    if isinstance(error, IsADirectoryError):
+        return "c'est un dossier, pas un fichier"
+    if isinstance(error, PermissionError):
+        return "lecture refusée (droits d'accès)"
+    return "fichier illisible"
 
 
 def _too_large(name: str, size: int) -> str:
