@@ -426,7 +426,7 @@ def _resolve_name(name: str, department: str, index: _NameIndex) -> _Outcome:
             shown,
             [f"commune identifiée par son nom « {name} » dans le département {dep} : {insee}"],
         )
-    former = index.former.get((dep, key), [])
+    former = [] if found else index.former.get((dep, key), [])
     targets = sorted({insee for _, insee in former})
     if len(targets) == 1:
         old, insee = former[0]
@@ -439,7 +439,7 @@ def _resolve_name(name: str, department: str, index: _NameIndex) -> _Outcome:
                 f"{insee} ({index.names[insee]})"
             ],
         )
-    candidates = sorted({insee for insee in found} | set(targets))
+    candidates = sorted(set(found) | set(targets))
     if not candidates:
         candidates = sorted(
             insee
