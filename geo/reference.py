@@ -157,6 +157,24 @@ class ReferenceData:
 
 def load_reference(directory: Path = COMMUNES_DIR) -> ReferenceData:
     """Every reference table from ``directory`` (the bundled data by default)."""
+    missing = [
+        name
+        for name in (
+            "communes.parquet",
+            "departements.parquet",
+            "regions.parquet",
+            "epci.parquet",
+            "anciens_codes.parquet",
+            "voisinages.parquet",
+            "metadata.json",
+        )
+        if not (directory / name).is_file()
+    ]
+    if missing:
+        raise FileNotFoundError(
+            f"données de référence incomplètes dans {directory} : {', '.join(missing)} "
+            "introuvable(s) ; reconstruisez-les avec « python -m geo build-communes »"
+        )
     return ReferenceData(
         communes=load_communes(directory),
         departements=load_departements(directory),

@@ -36,8 +36,13 @@ def geo_cli():
 
 
 @pytest.fixture(scope="session")
-def stats_json() -> dict:
+def stats_json_run() -> subprocess.CompletedProcess:
+    """``python -m geo stats --format json``, run once per session."""
+    return run_geo("stats", "--format", "json", timeout=120)
+
+
+@pytest.fixture(scope="session")
+def stats_json(stats_json_run) -> dict:
     """What ``python -m geo stats --format json`` prints, parsed."""
-    done = run_geo("stats", "--format", "json", timeout=120)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    assert stats_json_run.returncode == 0, stats_json_run.stderr
+    return json.loads(stats_json_run.stdout)
