@@ -24,6 +24,9 @@ from pathlib import Path
 #: thousand lines; the national ANCT adherents file is about 2 MB uncompressed.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
+#: A compressed XLSX can hide far more rows than its size suggests.
+MAX_XLSX_ROWS = 1_000_000
+
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 .xls
@@ -224,10 +227,14 @@ def _read_xlsx(name: str, data: bytes) -> RawTable:
     try:
         sheets = []
         for sheet in book.worksheets:
-            rows = [
-                (number, list(values))
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
+            rows = []
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if number > MAX_XLSX_ROWS:
+                    raise ImportFileError(
+                        f"{name} : feuille « {sheet.title} » de plus de {MAX_XLSX_ROWS} lignes ; "
+                        "découpez le classeur en plusieurs fichiers."
+                    )
+                rows.append((number, list(values)))
             sheets.append((sheet.title, rows))
     finally:
         book.close()
