@@ -129,11 +129,20 @@ def perimeter_table(registry: pd.DataFrame) -> pd.DataFrame:
     """Long form of the perimeters: one row per OPSN × department (columns ``opsn, departement``).
 
     National OPSN and those whose territory is unknown have no row: their
-    perimeter is empty, they only serve their actual members.
+    perimeter is empty, they only serve their actual members. Local ones
+    (``portee == "locale"``: a syndicate of a few named towns) have none
+    either: painting their whole departments as "in a perimeter" would be
+    wrong, only their memberships count.
     """
+    scopes = (
+        registry["portee"] if "portee" in registry.columns else pd.Series("", index=registry.index)
+    )
     pairs = [
         (opsn, department)
-        for opsn, departments in zip(registry["id"], registry["departements"], strict=True)
+        for opsn, departments, scope in zip(
+            registry["id"], registry["departements"], scopes, strict=True
+        )
+        if scope != "locale"
         for department in departments
     ]
     return pd.DataFrame(pairs, columns=["opsn", "departement"], dtype="str")

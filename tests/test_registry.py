@@ -155,11 +155,15 @@ def test_every_row_is_sourced(registry):
 def test_perimeter_table_long_form(registry):
     table = perimeter_table(registry)
     assert list(table.columns) == ["opsn", "departement"]
-    assert len(table) == sum(len(d) for d in registry["departements"])
+    painted = registry[registry["portee"] != "locale"]
+    assert len(table) == sum(len(d) for d in painted["departements"])
     assert not table.duplicated().any()
     megalis = table[table["opsn"] == "megalis"]
     assert list(megalis["departement"]) == ["22", "29", "35", "56"]
-    assert set(table[table["departement"] == "38"]["opsn"]) == {"sitpi", "capi"}
+    # SITPI and CAPI serve only their member towns in Isère: no perimeter painted.
+    local = set(registry.loc[registry["portee"] == "locale", "id"])
+    assert {"sitpi", "capi", "sitiv"} <= local
+    assert not set(table["opsn"]) & local
 
 
 def test_bad_registry_file_gives_a_french_error(tmp_path, registry):
