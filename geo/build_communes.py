@@ -32,6 +32,9 @@ POPULATION_YEAR = 2023
 # (Neussargues en Pinatelle, Cantal, split back into five communes.)
 RESTORED_COMMUNES = {"15141": ["15031", "15035", "15047", "15171"]}
 
+# Foreign land enclosed by French communes: a hole in the coverage that must stay one.
+FOREIGN_ENCLAVES = {"Llívia (Espagne)": (1.9806, 42.4646)}
+
 # Departments of the current communes' layer: metropolitan France and the DROM
 # (decoupage's "com" zone — Saint-Martin, Polynésie… — has no boundary).
 ZONES_WITH_BOUNDARIES = ("metro", "drom")
@@ -156,6 +159,20 @@ def read_boundaries_file(path: Path) -> gpd.GeoSeries:
     return gpd.GeoSeries(frame.geometry.values, index=frame[column].astype(str), crs=geometry.WGS84)
 
 
+def _merge_priority(insee: pd.Series, rows: list[dict], boundaries: pd.DataFrame) -> np.ndarray:
+    """Who may take a hole of the coverage (see geometry.fill_holes).
+
+    2: a commune whose communes déléguées have no outline in the boundary
+    source; 1: another commune that absorbed others; 0: none.
+    """
+    merged = {r["chefLieu"] for r in rows if r["type"] in ("commune-deleguee", "commune-associee")}
+    merged |= {r["code"] for r in rows if r["type"] == "commune-actuelle" and r.get("anciensCodes")}
+    ids = boundaries.loc[boundaries["type"] == "COM"].set_index("id")["code"]
+    orphans = boundaries[(boundaries["type"] == "COMD") & boundaries["geom"].isna()]
+    unseen = set(orphans["commune_parent_id"].map(ids).dropna())
+    return np.where(insee.isin(unseen), 2, np.where(insee.isin(merged), 1, 0))
+
+
 def _epci_of_communes(epci_rows: list[dict], insee: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     epci = pd.DataFrame(
         [{"siren": e["code"], "nom": e["nom"], "type": e["type"]} for e in epci_rows]
@@ -225,11 +242,13 @@ def build_reference(
             "population": current["population"],
             "codes_postaux": current["codes_postaux"],
             "contour_approche": approximate.to_numpy(),
+            "fusionnee": _merge_priority(current["insee"], rows, boundaries),
         },
         geometry=gpd.GeoSeries(geoms.to_numpy(), crs=geometry.WGS84),
     )
 
-    detail, generalised, areas, neighbours = _generalise(communes)
+    detail, generalised, areas, neighbours, filled = _generalise(communes)
+    communes = communes.drop(columns="fusionnee")
     communes["superficie_km2"] = areas.round(3)
     communes["geometry"] = detail
     communes["geometry_generalisee"] = generalised
@@ -260,6 +279,7 @@ def build_reference(
         "epci": epci_layer,
         "anciens_codes": former,
         "voisinages": neighbours,
+        "_filled_holes": filled,
     }
 
 
@@ -269,15 +289,24 @@ def _generalise(communes: gpd.GeoDataFrame):
     detail = gpd.GeoSeries(index=communes.index, crs=geometry.WGS84, dtype="geometry")
     generalised = detail.copy()
     areas = pd.Series(np.nan, index=communes.index)
-    neighbours = []
+    neighbours, filled_holes = [], []
     for zone, index in communes.groupby(zones).groups.items():
         metric = communes.loc[index, "geometry"].to_crs(geometry.zone_crs(zone))
         metric = geometry.clean_coverage(metric.make_valid())
+        priority = communes.loc[index, "fusionnee"].to_numpy()
+        enclaves = gpd.GeoSeries(
+            gpd.points_from_xy(*zip(*FOREIGN_ENCLAVES.values(), strict=True)), crs=geometry.WGS84
+        ).to_crs(metric.crs)
+        metric, filled = geometry.fill_holes(metric, priority, enclaves.values)
+        filled_holes.append(
+            filled.assign(insee=communes.loc[index, "insee"].to_numpy()[filled["position"]])
+        )
         areas[index] = metric.area / 1e6
         detail[index] = geometry.simplify_coverage(metric, geometry.DETAIL_TOLERANCE_M)
         generalised[index] = geometry.simplify_coverage(metric, geometry.GENERALISED_TOLERANCE_M)
         neighbours.append(geometry.shared_borders(metric, communes.loc[index, "insee"]))
-    return detail, generalised, areas, pd.concat(neighbours, ignore_index=True)
+    filled = pd.concat(filled_holes, ignore_index=True)[["insee", "km2"]]
+    return detail, generalised, areas, pd.concat(neighbours, ignore_index=True), filled
 
 
 def _layer(communes: gpd.GeoDataFrame, key: str, name: str) -> gpd.GeoDataFrame:
@@ -303,6 +332,7 @@ def _layer(communes: gpd.GeoDataFrame, key: str, name: str) -> gpd.GeoDataFrame:
 def write_reference(tables: dict[str, pd.DataFrame], out: Path, sources: dict) -> dict:
     """Write the tables as (Geo)Parquet plus ``metadata.json``; return the metadata."""
     out.mkdir(parents=True, exist_ok=True)
+    filled = tables.pop("_filled_holes", pd.DataFrame(columns=["insee", "km2"]))
     for name, table in tables.items():
         path = out / f"{name}.parquet"
         if isinstance(table, gpd.GeoDataFrame):
@@ -320,6 +350,10 @@ def write_reference(tables: dict[str, pd.DataFrame], out: Path, sources: dict) -
         "epci": len(tables["epci"]),
         "former_codes": int((tables["anciens_codes"]["type"] != "arrondissement-municipal").sum()),
         "approximate_outlines": sorted(communes.loc[communes["contour_approche"], "insee"]),
+        "filled_holes": {
+            insee: round(float(km2), 3)
+            for insee, km2 in filled.groupby("insee")["km2"].sum().sort_index().items()
+        },
         "tolerances_m": {
             "geometry": geometry.DETAIL_TOLERANCE_M,
             "geometry_generalisee": geometry.GENERALISED_TOLERANCE_M,

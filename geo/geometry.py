@@ -121,3 +121,46 @@ def voronoi_split(polygon: shapely.Geometry, parts: int) -> list[shapely.Geometr
         cell = next(c for c in cells.geoms if c.contains(seed))
         result.append(shapely.intersection(cell, polygon))
     return result
+
+
+def fill_holes(
+    metric: gpd.GeoSeries,
+    priority: np.ndarray,
+    keep: np.ndarray | None = None,
+    min_area_m2: float = 10_000.0,
+) -> tuple[gpd.GeoSeries, pd.DataFrame]:
+    """Give each hole of the coverage to the neighbour most likely to own its land.
+
+    The boundary source still draws some merged communes with their old
+    chef-lieu's outline only, leaving the land of the communes that joined them
+    as a hole in the map. ``priority`` ranks who may take a hole: 2 for a
+    commune whose communes déléguées have no outline in the source, 1 for
+    another merged commune, 0 for none. The highest priority bordering the
+    hole wins, then the longest shared border; holes with no candidate (lakes,
+    foreign enclaves such as Llívia) stay holes. Communes lying inside a hole
+    count as bordering it. A hole containing one of the ``keep`` points (foreign
+    land) is left alone. Works in a metric CRS on a clean coverage.
+    """
+    values = metric.values.copy()
+    union = shapely.coverage_union_all(values)
+    rings = [ring for part in shapely.get_parts(union) for ring in part.interiors]
+    holes = [h for h in shapely.polygons(rings) if h.area >= min_area_m2] if rings else []
+    tree = shapely.STRtree(values)
+    filled = []
+    for hole in holes:
+        if keep is not None and len(keep) and shapely.contains(hole, keep).any():
+            continue
+        around = tree.query(hole, predicate="intersects")
+        region = shapely.difference(hole, shapely.union_all(values[around]))
+        around = around[priority[around] > 0]
+        if len(around) == 0 or region.is_empty:
+            continue
+        shared = shapely.length(shapely.intersection(values[around], region.boundary))
+        order = np.lexsort((-shared, -priority[around]))
+        best = around[order[0]]
+        if shared[order[0]] <= 0:
+            continue
+        values[best] = shapely.union(values[best], region)
+        filled.append((best, region.area / 1e6))
+    report = pd.DataFrame(filled, columns=["position", "km2"])
+    return gpd.GeoSeries(values, index=metric.index, crs=metric.crs), report
