@@ -28,9 +28,15 @@ def percent(share: float, digits: int = 0) -> str:
 
 def inhabitants(value: float) -> str:
     """``12 345 habitants`` (singular below 2)."""
-    return f"{integer(value)} habitant{'s' if value >= 2 else ''}"
+    return count(value, "habitant")
 
 
 def millions(value: float, digits: int = 1) -> str:
     """``38 000 000`` → ``38,0 millions``."""
     return f"{decimal(value / 1e6, digits)} millions"
+
+
+def count(value: float, singular: str, plural: str | None = None) -> str:
+    """``0 commune``, ``1 commune``, ``12 345 communes`` (French: 0 and 1 are singular)."""
+    word = singular if abs(value) < 2 else (plural or singular + "s")
+    return f"{integer(value)} {word}"

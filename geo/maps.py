@@ -85,7 +85,7 @@ class Legend(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var legend = L.control({position: "bottomright"});
+            var legend = L.control({position: "bottomleft"});
             legend.onAdd = function() {
                 var div = L.DomUtil.create("div", "opsn-legend");
                 div.innerHTML = {{ this.content|tojson }};
@@ -130,14 +130,14 @@ def status_legend(figures: dict, note: str = "") -> Legend:
             (
                 STATUS_COLOURS[status],
                 STATUS_LABELS[status],
-                f"{fmt.integer(counts['communes'])} communes, {fmt.inhabitants(counts['population'])}",
+                f"{fmt.count(counts['communes'], 'commune')}, {fmt.inhabitants(counts['population'])}",
             )
         )
     return Legend("Couverture par un OPSN", entries, note)
 
 
 def _map(asset_prefix: str, **view) -> folium.Map:
-    return offline_map(asset_prefix=asset_prefix, control_scale=True, prefer_canvas=False, **view)
+    return offline_map(asset_prefix=asset_prefix, **view)
 
 
 def national_map(
@@ -241,13 +241,19 @@ def territory_map(
     outline: str = "geometry",
     highlight: str | None = None,
     asset_prefix: str = DEFAULT_ASSET_PREFIX,
+    brief: bool = False,
 ) -> folium.Map:
     """Communes of a region, department or EPCI by status, neighbours dimmed.
 
     ``selection`` is a boolean mask over ``communes``; ``context`` holds the
     surrounding territories to dim (with ``niveau``, ``code`` and ``libelle``
     columns, clickable to move there); ``highlight`` is an INSEE code to outline.
+    ``brief`` (regions: thousands of communes) keeps the tooltip to name,
+    population and status and rounds to 4 decimals, to keep the page light.
     """
+    fields = TOOLTIP_FIELDS[:3] if brief else TOOLTIP_FIELDS
+    aliases = TOOLTIP_ALIASES[:3] if brief else TOOLTIP_ALIASES
+    decimals = 4 if brief else None
     chosen = communes[selection].set_geometry(outline)
     props = commune_properties(chosen, coverage[selection], opsn_names)
     minx, miny, maxx, maxy = chosen.total_bounds
@@ -267,13 +273,11 @@ def territory_map(
         if layer.empty:
             continue
         folium.GeoJson(
-            _geojson(layer, ["niveau", "code", *TOOLTIP_FIELDS]),
+            _geojson(layer, ["niveau", "code", *fields], decimals),
             name=STATUS_LABELS[name],
             style_function=_constant(STATUS_STYLES[name]),
             highlight_function=_constant({"weight": 2.5, "color": "#000000"}),
-            tooltip=folium.GeoJsonTooltip(
-                fields=TOOLTIP_FIELDS, aliases=TOOLTIP_ALIASES, sticky=True
-            ),
+            tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
         ).add_to(m)
     if highlight is not None and (frame["code"] == highlight).any():
         target = frame[frame["code"] == highlight]
