@@ -6,6 +6,7 @@ that a figure on screen and the same figure in a terminal cannot disagree.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -60,13 +61,13 @@ class PairsCache:
     """Neighbour pairs as positions, computed once per reference table."""
 
     def __init__(self) -> None:
-        self._key: int | None = None
+        self._communes: weakref.ref | None = None
         self._pairs: np.ndarray | None = None
 
     def get(self, reference: ReferenceData) -> np.ndarray:
-        if self._key != id(reference.communes):
+        if self._communes is None or self._communes() is not reference.communes:
             self._pairs = neighbour_positions(reference.communes, reference.neighbours)
-            self._key = id(reference.communes)
+            self._communes = weakref.ref(reference.communes)
         return self._pairs
 
 

@@ -139,21 +139,31 @@ def commune_coverage(
         active = active[active["opsn"].isin(options.opsn)]
         perimeters = perimeters[perimeters["opsn"].isin(options.opsn)]
     members = member_pairs(active, communes, options.epci_membership)
-    in_perimeter = perimeter_pairs(perimeters, communes)
+
+    # Perimeters depend on the department only: join ~100 departments, then map.
+    departments = communes["departement"].to_numpy(dtype=object)
+    unique = perimeters[["departement", "opsn"]].drop_duplicates()
+    by_department = unique.sort_values("opsn").groupby("departement")["opsn"]
+    joined = pd.Series(departments).map(by_department.agg("|".join)).to_numpy(dtype=object)
+    perimetre = np.where(pd.isna(joined), "", joined).astype(object)
+    perimeter_count = pd.Series(departments).map(by_department.size()).fillna(0).to_numpy()
 
     index = pd.Index(communes["insee"].to_numpy(), name="insee")
-    adhesion = _joined(members, index)
-    perimetre = _joined(in_perimeter, index)
+    adhesion = _joined(members, index).to_numpy()
     via = members.drop_duplicates("insee").set_index("insee")["via"]
     via_epci = (via.reindex(index) == "epci").to_numpy()
 
     status = np.where(
         adhesion != "", "adherente", np.where(perimetre != "", "perimetre", "sans_opsn")
     )
-    serving = members if options.rule == "adhesion" else pd.concat([members, in_perimeter])
-    n_opsn = (
-        serving.drop_duplicates(["opsn", "insee"]).groupby("insee").size().reindex(index).fillna(0)
-    )
+    member_count = members.groupby("insee").size().reindex(index).fillna(0).to_numpy()
+    if options.rule == "adhesion":
+        n_opsn = member_count
+    else:  # perimeter OPSN, plus the member OPSN whose perimeter does not include it
+        placed = members.merge(communes[["insee", "departement"]], on="insee")
+        inside = placed.merge(unique, on=["opsn", "departement"], how="left", indicator=True)
+        extra = inside[inside["_merge"] == "left_only"].groupby("insee").size()
+        n_opsn = perimeter_count + extra.reindex(index).fillna(0).to_numpy()
     covered = status == "adherente" if options.rule == "adhesion" else status != "sans_opsn"
     territory = (
         np.ones(len(index), dtype=bool)
@@ -164,10 +174,10 @@ def commune_coverage(
         {
             "insee": index.to_numpy(),
             "statut": status,
-            "opsn_adhesion": adhesion.to_numpy(),
-            "opsn_perimetre": perimetre.to_numpy(),
+            "opsn_adhesion": adhesion,
+            "opsn_perimetre": perimetre,
             "adhesion_via_epci": via_epci,
-            "n_opsn": n_opsn.to_numpy().astype("int64"),
+            "n_opsn": n_opsn.astype("int64"),
             "couverte": covered,
             "dans_territoire": territory,
         },

@@ -8,6 +8,8 @@ rather than a hand-written union-find.
 
 from __future__ import annotations
 
+import weakref
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -127,19 +129,39 @@ def _distance_to_served(
     lonely = table[table["group"].isin(distance.index[distance.isna()])]
     if lonely.empty:
         return distance
-    zones_of = geometry.zone_of(communes["departement"]).to_numpy()
-    outline = communes["geometry_generalisee"]
+    zones_of, projected = _projected_outlines(communes)
     for zone, rows in lonely.groupby(zones_of[lonely["position"].to_numpy()]):
-        targets = outline[~uncovered & (zones_of == zone)]
-        if targets.empty:
+        in_zone = zones_of == zone
+        targets = projected[~uncovered & in_zone]
+        if len(targets) == 0:
             continue
-        crs = geometry.zone_crs(zone)
-        sources = outline.iloc[rows["position"].to_numpy()].to_crs(crs).values
-        tree = shapely.STRtree(targets.to_crs(crs).values)
+        sources = projected[rows["position"].to_numpy()]
+        tree = shapely.STRtree(targets)
         _, gaps = tree.query_nearest(sources, return_distance=True, all_matches=False)
         nearest = pd.Series(gaps / 1000.0, index=rows["group"].to_numpy()).groupby(level=0).min()
         distance.loc[nearest.index] = nearest.round(1)
     return distance
+
+
+_PROJECTED: list = [None, None, None]  # weak reference to the communes table, zones, outlines
+
+
+def _projected_outlines(communes: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Zone of each commune and its generalised outline in the zone's metric CRS.
+
+    Reprojecting 35,000 outlines costs more than the rest of the computation,
+    so it is done once per communes table (kept while that table lives).
+    """
+    cached = _PROJECTED[0]() if _PROJECTED[0] is not None else None
+    if cached is not communes:
+        zones = geometry.zone_of(communes["departement"]).to_numpy()
+        projected = np.empty(len(communes), dtype=object)
+        outline = communes["geometry_generalisee"]
+        for zone in np.unique(zones):
+            mask = zones == zone
+            projected[mask] = outline[mask].to_crs(geometry.zone_crs(zone)).values
+        _PROJECTED[:] = [weakref.ref(communes), zones, projected]
+    return _PROJECTED[1], _PROJECTED[2]
 
 
 def _empty_zones() -> pd.DataFrame:
