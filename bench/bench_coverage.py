@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import shapely  # noqa: E402
+import shapely
 
-from geo.analysis import analyse, bundled_inputs  # noqa: E402
-from geo.coverage import CoverageOptions  # noqa: E402
-from geo.reference import load_reference  # noqa: E402
-from geo.scenarios import Change, compare  # noqa: E402
+from geo.analysis import analyse, bundled_inputs
+from geo.coverage import CoverageOptions
+from geo.reference import load_reference
+from geo.scenarios import Change, compare
 
 
 def timed(function, runs: int) -> tuple[float, list[float]]:
@@ -54,7 +54,9 @@ def main() -> None:
     cold = time.perf_counter() - start
 
     full, _ = timed(lambda: analyse(reference, inputs, options), args.runs)
-    members, _ = timed(lambda: analyse(reference, inputs, CoverageOptions(rule="adhesion")), args.runs)
+    members, _ = timed(
+        lambda: analyse(reference, inputs, CoverageOptions(rule="adhesion")), args.runs
+    )
     scenario, _ = timed(lambda: compare(reference, inputs, change, options), args.runs)
 
     uncovered = (analysis.coverage["statut"] == "sans_opsn").to_numpy()

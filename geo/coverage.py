@@ -57,14 +57,6 @@ class CoverageOptions:
             raise ValueError(f"territoire inconnu « {self.territory} » : {', '.join(TERRITORIES)}")
 
 
-def empty_memberships() -> pd.DataFrame:
-    """A memberships table with no row but the right columns and types."""
-    frame = pd.DataFrame({column: pd.Series(dtype=str) for column in ("opsn", "insee", "epci")})
-    frame["depuis"] = pd.Series(dtype="datetime64[ns]")
-    frame["jusqu_a"] = pd.Series(dtype="datetime64[ns]")
-    return frame
-
-
 def active_memberships(memberships: pd.DataFrame, at: dt.date | None = None) -> pd.DataFrame:
     """Memberships in force on ``at`` (today by default): started, and not yet ended.
 

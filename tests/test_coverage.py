@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from geo.analysis import Inputs, analyse
-from geo.coverage import CoverageOptions, empty_memberships
+from geo.coverage import CoverageOptions
+from geo.memberships import empty_memberships
 from geo.scenarios import Change, apply_change, compare
 from tests.tiny_reference import memberships, perimeters, tiny_reference
 

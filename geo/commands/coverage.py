@@ -22,13 +22,8 @@ def run(args: argparse.Namespace) -> int:
     from geo import fmt
     from geo.analysis import analyse, table_by
     from geo.coverage import STATUS_LABELS, STATUSES
-    from geo.memberships import ImportFileError
 
-    try:
-        reference, loaded = load(args)
-    except ImportFileError as error:
-        print(f"Erreur : {error}", file=sys.stderr)
-        return 2
+    reference, loaded = load(args)  # unreadable files: French message, exit 2 (geo.cli)
     analysis = analyse(reference, loaded.inputs, coverage_options(args))
     figures = analysis.figures
     if args.format == "json":

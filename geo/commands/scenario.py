@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from geo.commands._options import add_coverage_options, coverage_options, load
 
@@ -30,7 +29,6 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from geo import fmt
-    from geo.memberships import ImportFileError
     from geo.scenarios import Change, compare
 
     change = Change(
@@ -42,11 +40,7 @@ def run(args: argparse.Namespace) -> int:
         add_epci=_codes(args.add_epci),
         drop_epci=_codes(args.drop_epci),
     )
-    try:
-        reference, loaded = load(args)
-    except ImportFileError as error:
-        print(f"Erreur : {error}", file=sys.stderr)
-        return 2
+    reference, loaded = load(args)  # unreadable files: French message, exit 2 (geo.cli)
     result = compare(reference, loaded.inputs, change, coverage_options(args))
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, default=str))

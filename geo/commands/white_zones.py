@@ -20,13 +20,8 @@ def add_parser(commands) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from geo import fmt
     from geo.analysis import analyse
-    from geo.memberships import ImportFileError
 
-    try:
-        reference, loaded = load(args)
-    except ImportFileError as error:
-        print(f"Erreur : {error}", file=sys.stderr)
-        return 2
+    reference, loaded = load(args)  # unreadable files: French message, exit 2 (geo.cli)
     zones = analyse(reference, loaded.inputs, coverage_options(args)).zones
     if args.territory == "metropole":
         zones = zones[~zones["outre_mer"]]
