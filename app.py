@@ -312,16 +312,19 @@ def search_box(reference) -> None:
         st.caption(f"Aucun territoire ne correspond à « {md(query)} ».")
         return
     labels = {f"{h.kind}:{h.code}": h.label for h in hits}
-    choice = st.selectbox(
+    key = f"search_choice_{query}"
+    st.selectbox(
         f"{len(hits)} résultat(s)", list(labels), format_func=labels.get, index=None,
-        placeholder="Choisir un résultat…", key=f"search_choice_{query}",
+        placeholder="Choisir un résultat…", key=key, on_change=open_result, args=(key,),
     )  # fmt: skip
+
+
+def open_result(key: str) -> None:
+    """Open the chosen result once: the breadcrumb and the map can leave it afterwards."""
+    choice = st.session_state.get(key)
     if choice:
         level, code = choice.split(":", 1)
-        target = View(level, code)
-        if st.session_state.get("view") != target:
-            st.session_state["view"] = target
-            st.rerun()
+        go(View(level, code))
 
 
 def drom_buttons(view: View) -> None:

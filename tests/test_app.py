@@ -1,0 +1,336 @@
+"""The Streamlit page driven by ``streamlit.testing`` (AppTest) on the bundled data.
+
+Every figure the page shows is compared with what :func:`geo.analysis.analyse`
+gives for the same options, formatted the French way by :mod:`geo.fmt`; the
+URL query string, the search box, the breadcrumb, the overseas buttons, the
+tables and the import panel are driven as a user would. The map (a custom
+component) is not drawn here: the browser tests cover it.
+
+One AppTest per test; Streamlit's resource cache is process-wide, so the
+reference data and the maps already seen are reused from one test to the next.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import exports, fmt
+from geo.analysis import analyse, bundled_inputs
+from geo.coverage import CoverageOptions
+from geo.paths import ROOT
+from geo.stats import CREDITS
+
+APP = str(ROOT / "app.py")
+METRICS = (
+    "Communes couvertes",
+    "Communes sans OPSN",
+    "Territoires sans OPSN",
+    "Habitants sans OPSN",
+)
+
+
+@pytest.fixture(scope="module")
+def engine(reference):
+    """``options → figures`` from the engine, each computed once."""
+    inputs = bundled_inputs()
+    cache: dict[CoverageOptions, dict] = {}
+
+    def figures(**options) -> dict:
+        key = CoverageOptions(**options)
+        if key not in cache:
+            cache[key] = analyse(reference, inputs, key).figures
+        return cache[key]
+
+    return figures
+
+
+def app(**query: str) -> AppTest:
+    """The page opened at ``?query``, after its first run."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return run(at)
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def headline_html(at: AppTest) -> str:
+    blocks = [m.value for m in at.markdown if 'class="headline"' in m.value]
+    assert len(blocks) == 1, "one headline"
+    return blocks[0]
+
+
+def shown(at: AppTest) -> dict[str, str]:
+    """What the page shows: the big percentage and the four metrics."""
+    big = re.search(r'<div class="big">(.*?)</div>', headline_html(at))
+    assert big, "the headline has its big percentage"
+    figures = {"share": big.group(1)}
+    figures.update({m.label: m.value for m in at.metric})
+    return figures
+
+
+def expected(figures: dict) -> dict[str, str]:
+    """The same, formatted from the engine's figures."""
+    return {
+        "share": fmt.percent(figures["covered_share"]),
+        "Communes couvertes": fmt.integer(figures["covered_communes"]),
+        "Communes sans OPSN": fmt.integer(figures["status"]["sans_opsn"]["communes"]),
+        "Territoires sans OPSN": fmt.integer(figures["white_zone_count"]),
+        "Habitants sans OPSN": fmt.integer(figures["white_zone_population"]),
+    }
+
+
+def assert_page_shows(at: AppTest, figures: dict) -> None:
+    assert shown(at) == expected(figures)
+    sentence = headline_html(at)
+    # The counting rule and the vintages sit next to the percentage, with the population.
+    assert html.escape(figures["counting_rule"]) in sentence
+    assert fmt.integer(figures["covered_population"]) + " habitants" in sentence
+    assert fmt.integer(figures["total_population"]) in sentence
+
+
+def heading(at: AppTest) -> str:
+    """The side panel's title (the other subheader is the tables')."""
+    titles = [s.value for s in at.subheader if s.value != "Tableaux"]
+    assert len(titles) == 1, titles
+    return titles[0]
+
+
+def url(at: AppTest) -> dict[str, str]:
+    return dict(at.query_params)
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+def test_every_control_shows_the_engine_figures(engine):
+    at = app()
+    defaults = engine()
+    assert_page_shows(at, defaults)
+    # French formats, as a reader sees them: "67 %" and "27 793".
+    assert re.fullmatch(r"\d{1,3}\u00a0%", shown(at)["share"])
+    assert "\u202f" in shown(at)["Habitants sans OPSN"]
+
+    at.radio(key="rule").set_value("adhesion")
+    run(at)
+    members_only = engine(rule="adhesion")
+    assert_page_shows(at, members_only)
+    assert members_only["covered_share"] < defaults["covered_share"]
+    assert shown(at)["share"] != expected(defaults)["share"]
+    assert shown(at)["Communes couvertes"] != expected(defaults)["Communes couvertes"]
+
+    at.radio(key="rule").set_value("perimetre")
+    at.radio(key="territory").set_value("metropole")
+    run(at)
+    metropole = engine(territory="metropole")
+    assert_page_shows(at, metropole)
+    assert shown(at)["Communes sans OPSN"] != expected(defaults)["Communes sans OPSN"]
+    assert "France métropolitaine" in headline_html(at)
+
+    at.radio(key="territory").set_value("france")
+    at.checkbox(key="epci_membership").uncheck()
+    run(at)
+    without_epci = engine(epci_membership=False)
+    assert_page_shows(at, without_epci)
+    assert "adhésions des EPCI non étendues à leurs communes" in headline_html(at)
+
+    at.checkbox(key="epci_membership").check()
+    at.multiselect(key="opsn_filter").set_value(["megalis"])
+    run(at)
+    megalis = engine(opsn=("megalis",))
+    assert_page_shows(at, megalis)
+    assert shown(at)["share"] != expected(defaults)["share"]
+    assert shown(at)["Communes couvertes"] == fmt.integer(megalis["covered_communes"])
+
+
+# ----------------------------------------------------------------------------- URL
+
+
+def test_query_string_opens_the_view_and_follows_the_controls(engine):
+    at = app(
+        vue="departement",
+        code="38",
+        regle="adhesion",
+        territoire="metropole",
+        epci="non",
+        opsn="sitpi",
+    )
+    assert at.radio(key="rule").value == "adhesion"
+    assert at.radio(key="territory").value == "metropole"
+    assert at.checkbox(key="epci_membership").value is False
+    assert at.multiselect(key="opsn_filter").value == ["sitpi"]
+    assert heading(at) == "Isère (38)"
+    assert at.button(key="crumb_departement:38").disabled
+    assert_page_shows(
+        at, engine(rule="adhesion", territory="metropole", epci_membership=False, opsn=("sitpi",))
+    )
+
+    at.radio(key="territory").set_value("france")
+    at.multiselect(key="opsn_filter").set_value([])
+    run(at)
+    assert url(at) == {
+        "vue": "departement",
+        "code": "38",
+        "regle": "adhesion",
+        "territoire": "france",
+        "epci": "non",
+    }
+    assert heading(at) == "Isère (38)"
+
+
+def test_unknown_code_warns_in_french_and_falls_back_to_france():
+    at = app(
+        vue="departement", code="XX", regle="n'importe", territoire="lune", opsn="inconnu,sitpi"
+    )
+    warnings = [w.value for w in at.warning]
+    assert any("XX" in w and "introuvable" in w and "France" in w for w in warnings), warnings
+    assert heading(at) == "France"
+    assert at.radio(key="rule").value == "perimetre"
+    assert at.radio(key="territory").value == "france"
+    # The unknown OPSN id is dropped, the known one kept, and the URL is cleaned.
+    assert at.multiselect(key="opsn_filter").value == ["sitpi"]
+    assert url(at) == {"regle": "perimetre", "territoire": "france", "epci": "oui", "opsn": "sitpi"}
+
+
+# ----------------------------------------------------------------------------- navigation
+
+
+def test_commune_link_breadcrumb_and_overseas_buttons():
+    at = app(vue="commune", code="38185")
+    assert heading(at) == "Grenoble (38185)"
+    crumbs = {b.key: b.label for b in at.button if b.key.startswith("crumb_")}
+    assert crumbs == {
+        "crumb_france:": "France",
+        "crumb_region:84": "› Auvergne-Rhône-Alpes",
+        "crumb_departement:38": "› Isère (38)",
+        "crumb_epci:200040715": "› Grenoble-Alpes-Métropole",
+        "crumb_commune:38185": "› Grenoble (38185)",
+    }
+    assert at.button(key="crumb_commune:38185").disabled
+
+    at.button(key="crumb_departement:38").click()
+    run(at)
+    assert heading(at) == "Isère (38)"
+    assert not any(b.key.startswith("crumb_commune") for b in at.button)
+    assert url(at)["vue"] == "departement" and url(at)["code"] == "38"
+
+    at.button(key="crumb_france:").click()
+    run(at)
+    assert heading(at) == "France"
+    assert "vue" not in url(at) and "code" not in url(at)
+
+    at.button(key="drom_974").click()
+    run(at)
+    assert heading(at) == "La Réunion (974)"
+    assert at.button(key="drom_974").disabled
+    assert url(at)["vue"] == "departement" and url(at)["code"] == "974"
+
+
+def test_search_offers_homonyms_and_opens_the_chosen_one():
+    at = app()
+    at.text_input(key="search").input("Saint-Denis")
+    run(at)
+    choice = at.selectbox(key="search_choice_Saint-Denis")
+    assert any(o.startswith("Saint-Denis (93") for o in choice.options), choice.options
+    assert any(o.startswith("Saint-Denis (974") for o in choice.options), choice.options
+    homonyms = [re.match(r"Saint-Denis \((\w+),", o) for o in choice.options]
+    assert len({m.group(1) for m in homonyms if m}) >= 3  # 93, 974, 11, 30…
+
+    choice.set_value("commune:93066")
+    run(at)
+    assert heading(at) == "Saint-Denis (93066)"
+    assert url(at)["vue"] == "commune" and url(at)["code"] == "93066"
+
+    # The chosen result must not pin the view: the breadcrumb still goes back up.
+    at.button(key="crumb_departement:93").click()
+    run(at)
+    assert heading(at) == "Seine-Saint-Denis (93)"
+    assert url(at)["code"] == "93"
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def test_tables_have_csv_downloads_and_filters(reference, engine, monkeypatch):
+    offered: list[bytes] = []
+    original = exports.csv_bytes
+
+    def recording_csv_bytes(table, notes=None):
+        offered.append(original(table, notes))
+        return offered[-1]
+
+    # app.py imports ``csv_bytes`` from geo.exports on each run: record what it offers.
+    monkeypatch.setattr("geo.exports.csv_bytes", recording_csv_bytes)
+    at = app()
+    downloads = {b.key: b.label for b in at.get("download_button")}
+    assert downloads == {
+        f"download_{key}": "Télécharger en CSV"
+        for key in ("region", "departement", "opsn", "zones")
+    }
+    tables = [d.value for d in at.dataframe]
+    departments = next(t for t in tables if "Part couverte (%)" in t.columns and len(t) > 90)
+    assert len(departments) == len(reference.departements)
+    assert departments["Population"].sum() == engine()["total_population"]
+    zones = next(t for t in tables if "Rang" in t.columns)
+    assert len(zones) == engine()["white_zone_count"]
+
+    assert len(offered) == 4
+    text = offered[1].decode("utf-8-sig")
+    assert offered[1].startswith(b"\xef\xbb\xbf")
+    header = text.splitlines()[0]
+    assert header.split(";")[:3] == ["Code", "Nom", "Communes"]
+    rule = engine()["counting_rule"]
+    assert f'"Règle : {rule}"' in text
+    assert f'"{CREDITS}"' in text
+    isere = next(line.split(";") for line in text.splitlines() if line.startswith("38;"))
+    share = isere[header.split(";").index("Part couverte (%)")]
+    assert re.fullmatch(r"\d+(,\d)?", share), share  # decimal comma, never a point
+
+    at.text_input(key="filter_departement").input("Isère")
+    run(at)
+    shown_tables = [d.value for d in at.dataframe if "Part couverte (%)" in d.value.columns]
+    assert any(t["Code"].tolist() == ["38"] for t in shown_tables)
+    assert not any(len(t) == len(reference.departements) for t in shown_tables)
+
+
+# ----------------------------------------------------------------------------- imports
+
+
+def test_garbage_upload_is_reported_and_valid_rows_are_kept(reference, engine):
+    at = app()
+    at.file_uploader(key="uploads").set_value(
+        [
+            ("garbage.csv", b"\x00\x01\x02\xff\xfe not a table" * 40, "text/csv"),
+            ("liste.csv", b"opsn;insee\nsitpi;38185\nsitpi;99999\n", "text/csv"),
+        ]
+    )
+    run(at)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("garbage.csv : "), errors
+    report = " ".join(w.value for w in at.warning)
+    assert "liste\\.csv" in report and "1 ligne(s) acceptée(s)" in report
+    assert "1 rejetée(s)" in report
+    issues = next(d.value for d in at.dataframe if "Valeur" in d.value.columns)
+    assert issues["Valeur"].astype(str).str.contains("99999").any()
+    assert issues["Ligne"].astype(str).str.contains("3").any()
+
+    # The valid row is used when the imported data are chosen.
+    at.radio(key="data_source").set_value("imported")
+    at.radio(key="rule").set_value("adhesion")
+    run(at)
+    assert shown(at)["Communes couvertes"] == "1"
+    grenoble = reference.communes_by_insee.loc["38185", "population"]
+    assert f"<b>{fmt.integer(grenoble)} habitants</b>" in headline_html(at)
+
+    # The shipped data are untouched: back to them, back to their figures.
+    at.radio(key="data_source").set_value("bundled")
+    run(at)
+    assert shown(at) == expected(engine(rule="adhesion"))
