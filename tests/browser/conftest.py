@@ -76,6 +76,61 @@ def _stop(process: subprocess.Popen, timeout: float = 10.0) -> None:
         process.wait(timeout=timeout)
 
 
+def start_server(
+    script: str | Path,
+    *extra_args: str,
+    log_dir: Path,
+    started: list[subprocess.Popen],
+    timeout: float = 60.0,
+) -> str:
+    """Start ``python -m streamlit run script`` on a free port; return its base URL.
+
+    cwd = repo root (so that ``geo`` is importable); waits for ``/_stcore/health``.
+    The process is appended to ``started``: the caller stops it with :func:`_stop`.
+    """
+    port = free_port()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
+    env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+    log_path = log_dir / f"streamlit-{port}.log"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        *extra_args,
+    ]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    started.append(process)
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return base_url + "/"
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    _stop(process)
+    log_tail = log_path.read_text(errors="replace")[-3000:]
+    pytest.fail(f"Streamlit did not start for {script} (port {port}). Log:\n{log_tail}")
+
+
 @pytest.fixture
 def app_server(tmp_path: Path) -> Iterator[Callable[..., str]]:
     """Factory: ``app_server(script, *extra_streamlit_args) -> base URL``.
@@ -87,49 +142,25 @@ def app_server(tmp_path: Path) -> Iterator[Callable[..., str]]:
     started: list[subprocess.Popen] = []
 
     def start(script: str | Path, *extra_args: str, timeout: float = 60.0) -> str:
-        port = free_port()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p
-        )
-        env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
-        log_path = tmp_path / f"streamlit-{port}.log"
-        command = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(script),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            *extra_args,
-        ]
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
-        started.append(process)
-        base_url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        return base_url + "/"
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.2)
+        return start_server(script, *extra_args, log_dir=tmp_path, started=started, timeout=timeout)
+
+    yield start
+    for process in started:
         _stop(process)
-        log_tail = log_path.read_text(errors="replace")[-3000:]
-        pytest.fail(f"Streamlit did not start for {script} (port {port}). Log:\n{log_tail}")
+
+
+@pytest.fixture(scope="module")
+def module_app_server(tmp_path_factory) -> Iterator[Callable[..., str]]:
+    """Like ``app_server``, but the servers live as long as the test module.
+
+    Use it to start the app once for several tests (each test still gets its own
+    ``page``, hence its own Streamlit session).
+    """
+    started: list[subprocess.Popen] = []
+    log_dir = tmp_path_factory.mktemp("streamlit-logs")
+
+    def start(script: str | Path, *extra_args: str, timeout: float = 60.0) -> str:
+        return start_server(script, *extra_args, log_dir=log_dir, started=started, timeout=timeout)
 
     yield start
     for process in started:
