@@ -28,10 +28,9 @@ from geo.coverage import (
     selection_figures,
 )
 from geo.exports import csv_bytes
+from geo.inputs import inputs_from_contents
 from geo.maps import STATUS_COLOURS
-from geo.memberships import ImportFileError, read_memberships
 from geo.reference import load_reference
-from geo.registry import perimeter_table
 from geo.search import SearchIndex
 from geo.stats import CREDITS, reference_figures, vintage_sentence
 from geo.views import (
@@ -58,7 +57,6 @@ ASSET_PREFIX = streamlit_asset_prefix(_leaflet_assets.name)
 
 RULE_CHOICES = {"perimetre": "Adhérentes ou dans un périmètre", "adhesion": "Adhérentes seulement"}
 TERRITORY_CHOICES = {"france": "France entière (métropole et DROM)", "metropole": "Métropole"}
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 # ----------------------------------------------------------------------------- cached data
@@ -156,41 +154,12 @@ def go(view: View) -> None:
 
 def imported_inputs(files: list) -> tuple[Inputs | None, str, list[str], list]:
     """Inputs built from uploaded files (operators and/or membership lists)."""
-    reference = reference_data()
-    base = bundled()
-    registry, memberships, reports, errors = base.registry, [], [], []
-    contents = []
-    for upload in files:
-        data = upload.getvalue()
-        if len(data) > MAX_UPLOAD_BYTES:
-            errors.append(
-                f"{upload.name} : fichier de {fmt.decimal(len(data) / 1e6)} Mo, au-delà de la limite de 50 Mo."
-            )
-            continue
-        contents.append((upload.name, data))
-    for name, data in contents:  # operators first: memberships refer to them
-        try:
-            result = read_memberships(name, reference, registry, content=data)
-        except ImportFileError as error:
-            errors.append(str(error))
-            continue
-        if result.operators is not None:
-            registry = result.operators
-            reports.append(result.report)
-    for name, data in contents:
-        try:
-            result = read_memberships(name, reference, registry, content=data)
-        except ImportFileError:
-            continue
-        if result.operators is None:
-            memberships.append(result.memberships)
-            reports.append(result.report)
-    if not reports:
-        return None, "", errors, []
+    contents = [(upload.name, upload.getvalue()) for upload in files]
+    loaded = inputs_from_contents(reference_data(), contents, bundled())
+    if not loaded.reports:
+        return None, "", loaded.errors, []
     token = hashlib.sha256(b"".join(n.encode() + d for n, d in contents)).hexdigest()[:16]
-    members = pd.concat(memberships, ignore_index=True) if memberships else base.memberships
-    label = "fichiers importés : " + ", ".join(n for n, _ in contents)
-    return Inputs(registry, perimeter_table(registry), members, label), token, errors, reports
+    return loaded.inputs, token, loaded.errors, loaded.reports
 
 
 def import_panel() -> None:
@@ -289,15 +258,14 @@ def headline(figures: dict, reference_vintage: str) -> None:
 
 def breadcrumb_bar(reference, view: View) -> None:
     trail = breadcrumb(reference, view)
-    cols = st.columns([1] * len(trail) + [max(1, 6 - len(trail))])
-    for col, step in zip(cols, trail, strict=False):
-        label = name_of(reference, step) if step.level != "france" else "France"
-        prefix = "" if step.level == "france" else "› "
-        col.button(
-            prefix + label, key=f"crumb_{step.key}", on_click=go, args=(step,),
-            disabled=step == view, width="stretch",
-            help=LEVEL_LABELS[step.level],
-        )  # fmt: skip
+    with st.container(horizontal=True, gap="small"):
+        for step in trail:
+            label = name_of(reference, step) if step.level != "france" else "France"
+            prefix = "" if step.level == "france" else "› "
+            st.button(
+                prefix + label, key=f"crumb_{step.key}", on_click=go, args=(step,),
+                disabled=step == view, width="content", help=LEVEL_LABELS[step.level],
+            )  # fmt: skip
 
 
 def search_box(reference) -> None:

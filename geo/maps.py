@@ -40,6 +40,9 @@ SELECTED_STYLE = {"fillOpacity": 0, "color": "#000000", "weight": 3}
 
 NATIONAL_DECIMALS = 3  # about 100 m: finer than a pixel at the national zoom levels
 METROPOLE_VIEW = {"location": (46.6, 2.4), "zoom_start": 6}
+METROPOLE_BOUNDS = [[41.3, -5.2], [51.1, 9.6]]  # Corsica and Finistère included
+# Tooltips wrap instead of running off the map; names can be long.
+TOOLTIP_STYLE = "white-space: normal; max-width: 300px; font-size: 12px; line-height: 1.3;"
 
 
 def _constant(style: dict):
@@ -102,8 +105,8 @@ class Legend(MacroElement):
         self._name = "Legend"
         lines = [
             '<div style="background:rgba(255,255,255,0.93);padding:8px 10px;border-radius:4px;'
-            "box-shadow:0 1px 4px rgba(0,0,0,.3);font:13px/1.35 system-ui,sans-serif;"
-            'color:#222;max-width:270px">',
+            "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.3 system-ui,sans-serif;"
+            'color:#222;max-width:215px">',
             f"<b>{html.escape(title)}</b>",
         ]
         for colour, label, count in entries:
@@ -137,7 +140,8 @@ def status_legend(figures: dict, note: str = "") -> Legend:
 
 
 def _map(asset_prefix: str, **view) -> folium.Map:
-    return offline_map(asset_prefix=asset_prefix, **view)
+    # Fractional zoom so that fitting a territory fills the map, not a third of it.
+    return offline_map(asset_prefix=asset_prefix, zoom_snap=0.25, zoom_delta=0.5, **view)
 
 
 def national_map(
@@ -178,7 +182,9 @@ def national_map(
         style_function=_constant(DEPARTMENT_BORDER),
         highlight_function=_constant({"weight": 2.5, "color": "#000000"}),
         tooltip=folium.GeoJsonTooltip(
-            fields=["libelle", "part"], aliases=["Département", "Population couverte"]
+            fields=["libelle", "part"],
+            aliases=["Département", "Population couverte"],
+            style=TOOLTIP_STYLE,
         ),
     ).add_to(m)
     region_lines = regions.set_geometry("geometry_generalisee")
@@ -195,6 +201,7 @@ def national_map(
         interactive=False,
     ).add_to(m)
     status_legend(figures, "Cliquez sur un département pour le détailler.").add_to(m)
+    m.fit_bounds(METROPOLE_BOUNDS)
     return m
 
 
@@ -264,7 +271,9 @@ def territory_map(
             name="Territoires voisins",
             style_function=_constant(DIMMED_STYLE),
             highlight_function=_constant({"weight": 2, "color": "#555555"}),
-            tooltip=folium.GeoJsonTooltip(fields=["libelle"], aliases=["Voisin"]),
+            tooltip=folium.GeoJsonTooltip(
+                fields=["libelle"], aliases=["Voisin"], style=TOOLTIP_STYLE
+            ),
         ).add_to(m)
     frame = gpd.GeoDataFrame(props, geometry=chosen.geometry.values, crs=communes.crs)
     status = coverage.loc[selection, "statut"].to_numpy()
@@ -277,7 +286,9 @@ def territory_map(
             name=STATUS_LABELS[name],
             style_function=_constant(STATUS_STYLES[name]),
             highlight_function=_constant({"weight": 2.5, "color": "#000000"}),
-            tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
+            tooltip=folium.GeoJsonTooltip(
+                fields=fields, aliases=aliases, sticky=True, style=TOOLTIP_STYLE
+            ),
         ).add_to(m)
     if highlight is not None and (frame["code"] == highlight).any():
         target = frame[frame["code"] == highlight]
