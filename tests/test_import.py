@@ -436,7 +436,6 @@ def operators_json_to_csv(records: list[dict]) -> str:
     return out.getvalue()
 
 
-@pytest.mark.skipif(not SHARED_OPERATORS_JSON.exists(), reason="échantillon ANCT absent")
 def test_committed_operators_fixture_is_the_conversion_of_the_json():
     records = json.loads(SHARED_OPERATORS_JSON.read_text())
     expected = operators_json_to_csv(records)

@@ -106,7 +106,6 @@ def test_identifiers_are_valid(registry):
             assert row.siret.startswith(row.siren)
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="données de départ absentes")
 def test_anct_ids_match_the_published_operators(registry):
     operators = {
         o["id"]: o for o in json.loads((SHARED / "anct" / "operators_sample.json").read_text())
@@ -123,7 +122,6 @@ def test_anct_ids_match_the_published_operators(registry):
     assert {o["nom"] for o in operators.values()} - names == {"ANCT", "TEST"}
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="données de départ absentes")
 def test_facts_and_sources_are_copied(registry):
     source = pd.read_csv(
         SHARED / "opsn" / "registre_opsn_2025.csv", dtype=str, keep_default_na=False
