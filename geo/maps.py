@@ -10,8 +10,12 @@ here because Folium's tooltips insert them as HTML.
 
 from __future__ import annotations
 
+import copy
 import html
+import inspect
 import json
+import re
+from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -19,7 +23,9 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
+from folium.template import Template as FoliumTemplate
 from jinja2 import Template
+from markupsafe import Markup
 
 from geo import fmt
 from geo.coverage import STATUS_LABELS, STATUSES
@@ -47,6 +53,71 @@ TOOLTIP_STYLE = "white-space: normal; max-width: 300px; font-size: 12px; line-he
 
 def _constant(style: dict):
     return lambda _feature: style
+
+
+_DATA_TOJSON = "{{ this.data|tojson }}"
+
+
+_GEOJSON_TEMPLATE = re.compile(
+    r'\nclass GeoJson\(.*?\n    _template = Template\(\s*"""(.*?)"""', re.DOTALL
+)
+
+
+def _template_with_cached_json():
+    """``folium.GeoJson``'s template, the data's JSON read from ``this.data_json``.
+
+    Taken from the installed folium's source file, so that nothing else changes in
+    the page; ``None`` if it cannot be found as expected (another folium version),
+    and folium's own template is then used.
+    """
+    try:
+        source = Path(inspect.getsourcefile(folium.GeoJson)).read_text(encoding="utf-8")
+    except (OSError, TypeError):
+        return None
+    match = _GEOJSON_TEMPLATE.search(source)
+    if not match or "\\" in match.group(1) or match.group(1).count(_DATA_TOJSON) != 1:
+        return None  # a backslash would make the literal differ from its text
+    return FoliumTemplate(match.group(1).replace(_DATA_TOJSON, "{{ this.data_json }}"))
+
+
+class FixedGeoJson(folium.GeoJson):
+    """A ``folium.GeoJson`` whose data does not change once the layer is built.
+
+    The app caches each map and hands ``st_folium`` a deep copy on every rerun
+    (``st_folium`` alters the map it renders). folium would then serialise the data
+    to JSON three times (figure, map, streamlit-folium's own pass) and walk every
+    coordinate for the map's bounds, and the copy would duplicate every coordinate
+    list. Here copies share the data (nothing writes to it after ``__init__``), its
+    JSON text and its bounds, each computed once by folium's own code: the page
+    is the same, character for character.
+    """
+
+    _template = _template_with_cached_json() or folium.GeoJson._template
+    _TOJSON = FoliumTemplate("{{ data|tojson }}")
+    _SHARED = ("data", "_fixed")
+
+    def __init__(self, data, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self._fixed: dict = {}  # shared by copies, filled on first use
+
+    @property
+    def data_json(self) -> Markup:
+        """``{{ this.data|tojson }}``, rendered once."""
+        if "json" not in self._fixed:
+            self._fixed["json"] = Markup(self._TOJSON.render(data=self.data))
+        return self._fixed["json"]
+
+    def _get_self_bounds(self):
+        if "bounds" not in self._fixed:
+            self._fixed["bounds"] = super()._get_self_bounds()
+        return self._fixed["bounds"]
+
+    def __deepcopy__(self, memo: dict) -> FixedGeoJson:
+        clone = self.__class__.__new__(self.__class__)
+        memo[id(self)] = clone
+        for key, value in self.__dict__.items():
+            clone.__dict__[key] = value if key in self._SHARED else copy.deepcopy(value, memo)
+        return clone
 
 
 def _geojson(frame: gpd.GeoDataFrame, columns: list[str], decimals: int | None = None) -> dict:
@@ -162,7 +233,7 @@ def national_map(
     dissolved["libelle"] = dissolved["statut"].map(STATUS_LABELS)
     for status in dissolved["statut"]:
         layer = dissolved[dissolved["statut"] == status]
-        folium.GeoJson(
+        FixedGeoJson(
             _geojson(layer, ["libelle"], NATIONAL_DECIMALS),
             name=STATUS_LABELS[status],
             style_function=_constant(STATUS_STYLES[status] | {"weight": 0}),
@@ -176,7 +247,7 @@ def national_map(
         part=deps["code"].map(shares).map(lambda s: fmt.percent(s) if pd.notna(s) else "—"),
         libelle=deps["nom"] + " (" + deps["code"] + ")",
     )
-    folium.GeoJson(
+    FixedGeoJson(
         _geojson(deps, ["niveau", "code", "libelle", "part"], NATIONAL_DECIMALS),
         name="Départements",
         style_function=_constant(DEPARTMENT_BORDER),
@@ -194,7 +265,7 @@ def national_map(
         geometry=region_lines.geometry.boundary.to_numpy(),
         crs=regions.crs,
     )
-    folium.GeoJson(
+    FixedGeoJson(
         _geojson(region_lines, ["code"], NATIONAL_DECIMALS),
         name="Régions",
         style_function=_constant(REGION_BORDER),
@@ -266,7 +337,7 @@ def territory_map(
     minx, miny, maxx, maxy = chosen.total_bounds
     m = _map(asset_prefix, location=((miny + maxy) / 2, (minx + maxx) / 2), zoom_start=8)
     if len(context):
-        folium.GeoJson(
+        FixedGeoJson(
             _geojson(context, ["niveau", "code", "libelle"]),
             name="Territoires voisins",
             style_function=_constant(DIMMED_STYLE),
@@ -281,7 +352,7 @@ def territory_map(
         layer = frame[status == name]
         if layer.empty:
             continue
-        folium.GeoJson(
+        FixedGeoJson(
             _geojson(layer, ["niveau", "code", *fields], decimals),
             name=STATUS_LABELS[name],
             style_function=_constant(STATUS_STYLES[name]),
@@ -292,7 +363,7 @@ def territory_map(
         ).add_to(m)
     if highlight is not None and (frame["code"] == highlight).any():
         target = frame[frame["code"] == highlight]
-        folium.GeoJson(
+        FixedGeoJson(
             _geojson(target, ["code"]),
             name="Commune sélectionnée",
             style_function=_constant(SELECTED_STYLE),
