@@ -20,7 +20,6 @@ import argparse
 import base64
 import functools
 import http.server
-import logging
 import os
 import socket
 import statistics
@@ -799,13 +798,12 @@ def main(argv: list[str] | None = None) -> int:
                     wait_ready(url, process)
                     results.update(warm_views(launch, url, args.runs, process))
             print("Charges utiles calculées et changements de contrôle…", flush=True)
-            from streamlit.logger import get_logger, set_log_level
+            # Streamlit outside a server warns at every element ("missing
+            # ScriptRunContext"); its logger level is read from the config when parsed.
+            os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
+            from streamlit.logger import set_log_level
 
-            # Streamlit outside a server warns at every element ("missing ScriptRunContext").
             set_log_level("error")
-            get_logger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(
-                logging.ERROR
-            )
             payloads = map_payloads()
             changes = control_changes(args.runs)
     print()
