@@ -450,35 +450,52 @@ def tables(reference, analysis, inputs: Inputs, token: str, rule_sentence: str) 
     """Tables: the accessible alternative to the map; sorting and filtering rerun only here."""
     st.subheader("Tableaux")
     notes = [f"Règle : {rule_sentence}", f"Données : {inputs.label}"]
-    tabs = st.tabs(["Régions", "Départements", "OPSN", "Territoires sans OPSN"])
+    # Only the open tab is computed and sent: the map draws sooner (measured: the
+    # four tables together delay the first map by ~0.5 s in the browser).
+    tabs = st.tabs(
+        ["Régions", "Départements", "OPSN", "Territoires sans OPSN"],
+        key="table_tab", on_change="rerun",
+    )  # fmt: skip
     for tab, level in zip(tabs[:2], ("region", "departement"), strict=True):
+        if not tab.open:
+            continue
         with tab:
             table = table_by(reference, analysis, level)
             table["part_couverte"] = (table["part_couverte"] * 100).round(1)
             table = table.rename(columns=TABLE_COLUMNS)
             show_table(table, f"couverture_{level}s.csv", notes, key=level)
-    with tabs[2]:
-        table = opsn_table_for(token, analysis.options, inputs).rename(
-            columns={
-                "opsn": "Identifiant", "nom": "Nom", "departements": "Départements du périmètre",
-                "communes_perimetre": "Communes dans le périmètre",
-                "population_perimetre": "Population du périmètre",
-                "communes_adhesion": "Communes adhérentes", "population_adhesion": "Population adhérente",
-            }
-        )  # fmt: skip
-        show_table(table, "couverture_opsn.csv", notes, key="opsn")
-    with tabs[3]:
-        zones = analysis.zones.drop(columns=["insee"], errors="ignore").rename(
-            columns={
-                "id": "Identifiant", "rang": "Rang", "nom": "Nom", "communes": "Communes",
-                "population": "Population", "superficie_km2": "Superficie (km²)",
-                "departements": "Départements", "outre_mer": "Outre-mer",
-                "opsn_voisins_perimetre": "OPSN voisins (périmètre)",
-                "opsn_voisins_adhesion": "OPSN voisins (adhérents)",
-                "distance_km": "Distance à une commune servie (km)",
-            }
-        )  # fmt: skip
-        show_table(zones, "territoires_sans_opsn.csv", notes, key="zones")
+    if tabs[2].open:
+        with tabs[2]:
+            _opsn_table(analysis, inputs, token, notes)
+    if tabs[3].open:
+        with tabs[3]:
+            _zones_table(analysis, notes)
+
+
+def _opsn_table(analysis, inputs: Inputs, token: str, notes: list[str]) -> None:
+    table = opsn_table_for(token, analysis.options, inputs).rename(
+        columns={
+            "opsn": "Identifiant", "nom": "Nom", "departements": "Départements du périmètre",
+            "communes_perimetre": "Communes dans le périmètre",
+            "population_perimetre": "Population du périmètre",
+            "communes_adhesion": "Communes adhérentes", "population_adhesion": "Population adhérente",
+        }
+    )  # fmt: skip
+    show_table(table, "couverture_opsn.csv", notes, key="opsn")
+
+
+def _zones_table(analysis, notes: list[str]) -> None:
+    zones = analysis.zones.drop(columns=["insee"], errors="ignore").rename(
+        columns={
+            "id": "Identifiant", "rang": "Rang", "nom": "Nom", "communes": "Communes",
+            "population": "Population", "superficie_km2": "Superficie (km²)",
+            "departements": "Départements", "outre_mer": "Outre-mer",
+            "opsn_voisins_perimetre": "OPSN voisins (périmètre)",
+            "opsn_voisins_adhesion": "OPSN voisins (adhérents)",
+            "distance_km": "Distance à une commune servie (km)",
+        }
+    )  # fmt: skip
+    show_table(zones, "territoires_sans_opsn.csv", notes, key="zones")
 
 
 def show_table(table: pd.DataFrame, filename: str, notes: list[str], key: str) -> None:

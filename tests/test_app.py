@@ -270,21 +270,28 @@ def test_tables_have_csv_downloads_and_filters(reference, engine, monkeypatch):
     # app.py imports ``csv_bytes`` from geo.exports on each run: record what it offers.
     monkeypatch.setattr("geo.exports.csv_bytes", recording_csv_bytes)
     at = app()
-    downloads = {b.key: b.label for b in at.get("download_button")}
+    # Only the open tab is computed: open each one in turn, as a person would.
+    downloads, tables = {}, []
+    for label in ("Régions", "Départements", "OPSN", "Territoires sans OPSN"):
+        at.session_state["table_tab"] = label
+        run(at)
+        shown = {b.key: b.label for b in at.get("download_button")}
+        assert len(shown) == 1, (label, shown)  # the other tabs are not sent
+        downloads |= shown
+        tables += [d.value for d in at.dataframe]
     assert downloads == {
         f"download_{key}": "Télécharger en CSV"
         for key in ("region", "departement", "opsn", "zones")
     }
-    tables = [d.value for d in at.dataframe]
     departments = next(t for t in tables if "Part couverte (%)" in t.columns and len(t) > 90)
     assert len(departments) == len(reference.departements)
     assert departments["Population"].sum() == engine()["total_population"]
     zones = next(t for t in tables if "Rang" in t.columns)
     assert len(zones) == engine()["white_zone_count"]
 
-    assert len(offered) == 4
-    text = offered[1].decode("utf-8-sig")
-    assert offered[1].startswith(b"\xef\xbb\xbf")
+    departments_csv = next(o for o in offered if b"\r\n38;" in o)
+    text = departments_csv.decode("utf-8-sig")
+    assert departments_csv.startswith(b"\xef\xbb\xbf")
     header = text.splitlines()[0]
     assert header.split(";")[:3] == ["Code", "Nom", "Communes"]
     rule = engine()["counting_rule"]
@@ -294,6 +301,8 @@ def test_tables_have_csv_downloads_and_filters(reference, engine, monkeypatch):
     share = isere[header.split(";").index("Part couverte (%)")]
     assert re.fullmatch(r"\d+(,\d)?", share), share  # decimal comma, never a point
 
+    at.session_state["table_tab"] = "Départements"
+    run(at)
     at.text_input(key="filter_departement").input("Isère")
     run(at)
     shown_tables = [d.value for d in at.dataframe if "Part couverte (%)" in d.value.columns]
