@@ -414,7 +414,7 @@ def side_panel(reference, analysis, inputs: Inputs, view: View, national: dict) 
 
 
 def copy_link_button() -> None:
-    components.html(
+    st.iframe(
         """<button id="copy" style="font:14px system-ui,sans-serif;padding:6px 12px;border:1px solid #bbb;
         border-radius:6px;background:#fff;cursor:pointer">Copier le lien de cette vue</button>
         <span id="done" style="font:13px system-ui,sans-serif;color:#2e7d32;margin-left:8px"></span>
