@@ -39,6 +39,31 @@ class Hit:
     departement: str = ""
 
 
+def _entries(
+    kind: str,
+    code: pd.Series,
+    name: pd.Series,
+    weight: pd.Series,
+    departement: pd.Series | str = "",
+    extra: pd.Series | str = "",
+) -> pd.DataFrame:
+    """Rows of the search table for one kind of territory."""
+
+    def values(column):
+        return column.to_numpy(dtype=object) if isinstance(column, pd.Series) else column
+
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "code": values(code),
+            "name": values(name),
+            "departement": values(departement),
+            "extra": values(extra),
+            "weight": weight.to_numpy(),
+        }
+    )
+
+
 class SearchIndex:
     """Every territory with its normalised name and codes, built once per reference."""
 
@@ -47,53 +72,15 @@ class SearchIndex:
         dep_names = dict(
             zip(reference.departements["code"], reference.departements["nom"], strict=True)
         )
+        deps, regions, epci = reference.departements, reference.regions, reference.epci
         frames = [
-            pd.DataFrame(
-                {
-                    "kind": "commune",
-                    "code": communes["insee"].to_numpy(dtype=object),
-                    "name": communes["nom"].to_numpy(dtype=object),
-                    "departement": communes["departement"].to_numpy(dtype=object),
-                    "extra": (communes["codes_postaux"] + " " + communes["siren"]).to_numpy(
-                        dtype=object
-                    ),
-                    "weight": communes["population"].to_numpy(),
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "kind": "departement",
-                    "code": reference.departements["code"].to_numpy(dtype=object),
-                    "name": reference.departements["nom"].to_numpy(dtype=object),
-                    "departement": reference.departements["code"].to_numpy(dtype=object),
-                    "extra": "",
-                    "weight": reference.departements["population"].to_numpy(),
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "kind": "region",
-                    "code": reference.regions["code"].to_numpy(dtype=object),
-                    "name": reference.regions["nom"].to_numpy(dtype=object),
-                    "departement": "",
-                    "extra": "",
-                    "weight": reference.regions["population"].to_numpy(),
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "kind": "epci",
-                    "code": reference.epci["siren"].to_numpy(dtype=object),
-                    "name": reference.epci["nom"].to_numpy(dtype=object),
-                    "departement": reference.epci["departements"]
-                    .str.split(",")
-                    .str[0]
-                    .to_numpy(dtype=object),
-                    "extra": "",
-                    "weight": reference.epci["population"].to_numpy(),
-                }
-            ),
-        ]
+            _entries("commune", communes["insee"], communes["nom"], communes["population"],
+                     communes["departement"], communes["codes_postaux"] + " " + communes["siren"]),
+            _entries("departement", deps["code"], deps["nom"], deps["population"], deps["code"]),
+            _entries("region", regions["code"], regions["nom"], regions["population"]),
+            _entries("epci", epci["siren"], epci["nom"], epci["population"],
+                     epci["departements"].str.split(",").str[0]),
+        ]  # fmt: skip
         table = pd.concat(frames, ignore_index=True)
         table["key"] = table["name"].map(normalize_text)
         table["dep_name"] = table["departement"].map(dep_names).fillna("")
@@ -125,7 +112,8 @@ class SearchIndex:
         rank[exact] = 1
         rank[by_postcode] = 1
         rank[by_code] = 0
-        found = table[rank < 9].assign(rank=rank[rank < 9], order=table["kind"].map(KIND_ORDER))
+        found = table[rank < 9]
+        found = found.assign(rank=rank[rank < 9], order=found["kind"].map(KIND_ORDER))
         found = found.sort_values(["rank", "order", "weight"], ascending=[True, True, False]).head(
             limit
         )
