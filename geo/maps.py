@@ -327,11 +327,11 @@ def territory_map(
     surrounding territories to dim (with ``niveau``, ``code`` and ``libelle``
     columns, clickable to move there); ``highlight`` is an INSEE code to outline.
     ``brief`` (regions: thousands of communes) keeps the tooltip to name,
-    population and status and rounds to 4 decimals, to keep the page light.
+    population and status and rounds to 3 decimals (~100 m, under a pixel at a region's zoom), to keep the page light.
     """
     fields = TOOLTIP_FIELDS[:3] if brief else TOOLTIP_FIELDS
     aliases = TOOLTIP_ALIASES[:3] if brief else TOOLTIP_ALIASES
-    decimals = 4 if brief else None
+    decimals = 3 if brief else None
     chosen = communes[selection].set_geometry(outline)
     props = commune_properties(chosen, coverage[selection], opsn_names)
     minx, miny, maxx, maxy = chosen.total_bounds
