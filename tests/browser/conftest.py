@@ -91,7 +91,6 @@ def start_server(
     port = free_port()
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
-    env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     log_path = log_dir / f"streamlit-{port}.log"
     command = [
         sys.executable,
@@ -105,8 +104,8 @@ def start_server(
         "127.0.0.1",
         "--server.headless",
         "true",
-        "--browser.gatherUsageStats",
-        "false",
+        # No --browser.gatherUsageStats: .streamlit/config.toml must switch the
+        # usage statistics off, or the blocked-request count catches it.
         *extra_args,
     ]
     with log_path.open("wb") as log:
