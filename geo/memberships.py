@@ -18,15 +18,16 @@ once, at its first line) or *blank*, so
 from __future__ import annotations
 
 import re
-import weakref
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 
-from geo.ids import check_department, check_siret, department_of_insee
+from geo.ids import check_department, check_siret
+from geo.importers.names import Outcome, name_index, resolve_name
+from geo.importers.report import ValidationReport
 from geo.importers.tables import (
     ImportFileError,
     RawTable,
@@ -64,79 +65,9 @@ BUNDLED_PATH = OPSN_DIR / "adhesions.csv"
 #: ``source`` column, else "".
 MEMBERSHIP_COLUMNS = ("opsn", "insee", "epci", "depuis", "jusqu_a", "source", "ligne", "reference")
 
-FORMAT_LABELS = {
-    "anct_operateurs": "opérateurs de la Suite territoriale (ANCT)",
-    "anct_adherents": "adhérents de la Suite territoriale (ANCT)",
-    "liste_opsn": "liste d'adhérents",
-}
 
 ANCT_OPERATOR_HEADER = ("id", "nom", "nom avec article", "statut", "url", "siret", "services")
 HEADER_SEARCH_LINES = 20
-
-
-# --------------------------------------------------------------------------- report
-
-
-@dataclass
-class ValidationReport:
-    """What happened to each line of one file: counts and French messages.
-
-    ``issues`` holds one dict per noteworthy line: ``line``, ``value``,
-    ``status`` (``corrected``, ``rejected`` or ``duplicate``) and ``message``
-    (plain French text naming file, line and value; escaping is the UI's job).
-    ``notes`` are file-level remarks (ignored columns, unknown operators…).
-    """
-
-    file: str
-    format: str = ""
-    read_as: str = ""
-    rows: int = 0
-    accepted: int = 0
-    corrected: int = 0
-    rejected: int = 0
-    duplicates: int = 0
-    blank: int = 0
-    issues: list[dict] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def add(self, line: int, value: object, status: str, detail: str) -> None:
-        """Record an issue whose message names the file, the line and the value."""
-        shown = "" if value is None else str(value).strip()
-        if shown and shown not in detail:
-            message = f"{self.file}, ligne {line}, valeur « {shown} » : {detail}"
-        else:
-            message = f"{self.file}, ligne {line} : {detail}"
-        self.issues.append({"line": line, "value": shown, "status": status, "message": message})
-
-    def to_dict(self) -> dict:
-        """JSON-ready form; keys are a contract for scripts (only ever added)."""
-        return {
-            "file": self.file,
-            "format": self.format,
-            "read_as": self.read_as,
-            "rows": self.rows,
-            "accepted": self.accepted,
-            "corrected": self.corrected,
-            "rejected": self.rejected,
-            "duplicates": self.duplicates,
-            "blank": self.blank,
-            "issues": list(self.issues),
-            "notes": list(self.notes),
-        }
-
-    def text(self) -> str:
-        """The report in French, for a terminal."""
-        label = FORMAT_LABELS.get(self.format, self.format)
-        lines = [
-            f"Fichier : {self.file} — {label} ({self.read_as})",
-            f"Lignes : {self.rows} ; acceptées : {self.accepted} (dont {self.corrected} "
-            f"corrigées) ; rejetées : {self.rejected} ; doublons : {self.duplicates} ; "
-            f"vides : {self.blank}",
-        ]
-        lines += [f"Remarque : {note}" for note in self.notes]
-        status_label = {"corrected": "corrigée", "rejected": "rejetée", "duplicate": "doublon"}
-        lines += [f"[{status_label[i['status']]}] {i['message']}" for i in self.issues]
-        return "\n".join(lines)
 
 
 @dataclass
@@ -329,140 +260,7 @@ def parse_date(cell: object) -> tuple[pd.Timestamp | None, str | None, bool]:
     return value, note, note is not None
 
 
-_ARTICLE_SUFFIX = re.compile(r"^(.*?)\s*\((le|la|les|l')\)\s*$", re.IGNORECASE)
-
-
-def name_key(name: object) -> str:
-    """Comparison key of a commune name: no case, accents, punctuation; St → Saint.
-
-    ``"Pont-de-Claix (Le)"`` and ``"LE PONT DE CLAIX"`` give the same key.
-    """
-    text = str(name).strip()
-    if match := _ARTICLE_SUFFIX.match(text):
-        text = f"{match.group(2)} {match.group(1)}"
-    words = fold(text).split()
-    words = [
-        {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}.get(w, w)
-        for w in words
-    ]
-    return " ".join(words)
-
-
-@dataclass
-class _NameIndex:
-    current: dict[tuple[str, str], list[str]]
-    former: dict[tuple[str, str], list[tuple[str, str]]]
-    names: dict[str, str]
-    by_department: dict[str, list[tuple[str, str]]]
-    department_names: dict[str, str]
-
-
-_NAME_INDEX: list[tuple[weakref.ref, _NameIndex]] = []  # last reference only
-
-
-def _name_index(reference: ReferenceData) -> _NameIndex:
-    """Commune names by department, built once per reference (about 1 s)."""
-    if _NAME_INDEX and _NAME_INDEX[0][0]() is reference:
-        return _NAME_INDEX[0][1]
-    current: dict[tuple[str, str], list[str]] = {}
-    by_department: dict[str, list[tuple[str, str]]] = {}
-    names = dict(zip(reference.communes["insee"], reference.communes["nom"], strict=True))
-    for insee, nom, dep in zip(
-        reference.communes["insee"],
-        reference.communes["nom"],
-        reference.communes["departement"],
-        strict=True,
-    ):
-        current.setdefault((dep, name_key(nom)), []).append(insee)
-        by_department.setdefault(dep, []).append((name_key(nom), insee))
-    former: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    codes = reference.former_codes
-    for old, nom, insee in zip(codes["ancien_code"], codes["nom"], codes["insee"], strict=True):
-        if nom:
-            entry = former.setdefault((department_of_insee(old), name_key(nom)), [])
-            entry.append((old, insee))
-    department_names = {
-        name_key(nom): code
-        for code, nom in zip(
-            reference.departements["code"], reference.departements["nom"], strict=True
-        )
-    }
-    index = _NameIndex(current, former, names, by_department, department_names)
-    _NAME_INDEX[:] = [(weakref.ref(reference), index)]
-    return index
-
-
 # --------------------------------------------------------------------------- rows
-
-
-@dataclass
-class _Outcome:
-    kind: str | None = None  # "commune" / "epci" / None
-    code: str | None = None
-    value: str = ""
-    notes: list[str] = field(default_factory=list)
-    error: str | None = None
-
-
-def _resolve_name(name: str, department: str, index: _NameIndex) -> _Outcome:
-    shown = name if not department else f"{name} ({department})"
-    if not department:
-        return _Outcome(
-            value=name,
-            error=f"commune « {name} » sans code INSEE, SIREN ni département : "
-            "impossible de l'identifier avec certitude",
-        )
-    checked = check_department(department)
-    dep = checked.value or index.department_names.get(name_key(department))
-    if dep is None:
-        return _Outcome(value=shown, error=f"département « {department} » inconnu")
-    key = name_key(name)
-    found = index.current.get((dep, key), [])
-    if len(found) == 1:
-        insee = found[0]
-        return _Outcome(
-            "commune",
-            insee,
-            shown,
-            [f"commune identifiée par son nom « {name} » dans le département {dep} : {insee}"],
-        )
-    former = [] if found else index.former.get((dep, key), [])
-    targets = sorted({insee for _, insee in former})
-    if len(targets) == 1:
-        old, insee = former[0]
-        return _Outcome(
-            "commune",
-            insee,
-            shown,
-            [
-                f"« {name} » ({old}, ancienne commune) rattachée à la commune actuelle "
-                f"{insee} ({index.names[insee]})"
-            ],
-        )
-    candidates = sorted(set(found) | set(targets))
-    if not candidates:
-        candidates = sorted(
-            insee
-            for other, insee in index.by_department.get(dep, [])
-            if other.startswith(key + " ") or key.startswith(other + " ")
-        )
-        if not candidates:
-            return _Outcome(
-                value=shown, error=f"aucune commune « {name} » dans le département {dep}"
-            )
-    listed = ", ".join(f"{index.names[c]} ({c})" for c in candidates[:10])
-    listed += "…" if len(candidates) > 10 else ""
-    if len(candidates) == 1:
-        detail = (
-            f"aucune commune nommée exactement « {name} » dans le département {dep} ; "
-            f"commune au nom proche : {listed} — vérifiez le nom ou donnez le code INSEE"
-        )
-    else:
-        detail = (
-            f"nom « {name} » ambigu dans le département {dep} ; communes possibles : "
-            f"{listed} — précisez le code INSEE"
-        )
-    return _Outcome(value=shown, error=detail)
 
 
 def _resolve_siret(raw: str, reference: ReferenceData) -> Resolution:
@@ -477,7 +275,7 @@ def _resolve_siret(raw: str, reference: ReferenceData) -> Resolution:
     return Resolution(found.kind, found.code, checked.message, checked.corrected)
 
 
-def _resolve_member(cells: dict[str, object], reference: ReferenceData) -> _Outcome:
+def _resolve_member(cells: dict[str, object], reference: ReferenceData) -> Outcome:
     """Current commune or EPCI of one row: INSEE, then SIREN, then SIRET, then name."""
     failures: list[str] = []
     first_value = ""
@@ -502,10 +300,10 @@ def _resolve_member(cells: dict[str, object], reference: ReferenceData) -> _Outc
                 notes.append(f"membre identifié par « {text} »")
             if found.corrected and found.message:
                 notes.append(found.message)
-            return _Outcome(found.kind, found.code, first_value, notes)
+            return Outcome(found.kind, found.code, first_value, notes)
         failures.append(found.message or f"« {text} » inconnu")
     if name:
-        outcome = _resolve_name(name, _text(cells.get("departement")), _name_index(reference))
+        outcome = resolve_name(name, _text(cells.get("departement")), name_index(reference))
         if outcome.kind is not None:
             outcome.notes = failures + outcome.notes
             outcome.value = first_value or outcome.value
@@ -513,8 +311,8 @@ def _resolve_member(cells: dict[str, object], reference: ReferenceData) -> _Outc
         failures.append(outcome.error or "")
         first_value = first_value or outcome.value
     if not failures:
-        return _Outcome(value="", error="aucun identifiant (code INSEE, SIREN, SIRET ou nom)")
-    return _Outcome(value=first_value, error=" ; ".join(failures))
+        return Outcome(value="", error="aucun identifiant (code INSEE, SIREN, SIRET ou nom)")
+    return Outcome(value=first_value, error=" ; ".join(failures))
 
 
 # --------------------------------------------------------------------------- entry points

@@ -1,0 +1,77 @@
+"""The validation report of one imported file: counts and French messages per line.
+
+Kept apart from the readers so that the command line, the app and the tests
+share one counting rule: ``rows == accepted + rejected + duplicates + blank``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FORMAT_LABELS = {
+    "anct_operateurs": "opérateurs de la Suite territoriale (ANCT)",
+    "anct_adherents": "adhérents de la Suite territoriale (ANCT)",
+    "liste_opsn": "liste d'adhérents",
+}
+
+
+@dataclass
+class ValidationReport:
+    """What happened to each line of one file: counts and French messages.
+
+    ``issues`` holds one dict per noteworthy line: ``line``, ``value``,
+    ``status`` (``corrected``, ``rejected`` or ``duplicate``) and ``message``
+    (plain French text naming file, line and value; escaping is the UI's job).
+    ``notes`` are file-level remarks (ignored columns, unknown operators…).
+    """
+
+    file: str
+    format: str = ""
+    read_as: str = ""
+    rows: int = 0
+    accepted: int = 0
+    corrected: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    blank: int = 0
+    issues: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, line: int, value: object, status: str, detail: str) -> None:
+        """Record an issue whose message names the file, the line and the value."""
+        shown = "" if value is None else str(value).strip()
+        if shown and shown not in detail:
+            message = f"{self.file}, ligne {line}, valeur « {shown} » : {detail}"
+        else:
+            message = f"{self.file}, ligne {line} : {detail}"
+        self.issues.append({"line": line, "value": shown, "status": status, "message": message})
+
+    def to_dict(self) -> dict:
+        """JSON-ready form; keys are a contract for scripts (only ever added)."""
+        return {
+            "file": self.file,
+            "format": self.format,
+            "read_as": self.read_as,
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "corrected": self.corrected,
+            "rejected": self.rejected,
+            "duplicates": self.duplicates,
+            "blank": self.blank,
+            "issues": list(self.issues),
+            "notes": list(self.notes),
+        }
+
+    def text(self) -> str:
+        """The report in French, for a terminal."""
+        label = FORMAT_LABELS.get(self.format, self.format)
+        lines = [
+            f"Fichier : {self.file} — {label} ({self.read_as})",
+            f"Lignes : {self.rows} ; acceptées : {self.accepted} (dont {self.corrected} "
+            f"corrigées) ; rejetées : {self.rejected} ; doublons : {self.duplicates} ; "
+            f"vides : {self.blank}",
+        ]
+        lines += [f"Remarque : {note}" for note in self.notes]
+        status_label = {"corrected": "corrigée", "rejected": "rejetée", "duplicate": "doublon"}
+        lines += [f"[{status_label[i['status']]}] {i['message']}" for i in self.issues]
+        return "\n".join(lines)
