@@ -178,7 +178,7 @@ def import_panel() -> None:
             return
         inputs, token, errors, reports = imported_inputs(files)
         for message in errors:
-            st.error(message)
+            st.error(md(message))  # file names come from the user
         for report in reports:
             summary = (
                 f"**{md(report.file)}** : {report.accepted} ligne(s) acceptée(s) "
@@ -535,7 +535,7 @@ def main() -> None:
 
     st.title("Couverture OPSN")
     if "url_message" in st.session_state:
-        st.warning(st.session_state.pop("url_message"))
+        st.warning(md(st.session_state.pop("url_message")))  # the code comes from the URL
     headline(figures, vintage_sentence(reference_figures(reference)))
     search_box(reference)
     breadcrumb_bar(reference, view)

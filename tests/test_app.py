@@ -343,3 +343,11 @@ def test_garbage_upload_is_reported_and_valid_rows_are_kept(reference, engine):
     at.radio(key="data_source").set_value("bundled")
     run(at)
     assert shown(at) == expected(engine(rule="adhesion"))
+
+
+def test_markdown_in_a_permalink_is_shown_as_text():
+    # An image in the warning would make the page call another host.
+    at = app(vue="departement", code="![x](http://example.invalid/x.png)")
+    (warning,) = [w.value for w in at.warning]
+    assert "introuvable" in warning
+    assert "![" not in warning.replace("\\!\\[", "")  # every bracket escaped
