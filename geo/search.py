@@ -8,11 +8,11 @@ department so the person can choose.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
 
+from geo.importers.tables import fold
 from geo.reference import ReferenceData
 
 KIND_LABELS = {
@@ -24,11 +24,13 @@ KIND_LABELS = {
 KIND_ORDER = {"region": 0, "departement": 1, "epci": 2, "commune": 3}
 
 
-def normalize_text(text: str) -> str:
-    """Lower case, no accents, words separated by single spaces (``Saint-Étienne`` → ``saint etienne``)."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^0-9a-z]+", " ", stripped).strip()
+def normalize_text(text: object) -> str:
+    """Lower case, no accents, words separated by single spaces (``Saint-Étienne`` → ``saint etienne``).
+
+    The same folding as the import's column and name matching (``fold``), so
+    that a name found by the search is found by the import too.
+    """
+    return fold(text)
 
 
 @dataclass(frozen=True)
