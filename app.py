@@ -7,7 +7,6 @@ query string so that a copied link reopens the same view.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import html
@@ -16,8 +15,8 @@ import re
 import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
-from streamlit_folium import st_folium
 
+from folium_component import folium_component_args, show_map
 from geo import fmt
 from geo.analysis import Inputs, analyse, bundled_inputs, table_by
 from geo.coverage import (
@@ -83,14 +82,20 @@ def analysis_for(token: str, options: CoverageOptions, _inputs: Inputs):
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _map_for(token: str, options: CoverageOptions, view: View, _inputs: Inputs):
+def map_args_for(token: str, options: CoverageOptions, view: View, _inputs: Inputs) -> dict:
     analysis = analysis_for(token, options, _inputs)
-    return render_map(reference_data(), analysis, _inputs, view, ASSET_PREFIX)
+    folium_map = render_map(reference_data(), analysis, _inputs, view, ASSET_PREFIX)
+    return folium_component_args(folium_map, key=f"map_{token}_{view.key}")
 
 
-def map_for(token: str, options: CoverageOptions, view: View, inputs: Inputs):
-    """A fresh copy of the cached map: st_folium alters the map it renders."""
-    return copy.deepcopy(_map_for(token, options, view, inputs))
+@st.cache_resource(max_entries=32, show_spinner=False)
+def coverage_table_for(
+    token: str, options: CoverageOptions, level: str, _inputs: Inputs
+) -> pd.DataFrame:
+    """Coverage by region or department as the table shows it (not to be modified)."""
+    table = table_by(reference_data(), analysis_for(token, options, _inputs), level)
+    table["part_couverte"] = (table["part_couverte"] * 100).round(1)
+    return table.rename(columns=TABLE_COLUMNS)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -448,21 +453,25 @@ TABLE_COLUMNS = {
 @st.fragment
 def tables(reference, analysis, inputs: Inputs, token: str, rule_sentence: str) -> None:
     """Tables: the accessible alternative to the map; sorting and filtering rerun only here."""
-    st.subheader("Tableaux")
-    notes = [f"Règle : {rule_sentence}", f"Données : {inputs.label}"]
-    # Only the open tab is computed and sent: the map draws sooner (measured: the
-    # four tables together delay the first map by ~0.5 s in the browser).
-    tabs = st.tabs(
-        ["Régions", "Départements", "OPSN", "Territoires sans OPSN"],
-        key="table_tab", on_change="rerun",
+    # Closed at first, and only the open tab is computed and sent: the map draws
+    # sooner (bench/bench_map.py: the tables delay its first draw by 0.3 to 0.5 s).
+    section = st.expander(
+        "Tableaux : régions, départements, OPSN, territoires sans OPSN (tri, filtre, CSV)",
+        icon=":material/table_chart:", key="tables_open", on_change="rerun",
     )  # fmt: skip
+    if not section.open:
+        return
+    notes = [f"Règle : {rule_sentence}", f"Données : {inputs.label}"]
+    with section:
+        tabs = st.tabs(
+            ["Régions", "Départements", "OPSN", "Territoires sans OPSN"],
+            key="table_tab", on_change="rerun",
+        )  # fmt: skip
     for tab, level in zip(tabs[:2], ("region", "departement"), strict=True):
         if not tab.open:
             continue
         with tab:
-            table = table_by(reference, analysis, level)
-            table["part_couverte"] = (table["part_couverte"] * 100).round(1)
-            table = table.rename(columns=TABLE_COLUMNS)
+            table = coverage_table_for(token, analysis.options, level, inputs)
             show_table(table, f"couverture_{level}s.csv", notes, key=level)
     if tabs[2].open:
         with tabs[2]:
@@ -543,11 +552,7 @@ def main() -> None:
 
     left, right = st.columns([2, 1], gap="medium")
     with left:
-        folium_map = map_for(token, options, view, inputs)
-        state = st_folium(
-            folium_map, height=620, use_container_width=True,
-            returned_objects=["last_active_drawing"], key=f"map_{token}_{view.key}",
-        )  # fmt: skip
+        state = show_map(map_args_for(token, options, view, inputs))
         handle_click(state, reference)
         copy_link_button()
     with right:

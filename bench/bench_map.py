@@ -469,15 +469,12 @@ def warm_views(
 def map_payloads() -> dict[str, dict[str, float]]:
     """What the app sends for each view's map, computed without a browser.
 
-    ``geo.views.render_map`` as the app calls it, then streamlit-folium's own steps
-    (``_get_html``, ``_get_header``, ``_get_map_string``: private functions of the
-    pinned streamlit-folium 0.27.4, the strings ``st_folium`` puts in the component's
-    arguments); ``bytes`` is their UTF-8 size. Also the server time of each step.
+    ``geo.views.render_map`` as the app calls it, then
+    ``folium_component.folium_component_args`` (the strings of the streamlit-folium
+    component, computed once per view and cached by the app); ``bytes`` is the UTF-8
+    size of the script, header and HTML. Also the server time of each step.
     """
-    import copy
-
-    from streamlit_folium import _get_header, _get_html, _get_map_string
-
+    from folium_component import folium_component_args
     from geo.analysis import analyse, bundled_inputs
     from geo.coverage import CoverageOptions
     from geo.reference import load_reference
@@ -499,19 +496,12 @@ def map_payloads() -> dict[str, dict[str, float]]:
         m = render_map(reference, analysis, inputs, view, DEFAULT_ASSET_PREFIX)
         render_s = time.perf_counter() - started
         started = time.perf_counter()
-        m = copy.deepcopy(m)  # app.map_for
-        copy_s = time.perf_counter() - started
-        started = time.perf_counter()
-        m.get_root().render()  # st_folium(render=True)
-        m.render()
-        parts = [_get_html(m), _get_header(m), _get_map_string(m)]
-        m.get_bounds()  # st_folium's default "bounds"
-        st_folium_s = time.perf_counter() - started
+        args = folium_component_args(m, key=view.key)
+        args_s = time.perf_counter() - started
         results[view.key] = {
-            "bytes": sum(len(part.encode("utf-8")) for part in parts),
+            "bytes": sum(len(args[part].encode("utf-8")) for part in ("script", "header", "html")),
             "render_s": render_s,
-            "copy_s": copy_s,
-            "st_folium_s": st_folium_s,
+            "args_s": args_s,
         }
     return results
 
@@ -645,11 +635,9 @@ def print_table(results: dict[str, dict[str, Any]], runs: int) -> None:
 
 
 def print_payloads(payloads: dict[str, dict[str, float]]) -> None:
-    rows = [["Vue (calcul côté serveur)", "Charge utile", "render_map", "deepcopy", "st_folium"]]
+    rows = [["Vue (calcul côté serveur, une fois par vue)", "Charge utile", "Carte", "Composant"]]
     for key, p in payloads.items():
-        rows.append(
-            [key, _mb(p["bytes"]), _s(p["render_s"]), _s(p["copy_s"]), _s(p["st_folium_s"])]
-        )
+        rows.append([key, _mb(p["bytes"]), _s(p["render_s"]), _s(p["args_s"])])
     _print_rows(rows)
 
 

@@ -270,6 +270,8 @@ def test_tables_have_csv_downloads_and_filters(reference, engine, monkeypatch):
     # app.py imports ``csv_bytes`` from geo.exports on each run: record what it offers.
     monkeypatch.setattr("geo.exports.csv_bytes", recording_csv_bytes)
     at = app()
+    assert not at.get("download_button") and not at.dataframe, "tables closed at first"
+    at.session_state["tables_open"] = True
     # Only the open tab is computed: open each one in turn, as a person would.
     downloads, tables = {}, []
     for label in ("Régions", "Départements", "OPSN", "Territoires sans OPSN"):

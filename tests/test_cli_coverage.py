@@ -124,7 +124,9 @@ def test_white_zones_json_is_ranked_by_population():
 def test_files_given_on_the_command_line_replace_the_bundled_ones(tmp_path):
     members = tmp_path / "adherents.csv"
     members.write_text("opsn;code insee\nalpi;40192\nalpi;33063\n", encoding="utf-8")
-    done = geo_cli("coverage", "--format", "json", "--adherents", str(members), "--rule", "adhesion")
+    done = geo_cli(
+        "coverage", "--format", "json", "--adherents", str(members), "--rule", "adhesion"
+    )
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
     assert figures["covered_communes"] == 2  # Mont-de-Marsan and Bordeaux only
@@ -140,5 +142,7 @@ def test_scenario_reports_population_gained():
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["population_gained"] == 2_087_658  # Bouches-du-Rhône, without OPSN today
-    assert result["after"]["covered_population"] == result["before"]["covered_population"] + 2_087_658
+    assert (
+        result["after"]["covered_population"] == result["before"]["covered_population"] + 2_087_658
+    )
     assert result["white_zones_reduced"] + result["white_zones_split"] >= 1
