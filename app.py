@@ -159,11 +159,20 @@ def go(view: View) -> None:
 
 def imported_inputs(files: list) -> tuple[Inputs | None, str, list[str], list]:
     """Inputs built from uploaded files (operators and/or membership lists)."""
-    contents = [(upload.name, upload.getvalue()) for upload in files]
-    loaded = inputs_from_contents(reference_data(), contents, bundled())
+    contents = tuple((upload.name, upload.getvalue()) for upload in files)
+    digest = hashlib.sha256()
+    for name, data in contents:
+        digest.update(hashlib.sha256(name.encode()).digest() + hashlib.sha256(data).digest())
+    token = digest.hexdigest()[:16]
+    return _read_uploads(token, contents)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Lecture des fichiers importés…")
+def _read_uploads(token: str, _contents: tuple) -> tuple[Inputs | None, str, list[str], list]:
+    """Read once per set of files, not on every rerun (the token is their hash)."""
+    loaded = inputs_from_contents(reference_data(), list(_contents), bundled())
     if not loaded.reports:
         return None, "", loaded.errors, []
-    token = hashlib.sha256(b"".join(n.encode() + d for n, d in contents)).hexdigest()[:16]
     return loaded.inputs, token, loaded.errors, loaded.reports
 
 

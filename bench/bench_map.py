@@ -53,6 +53,7 @@ MAP_PATHS = "path.leaflet-interactive"
 # the map "map_div" (streamlit_folium._get_map_string).
 MAP_MARKER = b"map_div"
 NAIVE_FILE = "naive_communes.html"
+PLAIN_FILE = "naive_plain_communes.html"
 
 # Runs inside each frame: the number of drawn paths and the epoch time in ms, taken in
 # the second requestAnimationFrame callback, i.e. once the frame showing them is painted.
@@ -76,11 +77,15 @@ _COUNT_JS = f"""() => {{
 # --- the naive page --------------------------------------------------------------
 
 
-def naive_page(path: Path) -> Path:
+def naive_page(path: Path, coloured: bool = True) -> Path:
     """Write all communes through ``GeoDataFrame.explore()`` as one HTML page.
 
+    ``coloured``: each commune coloured by its coverage status (bundled data, default
+    options), ``explore(column="statut")`` — the naive coverage map the issue compares
+    with, where Folium writes one style case per commune; otherwise plain outlines.
     The page is standalone: Folium's CDN links are replaced by the local Leaflet,
-    inlined (jQuery, Bootstrap and the font packs, unused by polygons, are dropped).
+    inlined (jQuery, Bootstrap and the font packs, unused by polygons, are dropped;
+    so is explore's legend, which needs jQuery UI from a CDN).
     """
     from geo.reference import load_communes
 
@@ -88,7 +93,17 @@ def naive_page(path: Path) -> Path:
     # explore() puts every property in the tooltip; a second geometry column cannot
     # be serialised, so the generalised outline is dropped.
     communes = communes.drop(columns=["geometry_generalisee"], errors="ignore")
-    m = communes.explore(tiles=None)
+    if coloured:
+        from geo.analysis import analyse, bundled_inputs
+        from geo.coverage import CoverageOptions
+        from geo.reference import load_reference
+
+        analysis = analyse(load_reference(), bundled_inputs(), CoverageOptions())
+        status = analysis.coverage.set_index("insee")["statut"]
+        communes["statut"] = communes["insee"].map(status).to_numpy()
+        m = communes.explore(column="statut", tiles=None, legend=False)
+    else:
+        m = communes.explore(tiles=None)
     m.default_js = [("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     html = inline_html_assets(m.get_root().render())
@@ -326,6 +341,7 @@ def measure_many(launch: Callable[[], Any], url: str, runs: int, **kwargs: Any) 
 # --- the app -------------------------------------------------------------------
 
 APP = ROOT / "app.py"
+FLOOR_APP = ROOT / "bench" / "floor_app.py"
 DEPARTMENTS = ("62", "38")
 """Department views measured in the browser: 62 has the most communes (887)."""
 REGION = "44"
@@ -346,14 +362,14 @@ def view_url(base_url: str, level: str = "france", code: str = "") -> str:
 
 
 @contextmanager
-def app_server(log_path: Path) -> Iterator[tuple[str, subprocess.Popen, float]]:
-    """``streamlit run app.py`` on a free port; yield (URL, process, wall-clock start).
+def app_server(log_path: Path, script: Path = APP) -> Iterator[tuple[str, subprocess.Popen, float]]:
+    """``streamlit run <script>`` on a free port; yield (URL, process, wall-clock start).
 
     The process is stopped by its PID (SIGTERM, then SIGKILL after 10 s).
     """
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "streamlit", "run", str(script),
         "--server.headless", "true", "--server.address", "127.0.0.1",
         "--server.port", str(port), "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
@@ -434,6 +450,25 @@ def first_views(launch: Callable[[], Any], runs: int, log_path: Path) -> dict[st
     medians = {key: statistics.median(r[key] for r in results) for key in results[0]}
     medians["first_view_runs"] = [r["first_view_s"] for r in results]
     return medians
+
+
+def floor_views(launch: Callable[[], Any], runs: int, log_path: Path) -> dict[str, dict]:
+    """``bench/floor_app.py`` (one triangle through streamlit-folium) on a warm server.
+
+    What Streamlit alone costs before any map is drawn: no page of this stack can draw
+    sooner. ``plancher``: fresh browser; ``plancher_retour``: return visit.
+    """
+    with app_server(log_path, FLOOR_APP) as (url, process, _):
+        wait_ready(url, process)
+        browser = launch()
+        try:
+            measure_page(browser, url)
+        finally:
+            browser.close()
+        return {
+            "plancher": measure_many(launch, url, runs),
+            "plancher_retour": measure_many(launch, url, runs, warmup=True),
+        }
 
 
 def warm_views(
@@ -693,15 +728,24 @@ def summary(
         "Page nationale, visite de retour (transféré)",
         retour.get("transfer_bytes", nan), _mb, naive.get("transfer_bytes", nan),
     )  # fmt: skip
+    floor = results.get("plancher", {})
+    floor_retour = results.get("plancher_retour", {})
     for label, value in (
-        ("Dessin national depuis la navigation", app.get("draw_s", nan)),
+        ("Dessin national depuis la navigation (1re visite)", app.get("draw_s", nan)),
+        ("Dessin national, visite de retour", retour.get("draw_s", nan)),
         ("Dessin national depuis l'arrivée de la carte", app.get("after_data_s", nan)),
     ):
         ratio = _ratio(naive.get("draw_s", nan), value)
         row(label, value, _s, naive.get("draw_s", nan), "≥ 10×", ratio >= 10)
+    for label, value in (
+        ("Plancher Streamlit (1 triangle), 1re visite", floor.get("draw_s", nan)),
+        ("Plancher Streamlit (1 triangle), retour", floor_retour.get("draw_s", nan)),
+    ):
+        row(label, value, _s, naive.get("draw_s", nan))
+    plain = results.get("naive_sans_couleur", {})
     row(
-        "Dessin national, visite de retour",
-        retour.get("draw_s", nan), _s, naive.get("draw_s", nan),
+        "Page naïve sans couleur (contours seuls)",
+        plain.get("draw_s", nan), _s, naive.get("draw_s", nan),
     )  # fmt: skip
     for code in DEPARTMENTS:
         value = results.get(f"dep_{code}", {}).get("map_bytes", nan)
@@ -771,8 +815,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         if args.keep:
             args.keep.write_bytes(page_path.read_bytes())
+        naive_page(Path(tmp) / PLAIN_FILE, coloured=False)
         with serve_directory(Path(tmp)) as base_url:
             results["naive"] = measure_many(launch, base_url + NAIVE_FILE, args.runs)
+            results["naive_sans_couleur"] = measure_many(launch, base_url + PLAIN_FILE, args.runs)
         if not args.naive_only:
             log_path = Path(tmp) / "streamlit.log"
             if args.app_url:
@@ -785,6 +831,8 @@ def main(argv: list[str] | None = None) -> int:
                 with app_server(log_path) as (url, process, _):
                     wait_ready(url, process)
                     results.update(warm_views(launch, url, args.runs, process))
+            print("Plancher : la plus petite page Streamlit avec une carte…", flush=True)
+            results.update(floor_views(launch, args.runs, log_path))
             print("Charges utiles calculées et changements de contrôle…", flush=True)
             # Streamlit outside a server warns at every element ("missing
             # ScriptRunContext"); its logger level is read from the config when parsed.

@@ -240,6 +240,9 @@ def test_search_finds_homonyms_and_opens_commune(
     wait_for_map(app, lambda keys: "commune:97411" in keys)
     app.mouse.move(0, 0)
     settle(app)
+    # No help tooltip over the page: the focused breadcrumb button would show its own.
+    app.evaluate("document.activeElement && document.activeElement.blur()")
+    expect(app.get_by_test_id("stTooltipContent")).to_have_count(0, timeout=UI_TIMEOUT)
     app.screenshot(path=artifacts / "app_commune.png")
 
     # The address of the view, opened in another tab (a new session), shows it again.
