@@ -82,10 +82,12 @@ def analysis_for(token: str, options: CoverageOptions, _inputs: Inputs):
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def map_args_for(token: str, options: CoverageOptions, view: View, _inputs: Inputs) -> dict:
+def map_args_for(
+    token: str, options: CoverageOptions, view: View, basemap: bool, _inputs: Inputs
+) -> dict:
     analysis = analysis_for(token, options, _inputs)
-    folium_map = render_map(reference_data(), analysis, _inputs, view, ASSET_PREFIX)
-    return folium_component_args(folium_map, key=f"map_{token}_{view.key}")
+    folium_map = render_map(reference_data(), analysis, _inputs, view, ASSET_PREFIX, basemap)
+    return folium_component_args(folium_map, key=f"map_{token}_{view.key}_{basemap}")
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -128,6 +130,7 @@ def read_url_state() -> None:
         st.session_state["territory"] = "france"
     st.session_state["epci_membership"] = params.get("epci", "oui") != "non"
     st.session_state["opsn_filter"] = [x for x in params.get("opsn", "").split(",") if x]
+    st.session_state["basemap"] = params.get("fond") == "ign"
     view, message = parse_view(
         params.get("vue", "france"), params.get("code", ""), reference_data()
     )
@@ -144,6 +147,7 @@ def write_url_state(view: View, options: CoverageOptions) -> None:
         "territoire": options.territory,
         "epci": "oui" if options.epci_membership else "non",
         "opsn": ",".join(options.opsn),
+        "fond": "ign" if st.session_state.get("basemap") else "",
     }
     wanted = {k: v for k, v in wanted.items() if v and not (k == "vue" and v == "france")}
     if dict(st.query_params) != wanted:
@@ -230,6 +234,11 @@ def controls(registry: pd.DataFrame) -> CoverageOptions:
     side.multiselect(
         "OPSN", list(names), format_func=lambda i: names.get(i, i), key="opsn_filter",
         placeholder="Tous les OPSN",
+    )  # fmt: skip
+    side.checkbox(
+        "Fond de carte Plan IGN (connexion Internet requise)", key="basemap",
+        help="Sans connexion, la carte reste complète sur fond uni : régions, départements "
+        "et communes sont dessinés par l'application.",
     )  # fmt: skip
     return CoverageOptions(
         rule=st.session_state["rule"],
@@ -561,7 +570,8 @@ def main() -> None:
 
     left, right = st.columns([2, 1], gap="medium")
     with left:
-        state = show_map(map_args_for(token, options, view, inputs))
+        basemap = st.session_state["basemap"]
+        state = show_map(map_args_for(token, options, view, basemap, inputs))
         handle_click(state, reference)
         copy_link_button()
     with right:

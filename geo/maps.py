@@ -210,9 +210,32 @@ def status_legend(figures: dict, note: str = "") -> Legend:
     return Legend("Couverture par un OPSN", entries, note)
 
 
-def _map(asset_prefix: str, **view) -> folium.Map:
+BASEMAP_URL = (
+    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM"
+    "&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+)
+"""Plan IGN v2 from the IGN Géoplateforme (WMTS, Web Mercator, no key): France and DROM."""
+BASEMAP_ATTRIBUTION = '<a href="https://geoservices.ign.fr/">IGN</a> — Plan IGN'
+BASEMAP_FILL = 0.6
+"""Fill opacities are multiplied by this over the basemap, so that its names show."""
+
+
+def _map(asset_prefix: str, basemap: bool = False, **view) -> folium.Map:
+    """An offline map; with ``basemap``, the Plan IGN tiles under the polygons (online only)."""
     # Fractional zoom so that fitting a territory fills the map, not a third of it.
-    return offline_map(asset_prefix=asset_prefix, zoom_snap=0.25, zoom_delta=0.5, **view)
+    m = offline_map(asset_prefix=asset_prefix, zoom_snap=0.25, zoom_delta=0.5, **view)
+    if basemap:
+        folium.TileLayer(
+            tiles=BASEMAP_URL, attr=BASEMAP_ATTRIBUTION, name="Plan IGN", max_zoom=19
+        ).add_to(m)
+    return m
+
+
+def _fill(style: dict, basemap: bool) -> dict:
+    if not basemap or "fillOpacity" not in style:
+        return style
+    return style | {"fillOpacity": round(style["fillOpacity"] * BASEMAP_FILL, 2)}
 
 
 def national_map(
@@ -223,9 +246,10 @@ def national_map(
     department_figures: pd.DataFrame,
     figures: dict,
     asset_prefix: str = DEFAULT_ASSET_PREFIX,
+    basemap: bool = False,
 ) -> folium.Map:
     """France: statuses dissolved, department borders (clickable) and region borders."""
-    m = _map(asset_prefix, **METROPOLE_VIEW)
+    m = _map(asset_prefix, basemap, **METROPOLE_VIEW)
     inside = coverage["dans_territoire"].to_numpy()
     dissolved = dissolve_by_status(
         communes["geometry_generalisee"][inside], coverage["statut"][inside]
@@ -236,7 +260,7 @@ def national_map(
         FixedGeoJson(
             _geojson(layer, ["libelle"], NATIONAL_DECIMALS),
             name=STATUS_LABELS[status],
-            style_function=_constant(STATUS_STYLES[status] | {"weight": 0}),
+            style_function=_constant(_fill(STATUS_STYLES[status], basemap) | {"weight": 0}),
             interactive=False,
         ).add_to(m)
     deps = departements.set_geometry("geometry_generalisee")
@@ -320,6 +344,7 @@ def territory_map(
     highlight: str | None = None,
     asset_prefix: str = DEFAULT_ASSET_PREFIX,
     brief: bool = False,
+    basemap: bool = False,
 ) -> folium.Map:
     """Communes of a region, department or EPCI by status, neighbours dimmed.
 
@@ -327,7 +352,8 @@ def territory_map(
     surrounding territories to dim (with ``niveau``, ``code`` and ``libelle``
     columns, clickable to move there); ``highlight`` is an INSEE code to outline.
     ``brief`` (regions: thousands of communes) keeps the tooltip to name,
-    population and status and rounds to 3 decimals (~100 m, under a pixel at a region's zoom), to keep the page light.
+    population and status and rounds to 3 decimals (~100 m, under a pixel at a
+    region's zoom), to keep the page light. ``basemap``: Plan IGN tiles underneath.
     """
     fields = TOOLTIP_FIELDS[:3] if brief else TOOLTIP_FIELDS
     aliases = TOOLTIP_ALIASES[:3] if brief else TOOLTIP_ALIASES
@@ -335,12 +361,13 @@ def territory_map(
     chosen = communes[selection].set_geometry(outline)
     props = commune_properties(chosen, coverage[selection], opsn_names)
     minx, miny, maxx, maxy = chosen.total_bounds
-    m = _map(asset_prefix, location=((miny + maxy) / 2, (minx + maxx) / 2), zoom_start=8)
+    centre = ((miny + maxy) / 2, (minx + maxx) / 2)
+    m = _map(asset_prefix, basemap, location=centre, zoom_start=8)
     if len(context):
         FixedGeoJson(
             _geojson(context, ["niveau", "code", "libelle"]),
             name="Territoires voisins",
-            style_function=_constant(DIMMED_STYLE),
+            style_function=_constant(_fill(DIMMED_STYLE, basemap)),
             highlight_function=_constant({"weight": 2, "color": "#555555"}),
             tooltip=folium.GeoJsonTooltip(
                 fields=["libelle"], aliases=["Voisin"], style=TOOLTIP_STYLE
@@ -355,7 +382,7 @@ def territory_map(
         FixedGeoJson(
             _geojson(layer, ["niveau", "code", *fields], decimals),
             name=STATUS_LABELS[name],
-            style_function=_constant(STATUS_STYLES[name]),
+            style_function=_constant(_fill(STATUS_STYLES[name], basemap)),
             highlight_function=_constant({"weight": 2.5, "color": "#000000"}),
             tooltip=folium.GeoJsonTooltip(
                 fields=fields, aliases=aliases, sticky=True, style=TOOLTIP_STYLE

@@ -181,8 +181,9 @@ def render_map(
     inputs: Inputs,
     view: View,
     asset_prefix: str,
+    basemap: bool = False,
 ) -> folium.Map:
-    """The folium map of a view."""
+    """The folium map of a view; ``basemap`` adds the Plan IGN tiles (online only)."""
     if view.level == "france":
         return maps.national_map(
             reference.communes,
@@ -192,6 +193,7 @@ def render_map(
             table_by(reference, analysis, "departement"),
             analysis.figures,
             asset_prefix=asset_prefix,
+            basemap=basemap,
         )
     mask = selection(reference, view)
     return maps.territory_map(
@@ -205,6 +207,7 @@ def render_map(
         highlight=view.code if view.level == "commune" else None,
         asset_prefix=asset_prefix,
         brief=view.level == "region",
+        basemap=basemap,
     )
 
 

@@ -186,6 +186,18 @@ def test_query_string_opens_the_view_and_follows_the_controls(engine):
     assert heading(at) == "Isère (38)"
 
 
+def test_basemap_option_round_trips_through_the_url():
+    at = app(fond="ign")
+    assert at.checkbox(key="basemap").value is True
+    at.checkbox(key="basemap").uncheck()
+    run(at)
+    assert "fond" not in at.query_params
+    at.checkbox(key="basemap").check()
+    run(at)
+    assert at.query_params["fond"] in ("ign", ["ign"])
+    assert not app().checkbox(key="basemap").value, "offline by default"
+
+
 def test_unknown_code_warns_in_french_and_falls_back_to_france():
     at = app(
         vue="departement", code="XX", regle="n'importe", territoire="lune", opsn="inconnu,sitpi"

@@ -61,3 +61,18 @@ def test_arguments_are_stable_across_reruns(reference, analysis_and_inputs):
     first = folium_component_args(copy.deepcopy(folium_map), "k")
     second = folium_component_args(copy.deepcopy(folium_map), "k")
     assert first["key"] == second["key"] and first["script"] == second["script"]
+
+
+def test_plan_ign_basemap_only_when_asked(reference, analysis_and_inputs):
+    """Offline by default: no URL outside the app; the IGN tiles only on request."""
+    analysis, inputs = analysis_and_inputs
+    view = View("departement", "2A")
+    plain = render_map(reference, analysis, inputs, view, "../app.leaflet_assets")
+    tiled = render_map(reference, analysis, inputs, view, "../app.leaflet_assets", basemap=True)
+    plain_args = folium_component_args(plain, "k")
+    tiled_args = folium_component_args(tiled, "k")
+    assert "://" not in plain_args["script"] + plain_args["header"] + plain_args["html"]
+    assert "L.tileLayer" not in plain_args["script"]
+    assert "L.tileLayer" in tiled_args["script"] and "data.geopf.fr/wmts" in tiled_args["script"]
+    assert "GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2" in tiled_args["script"]
+    assert plain_args["key"] != tiled_args["key"]

@@ -272,6 +272,24 @@ def test_permalink_reopens_view(app: Page, app_url, blocked_requests, dialogs) -
     assert_no_blocked(blocked_requests)
 
 
+def test_plan_ign_basemap_is_an_online_option(app: Page, app_url, blocked_requests) -> None:
+    """With ``fond=ign`` the map asks the IGN Géoplateforme for tiles (here aborted:
+    no network) and still draws everything; other tests check that nothing is asked
+    without it."""
+    app.goto(app_url + "?vue=departement&code=2A&fond=ign")
+    sidebar = app.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("checkbox", name=re.compile("Plan IGN"))).to_be_checked()
+    frame = wait_for_map(app, communes_of("2A"), timeout=FIRST_MAP_TIMEOUT)
+    expect(frame.locator(".leaflet-tile-pane img").first).to_be_attached(timeout=UI_TIMEOUT)
+    expect(frame.locator(".leaflet-control-attribution")).to_contain_text("Plan IGN")
+    settle(app)
+    assert "fond=ign" in app.url, app.url
+    assert blocked_requests, "no tile was asked for"
+    assert all(url.startswith("https://data.geopf.fr/wmts?") for url in blocked_requests), [
+        url for url in blocked_requests if not url.startswith("https://data.geopf.fr/")
+    ]
+
+
 def test_opsn_name_with_html_is_shown_as_text(
     app: Page, app_url, blocked_requests, dialogs, artifacts, tmp_path: Path
 ) -> None:
