@@ -20,16 +20,17 @@ from folium_component import folium_component_args, show_map
 from geo import fmt
 from geo.analysis import Inputs, analyse, bundled_inputs, table_by
 from geo.coverage import (
-    STATUS_LABELS,
     STATUSES,
     CoverageOptions,
     figures_by_opsn,
     selection_figures,
+    without_label,
 )
 from geo.exports import csv_bytes
 from geo.inputs import inputs_from_contents
 from geo.maps import STATUS_COLOURS
 from geo.reference import load_reference
+from geo.registry import opsn_names
 from geo.search import SearchIndex
 from geo.stats import CREDITS, reference_figures, vintage_sentence
 from geo.views import (
@@ -39,7 +40,6 @@ from geo.views import (
     breadcrumb,
     commune_row,
     name_of,
-    opsn_names,
     parse_view,
     render_map,
     serving_opsn,
@@ -272,11 +272,12 @@ def headline(figures: dict, reference_vintage: str) -> None:
         {fmt.integer(figures["total_population"])} : {rule}.</div></div>""",
         unsafe_allow_html=True,
     )
+    without = without_label(figures["opsn_filter"])
     cols = st.columns(4)
     cols[0].metric("Communes couvertes", fmt.integer(figures["covered_communes"]))
-    cols[1].metric("Communes sans OPSN", fmt.integer(figures["status"]["sans_opsn"]["communes"]))
-    cols[2].metric("Territoires sans OPSN", fmt.integer(figures["white_zone_count"] or 0))
-    cols[3].metric("Habitants sans OPSN", fmt.integer(figures["white_zone_population"] or 0))
+    cols[1].metric(f"Communes {without}", fmt.integer(figures["status"]["sans_opsn"]["communes"]))
+    cols[2].metric(f"Territoires {without}", fmt.integer(figures["white_zone_count"] or 0))
+    cols[3].metric(f"Habitants {without}", fmt.integer(figures["white_zone_population"] or 0))
 
 
 def breadcrumb_bar(reference, view: View) -> None:
@@ -352,7 +353,8 @@ def handle_click(state: dict | None, reference) -> None:
 def side_panel(reference, analysis, inputs: Inputs, view: View, national: dict) -> None:
     names = opsn_names(inputs.registry)
     mask = territory_mask(reference, view)
-    figures = selection_figures(reference.communes, analysis.coverage, mask)
+    figures = selection_figures(reference.communes, analysis.coverage, mask, analysis.options)
+    labels = figures["status_labels"]
     st.subheader(name_of(reference, view))
     if view.level == "commune":
         commune = commune_row(reference, view.code)
@@ -363,7 +365,7 @@ def side_panel(reference, analysis, inputs: Inputs, view: View, national: dict) 
             else "aucun"
         )
         st.markdown(
-            f"**{STATUS_LABELS[row['statut']]}**  \n"
+            f"**{labels[row['statut']]}**  \n"
             f"Population municipale : {fmt.inhabitants(commune['population'])}  \n"
             f"Département : {md(commune['departement'])} — EPCI : {md(epci_name)}"
         )
@@ -401,7 +403,7 @@ def side_panel(reference, analysis, inputs: Inputs, view: View, national: dict) 
         colour = STATUS_COLOURS[status]
         st.markdown(
             f"<span style='display:inline-block;width:12px;height:10px;background:{colour};"
-            f"border:1px solid #555'></span> {html.escape(STATUS_LABELS[status])} : "
+            f"border:1px solid #555'></span> {html.escape(labels[status])} : "
             f"{fmt.count(counts['communes'], 'commune')}, {fmt.inhabitants(counts['population'])}",
             unsafe_allow_html=True,
         )

@@ -15,6 +15,7 @@ import pandas as pd
 
 from geo.coverage import CoverageOptions, commune_coverage, coverage_figures, figures_by
 from geo.reference import ReferenceData
+from geo.registry import opsn_names
 from geo.stats import vintage_sentence
 from geo.white_zones import neighbour_positions, white_zones
 
@@ -79,7 +80,8 @@ def analyse(reference: ReferenceData, inputs: Inputs, options: CoverageOptions) 
     communes = reference.communes
     coverage = commune_coverage(communes, inputs.perimeters, inputs.memberships, options)
     zones = white_zones(communes, coverage, reference.neighbours, _PAIRS.get(reference))
-    figures = coverage_figures(communes, coverage, options, zones, vintage(reference))
+    names = opsn_names(inputs.registry)
+    figures = coverage_figures(communes, coverage, options, zones, vintage(reference), names)
     figures["cog_year"] = reference.metadata.get("cog_year")
     figures["population_year"] = reference.metadata.get("population_year")
     figures["data"] = inputs.label

@@ -28,6 +28,12 @@ STATUS_LABELS = {
     "perimetre": "Dans le périmètre d'un OPSN, sans adhésion connue",
     "sans_opsn": "Sans OPSN",
 }
+FILTERED_STATUS_LABELS = {
+    "adherente": "Adhérente à un OPSN choisi",
+    "perimetre": "Dans le périmètre d'un OPSN choisi, sans adhésion connue",
+    "sans_opsn": "Hors des OPSN choisis",
+}
+"""With an OPSN filter, a commune outside the chosen OPSN may well have another one."""
 RULE_LABELS = {
     "perimetre": "adhérente à un OPSN ou située dans le périmètre d'un OPSN",
     "adhesion": "adhérente à un OPSN (directement ou par son EPCI)",
@@ -177,13 +183,29 @@ def commune_coverage(
     )
 
 
-def counting_rule(options: CoverageOptions, vintage: str) -> str:
-    """The sentence written next to every percentage."""
+def status_labels(options: CoverageOptions) -> dict[str, str]:
+    """The words for each status: "sans OPSN" only when every OPSN counts."""
+    return dict(FILTERED_STATUS_LABELS if options.opsn else STATUS_LABELS)
+
+
+def without_label(opsn_filter: tuple[str, ...] | list[str]) -> str:
+    """``sans OPSN``, or ``hors des OPSN choisis`` under an OPSN filter."""
+    return "hors des OPSN choisis" if opsn_filter else "sans OPSN"
+
+
+def counting_rule(
+    options: CoverageOptions, vintage: str, opsn_names: dict[str, str] | None = None
+) -> str:
+    """The sentence written next to every percentage, naming the chosen OPSN if any."""
     epci = "" if options.epci_membership else ", adhésions des EPCI non étendues à leurs communes"
     date = f", adhésions au {options.at:%d/%m/%Y}" if options.at else ""
+    chosen = ""
+    if options.opsn:
+        names = [(opsn_names or {}).get(i, i) for i in options.opsn]
+        chosen = f", OPSN choisis : {', '.join(names)}"
     return (
         f"part de la population municipale ({vintage}) vivant dans une commune "
-        f"{RULE_LABELS[options.rule]} — {TERRITORY_LABELS[options.territory]}{epci}{date}"
+        f"{RULE_LABELS[options.rule]} — {TERRITORY_LABELS[options.territory]}{epci}{date}{chosen}"
     )
 
 
@@ -198,6 +220,7 @@ def coverage_figures(
     options: CoverageOptions,
     white_zones: pd.DataFrame | None = None,
     vintage: str = "",
+    opsn_names: dict[str, str] | None = None,
 ) -> dict:
     """Headline figures for the territory (the ``coverage --format json`` contract)."""
     inside = coverage["dans_territoire"].to_numpy()
@@ -252,7 +275,8 @@ def coverage_figures(
         "multi_opsn_communes": int(multi.sum()),
         "multi_opsn_population": int(population[multi].sum()),
         "by_size": by_size,
-        "counting_rule": counting_rule(options, vintage),
+        "counting_rule": counting_rule(options, vintage, opsn_names),
+        "status_labels": status_labels(options),
     }
 
 
@@ -329,7 +353,12 @@ def figures_by_opsn(
     return table.reset_index()
 
 
-def selection_figures(communes: pd.DataFrame, coverage: pd.DataFrame, mask: np.ndarray) -> dict:
+def selection_figures(
+    communes: pd.DataFrame,
+    coverage: pd.DataFrame,
+    mask: np.ndarray,
+    options: CoverageOptions | None = None,
+) -> dict:
     """Population, share covered and status counts of a set of communes (a territory)."""
     population = communes["population"].to_numpy()[mask]
     covered = coverage["couverte"].to_numpy()[mask]
@@ -348,4 +377,5 @@ def selection_figures(communes: pd.DataFrame, coverage: pd.DataFrame, mask: np.n
             }
             for s in STATUSES
         },
+        "status_labels": status_labels(options or CoverageOptions()),
     }

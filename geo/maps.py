@@ -198,12 +198,13 @@ class Legend(MacroElement):
 def status_legend(figures: dict, note: str = "") -> Legend:
     """Legend of the three statuses with their commune and population counts."""
     entries = []
+    labels = figures.get("status_labels", STATUS_LABELS)
     for status in STATUSES:
         counts = figures["status"][status]
         entries.append(
             (
                 STATUS_COLOURS[status],
-                STATUS_LABELS[status],
+                labels[status],
                 f"{fmt.count(counts['communes'], 'commune')}, {fmt.inhabitants(counts['population'])}",
             )
         )
@@ -254,12 +255,13 @@ def national_map(
     dissolved = dissolve_by_status(
         communes["geometry_generalisee"][inside], coverage["statut"][inside]
     )
-    dissolved["libelle"] = dissolved["statut"].map(STATUS_LABELS)
+    labels = figures.get("status_labels", STATUS_LABELS)
+    dissolved["libelle"] = dissolved["statut"].map(labels)
     for status in dissolved["statut"]:
         layer = dissolved[dissolved["statut"] == status]
         FixedGeoJson(
             _geojson(layer, ["libelle"], NATIONAL_DECIMALS),
-            name=STATUS_LABELS[status],
+            name=labels[status],
             style_function=_constant(_fill(STATUS_STYLES[status], basemap) | {"weight": 0}),
             interactive=False,
         ).add_to(m)
@@ -301,7 +303,10 @@ def national_map(
 
 
 def commune_properties(
-    communes: gpd.GeoDataFrame, coverage: pd.DataFrame, opsn_names: dict[str, str]
+    communes: gpd.GeoDataFrame,
+    coverage: pd.DataFrame,
+    opsn_names: dict[str, str],
+    labels: dict[str, str] = STATUS_LABELS,
 ) -> pd.DataFrame:
     """Tooltip fields of each commune: name, code, population, status and OPSN by name."""
 
@@ -321,7 +326,7 @@ def commune_properties(
             "code": communes["insee"].to_numpy(),
             "libelle": (communes["nom"] + " (" + communes["insee"] + ")").to_numpy(),
             "population": communes["population"].map(fmt.integer).to_numpy(),
-            "statut": coverage["statut"].map(STATUS_LABELS).to_numpy(),
+            "statut": coverage["statut"].map(labels).to_numpy(),
             "adhesion": membership.to_numpy(),
             "perimetre": names(coverage["opsn_perimetre"]).to_numpy(),
         },
@@ -359,7 +364,8 @@ def territory_map(
     aliases = TOOLTIP_ALIASES[:3] if brief else TOOLTIP_ALIASES
     decimals = 3 if brief else None
     chosen = communes[selection].set_geometry(outline)
-    props = commune_properties(chosen, coverage[selection], opsn_names)
+    labels = figures.get("status_labels", STATUS_LABELS)
+    props = commune_properties(chosen, coverage[selection], opsn_names, labels)
     minx, miny, maxx, maxy = chosen.total_bounds
     centre = ((miny + maxy) / 2, (minx + maxx) / 2)
     m = _map(asset_prefix, basemap, location=centre, zoom_start=8)
@@ -381,7 +387,7 @@ def territory_map(
             continue
         FixedGeoJson(
             _geojson(layer, ["niveau", "code", *fields], decimals),
-            name=STATUS_LABELS[name],
+            name=labels[name],
             style_function=_constant(_fill(STATUS_STYLES[name], basemap)),
             highlight_function=_constant({"weight": 2.5, "color": "#000000"}),
             tooltip=folium.GeoJsonTooltip(

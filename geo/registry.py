@@ -173,3 +173,12 @@ def resolve_operator(raw: object, lookup: dict[str, str]) -> str | None:
     if not text:
         return None
     return lookup.get(text.lower()) or lookup.get(fold(text))
+
+
+def opsn_names(registry: pd.DataFrame) -> dict[str, str]:
+    """Registry id → the name people know (acronym when there is one)."""
+    sigles = registry["sigle"] if "sigle" in registry.columns else registry["nom"]
+    labels = [
+        s if isinstance(s, str) and s else n for s, n in zip(sigles, registry["nom"], strict=True)
+    ]
+    return dict(zip(registry["id"], labels, strict=True))

@@ -19,6 +19,7 @@ from geo import maps
 from geo.analysis import Analysis, Inputs, table_by
 from geo.coverage import selection_figures
 from geo.reference import ReferenceData
+from geo.registry import opsn_names
 
 LEVELS = ("france", "region", "departement", "epci", "commune")
 LEVEL_LABELS = {
@@ -166,15 +167,6 @@ def context_layer(reference: ReferenceData, view: View) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=near.geometry.values, crs=near.crs)
 
 
-def opsn_names(registry: pd.DataFrame) -> dict[str, str]:
-    """Registry id → the name people know (acronym when there is one)."""
-    sigles = registry["sigle"] if "sigle" in registry.columns else registry["nom"]
-    labels = [
-        s if isinstance(s, str) and s else n for s, n in zip(sigles, registry["nom"], strict=True)
-    ]
-    return dict(zip(registry["id"], labels, strict=True))
-
-
 def render_map(
     reference: ReferenceData,
     analysis: Analysis,
@@ -201,7 +193,7 @@ def render_map(
         analysis.coverage,
         mask,
         context_layer(reference, view),
-        selection_figures(reference.communes, analysis.coverage, mask),
+        selection_figures(reference.communes, analysis.coverage, mask, analysis.options),
         opsn_names(inputs.registry),
         outline="geometry_generalisee" if view.level == "region" else "geometry",
         highlight=view.code if view.level == "commune" else None,

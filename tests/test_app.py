@@ -79,12 +79,14 @@ def shown(at: AppTest) -> dict[str, str]:
 
 def expected(figures: dict) -> dict[str, str]:
     """The same, formatted from the engine's figures."""
+    # Under an OPSN filter, a commune outside it may have another OPSN: never "sans OPSN".
+    without = "hors des OPSN choisis" if figures["opsn_filter"] else "sans OPSN"
     return {
         "share": fmt.percent(figures["covered_share"]),
         "Communes couvertes": fmt.integer(figures["covered_communes"]),
-        "Communes sans OPSN": fmt.integer(figures["status"]["sans_opsn"]["communes"]),
-        "Territoires sans OPSN": fmt.integer(figures["white_zone_count"]),
-        "Habitants sans OPSN": fmt.integer(figures["white_zone_population"]),
+        f"Communes {without}": fmt.integer(figures["status"]["sans_opsn"]["communes"]),
+        f"Territoires {without}": fmt.integer(figures["white_zone_count"]),
+        f"Habitants {without}": fmt.integer(figures["white_zone_population"]),
     }
 
 
@@ -149,6 +151,9 @@ def test_every_control_shows_the_engine_figures(engine):
     assert_page_shows(at, megalis)
     assert shown(at)["share"] != expected(defaults)["share"]
     assert shown(at)["Communes couvertes"] == fmt.integer(megalis["covered_communes"])
+    assert "OPSN choisis : Mégalis Bretagne" in headline_html(at)
+    panel = " ".join(m.value for m in at.markdown)
+    assert "Hors des OPSN choisis" in panel and "Sans OPSN :" not in panel
 
 
 # ----------------------------------------------------------------------------- URL

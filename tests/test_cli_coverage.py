@@ -93,6 +93,20 @@ def test_text_output_states_rule_and_vintages():
     assert "\u00a0%" in done.stdout  # French percent sign
 
 
+def test_opsn_filter_names_the_chosen_opsn_and_refuses_unknown_ids():
+    done = geo_cli("coverage", "--format", "text", "--filter", "megalis")
+    assert done.returncode == 0, done.stderr
+    assert "OPSN choisis : Mégalis Bretagne" in done.stdout
+    assert "Hors des OPSN choisis :" in done.stdout and "Sans OPSN" not in done.stdout
+    figures = json.loads(geo_cli("coverage", "--format", "json", "--filter", "megalis").stdout)
+    assert figures["opsn_filter"] == ["megalis"]
+    assert figures["status_labels"]["sans_opsn"] == "Hors des OPSN choisis"
+
+    done = geo_cli("coverage", "--format", "json", "--filter", "megalis,nope")
+    assert done.returncode == 2 and not done.stdout
+    assert "OPSN inconnu(s) : nope" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_options_change_the_figures(bundled_json):
     metro = json.loads(geo_cli("coverage", "--format", "json", "--territory", "metropole").stdout)
     members = json.loads(geo_cli("coverage", "--format", "json", "--rule", "adhesion").stdout)

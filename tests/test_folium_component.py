@@ -76,3 +76,15 @@ def test_plan_ign_basemap_only_when_asked(reference, analysis_and_inputs):
     assert "L.tileLayer" in tiled_args["script"] and "data.geopf.fr/wmts" in tiled_args["script"]
     assert "GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2" in tiled_args["script"]
     assert plain_args["key"] != tiled_args["key"]
+
+
+def test_chosen_opsn_never_labels_other_communes_without_opsn(reference):
+    """Under an OPSN filter the legend says "hors des OPSN choisis", not "sans OPSN"."""
+    inputs = bundled_inputs()
+    analysis = analyse(reference, inputs, CoverageOptions(opsn=("megalis",)))
+    for view in (View(), View("departement", "29")):
+        args = folium_component_args(
+            render_map(reference, analysis, inputs, view, "../app.leaflet_assets"), "k"
+        )
+        assert "Hors des OPSN choisis" in args["script"]
+        assert "Sans OPSN" not in args["script"]

@@ -26,8 +26,20 @@ def add_coverage_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=COMMUNES_DIR, help=argparse.SUPPRESS)
 
 
-def coverage_options(args: argparse.Namespace) -> CoverageOptions:
-    chosen = tuple(x for x in (args.opsn_filter or "").split(",") if x)
+def coverage_options(args: argparse.Namespace, registry=None) -> CoverageOptions:
+    """The options named on the command line; ``--filter`` ids checked against ``registry``.
+
+    An unknown id would silently give 0 %: it is refused with a French message (exit 2).
+    """
+    chosen = tuple(x.strip() for x in (args.opsn_filter or "").split(",") if x.strip())
+    if registry is not None:
+        known = set(registry["id"])
+        unknown = [x for x in chosen if x not in known]
+        if unknown:
+            raise ValueError(
+                f"--filter : OPSN inconnu(s) : {', '.join(unknown)} "
+                f"(identifiants du registre, par exemple : {', '.join(sorted(known)[:5])}…)"
+            )
     return CoverageOptions(args.rule, args.territory, not args.no_epci, args.at, chosen)
 
 

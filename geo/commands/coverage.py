@@ -21,10 +21,10 @@ def add_parser(commands) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from geo import fmt
     from geo.analysis import analyse, table_by
-    from geo.coverage import STATUS_LABELS, STATUSES
+    from geo.coverage import STATUSES, without_label
 
     reference, loaded = load(args)  # unreadable files: French message, exit 2 (geo.cli)
-    analysis = analyse(reference, loaded.inputs, coverage_options(args))
+    analysis = analyse(reference, loaded.inputs, coverage_options(args, loaded.inputs.registry))
     figures = analysis.figures
     if args.format == "json":
         print(json.dumps(figures, ensure_ascii=False))
@@ -48,11 +48,12 @@ def run(args: argparse.Namespace) -> int:
         for status in STATUSES:
             counts = figures["status"][status]
             print(
-                f"  {STATUS_LABELS[status]} : {fmt.integer(counts['communes'])} communes, "
+                f"  {figures['status_labels'][status]} : {fmt.integer(counts['communes'])} communes, "
                 f"{fmt.inhabitants(counts['population'])}"
             )
         print(
-            f"  Territoires sans OPSN : {fmt.integer(figures['white_zone_count'])}, "
+            f"  Territoires {without_label(figures['opsn_filter'])} : "
+            f"{fmt.integer(figures['white_zone_count'])}, "
             f"{fmt.inhabitants(figures['white_zone_population'])}"
         )
         print(

@@ -41,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
         drop_epci=_codes(args.drop_epci),
     )
     reference, loaded = load(args)  # unreadable files: French message, exit 2 (geo.cli)
-    result = compare(reference, loaded.inputs, change, coverage_options(args))
+    result = compare(
+        reference, loaded.inputs, change, coverage_options(args, loaded.inputs.registry)
+    )
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, default=str))
         return 0

@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from geo.analysis import analyse
 
     reference, loaded = load(args)  # unreadable files: French message, exit 2 (geo.cli)
-    zones = analyse(reference, loaded.inputs, coverage_options(args)).zones
+    zones = analyse(reference, loaded.inputs, coverage_options(args, loaded.inputs.registry)).zones
     if args.territory == "metropole":
         zones = zones[~zones["outre_mer"]]
     if args.limit:
