@@ -87,20 +87,18 @@ def naive_page(path: Path, coloured: bool = True) -> Path:
     inlined (jQuery, Bootstrap and the font packs, unused by polygons, are dropped;
     so is explore's legend, which needs jQuery UI from a CDN).
     """
-    from geo.reference import load_communes
+    from geo.analysis import analyse, bundled_inputs
+    from geo.coverage import CoverageOptions
+    from geo.reference import load_reference
 
-    communes = load_communes()
+    reference = load_reference()
     # explore() puts every property in the tooltip; a second geometry column cannot
     # be serialised, so the generalised outline is dropped.
-    communes = communes.drop(columns=["geometry_generalisee"], errors="ignore")
+    communes = reference.communes.drop(columns=["geometry_generalisee"], errors="ignore")
     if coloured:
-        from geo.analysis import analyse, bundled_inputs
-        from geo.coverage import CoverageOptions
-        from geo.reference import load_reference
-
-        analysis = analyse(load_reference(), bundled_inputs(), CoverageOptions())
-        status = analysis.coverage.set_index("insee")["statut"]
-        communes["statut"] = communes["insee"].map(status).to_numpy()
+        analysis = analyse(reference, bundled_inputs(), CoverageOptions())
+        # analyse() keeps the communes' row order.
+        communes = communes.assign(statut=analysis.coverage["statut"].to_numpy())
         m = communes.explore(column="statut", tiles=None, legend=False)
     else:
         m = communes.explore(tiles=None)

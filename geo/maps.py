@@ -83,11 +83,10 @@ def _template_with_cached_json():
 class FixedGeoJson(folium.GeoJson):
     """A ``folium.GeoJson`` whose data does not change once the layer is built.
 
-    The app caches each map and hands ``st_folium`` a deep copy on every rerun
-    (``st_folium`` alters the map it renders). folium would then serialise the data
-    to JSON three times (figure, map, streamlit-folium's own pass) and walk every
-    coordinate for the map's bounds, and the copy would duplicate every coordinate
-    list. Here copies share the data (nothing writes to it after ``__init__``), its
+    Rendering a map for streamlit-folium (``folium_component``) serialises the data
+    to JSON three times (figure, map, streamlit-folium's own pass) and walks every
+    coordinate for the map's bounds; a deep copy (to render a map twice, as the
+    tests do) would duplicate every coordinate list. Here copies share the data (nothing writes to it after ``__init__``), its
     JSON text and its bounds, each computed once by folium's own code: the page
     is the same, character for character.
     """

@@ -29,7 +29,7 @@ DATA = {
 
 
 def _render_twice(layer_class, monkeypatch) -> list[tuple]:
-    """Build a map, then render two deep copies as app.py and st_folium do."""
+    """Build a map, then render two deep copies as streamlit-folium does."""
     counter = itertools.count()
     monkeypatch.setattr(
         branca.element.Element, "_generate_id", classmethod(lambda cls: f"{next(counter):032x}")

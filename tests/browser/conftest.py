@@ -138,14 +138,7 @@ def app_server(tmp_path: Path) -> Iterator[Callable[..., str]]:
     ``geo`` is importable), waits for ``/_stcore/health`` and stops every server it
     started at the end of the test (terminate, then kill).
     """
-    started: list[subprocess.Popen] = []
-
-    def start(script: str | Path, *extra_args: str, timeout: float = 60.0) -> str:
-        return start_server(script, *extra_args, log_dir=tmp_path, started=started, timeout=timeout)
-
-    yield start
-    for process in started:
-        _stop(process)
+    yield from _servers(tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -155,8 +148,12 @@ def module_app_server(tmp_path_factory) -> Iterator[Callable[..., str]]:
     Use it to start the app once for several tests (each test still gets its own
     ``page``, hence its own Streamlit session).
     """
+    yield from _servers(tmp_path_factory.mktemp("streamlit-logs"))
+
+
+def _servers(log_dir: Path) -> Iterator[Callable[..., str]]:
+    """A ``start(script, *args)`` function; every server it started is stopped after."""
     started: list[subprocess.Popen] = []
-    log_dir = tmp_path_factory.mktemp("streamlit-logs")
 
     def start(script: str | Path, *extra_args: str, timeout: float = 60.0) -> str:
         return start_server(script, *extra_args, log_dir=log_dir, started=started, timeout=timeout)
