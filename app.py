@@ -14,9 +14,7 @@ import re
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
-from folium_component import folium_component_args, show_map
 from geo import fmt
 from geo.analysis import Inputs, analyse, bundled_inputs, table_by
 from geo.coverage import (
@@ -28,7 +26,7 @@ from geo.coverage import (
 )
 from geo.exports import csv_bytes
 from geo.inputs import inputs_from_contents
-from geo.maps import STATUS_COLOURS
+from geo.maps import STATUS_COLOURS, live_map_spec
 from geo.reference import load_reference
 from geo.registry import opsn_names
 from geo.search import SearchIndex
@@ -41,18 +39,16 @@ from geo.views import (
     commune_row,
     name_of,
     parse_view,
-    render_map,
+    selection,
     serving_opsn,
     territory_mask,
     zone_of_commune,
 )
-from geo.web_assets import LEAFLET_COMPONENT, leaflet_asset_dir, streamlit_asset_prefix
+from ui.map_element import MapAssets, clicked, map_element, prepare_map_files
 
 st.set_page_config(page_title="Couverture OPSN", page_icon="🗺️", layout="wide")
 
-# Leaflet is served by this app from an installed package: maps draw offline.
-_leaflet_assets = components.declare_component(LEAFLET_COMPONENT, path=leaflet_asset_dir())
-ASSET_PREFIX = streamlit_asset_prefix(_leaflet_assets.name)
+MAP_KEY = "opsn_map"
 
 RULE_CHOICES = {"perimetre": "Adhérentes ou dans un périmètre", "adhesion": "Adhérentes seulement"}
 TERRITORY_CHOICES = {"france": "France entière (métropole et DROM)", "metropole": "Métropole"}
@@ -81,13 +77,31 @@ def analysis_for(token: str, options: CoverageOptions, _inputs: Inputs):
     return analyse(reference_data(), _inputs, options)
 
 
+@st.cache_resource(show_spinner=False)
+def map_assets() -> MapAssets:
+    """The map's geometry files, built once per version of the reference data."""
+    return prepare_map_files(reference_data())
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
-def map_args_for(
+def map_spec_for(
     token: str, options: CoverageOptions, view: View, basemap: bool, _inputs: Inputs
 ) -> dict:
+    """What the map element is sent for a view: statuses and words (a few kB), no shapes."""
+    reference = reference_data()
     analysis = analysis_for(token, options, _inputs)
-    folium_map = render_map(reference_data(), analysis, _inputs, view, ASSET_PREFIX, basemap)
-    return folium_component_args(folium_map, key=f"map_{token}_{view.key}_{basemap}")
+    focus = selection(reference, view)
+    figures = (
+        analysis.figures
+        if view.level == "france"
+        else selection_figures(reference.communes, analysis.coverage, focus, analysis.options)
+    )
+    assets = map_assets()
+    return live_map_spec(
+        reference, analysis, view.level, view.code, focus, figures, assets.files,
+        assets.mapdata_url, opsn_names(_inputs.registry),
+        highlight=view.code if view.level == "commune" else None, basemap=basemap,
+    )  # fmt: skip
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -334,20 +348,14 @@ def drom_buttons(view: View) -> None:
         )
 
 
-def handle_click(state: dict | None, reference) -> None:
-    drawing = (state or {}).get("last_active_drawing")
-    if not drawing:
+def open_clicked() -> None:
+    """A click on the map opens the territory clicked (before the page reruns)."""
+    click = clicked(MAP_KEY)
+    if not click:
         return
-    props = drawing.get("properties") or {}
-    level, code = props.get("niveau"), props.get("code")
-    marker = f"{level}:{code}"
-    if not level or marker == st.session_state.get("_last_click"):
-        return
-    st.session_state["_last_click"] = marker
-    view, message = parse_view(level, html.unescape(str(code)), reference)
-    if message is None and view != st.session_state["view"]:
-        st.session_state["view"] = view
-        st.rerun()
+    view, message = parse_view(click["level"], click["code"], reference_data())
+    if message is None:
+        go(view)
 
 
 def side_panel(reference, analysis, inputs: Inputs, view: View, national: dict) -> None:
@@ -573,8 +581,8 @@ def main() -> None:
     left, right = st.columns([2, 1], gap="medium")
     with left:
         basemap = st.session_state["basemap"]
-        state = show_map(map_args_for(token, options, view, basemap, inputs))
-        handle_click(state, reference)
+        spec = map_spec_for(token, options, view, basemap, inputs)
+        map_element(spec, map_assets(), key=MAP_KEY, on_click=open_clicked)
         copy_link_button()
     with right:
         side_panel(reference, analysis, inputs, view, figures)

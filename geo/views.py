@@ -9,17 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import folium
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from geo import maps
-from geo.analysis import Analysis, Inputs, table_by
-from geo.coverage import selection_figures
+from geo.analysis import Analysis
 from geo.reference import ReferenceData
-from geo.registry import opsn_names
 
 LEVELS = ("france", "region", "departement", "epci", "commune")
 LEVEL_LABELS = {
@@ -128,79 +122,6 @@ def territory_mask(reference: ReferenceData, view: View) -> np.ndarray:
     if view.level == "commune":
         return (reference.communes["insee"] == view.code).to_numpy()
     return selection(reference, view)
-
-
-def _touching(layer: gpd.GeoDataFrame, key: str, code: str) -> gpd.GeoDataFrame:
-    outline = layer.set_geometry("geometry_generalisee")
-    target = outline.loc[outline[key] == code, "geometry_generalisee"].iloc[0]
-    near = shapely.intersects(outline.geometry.values, shapely.buffer(target, 0.01))
-    return outline[near & (outline[key] != code).to_numpy()]
-
-
-def context_layer(reference: ReferenceData, view: View) -> gpd.GeoDataFrame:
-    """Neighbouring territories to dim, each clickable to go there."""
-    if view.level == "region":
-        near = _touching(reference.regions, "code", view.code)
-        frame = pd.DataFrame({"niveau": "region", "code": near["code"], "libelle": near["nom"]})
-    else:
-        if view.level in ("departement", "commune"):
-            department = (
-                view.code
-                if view.level == "departement"
-                else commune_row(reference, view.code)["departement"]
-            )
-            near = _touching(reference.departements, "code", department)
-        else:  # epci: the departments it lies in, and their neighbours
-            codes = reference.epci.set_index("siren").at[view.code, "departements"].split(",")
-            near = pd.concat([_touching(reference.departements, "code", c) for c in codes])
-            near = pd.concat(
-                [near, reference.departements[reference.departements["code"].isin(codes)]]
-            ).drop_duplicates("code")
-            near = near.set_geometry("geometry_generalisee")
-        frame = pd.DataFrame(
-            {
-                "niveau": "departement",
-                "code": near["code"],
-                "libelle": near["nom"] + " (" + near["code"] + ")",
-            }
-        )
-    return gpd.GeoDataFrame(frame, geometry=near.geometry.values, crs=near.crs)
-
-
-def render_map(
-    reference: ReferenceData,
-    analysis: Analysis,
-    inputs: Inputs,
-    view: View,
-    asset_prefix: str,
-    basemap: bool = False,
-) -> folium.Map:
-    """The folium map of a view; ``basemap`` adds the Plan IGN tiles (online only)."""
-    if view.level == "france":
-        return maps.national_map(
-            reference.communes,
-            analysis.coverage,
-            reference.departements,
-            reference.regions,
-            table_by(reference, analysis, "departement"),
-            analysis.figures,
-            asset_prefix=asset_prefix,
-            basemap=basemap,
-        )
-    mask = selection(reference, view)
-    return maps.territory_map(
-        reference.communes,
-        analysis.coverage,
-        mask,
-        context_layer(reference, view),
-        selection_figures(reference.communes, analysis.coverage, mask, analysis.options),
-        opsn_names(inputs.registry),
-        outline="geometry_generalisee" if view.level == "region" else "geometry",
-        highlight=view.code if view.level == "commune" else None,
-        asset_prefix=asset_prefix,
-        brief=view.level == "region",
-        basemap=basemap,
-    )
 
 
 def serving_opsn(analysis: Analysis, mask: np.ndarray, column: str) -> pd.Series:

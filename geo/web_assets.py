@@ -8,17 +8,21 @@ background that looks finished without tiles.
 
 The files come from the PyPI package ``django-js-lib-leaflet`` (import name
 ``js_lib_leaflet``; Django is not needed to read them). Nothing here imports
-Streamlit: the app registers :func:`leaflet_asset_dir` as a static component
-directory and passes :func:`streamlit_asset_prefix` of that component's name to
-:func:`offline_map`.
+Streamlit: the live map (``ui/map_element``) has :func:`copy_leaflet` put the files
+in the directory the app serves as static files, under a name that changes with
+their content; standalone exports inline them (:func:`inline_assets_html`).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import importlib.util
 import mimetypes
+import os
 import re
+import shutil
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -57,6 +61,36 @@ def leaflet_asset_dir() -> Path:
         if (directory / LEAFLET_JS).is_file() and (directory / LEAFLET_CSS).is_file():
             return directory
     raise RuntimeError(f"Leaflet files not found in the package '{LEAFLET_PACKAGE}'.")
+
+
+def copy_leaflet(directory: Path) -> str:
+    """Leaflet's JS, CSS and images copied into ``directory/<name>``; returns ``<name>``.
+
+    ``<name>`` is ``leaflet-`` and a digest of the files, so that a browser may keep
+    them as long as it likes. Copied once (a complete copy is renamed into place).
+    """
+    source = leaflet_asset_dir()
+    digest = hashlib.sha256()
+    for path in sorted(p for p in source.rglob("*") if p.is_file() and p.suffix != ".map"):
+        digest.update(path.relative_to(source).as_posix().encode() + b"\0" + path.read_bytes())
+    name = f"leaflet-{digest.hexdigest()[:12]}"
+    target = directory / name
+    if (target / LEAFLET_JS).is_file():
+        return name
+    directory.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=directory, prefix=".tmp-leaflet-"))
+    try:
+        for item in (LEAFLET_JS, LEAFLET_CSS):
+            shutil.copy2(source / item, staging / item)
+        shutil.copytree(source / "images", staging / "images")
+        try:
+            os.rename(staging, target)
+        except OSError:  # another process put it there first
+            if not (target / LEAFLET_JS).is_file():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return name
 
 
 def streamlit_asset_prefix(component_name: str) -> str:

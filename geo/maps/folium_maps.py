@@ -1,4 +1,4 @@
-"""Folium maps of coverage that stay light: dissolved national view, communes below.
+"""Folium maps of coverage, for the standalone HTML export (the live map is ``live``).
 
 Leaflet's cost is per feature and per style case (DESIGN.md §4), so the
 national view draws a handful of dissolved multipolygons (one per status) under
@@ -10,12 +10,8 @@ here because Folium's tooltips insert them as HTML.
 
 from __future__ import annotations
 
-import copy
 import html
-import inspect
 import json
-import re
-from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -23,100 +19,40 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
-from folium.template import Template as FoliumTemplate
 from jinja2 import Template
-from markupsafe import Markup
 
 from geo import fmt
-from geo.coverage import STATUS_LABELS, STATUSES
+from geo.analysis import Analysis, Inputs, table_by
+from geo.coverage import STATUS_LABELS, STATUSES, selection_figures
+from geo.insets import DROM_ORDER, drom_extents, inset_boxes, national_bounds, place_drom
+from geo.maps.style import (
+    BASEMAP_ATTRIBUTION,
+    BASEMAP_FILL,
+    BASEMAP_URL,
+    DEPARTMENT_BORDER,
+    DIMMED_STYLE,
+    REGION_BORDER,
+    SELECTED_STYLE,
+    STATUS_COLOURS,
+    STATUS_STYLES,
+)
+from geo.reference import ReferenceData
+from geo.registry import opsn_names
+from geo.views import View, commune_row, selection
 from geo.web_assets import DEFAULT_ASSET_PREFIX, offline_map
-
-# ColorBrewer PuOr: colour-blind safe, and three distinct greys once printed in
-# black and white (dark purple, orange, pale lavender).
-STATUS_COLOURS = {"adherente": "#5e3c99", "perimetre": "#b2abd2", "sans_opsn": "#e66101"}
-STATUS_STYLES = {
-    "adherente": {"fillColor": "#5e3c99", "color": "#3f2870", "weight": 0.4, "fillOpacity": 0.85},
-    "perimetre": {"fillColor": "#b2abd2", "color": "#8f86b8", "weight": 0.4, "fillOpacity": 0.85},
-    "sans_opsn": {"fillColor": "#e66101", "color": "#8a3a00", "weight": 0.8, "fillOpacity": 0.9},
-}
-DIMMED_STYLE = {"fillColor": "#e3e3e3", "color": "#9a9a9a", "weight": 0.6, "fillOpacity": 0.7}
-DEPARTMENT_BORDER = {"fillOpacity": 0, "color": "#333333", "weight": 0.7}
-REGION_BORDER = {"fill": False, "color": "#111111", "weight": 1.6}
-SELECTED_STYLE = {"fillOpacity": 0, "color": "#000000", "weight": 3}
 
 NATIONAL_DECIMALS = 3  # about 100 m: finer than a pixel at the national zoom levels
 METROPOLE_VIEW = {"location": (46.6, 2.4), "zoom_start": 6}
-METROPOLE_BOUNDS = [[41.3, -5.2], [51.1, 9.6]]  # Corsica and Finistère included
+_WEST, _SOUTH, _EAST, _NORTH = national_bounds()
+NATIONAL_BOUNDS = [[_SOUTH, _WEST], [_NORTH, _EAST]]
+"""The mainland (Corsica and Finistère included) and the column of DROM insets."""
+INSET_FRAME = {"fillColor": "#ffffff", "fillOpacity": 0.5, "color": "#777777", "weight": 1}
 # Tooltips wrap instead of running off the map; names can be long.
 TOOLTIP_STYLE = "white-space: normal; max-width: 300px; font-size: 12px; line-height: 1.3;"
 
 
 def _constant(style: dict):
     return lambda _feature: style
-
-
-_DATA_TOJSON = "{{ this.data|tojson }}"
-
-
-_GEOJSON_TEMPLATE = re.compile(
-    r'\nclass GeoJson\(.*?\n    _template = Template\(\s*"""(.*?)"""', re.DOTALL
-)
-
-
-def _template_with_cached_json():
-    """``folium.GeoJson``'s template, the data's JSON read from ``this.data_json``.
-
-    Taken from the installed folium's source file, so that nothing else changes in
-    the page; ``None`` if it cannot be found as expected (another folium version),
-    and folium's own template is then used.
-    """
-    try:
-        source = Path(inspect.getsourcefile(folium.GeoJson)).read_text(encoding="utf-8")
-    except (OSError, TypeError):
-        return None
-    match = _GEOJSON_TEMPLATE.search(source)
-    if not match or "\\" in match.group(1) or match.group(1).count(_DATA_TOJSON) != 1:
-        return None  # a backslash would make the literal differ from its text
-    return FoliumTemplate(match.group(1).replace(_DATA_TOJSON, "{{ this.data_json }}"))
-
-
-class FixedGeoJson(folium.GeoJson):
-    """A ``folium.GeoJson`` whose data does not change once the layer is built.
-
-    Rendering a map for streamlit-folium (``folium_component``) serialises the data
-    to JSON three times (figure, map, streamlit-folium's own pass) and walks every
-    coordinate for the map's bounds; a deep copy (to render a map twice, as the
-    tests do) would duplicate every coordinate list. Here copies share the data (nothing writes to it after ``__init__``), its
-    JSON text and its bounds, each computed once by folium's own code: the page
-    is the same, character for character.
-    """
-
-    _template = _template_with_cached_json() or folium.GeoJson._template
-    _TOJSON = FoliumTemplate("{{ data|tojson }}")
-    _SHARED = ("data", "_fixed")
-
-    def __init__(self, data, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        self._fixed: dict = {}  # shared by copies, filled on first use
-
-    @property
-    def data_json(self) -> Markup:
-        """``{{ this.data|tojson }}``, rendered once."""
-        if "json" not in self._fixed:
-            self._fixed["json"] = Markup(self._TOJSON.render(data=self.data))
-        return self._fixed["json"]
-
-    def _get_self_bounds(self):
-        if "bounds" not in self._fixed:
-            self._fixed["bounds"] = super()._get_self_bounds()
-        return self._fixed["bounds"]
-
-    def __deepcopy__(self, memo: dict) -> FixedGeoJson:
-        clone = self.__class__.__new__(self.__class__)
-        memo[id(self)] = clone
-        for key, value in self.__dict__.items():
-            clone.__dict__[key] = value if key in self._SHARED else copy.deepcopy(value, memo)
-        return clone
 
 
 def _geojson(frame: gpd.GeoDataFrame, columns: list[str], decimals: int | None = None) -> dict:
@@ -210,17 +146,6 @@ def status_legend(figures: dict, note: str = "") -> Legend:
     return Legend("Couverture par un OPSN", entries, note)
 
 
-BASEMAP_URL = (
-    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-    "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM"
-    "&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
-)
-"""Plan IGN v2 from the IGN Géoplateforme (WMTS, Web Mercator, no key): France and DROM."""
-BASEMAP_ATTRIBUTION = '<a href="https://geoservices.ign.fr/">IGN</a> — Plan IGN'
-BASEMAP_FILL = 0.6
-"""Fill opacities are multiplied by this over the basemap, so that its names show."""
-
-
 def _map(asset_prefix: str, basemap: bool = False, **view) -> folium.Map:
     """An offline map; with ``basemap``, the Plan IGN tiles under the polygons (online only)."""
     # Fractional zoom so that fitting a territory fills the map, not a third of it.
@@ -248,31 +173,54 @@ def national_map(
     asset_prefix: str = DEFAULT_ASSET_PREFIX,
     basemap: bool = False,
 ) -> folium.Map:
-    """France: statuses dissolved, department borders (clickable) and region borders."""
+    """France: statuses dissolved, department borders (clickable) and region borders.
+
+    The DROM counted in the figures are drawn in insets west of the mainland
+    (:mod:`geo.insets`): moved for drawing only.
+    """
     m = _map(asset_prefix, basemap, **METROPOLE_VIEW)
     inside = coverage["dans_territoire"].to_numpy()
-    dissolved = dissolve_by_status(
-        communes["geometry_generalisee"][inside], coverage["statut"][inside]
+    extents = drom_extents(communes["geometry_generalisee"].values, communes["departement"].values)
+    outlines = gpd.GeoSeries(
+        place_drom(
+            communes["geometry_generalisee"].values, communes["departement"].values, extents
+        ),
+        index=communes.index,
+        crs=communes.crs,
     )
+    drawn_departments = set(communes.loc[inside, "departement"])
+    for code, box in inset_boxes().items():
+        if code not in drawn_departments:
+            continue
+        folium.GeoJson(
+            shapely.geometry.mapping(box.frame),
+            name=f"Encart {box.name}",
+            style_function=_constant(INSET_FRAME),
+            interactive=False,
+        ).add_to(m)
+    dissolved = dissolve_by_status(outlines[inside], coverage["statut"][inside])
     labels = figures.get("status_labels", STATUS_LABELS)
     dissolved["libelle"] = dissolved["statut"].map(labels)
     for status in dissolved["statut"]:
         layer = dissolved[dissolved["statut"] == status]
-        FixedGeoJson(
+        folium.GeoJson(
             _geojson(layer, ["libelle"], NATIONAL_DECIMALS),
             name=labels[status],
             style_function=_constant(_fill(STATUS_STYLES[status], basemap) | {"weight": 0}),
             interactive=False,
         ).add_to(m)
     deps = departements.set_geometry("geometry_generalisee")
-    deps = deps[deps["code"].isin(set(communes.loc[inside, "departement"]))]
+    deps = deps.set_geometry(
+        place_drom(deps.geometry.values, deps["code"].values, extents), crs=deps.crs
+    )
+    deps = deps[deps["code"].isin(drawn_departments)]
     shares = department_figures.set_index("code")["part_couverte"]
     deps = deps.assign(
         niveau="departement",
         part=deps["code"].map(shares).map(lambda s: fmt.percent(s) if pd.notna(s) else "—"),
         libelle=deps["nom"] + " (" + deps["code"] + ")",
     )
-    FixedGeoJson(
+    folium.GeoJson(
         _geojson(deps, ["niveau", "code", "libelle", "part"], NATIONAL_DECIMALS),
         name="Départements",
         style_function=_constant(DEPARTMENT_BORDER),
@@ -283,21 +231,25 @@ def national_map(
             style=TOOLTIP_STYLE,
         ),
     ).add_to(m)
-    region_lines = regions.set_geometry("geometry_generalisee")
-    region_lines = region_lines[region_lines["code"].isin(set(communes.loc[inside, "region"]))]
+    drom_regions = departements.loc[departements["code"].isin(DROM_ORDER)]
+    region_drom = regions["code"].map(drom_regions.set_index("region")["code"]).fillna("")
     region_lines = gpd.GeoDataFrame(
-        {"code": region_lines["code"].to_numpy()},
-        geometry=region_lines.geometry.boundary.to_numpy(),
+        {"code": regions["code"].to_numpy()},
+        geometry=place_drom(
+            regions["geometry_generalisee"].values, region_drom.to_numpy(), extents
+        ),
         crs=regions.crs,
     )
-    FixedGeoJson(
+    region_lines = region_lines[region_lines["code"].isin(set(communes.loc[inside, "region"]))]
+    region_lines = region_lines.set_geometry(region_lines.geometry.boundary)
+    folium.GeoJson(
         _geojson(region_lines, ["code"], NATIONAL_DECIMALS),
         name="Régions",
         style_function=_constant(REGION_BORDER),
         interactive=False,
     ).add_to(m)
     status_legend(figures, "Cliquez sur un département pour le détailler.").add_to(m)
-    m.fit_bounds(METROPOLE_BOUNDS)
+    m.fit_bounds(NATIONAL_BOUNDS)
     return m
 
 
@@ -369,7 +321,7 @@ def territory_map(
     centre = ((miny + maxy) / 2, (minx + maxx) / 2)
     m = _map(asset_prefix, basemap, location=centre, zoom_start=8)
     if len(context):
-        FixedGeoJson(
+        folium.GeoJson(
             _geojson(context, ["niveau", "code", "libelle"]),
             name="Territoires voisins",
             style_function=_constant(_fill(DIMMED_STYLE, basemap)),
@@ -384,7 +336,7 @@ def territory_map(
         layer = frame[status == name]
         if layer.empty:
             continue
-        FixedGeoJson(
+        folium.GeoJson(
             _geojson(layer, ["niveau", "code", *fields], decimals),
             name=labels[name],
             style_function=_constant(_fill(STATUS_STYLES[name], basemap)),
@@ -395,7 +347,7 @@ def territory_map(
         ).add_to(m)
     if highlight is not None and (frame["code"] == highlight).any():
         target = frame[frame["code"] == highlight]
-        FixedGeoJson(
+        folium.GeoJson(
             _geojson(target, ["code"]),
             name="Commune sélectionnée",
             style_function=_constant(SELECTED_STYLE),
@@ -413,3 +365,76 @@ def territory_map(
 def map_html_size(m: folium.Map) -> int:
     """Bytes of the standalone HTML of a map (what the browser receives, roughly)."""
     return len(m.get_root().render().encode("utf-8"))
+
+
+def _touching(layer: gpd.GeoDataFrame, key: str, code: str) -> gpd.GeoDataFrame:
+    outline = layer.set_geometry("geometry_generalisee")
+    target = outline.loc[outline[key] == code, "geometry_generalisee"].iloc[0]
+    near = shapely.intersects(outline.geometry.values, shapely.buffer(target, 0.01))
+    return outline[near & (outline[key] != code).to_numpy()]
+
+
+def context_layer(reference: ReferenceData, view: View) -> gpd.GeoDataFrame:
+    """Neighbouring territories to dim, each clickable to go there."""
+    if view.level == "region":
+        near = _touching(reference.regions, "code", view.code)
+        frame = pd.DataFrame({"niveau": "region", "code": near["code"], "libelle": near["nom"]})
+    else:
+        if view.level in ("departement", "commune"):
+            department = (
+                view.code
+                if view.level == "departement"
+                else commune_row(reference, view.code)["departement"]
+            )
+            near = _touching(reference.departements, "code", department)
+        else:  # epci: the departments it lies in, and their neighbours
+            codes = reference.epci.set_index("siren").at[view.code, "departements"].split(",")
+            near = pd.concat([_touching(reference.departements, "code", c) for c in codes])
+            near = pd.concat(
+                [near, reference.departements[reference.departements["code"].isin(codes)]]
+            ).drop_duplicates("code")
+            near = near.set_geometry("geometry_generalisee")
+        frame = pd.DataFrame(
+            {
+                "niveau": "departement",
+                "code": near["code"],
+                "libelle": near["nom"] + " (" + near["code"] + ")",
+            }
+        )
+    return gpd.GeoDataFrame(frame, geometry=near.geometry.values, crs=near.crs)
+
+
+def render_map(
+    reference: ReferenceData,
+    analysis: Analysis,
+    inputs: Inputs,
+    view: View,
+    asset_prefix: str = DEFAULT_ASSET_PREFIX,
+    basemap: bool = False,
+) -> folium.Map:
+    """The Folium map of a view (standalone HTML export); ``basemap`` adds Plan IGN tiles."""
+    if view.level == "france":
+        return national_map(
+            reference.communes,
+            analysis.coverage,
+            reference.departements,
+            reference.regions,
+            table_by(reference, analysis, "departement"),
+            analysis.figures,
+            asset_prefix=asset_prefix,
+            basemap=basemap,
+        )
+    mask = selection(reference, view)
+    return territory_map(
+        reference.communes,
+        analysis.coverage,
+        mask,
+        context_layer(reference, view),
+        selection_figures(reference.communes, analysis.coverage, mask, analysis.options),
+        opsn_names(inputs.registry),
+        outline="geometry_generalisee" if view.level == "region" else "geometry",
+        highlight=view.code if view.level == "commune" else None,
+        asset_prefix=asset_prefix,
+        brief=view.level == "region",
+        basemap=basemap,
+    )

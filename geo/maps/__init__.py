@@ -1,0 +1,58 @@
+"""Maps of coverage.
+
+- :mod:`geo.maps.live`: what the live map element of the app draws a view from
+  (statuses, legend, tooltips), the shapes coming from :mod:`geo.mapdata`;
+- :mod:`geo.maps.folium_maps`: the same views as standalone Folium pages (HTML export);
+- :mod:`geo.maps.style`: the colours both use.
+"""
+
+from geo.maps.folium_maps import (
+    Legend,
+    commune_properties,
+    context_layer,
+    dissolve_by_status,
+    map_html_size,
+    national_map,
+    render_map,
+    status_legend,
+    territory_map,
+)
+from geo.maps.live import legend, live_map_spec, mask_runs, status_runs
+from geo.maps.style import (
+    BASEMAP_ATTRIBUTION,
+    BASEMAP_FILL,
+    BASEMAP_URL,
+    DEPARTMENT_BORDER,
+    DIMMED_STYLE,
+    OUTSIDE_COLOUR,
+    REGION_BORDER,
+    SELECTED_STYLE,
+    STATUS_COLOURS,
+    STATUS_STYLES,
+)
+
+__all__ = [
+    "BASEMAP_ATTRIBUTION",
+    "BASEMAP_FILL",
+    "BASEMAP_URL",
+    "DEPARTMENT_BORDER",
+    "DIMMED_STYLE",
+    "OUTSIDE_COLOUR",
+    "REGION_BORDER",
+    "SELECTED_STYLE",
+    "STATUS_COLOURS",
+    "STATUS_STYLES",
+    "Legend",
+    "commune_properties",
+    "context_layer",
+    "dissolve_by_status",
+    "legend",
+    "live_map_spec",
+    "map_html_size",
+    "mask_runs",
+    "national_map",
+    "render_map",
+    "status_legend",
+    "status_runs",
+    "territory_map",
+]

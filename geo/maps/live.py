@@ -1,0 +1,236 @@
+"""What the live map element is sent for a view: statuses and words, never shapes.
+
+The shapes are files prepared once (:mod:`geo.mapdata`) that the browser fetches
+by URL and keeps; a view is a small JSON document naming the files it needs and
+carrying what depends on the options: the status of every commune (run-length
+encoded, in the reference order), which communes are the view's own (the others
+are drawn lighter), the legend, the shares shown in tooltips and the OPSN of the
+communes one can hover. Everything a user reads on the map comes from here, in
+French, so that it can be tested without a browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from geo import fmt
+from geo.analysis import Analysis, table_by
+from geo.coverage import STATUS_LABELS, STATUSES
+from geo.insets import DROM_ORDER, national_bounds
+from geo.mapdata import MapFiles
+from geo.maps.style import (
+    BASEMAP_ATTRIBUTION_TEXT,
+    BASEMAP_FILL,
+    BASEMAP_URL,
+    OUTSIDE_COLOUR,
+    SEA_COLOUR,
+    STATUS_COLOURS,
+)
+from geo.reference import ReferenceData
+
+STATUS_CODES = {"adherente": "a", "perimetre": "p", "sans_opsn": "s"}
+OUTSIDE_CODE = "-"
+OUTSIDE_LABEL = "Hors du territoire compté"
+DETAIL_LEVELS = ("departement", "commune", "epci", "territoire")
+"""Views drawn from the departments' detailed files, with hoverable communes."""
+CLICK_HINTS = {
+    "france": "Cliquez sur un département, ou sur une région (bouton « Régions »), pour l'ouvrir.",
+    "region": "Cliquez sur un département pour l'ouvrir ; « Communes » affiche leurs limites.",
+    "detail": "Cliquez sur une commune pour l'ouvrir, ou sur un département voisin.",
+}
+
+
+def status_runs(coverage: pd.DataFrame) -> str:
+    """Run-length encoding of every commune's status: ``a12p3s1-40…`` (code, count).
+
+    ``-`` marks the communes outside the counted territory (the DROM under
+    « Métropole »). Communes are in the reference order, as in the map files.
+    """
+    codes = coverage["statut"].map(STATUS_CODES).to_numpy(dtype=object)
+    codes[~coverage["dans_territoire"].to_numpy()] = OUTSIDE_CODE
+    if len(codes) == 0:
+        return ""
+    change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    starts = np.concatenate([[0], change])
+    lengths = np.diff(np.concatenate([starts, [len(codes)]]))
+    return "".join(f"{codes[s]}{n}" for s, n in zip(starts, lengths, strict=True))
+
+
+def mask_runs(mask: np.ndarray) -> list[list[int]]:
+    """``[[start, end), …]`` of the ``True`` runs of a boolean mask."""
+    padded = np.concatenate([[False], np.asarray(mask, dtype=bool), [False]])
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return edges.reshape(-1, 2).tolist()
+
+
+def _bounds(reference: ReferenceData, mask: np.ndarray, column: str) -> list[list[float]]:
+    minx, miny, maxx, maxy = reference.communes[column].values[mask].total_bounds
+    return [[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]]
+
+
+def _shares(table: pd.DataFrame) -> dict[str, str]:
+    return {
+        code: fmt.percent(share)
+        for code, share in zip(table["code"], table["part_couverte"], strict=True)
+    }
+
+
+def legend(figures: dict, territory: str, note: str) -> dict:
+    """Title, one entry per status (colour, words, communes and inhabitants) and a hint."""
+    labels = figures.get("status_labels", STATUS_LABELS)
+    entries = []
+    for status in STATUSES:
+        counts = figures["status"][status]
+        entries.append(
+            {
+                "colour": STATUS_COLOURS[status],
+                "label": labels[status],
+                "count": f"{fmt.count(counts['communes'], 'commune')}, "
+                f"{fmt.inhabitants(counts['population'])}",
+            }
+        )
+    if territory == "metropole":
+        entries.append({"colour": OUTSIDE_COLOUR, "label": OUTSIDE_LABEL, "count": "DROM"})
+    return {"title": "Couverture par un OPSN", "entries": entries, "note": note}
+
+
+def _detail_departments(
+    reference: ReferenceData, level: str, focus: np.ndarray, files: MapFiles
+) -> list[str]:
+    """Departments whose detailed file the view needs: its own, and around a department."""
+    own = sorted(set(reference.communes.loc[focus, "departement"]))
+    if level in ("departement", "commune"):
+        around = [code for department in own for code in files.neighbours.get(department, [])]
+        return own + sorted(set(around) - set(own))
+    return own
+
+
+def _commune_details(
+    reference: ReferenceData,
+    analysis: Analysis,
+    focus: np.ndarray,
+    opsn_names: dict[str, str],
+) -> dict:
+    """OPSN of each focus commune (tooltips), as indexes into one list of names."""
+    coverage = analysis.coverage
+    positions = np.flatnonzero(focus)
+    ids: dict[str, int] = {}
+
+    def indexes(values: pd.Series) -> list[str]:
+        out = []
+        for value in values:
+            out.append(
+                ",".join(str(ids.setdefault(i, len(ids))) for i in value.split("|") if i)
+                if value
+                else ""
+            )
+        return out
+
+    adhesion = indexes(coverage["opsn_adhesion"].iloc[positions])
+    perimetre = indexes(coverage["opsn_perimetre"].iloc[positions])
+    return {
+        "index": positions.tolist(),
+        "opsn": [opsn_names.get(i, i) for i in ids],
+        "adhesion": adhesion,
+        "perimetre": perimetre,
+        "via_epci": coverage["adhesion_via_epci"].iloc[positions].astype(int).tolist(),
+    }
+
+
+def live_map_spec(
+    reference: ReferenceData,
+    analysis: Analysis,
+    level: str,
+    code: str,
+    focus: np.ndarray,
+    figures: dict,
+    files: MapFiles,
+    url_prefix: str,
+    opsn_names: dict[str, str],
+    highlight: str | None = None,
+    basemap: bool = False,
+) -> dict:
+    """The JSON the map element draws a view from.
+
+    ``level``/``code`` name the view (``france``, ``region``, ``departement``,
+    ``commune``, ``epci``, ``territoire``…); ``focus`` is the boolean mask of the
+    communes it is about (the others are drawn lighter, still coloured and
+    clickable); ``figures`` are the view's figures (legend counts); ``files`` the
+    map files and ``url_prefix`` the URL they are served under; ``highlight``
+    an INSEE code to outline (commune view).
+    """
+    communes = reference.communes
+    focus = np.asarray(focus, dtype=bool)
+    territory = analysis.options.territory
+    drom_view = (
+        level != "france"
+        and bool(focus.any())
+        and set(communes.loc[focus, "departement"]) <= set(DROM_ORDER)
+    )
+    detail_level = level in DETAIL_LEVELS or (level == "region" and drom_view)
+    if level == "france":
+        west, south, east, north = national_bounds()
+        bounds = [[south, west], [north, east]]
+        hint = CLICK_HINTS["france"]
+    else:
+        bounds = _bounds(reference, focus, "geometry" if detail_level else "geometry_generalisee")
+        hint = CLICK_HINTS["detail" if detail_level else "region"]
+    if highlight is not None:
+        bounds = _bounds(reference, (communes["insee"] == highlight).to_numpy(), "geometry")
+    prefix = url_prefix.rstrip("/") + "/"
+    detail = (
+        _detail_departments(reference, level, focus, files)
+        if detail_level or level == "region"
+        else []
+    )
+    spec = {
+        "view": f"{level}:{code}",
+        "level": level,
+        "detail_level": detail_level,
+        "national": prefix + files.national,
+        "detail": [prefix + files.departements[d] for d in detail] if detail_level else [],
+        "region_detail": (
+            [prefix + files.departements[d] for d in _with_neighbours(detail, files)]
+            if level == "region" and not detail_level
+            else []
+        ),
+        "statuses": status_runs(analysis.coverage),
+        "focus": mask_runs(focus) if level != "france" else [[0, len(communes)]],
+        "highlight": (
+            int(np.flatnonzero((communes["insee"] == highlight).to_numpy())[0])
+            if highlight is not None and (communes["insee"] == highlight).any()
+            else None
+        ),
+        "bounds": bounds,
+        "colours": {STATUS_CODES[s]: STATUS_COLOURS[s] for s in STATUSES}
+        | {OUTSIDE_CODE: OUTSIDE_COLOUR},
+        "labels": {
+            STATUS_CODES[s]: figures.get("status_labels", STATUS_LABELS)[s] for s in STATUSES
+        }
+        | {OUTSIDE_CODE: OUTSIDE_LABEL},
+        "sea": SEA_COLOUR,
+        "legend": legend(figures, territory, hint),
+        "shares": {},
+        "details": None,
+        "basemap": (
+            {"url": BASEMAP_URL, "attribution": BASEMAP_ATTRIBUTION_TEXT, "fill": BASEMAP_FILL}
+            if basemap
+            else None
+        ),
+    }
+    if level in ("france", "region") or detail_level:
+        spec["shares"] = {
+            "departement": _shares(table_by(reference, analysis, "departement")),
+            "region": _shares(table_by(reference, analysis, "region")),
+        }
+    if detail_level:
+        spec["details"] = _commune_details(reference, analysis, focus, opsn_names)
+    return spec
+
+
+def _with_neighbours(departments: Sequence[str], files: MapFiles) -> list[str]:
+    around = {code for d in departments for code in files.neighbours.get(d, [])}
+    return list(departments) + sorted(around - set(departments))

@@ -1,0 +1,100 @@
+"""The live map, as a Streamlit custom component (v2) drawn in the page, without an iframe.
+
+What it draws comes from :func:`geo.maps.live_map_spec`; the shapes are files
+(:mod:`geo.mapdata`) and Leaflet's own files, both written into ``static/``,
+which Streamlit serves at ``app/static/`` (``server.enableStaticServing`` in
+``.streamlit/config.toml``), under names that change with their content. A click
+on a territory comes back as the trigger value ``{"level": …, "code": …}``:
+:func:`map_element` returns it during the rerun it causes, and ``None`` otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from geo.mapdata import MapFiles, ensure_map_files
+from geo.paths import ROOT
+from geo.reference import ReferenceData
+from geo.web_assets import LEAFLET_CSS, LEAFLET_JS, copy_leaflet
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = ROOT / "static"
+"""Served by Streamlit at ``STATIC_URL`` (the ``static`` folder next to ``app.py``)."""
+STATIC_URL = "app/static"
+MAPDATA = "mapdata"
+MAP_HEIGHT = 680
+COMPONENT_NAME = "opsn_map"
+
+LEAFLET_DIR = copy_leaflet(STATIC_DIR)
+LEAFLET_JS_URL = f"{STATIC_URL}/{LEAFLET_DIR}/{LEAFLET_JS}"
+LEAFLET_CSS_URL = f"{STATIC_URL}/{LEAFLET_DIR}/{LEAFLET_CSS}"
+MAPDATA_URL = f"{STATIC_URL}/{MAPDATA}"
+
+HTML = f"""<link rel="stylesheet" href="{LEAFLET_CSS_URL}">
+<div class="opsn-root">
+  <div class="opsn-map" style="--opsn-map-height: {MAP_HEIGHT}px" data-state="loading"
+       role="application" aria-label="Carte de la couverture par les OPSN">
+    <div class="opsn-leaflet"></div>
+    <div class="opsn-map-message">Chargement de la carte…</div>
+  </div>
+  <div class="opsn-legend" aria-label="Légende"></div>
+</div>"""
+
+_component = st.components.v2.component(
+    COMPONENT_NAME,
+    html=HTML,
+    css=(HERE / "map.css").read_text(encoding="utf-8"),
+    js=(HERE / "map.js").read_text(encoding="utf-8"),
+)
+
+
+@dataclass(frozen=True)
+class MapAssets:
+    """Where the map element finds its files (URLs relative to the page)."""
+
+    files: MapFiles
+    mapdata_url: str = MAPDATA_URL
+    leaflet_js_url: str = LEAFLET_JS_URL
+
+
+def prepare_map_files(reference: ReferenceData) -> MapAssets:
+    """The geometry files of ``reference``, built into ``static/mapdata`` if missing."""
+    return MapAssets(ensure_map_files(reference, STATIC_DIR / MAPDATA))
+
+
+def _ignore() -> None:
+    """Clicks are read from the element's return value (a trigger)."""
+
+
+def map_element(
+    spec: dict,
+    assets: MapAssets,
+    *,
+    key: str = "opsn_map",
+    on_click: Callable[[], None] | None = None,
+) -> dict | None:
+    """Draw ``spec`` (see :func:`geo.maps.live_map_spec`); the click just made, if any.
+
+    ``on_click`` runs before the rerun a click causes (``st.session_state[key]``
+    then holds the element's state); the return value is the click itself,
+    ``{"level": "departement", "code": "29"}``, during that rerun only.
+    """
+    data = dict(spec, assets={"leaflet": assets.leaflet_js_url})
+    result = _component(key=key, data=data, on_click_change=on_click or _ignore, height="content")
+    click = result.get("click")
+    if isinstance(click, dict) and isinstance(click.get("level"), str):
+        return {"level": click["level"], "code": str(click.get("code", ""))}
+    return None
+
+
+def clicked(key: str = "opsn_map") -> dict | None:
+    """In an ``on_click`` callback: the click that caused it, ``{"level", "code"}``."""
+    state = st.session_state.get(key)
+    click = state.get("click") if hasattr(state, "get") else None
+    if isinstance(click, dict) and isinstance(click.get("level"), str):
+        return {"level": click["level"], "code": str(click.get("code", ""))}
+    return None

@@ -1,0 +1,958 @@
+// The live coverage map: a Streamlit custom component (v2), drawn in the page itself.
+//
+// Shapes come from files prepared once by the server (geo/mapdata) and fetched by
+// URL, so that the browser keeps them; what the server sends for a view is small:
+// the status of every commune, which communes are the view's own, words and
+// figures (geo/maps/live.py). Communes are filled on one canvas, grouped by
+// colour, so that drawing 35,000 of them costs a few fills and no DOM node each;
+// hovering and clicking are tested against the same shapes. A click is sent back
+// to Python as the trigger value {level, code}. Leaflet (loaded from the app's
+// own static files, never from a CDN) gives panning, zooming and the basemap.
+//
+// Every text shown comes from the server or from the strings below, and is set
+// with textContent: names from imported files never become HTML.
+
+const EARTH = 6378137;
+const WORLD = 2 * Math.PI * EARTH;
+const PAD = 0.25; // share of the map's size drawn beyond each edge, for smooth drags
+const FOCUS_ALPHA = 0.85;
+const CONTEXT_ALPHA = 0.4;
+const CHUNK = 64; // features per path
+const TEXT = {
+  departement: "Département",
+  region: "Région",
+  commune: "Commune",
+  share: "Population couverte",
+  population: "Population",
+  status: "Statut",
+  members: "Adhérente à",
+  viaEpci: " (par l'EPCI)",
+  perimeter: "Dans le périmètre de",
+  none: "—",
+  open: "Cliquer pour ouvrir",
+  openLabel: "Ouvrir :",
+  departements: "Départements",
+  regions: "Régions",
+  communes: "Communes",
+  communesTitle: "Afficher les limites des communes (les charge au besoin)",
+  loading: "Chargement de la carte…",
+  failed: "La carte n'a pas pu être chargée : ",
+};
+const NUMBER = new Intl.NumberFormat("fr-FR");
+
+// Performance marks (opsn-map:update, :files, :drawn), read by bench/bench_map.py.
+function mark(name) {
+  performance.mark(`opsn-map:${name}`);
+}
+
+// ------------------------------------------------------------------ files
+
+const files = new Map(); // URL -> Promise of a decoded file, shared by every map of the page
+
+function loadFile(url) {
+  if (!files.has(url)) {
+    const promise = fetch(url)
+      .then((response) => {
+        if (!response.ok) throw new Error(`${url} : HTTP ${response.status}`);
+        return response.arrayBuffer();
+      })
+      .then(decodeFile);
+    promise.catch(() => files.delete(url));
+    files.set(url, promise);
+  }
+  return files.get(url);
+}
+
+function decodeFile(buffer) {
+  const bytes = new Uint8Array(buffer);
+  const magic = String.fromCharCode(...bytes.subarray(0, 8));
+  if (magic !== "OPSNMAP1") throw new Error("fichier de géométrie inconnu");
+  const length = new DataView(buffer).getUint32(8, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length)));
+  const body = 12 + length;
+  const layers = {};
+  for (const [name, info] of Object.entries(header.layers)) {
+    layers[name] = decodeLayer(bytes, body + info.offset, info.length, info.count, header.step);
+    Object.assign(layers[name], info, { step: header.step });
+  }
+  return { header, layers };
+}
+
+// A layer: vertices (grid units, x then y), ring starts, each feature's first ring and
+// its bounding box; see geo/mapdata/encoding.py for the byte stream.
+function decodeLayer(bytes, start, length, count, step) {
+  const end = start + length;
+  const xy = new Int32Array(length + 2);
+  const ringStart = new Uint32Array(Math.ceil(length / 2) + 2);
+  const featureRing = new Uint32Array(count + 1);
+  const box = new Int32Array(count * 4);
+  let p = start;
+  let nv = 0;
+  let nr = 0;
+  let x = 0;
+  let y = 0;
+  const next = () => {
+    let value = 0;
+    let shift = 0;
+    let byte;
+    do {
+      byte = bytes[p++];
+      value += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return value;
+  };
+  const signed = (z) => (z % 2 ? -(z + 1) / 2 : z / 2);
+  for (let f = 0; f < count; f++) {
+    featureRing[f] = nr;
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    const rings = next();
+    for (let r = 0; r < rings; r++) {
+      ringStart[nr++] = nv;
+      const n = next();
+      for (let v = 0; v < n; v++) {
+        x += signed(next());
+        y += signed(next());
+        xy[2 * nv] = x;
+        xy[2 * nv + 1] = y;
+        nv++;
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        if (y > maxY) maxY = y;
+      }
+    }
+    box[4 * f] = minX;
+    box[4 * f + 1] = minY;
+    box[4 * f + 2] = maxX;
+    box[4 * f + 3] = maxY;
+  }
+  featureRing[count] = nr;
+  ringStart[nr] = nv;
+  if (p !== end) throw new Error("couche de géométrie mal formée");
+  return { xy, ringStart, featureRing, box, count, step };
+}
+
+// ------------------------------------------------------------------ Leaflet
+
+let leafletLoading = null;
+
+function loadLeaflet(url) {
+  if (window.L && window.L.version) return Promise.resolve(window.L);
+  if (!leafletLoading) {
+    leafletLoading = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = url;
+      script.async = true;
+      script.onload = () => resolve(window.L);
+      script.onerror = () => {
+        leafletLoading = null;
+        reject(new Error(`Leaflet introuvable (${url})`));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return leafletLoading;
+}
+
+// ------------------------------------------------------------------ geometry helpers
+
+function statusArray(runs, count) {
+  const out = new Uint8Array(count).fill(255);
+  const pattern = /([a-z-])(\d+)/g;
+  let at = 0;
+  let match;
+  while ((match = pattern.exec(runs)) !== null) {
+    const code = match[1].charCodeAt(0);
+    const n = Number(match[2]);
+    out.fill(code, at, Math.min(count, at + n));
+    at += n;
+  }
+  return out;
+}
+
+// `colour` over `background` at `alpha`, as an opaque colour (#rrggbb in, rgb() out).
+function mix(colour, background, alpha) {
+  const channel = (hex, at) => Number.parseInt(hex.slice(at, at + 2), 16);
+  const parts = [1, 3, 5].map((at) =>
+    Math.round(channel(colour, at) * alpha + channel(background, at) * (1 - alpha)),
+  );
+  return `rgb(${parts.join(",")})`;
+}
+
+function maskArray(ranges, count) {
+  const out = new Uint8Array(count);
+  for (const [a, b] of ranges) out.fill(1, a, Math.min(count, b));
+  return out;
+}
+
+function inRing(layer, ring, gx, gy) {
+  const { xy, ringStart } = layer;
+  const a = ringStart[ring];
+  const b = ringStart[ring + 1];
+  let inside = false;
+  for (let i = a, j = b - 1; i < b; j = i++) {
+    const xi = xy[2 * i];
+    const yi = xy[2 * i + 1];
+    const xj = xy[2 * j];
+    const yj = xy[2 * j + 1];
+    if (yi > gy !== yj > gy && gx < ((xj - xi) * (gy - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+function inFeature(layer, f, gx, gy) {
+  const b = layer.box;
+  if (gx < b[4 * f] || gx > b[4 * f + 2] || gy < b[4 * f + 1] || gy > b[4 * f + 3]) return false;
+  let inside = false;
+  for (let r = layer.featureRing[f]; r < layer.featureRing[f + 1]; r++) {
+    if (inRing(layer, r, gx, gy)) inside = !inside;
+  }
+  return inside;
+}
+
+// ------------------------------------------------------------------ the controller
+
+class CoverageMap {
+  constructor(root, trigger) {
+    this.root = root;
+    this.trigger = trigger;
+    this.box = root.querySelector(".opsn-map");
+    this.legendBox = root.querySelector(".opsn-legend");
+    this.message = root.querySelector(".opsn-map-message");
+    this.spec = null;
+    this.token = 0;
+    this.fitted = null;
+    this.openLevel = "departement"; // national view: what a click opens
+    this.showCommunes = false; // region view: commune limits on demand
+    this.hovered = null;
+    this.drawnView = null;
+    this.box.opsnMap = this.testHook();
+  }
+
+  update(spec) {
+    const token = ++this.token;
+    const previous = this.spec;
+    this.spec = spec;
+    if (!previous || previous.view !== spec.view) this.showCommunes = false;
+    this.renderLegend();
+    this.box.dataset.view = spec.view;
+    this.box.dataset.state = "loading";
+    const urls = [spec.national, ...spec.detail];
+    if (this.showCommunes) urls.push(...spec.region_detail);
+    mark("update");
+    Promise.all([loadLeaflet(spec.assets.leaflet), ...urls.map(loadFile)])
+      .then(([L, ...loaded]) => {
+        if (token !== this.token) return;
+        mark("files");
+        if (!this.map) this.createMap(L);
+        this.loaded = new Map(urls.map((url, i) => [url, loaded[i]]));
+        this.prepare();
+        this.updateControls();
+        this.updateBasemap();
+        if (this.fitted !== spec.view) {
+          this.fitted = spec.view;
+          this.fit();
+        }
+        this.redraw();
+        mark("drawn");
+        this.message.textContent = "";
+        this.markPainted(spec.view);
+      })
+      .catch((error) => {
+        if (token !== this.token) return;
+        this.box.dataset.state = "error";
+        this.message.textContent = TEXT.failed + error.message;
+      });
+  }
+
+  createMap(L) {
+    this.L = L;
+    const map = L.map(this.box.querySelector(".opsn-leaflet"), {
+      zoomSnap: 0.25,
+      zoomDelta: 0.5,
+      zoomAnimation: false,
+      fadeAnimation: false,
+      markerZoomAnimation: false,
+      attributionControl: false,
+      zoomControl: false,
+      minZoom: 3,
+      maxZoom: 14,
+    });
+    this.map = map;
+    L.control.zoom({ position: "bottomright", zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
+    const pane = map.createPane("opsn");
+    pane.style.zIndex = 410;
+    this.fill = L.DomUtil.create("canvas", "opsn-fill", pane);
+    this.lines = L.DomUtil.create("canvas", "opsn-lines", pane);
+    this.hover = L.DomUtil.create("canvas", "opsn-hover", pane);
+    this.tooltip = L.DomUtil.create("div", "opsn-tooltip", map.getContainer());
+    this.tooltip.hidden = true;
+    map.on("moveend zoomend resize viewreset", () => this.scheduleRedraw());
+    map.on("mousemove", (e) => this.onMove(e.containerPoint));
+    map.on("mouseout", () => this.setHovered(null));
+    map.on("click", (e) => this.onClick(e.containerPoint));
+    new ResizeObserver(() => map.invalidateSize()).observe(this.box);
+  }
+
+  // Which features are drawn from which file, what is hovered, what a click opens.
+  prepare() {
+    const spec = this.spec;
+    this.national = this.loaded.get(spec.national);
+    const communes = this.national.layers.communes;
+    this.status = statusArray(spec.statuses, communes.count);
+    this.focus = maskArray(spec.focus, communes.count);
+    this.covered = new Uint8Array(communes.count);
+    this.detailDepartments = new Set();
+    const urls = [...spec.detail, ...(this.showCommunes ? spec.region_detail : [])];
+    this.detailFiles = urls.map((url) => this.loaded.get(url)).filter(Boolean);
+    for (const file of this.detailFiles) {
+      for (const i of file.layers.communes.index) this.covered[i] = 1;
+      this.detailDepartments.add(file.header.code);
+    }
+    this.details = new Map();
+    if (spec.details) {
+      spec.details.index.forEach((g, row) => this.details.set(g, row));
+    }
+  }
+
+  fit() {
+    const [[s, w], [n, e]] = this.spec.bounds;
+    const single = this.spec.highlight !== null;
+    this.map.fitBounds(
+      [
+        [s, w],
+        [n, e],
+      ],
+      {
+        paddingTopLeft: single ? [80, 80] : [8, 48],
+        paddingBottomRight: single ? [80, 80] : [8, 8],
+        maxZoom: single ? 12 : 11,
+        animate: false,
+      },
+    );
+  }
+
+  // ---------------------------------------------------------------- drawing
+
+  frame() {
+    const map = this.map;
+    const size = map.getSize();
+    const padX = Math.round(size.x * PAD);
+    const padY = Math.round(size.y * PAD);
+    const topLeft = map.containerPointToLayerPoint([-padX, -padY]);
+    const scale = map.options.crs.scale(map.getZoom());
+    const origin = map.getPixelOrigin();
+    return {
+      width: size.x + 2 * padX,
+      height: size.y + 2 * padY,
+      topLeft,
+      k: scale / WORLD,
+      // canvas pixel = metres * k + off (x), off - metres * k (y)
+      offX: scale / 2 - origin.x - topLeft.x,
+      offY: scale / 2 - origin.y - topLeft.y,
+    };
+  }
+
+  placeCanvas(canvas, f) {
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.round(f.width * ratio);
+    canvas.height = Math.round(f.height * ratio);
+    canvas.style.width = `${f.width}px`;
+    canvas.style.height = `${f.height}px`;
+    this.L.DomUtil.setPosition(canvas, f.topLeft);
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    return ctx;
+  }
+
+  // Starts a path holding the rings of `features`, skipping those off the canvas;
+  // false if none is on it.
+  trace(ctx, layer, features, f) {
+    const { xy, ringStart, featureRing, box, step } = layer;
+    const k = f.k * step;
+    const x0 = f.offX;
+    const y0 = f.offY;
+    const minX = -x0 / k;
+    const maxX = (f.width - x0) / k;
+    const maxY = y0 / k;
+    const minY = (y0 - f.height) / k;
+    let any = false;
+    ctx.beginPath();
+    for (const i of features) {
+      if (box[4 * i + 2] < minX || box[4 * i] > maxX || box[4 * i + 3] < minY || box[4 * i + 1] > maxY)
+        continue;
+      for (let r = featureRing[i]; r < featureRing[i + 1]; r++) {
+        const a = ringStart[r];
+        const b = ringStart[r + 1];
+        if (b - a < 2) continue;
+        any = true;
+        ctx.moveTo(xy[2 * a] * k + x0, y0 - xy[2 * a + 1] * k);
+        for (let v = a + 1; v < b; v++) ctx.lineTo(xy[2 * v] * k + x0, y0 - xy[2 * v + 1] * k);
+        ctx.closePath();
+      }
+    }
+    return any;
+  }
+
+  // Strokes (or fills) features in paths of a few dozen each (see fillGroups).
+  paint(ctx, layer, features, f, how) {
+    for (let at = 0; at < features.length; at += CHUNK) {
+      if (!this.trace(ctx, layer, features.slice(at, at + CHUNK), f)) continue;
+      if (how === "fill") ctx.fill("evenodd");
+      else ctx.stroke();
+    }
+  }
+
+  // Redraws once per animation frame, however many events asked for it.
+  scheduleRedraw() {
+    if (this.redrawPending) return;
+    this.redrawPending = true;
+    requestAnimationFrame(() => {
+      this.redrawPending = false;
+      this.redraw();
+    });
+  }
+
+  redraw() {
+    if (!this.map || !this.national) return;
+    const spec = this.spec;
+    const f = this.frame();
+    this.frameNow = f;
+    const fill = this.placeCanvas(this.fill, f);
+    const lines = this.placeCanvas(this.lines, f);
+    this.placeCanvas(this.hover, f);
+    this.hovered = null;
+    this.fill.style.opacity = String(FOCUS_ALPHA * (spec.basemap ? spec.basemap.fill : 1));
+    const national = this.national.layers;
+    const detailView = spec.detail_level || this.showCommunes;
+    const insets = this.insetsVisible();
+    const step = this.national.header.step;
+    const frameRect = (frame) => {
+      const [x1, y1, x2, y2] = frame.box;
+      const k = step * f.k;
+      return [x1 * k + f.offX, f.offY - y2 * k, (x2 - x1) * k, (y2 - y1) * k];
+    };
+
+    // Inset frames first: the DROM are drawn inside.
+    if (insets) {
+      fill.fillStyle = "#f4f6f8";
+      for (const frame of this.national.header.frames) fill.fillRect(...frameRect(frame));
+    }
+
+    // Communes of the national file, by colour; those drawn in detail are skipped.
+    const groups = new Map();
+    const communes = national.communes;
+    for (let i = 0; i < communes.count; i++) {
+      if (this.covered[i]) continue;
+      const key = this.status[i] * 2 + this.focus[i];
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(i);
+    }
+    this.fillGroups(fill, communes, groups, f);
+
+    // Communes of the detailed files, their limits in white where they are the view's.
+    for (const file of this.detailFiles) {
+      const layer = file.layers.communes;
+      const byColour = new Map();
+      const own = [];
+      for (let j = 0; j < layer.count; j++) {
+        const g = layer.index[j];
+        const key = this.status[g] * 2 + this.focus[g];
+        if (!byColour.has(key)) byColour.set(key, []);
+        byColour.get(key).push(j);
+        if (this.focus[g]) own.push(j);
+      }
+      this.fillGroups(fill, layer, byColour, f);
+      if (detailView && own.length) {
+        lines.lineWidth = 0.6;
+        lines.strokeStyle = "rgba(255,255,255,0.8)";
+        this.paint(lines, layer, own, f, "stroke");
+      }
+    }
+
+    if (insets) {
+      lines.lineWidth = 1;
+      lines.strokeStyle = "#8a8a8a";
+      for (const frame of this.national.header.frames) lines.strokeRect(...frameRect(frame));
+    }
+
+    // Department outlines: detailed where the detail is drawn, generalised elsewhere.
+    const departments = national.departements;
+    const coarse = [];
+    for (let i = 0; i < departments.count; i++) {
+      if (!this.detailDepartments.has(departments.codes[i])) coarse.push(i);
+    }
+    lines.lineWidth = detailView ? 1.3 : 0.7;
+    lines.strokeStyle = "#333333";
+    this.paint(lines, departments, coarse, f, "stroke");
+    for (const file of this.detailFiles) this.paint(lines, file.layers.departement, [0], f, "stroke");
+
+    if (!detailView) {
+      const regions = national.regions;
+      lines.lineWidth = 1.6;
+      lines.strokeStyle = "#111111";
+      this.paint(lines, regions, [...Array(regions.count).keys()], f, "stroke");
+    }
+
+    if (spec.highlight !== null) {
+      lines.lineWidth = 3;
+      lines.strokeStyle = "#000000";
+      for (const file of this.detailFiles) {
+        const j = file.layers.communes.index.indexOf(spec.highlight);
+        if (j >= 0) this.paint(lines, file.layers.communes, [j], f, "stroke");
+      }
+    }
+
+    if (insets) {
+      lines.fillStyle = "#333333";
+      lines.textBaseline = "top";
+      for (const frame of this.national.header.frames) {
+        const [x, y, width, height] = frameRect(frame);
+        const size = Math.min(
+          12,
+          Math.floor(height * 0.14),
+          Math.floor((width - 6) / (0.56 * frame.name.length)),
+        );
+        if (size < 9) continue;
+        lines.font = `600 ${size}px system-ui, sans-serif`;
+        lines.fillText(frame.name, x + 3, y + 2);
+      }
+    }
+  }
+
+  insetsVisible() {
+    return this.spec.level === "france" || (this.spec.level === "region" && !this.spec.detail_level);
+  }
+
+  // Fills features by colour, opaque, in paths of a few dozen features each, each path
+  // also stroked in its own colour: no hairline seam between neighbours (the layer's
+  // transparency is the canvas's), and a software canvas fills many small paths far
+  // faster than one huge one (100 ms instead of 4 s for the 35,000 communes).
+  fillGroups(ctx, layer, groups, f) {
+    ctx.lineWidth = 0.8;
+    ctx.lineJoin = "round";
+    for (const [key, features] of groups) {
+      const colour = this.spec.colours[String.fromCharCode(key >> 1)];
+      if (!colour) continue;
+      const shade = key & 1 ? colour : mix(colour, this.spec.sea, CONTEXT_ALPHA / FOCUS_ALPHA);
+      ctx.fillStyle = shade;
+      ctx.strokeStyle = shade;
+      for (let at = 0; at < features.length; at += CHUNK) {
+        if (!this.trace(ctx, layer, features.slice(at, at + CHUNK), f)) continue;
+        ctx.fill("evenodd");
+        ctx.stroke();
+      }
+    }
+  }
+
+  markPainted(view) {
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        if (this.spec.view !== view) return;
+        this.drawnView = view;
+        this.box.dataset.state = "drawn";
+        this.box.dataset.paintedAt = String(performance.timeOrigin + performance.now());
+      }),
+    );
+  }
+
+  // ---------------------------------------------------------------- hovering and clicking
+
+  // The feature under a container point: {level, code, name, layer, index, kind}.
+  hit(point) {
+    if (!this.map || !this.national) return null;
+    const map = this.map;
+    const projected = map.containerPointToLayerPoint(point).add(map.getPixelOrigin());
+    const scale = map.options.crs.scale(map.getZoom());
+    const mx = (projected.x / scale - 0.5) * WORLD;
+    const my = (0.5 - projected.y / scale) * WORLD;
+    const spec = this.spec;
+    if (spec.detail_level || this.showCommunes) {
+      for (const file of this.detailFiles) {
+        const layer = file.layers.communes;
+        const gx = mx / layer.step;
+        const gy = my / layer.step;
+        for (let j = 0; j < layer.count; j++) {
+          if (!this.focus[layer.index[j]] || !inFeature(layer, j, gx, gy)) continue;
+          return { level: "commune", code: layer.codes[j], layer, index: j, global: layer.index[j], file };
+        }
+      }
+    }
+    const level = spec.level === "france" ? this.openLevel : "departement";
+    const layer = level === "region" ? this.national.layers.regions : this.national.layers.departements;
+    // Departments drawn in detail are tested on their detailed outline.
+    for (const file of this.detailFiles) {
+      const outline = file.layers.departement;
+      if (inFeature(outline, 0, mx / outline.step, my / outline.step)) {
+        return { level: "departement", code: outline.codes[0], layer: outline, index: 0, name: outline.names[0] };
+      }
+    }
+    const gx = mx / layer.step;
+    const gy = my / layer.step;
+    for (let i = 0; i < layer.count; i++) {
+      if (level === "departement" && this.detailDepartments.has(layer.codes[i])) continue;
+      if (inFeature(layer, i, gx, gy)) {
+        return { level, code: layer.codes[i], layer, index: i, name: layer.names[i] };
+      }
+    }
+    return null;
+  }
+
+  isCurrent(target) {
+    const [level, code] = this.spec.view.split(":");
+    return target.level === level && target.code === code;
+  }
+
+  onMove(point) {
+    const target = this.hit(point);
+    this.setHovered(target, point);
+  }
+
+  setHovered(target, point) {
+    const same =
+      target && this.hovered && target.level === this.hovered.level && target.code === this.hovered.code;
+    if (!same) {
+      this.hovered = target;
+      const f = this.frameNow;
+      if (f) {
+        const ctx = this.hover.getContext("2d");
+        const ratio = window.devicePixelRatio || 1;
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.clearRect(0, 0, this.hover.width, this.hover.height);
+        ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+        if (target) {
+          ctx.lineWidth = 2.5;
+          ctx.strokeStyle = "#000000";
+          this.paint(ctx, target.layer, [target.index], f, "stroke");
+        }
+      }
+      this.box.style.cursor = target && !this.isCurrent(target) ? "pointer" : "";
+    }
+    if (!target) {
+      this.tooltip.hidden = true;
+      return;
+    }
+    if (!same) this.fillTooltip(target);
+    this.tooltip.hidden = false;
+    const size = this.map.getSize();
+    const width = this.tooltip.offsetWidth;
+    const height = this.tooltip.offsetHeight;
+    let x = point.x + 14;
+    let y = point.y + 14;
+    if (x + width > size.x - 4) x = Math.max(4, point.x - width - 14);
+    if (y + height > size.y - 4) y = Math.max(4, point.y - height - 14);
+    this.tooltip.style.transform = `translate(${x}px, ${y}px)`;
+  }
+
+  fillTooltip(target) {
+    const spec = this.spec;
+    const lines = [];
+    const line = (label, value) => lines.push([label, value]);
+    let title;
+    if (target.level === "commune") {
+      const layer = target.layer;
+      title = `${layer.names[target.index]} (${layer.codes[target.index]})`;
+      line(TEXT.population, NUMBER.format(layer.population[target.index]));
+      line(TEXT.status, spec.labels[String.fromCharCode(this.status[target.global])] || TEXT.none);
+      const row = this.details.get(target.global);
+      if (row !== undefined) {
+        const d = spec.details;
+        const names = (text) => (text ? text.split(",").map((k) => d.opsn[Number(k)]).join(", ") : "");
+        const members = names(d.adhesion[row]);
+        line(TEXT.members, members ? members + (d.via_epci[row] ? TEXT.viaEpci : "") : TEXT.none);
+        line(TEXT.perimeter, names(d.perimetre[row]) || TEXT.none);
+      }
+    } else {
+      const label = target.level === "region" ? TEXT.region : TEXT.departement;
+      title = target.level === "region" ? target.name : `${target.name} (${target.code})`;
+      const share = (spec.shares[target.level] || {})[target.code];
+      lines.push([label, ""]);
+      if (share) line(TEXT.share, share);
+    }
+    const box = this.tooltip;
+    box.replaceChildren();
+    const head = document.createElement("div");
+    head.className = "opsn-tooltip-title";
+    head.textContent = title;
+    box.appendChild(head);
+    for (const [label, value] of lines) {
+      const row = document.createElement("div");
+      if (value === "") {
+        row.className = "opsn-tooltip-kind";
+        row.textContent = label;
+      } else {
+        const name = document.createElement("span");
+        name.className = "opsn-tooltip-label";
+        name.textContent = `${label} : `;
+        row.appendChild(name);
+        row.appendChild(document.createTextNode(value));
+      }
+      box.appendChild(row);
+    }
+    if (!this.isCurrent(target)) {
+      const hint = document.createElement("div");
+      hint.className = "opsn-tooltip-hint";
+      hint.textContent = TEXT.open;
+      box.appendChild(hint);
+    }
+  }
+
+  onClick(point) {
+    const target = this.hit(point);
+    if (!target || this.isCurrent(target)) return;
+    this.setHovered(null);
+    this.trigger("click", { level: target.level, code: target.code });
+  }
+
+  // ---------------------------------------------------------------- controls, legend, basemap
+
+  updateControls() {
+    const L = this.L;
+    const level = this.spec.level;
+    if (!this.switcher) {
+      const Switcher = L.Control.extend({
+        onAdd: () => {
+          const box = L.DomUtil.create("div", "opsn-control leaflet-bar");
+          L.DomEvent.disableClickPropagation(box);
+          L.DomEvent.disableScrollPropagation(box);
+          return box;
+        },
+      });
+      this.switcher = new Switcher({ position: "topright" });
+      this.switcher.addTo(this.map);
+      this.switcherBox = this.switcher.getContainer();
+    }
+    const box = this.switcherBox;
+    box.replaceChildren();
+    if (level === "france") {
+      const label = document.createElement("span");
+      label.className = "opsn-control-label";
+      label.textContent = TEXT.openLabel;
+      box.appendChild(label);
+      for (const [value, text] of [
+        ["departement", TEXT.departements],
+        ["region", TEXT.regions],
+      ]) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = text;
+        button.dataset.open = value;
+        button.setAttribute("aria-pressed", String(this.openLevel === value));
+        button.addEventListener("click", () => {
+          this.openLevel = value;
+          this.setHovered(null);
+          this.updateControls();
+        });
+        box.appendChild(button);
+      }
+      box.hidden = false;
+    } else if (level === "region" && !this.spec.detail_level) {
+      const label = document.createElement("label");
+      const input = document.createElement("input");
+      input.type = "checkbox";
+      input.checked = this.showCommunes;
+      input.addEventListener("change", () => this.toggleCommunes(input.checked));
+      label.title = TEXT.communesTitle;
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(` ${TEXT.communes}`));
+      box.appendChild(label);
+      box.hidden = false;
+    } else {
+      box.hidden = true;
+    }
+  }
+
+  toggleCommunes(on) {
+    const spec = this.spec;
+    this.showCommunes = on;
+    const view = spec.view;
+    if (!on) {
+      this.prepare();
+      this.redraw();
+      return;
+    }
+    this.box.dataset.state = "loading";
+    Promise.all(spec.region_detail.map((url) => loadFile(url).then((file) => [url, file]))).then(
+      (pairs) => {
+        if (this.spec.view !== view || !this.showCommunes) return;
+        for (const [url, file] of pairs) this.loaded.set(url, file);
+        this.prepare();
+        this.redraw();
+        this.markPainted(view);
+      },
+    );
+  }
+
+  updateBasemap() {
+    const basemap = this.spec.basemap;
+    const L = this.L;
+    if (basemap && !this.tiles) {
+      this.tiles = L.tileLayer(basemap.url, { maxZoom: 19, attribution: basemap.attribution });
+      this.tiles.addTo(this.map);
+      this.attribution = L.control.attribution({ prefix: false }).addTo(this.map);
+      this.attribution.addAttribution(basemap.attribution);
+    } else if (!basemap && this.tiles) {
+      this.tiles.remove();
+      this.attribution.remove();
+      this.tiles = null;
+    }
+    this.box.querySelector(".opsn-leaflet").style.background = basemap ? "" : this.spec.sea;
+  }
+
+  renderLegend() {
+    const legend = this.spec.legend;
+    const box = this.legendBox;
+    box.replaceChildren();
+    const title = document.createElement("div");
+    title.className = "opsn-legend-title";
+    title.textContent = legend.title;
+    box.appendChild(title);
+    const list = document.createElement("ul");
+    for (const entry of legend.entries) {
+      const item = document.createElement("li");
+      const swatch = document.createElement("span");
+      swatch.className = "opsn-swatch";
+      swatch.style.background = entry.colour;
+      const text = document.createElement("span");
+      const label = document.createElement("span");
+      label.className = "opsn-legend-label";
+      label.textContent = entry.label;
+      const count = document.createElement("span");
+      count.className = "opsn-legend-count";
+      count.textContent = entry.count;
+      text.append(label, count);
+      item.append(swatch, text);
+      list.appendChild(item);
+    }
+    box.appendChild(list);
+    if (legend.note) {
+      const note = document.createElement("div");
+      note.className = "opsn-legend-note";
+      note.textContent = legend.note;
+      box.appendChild(note);
+    }
+  }
+
+  destroy() {
+    if (this.map) this.map.remove();
+    this.map = null;
+  }
+
+  // ---------------------------------------------------------------- for tests and benchmarks
+
+  testHook() {
+    const self = this;
+    return {
+      get view() {
+        return self.spec && self.spec.view;
+      },
+      get drawnView() {
+        return self.drawnView;
+      },
+      // "level:code" of every feature a click can open in the current view.
+      features() {
+        if (!self.national || self.drawnView !== self.spec.view) return [];
+        const keys = [];
+        const spec = self.spec;
+        if (spec.detail_level || self.showCommunes) {
+          for (const file of self.detailFiles) {
+            const layer = file.layers.communes;
+            for (let j = 0; j < layer.count; j++) {
+              if (self.focus[layer.index[j]]) keys.push(`commune:${layer.codes[j]}`);
+            }
+          }
+        }
+        const level = spec.level === "france" ? self.openLevel : "departement";
+        const layer = level === "region" ? self.national.layers.regions : self.national.layers.departements;
+        for (const code of layer.codes) keys.push(`${level}:${code}`);
+        return keys;
+      },
+      // Client coordinates of a point where a click opens a feature of `level`:
+      // features listed in `codes` first, then those nearest `target` (fractions of
+      // the map's width and height).
+      pointOn(level, codes = [], target = [0.5, 0.5]) {
+        const map = self.map;
+        if (!map) return null;
+        const size = map.getSize();
+        const rect = map.getContainer().getBoundingClientRect();
+        const candidates = [];
+        const add = (layer, i, step) => {
+          const [gx, gy] = layer.labels[i];
+          const latlng = self.L.latLng(
+            (Math.atan(Math.sinh((gy * step) / EARTH)) * 180) / Math.PI,
+            ((gx * step) / EARTH) * (180 / Math.PI),
+          );
+          const p = map.latLngToContainerPoint(latlng);
+          const at = codes.indexOf(layer.codes[i]);
+          const far = Math.hypot(p.x - target[0] * size.x, p.y - target[1] * size.y);
+          candidates.push({ p, code: layer.codes[i], rank: (at < 0 ? codes.length : at) * 1e6 + far });
+        };
+        if (level === "commune") {
+          for (const file of self.detailFiles) {
+            const layer = file.layers.communes;
+            for (let j = 0; j < layer.count; j++) if (self.focus[layer.index[j]]) add(layer, j, layer.step);
+          }
+        } else {
+          const layer = level === "region" ? self.national.layers.regions : self.national.layers.departements;
+          for (let i = 0; i < layer.count; i++) add(layer, i, layer.step);
+        }
+        candidates.sort((a, b) => a.rank - b.rank);
+        for (const c of candidates) {
+          if (c.p.x < 12 || c.p.y < 12 || c.p.x > size.x - 12 || c.p.y > size.y - 12) continue;
+          const hit = self.hit(c.p);
+          if (!hit || hit.level !== level || hit.code !== c.code) continue;
+          const x = rect.left + c.p.x;
+          const y = rect.top + c.p.y;
+          const under = self.root.elementFromPoint ? self.root.elementFromPoint(x, y) : null;
+          if (under && !self.box.contains(under)) continue;
+          if (under && under.closest && under.closest(".leaflet-control")) continue;
+          return { x, y, code: c.code };
+        }
+        return null;
+      },
+      // Client rectangle of metropolitan France as drawn (for the legend test).
+      mainlandBox() {
+        const map = self.map;
+        if (!map || !self.national) return null;
+        const [x1, y1, x2, y2] = self.national.header.mainland;
+        const step = self.national.header.step;
+        const toLatLng = (gx, gy) =>
+          self.L.latLng(
+            (Math.atan(Math.sinh((gy * step) / EARTH)) * 180) / Math.PI,
+            ((gx * step) / EARTH) * (180 / Math.PI),
+          );
+        const a = map.latLngToContainerPoint(toLatLng(x1, y2));
+        const b = map.latLngToContainerPoint(toLatLng(x2, y1));
+        const rect = map.getContainer().getBoundingClientRect();
+        return { x: rect.left + a.x, y: rect.top + a.y, width: b.x - a.x, height: b.y - a.y };
+      },
+      openLevel(value) {
+        self.openLevel = value;
+        self.updateControls();
+      },
+    };
+  }
+}
+
+export default function (component) {
+  const { parentElement, data, setTriggerValue } = component;
+  let controller = parentElement.opsnController;
+  if (!controller) {
+    controller = new CoverageMap(parentElement, setTriggerValue);
+    parentElement.opsnController = controller;
+  }
+  controller.trigger = setTriggerValue;
+  if (data) controller.update(data);
+  // Streamlit calls the last returned function when the element leaves the page.
+  return () => {
+    const host = parentElement.host || parentElement;
+    if (!host.isConnected) {
+      controller.destroy();
+      delete parentElement.opsnController;
+    }
+  };
+}
