@@ -1,8 +1,8 @@
 """Leaflet served from an installed package, so that maps draw with no network.
 
-Folium and streamlit-folium load Leaflet, jQuery, Bootstrap and font packs from public
-CDNs. The maps of this project use only GeoJSON layers and tooltips, which need
-Leaflet alone, so :func:`offline_map` returns a Folium map whose only assets are
+Folium loads Leaflet, jQuery, Bootstrap and font packs from public CDNs. The Folium
+maps of this project (standalone exports) use only GeoJSON layers and tooltips, which
+need Leaflet alone, so :func:`offline_map` returns a Folium map whose only assets are
 Leaflet's JS and CSS under a local URL prefix, with no tile layer and a plain
 background that looks finished without tiles.
 
@@ -33,12 +33,9 @@ from branca.element import Element
 LEAFLET_PACKAGE = "js_lib_leaflet"
 """Import name of the package that ships Leaflet's ``dist`` files."""
 
-LEAFLET_COMPONENT = "leaflet_assets"
-"""Name under which the app declares the asset directory as a Streamlit component."""
-
-DEFAULT_ASSET_PREFIX = f"../app.{LEAFLET_COMPONENT}"
-"""Prefix used when none is given: the component declared by ``app.py``, seen from
-the streamlit-folium iframe (``/component/streamlit_folium.st_folium/index.html``)."""
+DEFAULT_ASSET_PREFIX = "leaflet"
+"""Where a Folium page looks for Leaflet when no prefix is given (a folder next to it);
+standalone exports inline the files instead (:func:`inline_assets_html`)."""
 
 LEAFLET_JS = "leaflet.js"
 LEAFLET_CSS = "leaflet.css"
@@ -63,17 +60,25 @@ def leaflet_asset_dir() -> Path:
     raise RuntimeError(f"Leaflet files not found in the package '{LEAFLET_PACKAGE}'.")
 
 
-def copy_leaflet(directory: Path) -> str:
-    """Leaflet's JS, CSS and images copied into ``directory/<name>``; returns ``<name>``.
-
-    ``<name>`` is ``leaflet-`` and a digest of the files, so that a browser may keep
-    them as long as it likes. Copied once (a complete copy is renamed into place).
-    """
+@cache
+def leaflet_dir_name() -> str:
+    """``leaflet-`` and a digest of the installed Leaflet files: the folder
+    :func:`copy_leaflet` writes, whose name changes whenever the files do."""
     source = leaflet_asset_dir()
     digest = hashlib.sha256()
     for path in sorted(p for p in source.rglob("*") if p.is_file() and p.suffix != ".map"):
         digest.update(path.relative_to(source).as_posix().encode() + b"\0" + path.read_bytes())
-    name = f"leaflet-{digest.hexdigest()[:12]}"
+    return f"leaflet-{digest.hexdigest()[:12]}"
+
+
+def copy_leaflet(directory: Path) -> str:
+    """Leaflet's JS, CSS and images copied into ``directory/<name>``; returns ``<name>``.
+
+    ``<name>`` is :func:`leaflet_dir_name`, so that a browser may keep the files as
+    long as it likes. Copied once (a complete copy is renamed into place).
+    """
+    source = leaflet_asset_dir()
+    name = leaflet_dir_name()
     target = directory / name
     if (target / LEAFLET_JS).is_file():
         return name
@@ -91,18 +96,6 @@ def copy_leaflet(directory: Path) -> str:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return name
-
-
-def streamlit_asset_prefix(component_name: str) -> str:
-    """URL prefix of a Streamlit static component, as seen from streamlit-folium.
-
-    Streamlit serves a component declared with ``path=`` at
-    ``<base>/component/<module>.<name>/<file>`` and streamlit-folium's iframe lives at
-    ``<base>/component/streamlit_folium.st_folium/index.html``, so a relative URL keeps
-    working behind a proxy that sets ``server.baseUrlPath``. ``component_name`` is the
-    full name, i.e. the ``.name`` of the object ``declare_component`` returns.
-    """
-    return f"../{component_name}"
 
 
 def leaflet_urls(prefix: str = DEFAULT_ASSET_PREFIX) -> tuple[str, str]:

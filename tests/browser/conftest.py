@@ -3,13 +3,18 @@
 Usage::
 
     @pytest.mark.browser
-    def test_map(app_server, page, blocked_requests, map_frame, artifacts):
-        url = app_server(APP_DIR / "offline_app.py")   # or REPO_ROOT / "app.py"
+    def test_map(app_server, page, blocked_requests, drawn_map, artifacts):
+        url = app_server(REPO_ROOT / "app.py")
         page.goto(url)
-        frame = map_frame(page)                         # waits for drawn paths
-        assert frame.locator("path.leaflet-interactive").count() == 3
+        the_map = drawn_map(page, view="france:")      # waits until the map is painted
+        assert "departement:29" in the_map.evaluate("e => e.opsnMap.features()")
         page.screenshot(path=artifacts / "map.png", full_page=True)
         assert_no_blocked(blocked_requests)
+
+The live map (``ui/map_element``) is drawn in the page itself (no iframe); its
+element ``.opsn-map`` says what it shows (``data-view``, ``data-state`` =
+``drawn`` once painted) and carries a small test interface, ``opsnMap``
+(``features()``, ``pointOn(level, codes, target)``, ``mainlandBox()``).
 
 Every request to a host other than 127.0.0.1/localhost is aborted and recorded in
 ``blocked_requests``. Chromium is Debian's (``/usr/bin/chromium``, or ``$CHROMIUM``):
@@ -42,8 +47,8 @@ BROWSER_ARGS = [
     "--disable-sync",
 ]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
-FOLIUM_FRAME_PART = "streamlit_folium.st_folium"
-MAP_PATHS = "path.leaflet-interactive"
+MAP_SELECTOR = ".opsn-map"
+"""The live map's box (inside the component's shadow root; Playwright looks inside)."""
 
 
 def free_port() -> int:
@@ -219,30 +224,34 @@ def artifacts() -> Path:
     return directory
 
 
-def find_map_frame(page, timeout: float = 30.0, min_paths: int = 1):
-    """The streamlit-folium frame once its Leaflet map has drawn ``min_paths`` paths."""
+def find_drawn_map(page, timeout: float = 30.0, view: str | None = None):
+    """The locator of the live map once it has painted ``view`` (any view if ``None``).
+
+    ``view`` is ``"level:code"`` as in the URL (``"france:"``, ``"departement:29"``).
+    """
     deadline = time.monotonic() + timeout
-    counts: dict[str, int] = {}
+    the_map = page.locator(MAP_SELECTOR)
+    state = None
     while time.monotonic() < deadline:
-        for frame in page.frames:
-            if FOLIUM_FRAME_PART not in frame.url:
-                continue
-            try:
-                count = frame.locator(MAP_PATHS).count()
-            except Exception:  # frame detached during a rerun
-                continue
-            counts[frame.url] = count
-            if count >= min_paths:
-                return frame
-        page.wait_for_timeout(200)
-    frames = [f.url for f in page.frames]
+        try:
+            state = the_map.evaluate(
+                "e => [e.dataset.state, e.dataset.view, e.opsnMap && e.opsnMap.drawnView]",
+                timeout=2000,
+            )
+        except Exception:  # not on the page yet, or replaced by a rerun
+            state = None
+        if state and state[0] == "error":
+            message = the_map.locator(".opsn-map-message").inner_text()
+            raise AssertionError(f"The map could not draw: {message}")
+        if state and state[0] == "drawn" and (view is None or state[2] == view):
+            return the_map
+        page.wait_for_timeout(100)
     raise AssertionError(
-        f"No Leaflet map with >= {min_paths} drawn paths after {timeout:.0f} s. "
-        f"Frames: {frames}; path counts: {counts}"
+        f"No map painted{f' for {view}' if view else ''} after {timeout:.0f} s: {state}"
     )
 
 
 @pytest.fixture
-def map_frame() -> Callable:
-    """``map_frame(page, timeout=30, min_paths=1)``: see :func:`find_map_frame`."""
-    return find_map_frame
+def drawn_map() -> Callable:
+    """``drawn_map(page, timeout=30, view=None)``: see :func:`find_drawn_map`."""
+    return find_drawn_map

@@ -1,46 +1,34 @@
-"""Tiny Streamlit app for the offline-assets browser test: a Folium map, no network."""
+"""Tiny page for the offline-assets browser test: the live map element alone, no network.
 
-import folium
+The browser test runs a copy of this file from a temporary folder, so that the
+``static`` folder Streamlit serves (next to the script) is a fresh one: the map
+element must put Leaflet and its geometry files there by itself.
+"""
+
 import streamlit as st
-import streamlit.components.v1 as components
-from streamlit_folium import st_folium
 
-from geo.web_assets import (
-    LEAFLET_COMPONENT,
-    leaflet_asset_dir,
-    offline_map,
-    streamlit_asset_prefix,
-)
-
-# The lines app.py needs: serve Leaflet from the installed package, same origin.
-_leaflet_assets = components.declare_component(LEAFLET_COMPONENT, path=leaflet_asset_dir())
-ASSET_PREFIX = streamlit_asset_prefix(_leaflet_assets.name)
+from geo.analysis import analyse, bundled_inputs
+from geo.coverage import CoverageOptions
+from geo.maps import live_map_spec
+from geo.reference import load_reference
+from geo.registry import opsn_names
+from geo.views import View, selection
+from ui.map_element import map_element, prepare_map_files
 
 
-def _square(code: str, nom: str, lon: float, lat: float, size: float = 1.0) -> dict:
-    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
-    return {
-        "type": "Feature",
-        "properties": {"code": code, "nom": nom},
-        "geometry": {"type": "Polygon", "coordinates": [ring]},
-    }
+@st.cache_resource
+def national_spec():
+    reference = load_reference()
+    inputs = bundled_inputs()
+    analysis = analyse(reference, inputs, CoverageOptions())
+    assets = prepare_map_files(reference)
+    spec = live_map_spec(
+        reference, analysis, "france", "", selection(reference, View()), analysis.figures,
+        assets.files, assets.mapdata_url, opsn_names(inputs.registry),
+    )  # fmt: skip
+    return spec, assets
 
-
-FEATURES = {
-    "type": "FeatureCollection",
-    "features": [
-        _square("01", "Zone A", 0.0, 45.0),
-        _square("02", "Zone B", 1.5, 46.0),
-        _square("03", "Zone C", 3.0, 47.0),
-    ],
-}
 
 st.title("Carte hors ligne")
-m = offline_map(location=(46.5, 2.0), zoom_start=6, asset_prefix=ASSET_PREFIX)
-folium.GeoJson(
-    FEATURES,
-    name="Zones",
-    style_function=lambda _feature: {"color": "#1b5e87", "weight": 1, "fillColor": "#4e9ac7"},
-    tooltip=folium.GeoJsonTooltip(fields=["nom", "code"], aliases=["Nom", "Code"]),
-).add_to(m)
-st_folium(m, height=450, width=700, returned_objects=["last_object_clicked_tooltip"])
+spec, assets = national_spec()
+map_element(spec, assets)

@@ -4,9 +4,10 @@ One Streamlit server for the module (``module_app_server``); every test has its 
 page, hence its own Streamlit session. Nothing but 127.0.0.1 is reachable, and each
 test checks that no request to another host was even attempted.
 
-Streamlit reruns replace the map's iframe, so a map is waited for by *what it
-shows* (the features Leaflet holds: ``niveau`` and ``code`` of each clickable
-polygon), never by a path count that the previous map might also satisfy.
+The map is drawn in the page (a custom component, no iframe) and updated in place
+from one view to the next, so a map is waited for by *what it shows*: the features
+a click can open in the view it has painted (``level:code``, from its test
+interface ``opsnMap.features()``).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Frame, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
-from .conftest import FOLIUM_FRAME_PART, MAP_PATHS, REPO_ROOT, assert_no_blocked
+from .conftest import MAP_SELECTOR, REPO_ROOT, assert_no_blocked
 
 pytestmark = pytest.mark.browser
 
@@ -28,80 +29,35 @@ MAP_TIMEOUT = 60.0
 UI_TIMEOUT = 60_000  # ms, for Playwright's expect
 VIEWPORT = {"width": 1280, "height": 1500}  # tall enough to see the whole map
 SEARCH_PLACEHOLDER = re.compile(r"^Commune, code INSEE ou postal")
+DROM_CODES = ("971", "972", "973", "974", "976")
 XSS = "<img src=x onerror=alert(1)>"
 OPSN_NAME = f"Test {XSS}"
-
-# The streamlit-folium frame keeps its Leaflet map in ``window.map``.
-FEATURES_JS = """() => {
-  const map = window.map;
-  if (!map || typeof map.eachLayer !== "function") return null;
-  const keys = [];
-  map.eachLayer((layer) => {
-    const p = layer.feature && layer.feature.properties;
-    if (p && p.niveau) keys.push(p.niveau + ":" + p.code);
-  });
-  return keys;
-}"""
-
-# Page point (in the frame) at the centre of the first feature whose own SVG path is
-# what the browser hits there: a safe place to click or hover. Features are tried in
-# the order of ``codes``, then by distance to ``target`` (fractions of the map's size).
-POINT_ON_JS = """([level, codes, target]) => {
-  const map = window.map;
-  const layers = [];
-  map.eachLayer((layer) => {
-    const p = layer.feature && layer.feature.properties;
-    if (p && p.niveau === level && layer.getElement) layers.push(layer);
-  });
-  const size = map.getSize();
-  const rank = (layer) => {
-    const at = codes.indexOf(layer.feature.properties.code);
-    const p = map.latLngToContainerPoint(layer.getBounds().getCenter());
-    const far = Math.hypot(p.x - target[0] * size.x, p.y - target[1] * size.y);
-    return (at < 0 ? codes.length : at) * 1e6 + far;
-  };
-  layers.sort((a, b) => rank(a) - rank(b));
-  const box = map.getContainer().getBoundingClientRect();
-  for (const layer of layers) {
-    const point = map.latLngToContainerPoint(layer.getBounds().getCenter());
-    const x = box.left + point.x, y = box.top + point.y;
-    if (x < box.left + 60 || y < box.top + 80 || x > box.right - 10 || y > box.bottom - 10)
-      continue;  // off the map, or under the zoom buttons
-    if (document.elementFromPoint(x, y) === layer.getElement())
-      return {x: x, y: y, code: layer.feature.properties.code};
-  }
-  return null;
-}"""
-
 
 # ----------------------------------------------------------------------------- helpers
 
 
 def wait_for_map(
     page: Page, accept: Callable[[list[str]], bool], timeout: float = MAP_TIMEOUT
-) -> Frame:
-    """The visible streamlit-folium frame whose drawn map holds features ``accept`` likes."""
+) -> Locator:
+    """The live map once it has painted a view whose clickable features ``accept`` likes."""
     deadline = time.monotonic() + timeout
-    seen: dict[str, object] = {}
+    the_map = page.locator(MAP_SELECTOR)
+    seen: object = None
     while time.monotonic() < deadline:
-        for frame in page.frames:
-            if FOLIUM_FRAME_PART not in frame.url:
-                continue
-            try:
-                keys = frame.evaluate(FEATURES_JS)
-                if not keys or not accept(keys):
-                    seen[frame.url] = (keys or [])[:5]
-                    continue
-                if frame.locator(MAP_PATHS).count() == 0:
-                    continue
-                element = frame.frame_element()
-                box = element.bounding_box()
-                if not element.is_visible() or not box or box["height"] < 300:
-                    continue
-            except Exception:  # frame detached by a rerun
-                continue
-            return frame
-        page.wait_for_timeout(250)
+        try:
+            state = the_map.evaluate("e => e.dataset.state", timeout=2000)
+            if state == "error":
+                raise AssertionError(the_map.locator(".opsn-map-message").inner_text())
+            keys = the_map.evaluate("e => e.opsnMap.features()", timeout=2000)
+            seen = (keys or [])[:5]
+            box = the_map.bounding_box()
+            if keys and accept(keys) and box and box["height"] >= 300:
+                return the_map
+        except AssertionError:
+            raise
+        except Exception:  # not on the page yet
+            pass
+        page.wait_for_timeout(200)
     raise AssertionError(f"No drawn map matching the view after {timeout:.0f} s: {seen}")
 
 
@@ -122,22 +78,24 @@ def settle(page: Page) -> None:
 
 def page_point(
     page: Page,
-    frame: Frame,
+    the_map: Locator,
     level: str,
     codes: tuple[str, ...] | list[str] = (),
     target: tuple[float, float] = (0.5, 0.5),
 ) -> dict:
-    """Page coordinates of a safe point on a feature of ``level``.
+    """Page coordinates of a point where a click opens a feature of ``level``.
 
     Features listed in ``codes`` come first, then those nearest ``target``
-    (fractions of the map's width and height).
+    (fractions of the map's width and height). The page is settled first, so
+    that nothing moves the map between this and the click.
     """
-    element = frame.frame_element()
-    element.scroll_into_view_if_needed()
-    point = frame.evaluate(POINT_ON_JS, [level, list(codes), list(target)])
-    assert point, f"no {level} polygon reachable at its centre in the map"
-    box = element.bounding_box()
-    return {"x": box["x"] + point["x"], "y": box["y"] + point["y"], "code": point["code"]}
+    settle(page)
+    the_map.scroll_into_view_if_needed()
+    point = the_map.evaluate(
+        "(e, args) => e.opsnMap.pointOn(...args)", [level, list(codes), list(target)]
+    )
+    assert point, f"no {level} reachable at its label point in the map"
+    return point
 
 
 def side_heading(page: Page, text: str):
@@ -193,9 +151,12 @@ def app(page: Page, dialogs: list[str]) -> Page:
 
 def test_national_map_draws(app: Page, app_url, blocked_requests, dialogs, artifacts) -> None:
     app.goto(app_url)
-    frame = wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
-    assert frame.locator(MAP_PATHS).count() >= 96  # one per department, at least
-    legend = frame.locator(".opsn-legend")
+    the_map = wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
+    keys = the_map.evaluate("e => e.opsnMap.features()")
+    # Every department clickable, the five DROM included (drawn in insets).
+    assert len([k for k in keys if k.startswith("departement:")]) == 101
+    assert {f"departement:{code}" for code in DROM_CODES} <= set(keys)
+    legend = app.locator(".opsn-legend")
     expect(legend).to_be_visible()
     expect(legend).to_contain_text("Couverture par un OPSN")
     expect(legend).to_contain_text("Sans OPSN")
@@ -210,9 +171,8 @@ def test_click_on_map_opens_department(
     app: Page, app_url, blocked_requests, dialogs, artifacts
 ) -> None:
     app.goto(app_url)
-    frame = wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
-    # Compact departments first: their centre lies inside them.
-    point = page_point(app, frame, "departement", ["45", "18", "36", "21", "63", "87"])
+    the_map = wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
+    point = page_point(app, the_map, "departement", ["45", "18", "36", "21", "63", "87"])
     code = point["code"]
     app.mouse.click(point["x"], point["y"])
     heading = app.get_by_role("heading", name=re.compile(rf"^.+ \({code}\)$"))
@@ -263,8 +223,8 @@ def test_permalink_reopens_view(app: Page, app_url, blocked_requests, dialogs) -
     expect(sidebar.get_by_role("radio", name="Adhérentes seulement", exact=True)).to_be_checked()
     expect(sidebar.get_by_role("radio", name="Métropole", exact=True)).to_be_checked()
     expect(sidebar.get_by_role("checkbox", name=re.compile("EPCI adhérents"))).not_to_be_checked()
-    frame = wait_for_map(app, communes_of("2A"), timeout=FIRST_MAP_TIMEOUT)
-    expect(frame.locator(".opsn-legend")).to_contain_text("Couverture par un OPSN")
+    wait_for_map(app, communes_of("2A"), timeout=FIRST_MAP_TIMEOUT)
+    expect(app.locator(".opsn-legend")).to_contain_text("Couverture par un OPSN")
     settle(app)
     for part in ("vue=departement", "code=2A", "regle=adhesion", "territoire=metropole"):
         assert part in app.url, app.url
@@ -279,9 +239,9 @@ def test_plan_ign_basemap_is_an_online_option(app: Page, app_url, blocked_reques
     app.goto(app_url + "?vue=departement&code=2A&fond=ign")
     sidebar = app.get_by_test_id("stSidebar")
     expect(sidebar.get_by_role("checkbox", name=re.compile("Plan IGN"))).to_be_checked()
-    frame = wait_for_map(app, communes_of("2A"), timeout=FIRST_MAP_TIMEOUT)
-    expect(frame.locator(".leaflet-tile-pane img").first).to_be_attached(timeout=UI_TIMEOUT)
-    expect(frame.locator(".leaflet-control-attribution")).to_contain_text("Plan IGN")
+    the_map = wait_for_map(app, communes_of("2A"), timeout=FIRST_MAP_TIMEOUT)
+    expect(the_map.locator(".leaflet-tile-pane img").first).to_be_attached(timeout=UI_TIMEOUT)
+    expect(the_map.locator(".leaflet-control-attribution")).to_contain_text("Plan IGN")
     settle(app)
     assert "fond=ign" in app.url, app.url
     assert blocked_requests, "no tile was asked for"
@@ -317,21 +277,132 @@ def test_opsn_name_with_html_is_shown_as_text(
     search_and_pick(app, "Isère", re.compile(r"^Isère \(38\)"))
     heading = side_heading(app, "Isère (38)")
     expect(heading).to_be_visible(timeout=UI_TIMEOUT)
-    frame = wait_for_map(app, communes_of("38"))
+    the_map = wait_for_map(app, communes_of("38"))
     panel = app.get_by_test_id("stColumn").filter(has=heading).last
     expect(panel).to_contain_text(OPSN_NAME)
 
-    # Near the left edge: the sticky tooltip opens to the right and is ~370 px wide.
-    point = page_point(app, frame, "commune", target=(0.0, 0.45))
+    point = page_point(app, the_map, "commune", target=(0.3, 0.45))
     app.mouse.move(point["x"], point["y"])
-    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip = the_map.locator(".opsn-tooltip")
     expect(tooltip).to_be_visible()
     expect(tooltip).to_contain_text(OPSN_NAME)
     settle(app)
     app.screenshot(path=artifacts / "app_xss.png")
 
-    for where in (app, frame):
-        assert where.locator("img[src='x']").count() == 0
-    assert frame.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+    # Locators look inside the map's shadow root too.
+    assert app.locator("img[src='x']").count() == 0
+    assert the_map.evaluate("e => e.getRootNode().querySelectorAll('img[src=\"x\"]').length") == 0
+    assert app.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
     assert not dialogs, dialogs
+    assert_no_blocked(blocked_requests)
+
+
+def test_drom_inset_opens_its_department(app: Page, app_url, blocked_requests, dialogs) -> None:
+    """The DROM are on the national map, in insets, clickable like any department."""
+    app.goto(app_url)
+    the_map = wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
+    point = page_point(app, the_map, "departement", ["974"])
+    assert point["code"] == "974"
+    box = the_map.bounding_box()
+    mainland = the_map.evaluate("e => e.opsnMap.mainlandBox()")
+    assert point["x"] < mainland["x"], "the inset lies west of the mainland"
+    assert box["x"] <= point["x"] <= box["x"] + box["width"]
+    app.mouse.click(point["x"], point["y"])
+    expect(side_heading(app, "La Réunion (974)")).to_be_visible(timeout=UI_TIMEOUT)
+    expect(app).to_have_url(re.compile(r"[?&]vue=departement&code=974(&|$)"))
+    wait_for_map(app, communes_of("974"))
+    assert not dialogs
+    assert_no_blocked(blocked_requests)
+
+
+def test_regions_open_from_the_national_map(app: Page, app_url, blocked_requests, dialogs) -> None:
+    """« Ouvrir : Régions » on the map makes a click open the region instead."""
+    app.goto(app_url)
+    the_map = wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
+    the_map.get_by_role("button", name="Régions").click()
+    wait_for_map(app, lambda keys: "region:53" in keys and "departement:29" not in keys)
+    point = page_point(app, the_map, "region", ["53"])
+    app.mouse.click(point["x"], point["y"])
+    expect(side_heading(app, "Bretagne")).to_be_visible(timeout=UI_TIMEOUT)
+    expect(app).to_have_url(re.compile(r"[?&]vue=region&code=53(&|$)"))
+    assert not dialogs
+    assert_no_blocked(blocked_requests)
+
+
+def test_region_view_opens_a_department_by_click(
+    app: Page, app_url, blocked_requests, dialogs, artifacts
+) -> None:
+    """A region shows its departments, clickable; its communes only on demand."""
+    app.goto(app_url + "?vue=region&code=53")
+    expect(side_heading(app, "Bretagne")).to_be_visible(timeout=UI_TIMEOUT)
+    the_map = wait_for_map(
+        app,
+        lambda keys: "departement:29" in keys and not any(k.startswith("commune:") for k in keys),
+        timeout=FIRST_MAP_TIMEOUT,
+    )
+    app.mouse.move(0, 0)
+    settle(app)
+    app.screenshot(path=artifacts / "app_region.png")
+    # « Communes » shows them, hoverable and clickable.
+    the_map.get_by_role("checkbox", name="Communes").check()
+    wait_for_map(app, communes_of("29"))
+    the_map.get_by_role("checkbox", name="Communes").uncheck()
+    wait_for_map(app, lambda keys: not any(k.startswith("commune:") for k in keys))
+    point = page_point(app, the_map, "departement", ["29"])
+    app.mouse.click(point["x"], point["y"])
+    expect(side_heading(app, "Finistère (29)")).to_be_visible(timeout=UI_TIMEOUT)
+    expect(app).to_have_url(re.compile(r"[?&]vue=departement&code=29(&|$)"))
+    wait_for_map(app, communes_of("29"))
+    assert not dialogs
+    assert_no_blocked(blocked_requests)
+
+
+def test_neighbouring_departments_are_clickable(
+    app: Page, app_url, blocked_requests, dialogs
+) -> None:
+    app.goto(app_url + "?vue=departement&code=29")
+    the_map = wait_for_map(app, communes_of("29"), timeout=FIRST_MAP_TIMEOUT)
+    point = page_point(app, the_map, "departement", ["22", "56"])
+    app.mouse.click(point["x"], point["y"])
+    name = {"22": "Côtes-d'Armor (22)", "56": "Morbihan (56)"}[point["code"]]
+    expect(side_heading(app, name)).to_be_visible(timeout=UI_TIMEOUT)
+    wait_for_map(app, communes_of(point["code"]))
+    assert not dialogs
+    assert_no_blocked(blocked_requests)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_legend_never_hides_the_mainland(
+    app: Page, app_url, blocked_requests, size: tuple[int, int]
+) -> None:
+    app.set_viewport_size({"width": size[0], "height": size[1]})
+    app.goto(app_url)
+    the_map = wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
+    settle(app)
+    legend = app.locator(".opsn-legend")
+    expect(legend).to_be_visible()
+    box = legend.bounding_box()
+    mainland = the_map.evaluate("e => e.opsnMap.mainlandBox()")
+    drawn = the_map.bounding_box()
+    # The mainland is in the map, whole, and the legend does not cover any of it.
+    assert (
+        drawn["x"] <= mainland["x"]
+        and mainland["x"] + mainland["width"] <= drawn["x"] + drawn["width"]
+    )
+    assert (
+        drawn["y"] <= mainland["y"]
+        and mainland["y"] + mainland["height"] <= drawn["y"] + drawn["height"]
+    )
+    apart = (
+        box["x"] >= mainland["x"] + mainland["width"]
+        or box["x"] + box["width"] <= mainland["x"]
+        or box["y"] >= mainland["y"] + mainland["height"]
+        or box["y"] + box["height"] <= mainland["y"]
+    )
+    assert apart, (box, mainland)
+    sizes = legend.evaluate(
+        "e => [...e.querySelectorAll('*')].filter(n => n.textContent.trim())"
+        ".map(n => parseFloat(getComputedStyle(n).fontSize))"
+    )
+    assert sizes and min(sizes) >= 12, sizes
     assert_no_blocked(blocked_requests)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
+import urllib.request
 
 import folium
 import pytest
 
+from geo.reference import load_reference
 from geo.web_assets import (
     LEAFLET_CSS,
     LEAFLET_JS,
     inline_assets_html,
     leaflet_asset_dir,
     leaflet_css_code,
+    leaflet_dir_name,
     leaflet_js_code,
     offline_map,
 )
+from ui.map_element import prepare_map_files
 
 from .conftest import APP_DIR, assert_no_blocked
 
@@ -79,20 +85,51 @@ def test_inline_assets_html_is_standalone() -> None:
 
 @pytest.mark.browser
 def test_map_draws_with_no_network(
-    app_server, page, blocked_requests, map_frame, artifacts
+    app_server, page, blocked_requests, drawn_map, artifacts, tmp_path
 ) -> None:
-    url = app_server(APP_DIR / "offline_app.py")
+    """The live map in a fresh folder: it serves Leaflet and its geometry itself."""
+    script = tmp_path / "offline_app.py"
+    shutil.copy(APP_DIR / "offline_app.py", script)
+    url = app_server(script)
+    loaded: list[str] = []
+    page.on("requestfinished", lambda request: loaded.append(request.url))
     page.goto(url)
-    frame = map_frame(page, timeout=60, min_paths=3)
-    assert frame.locator("path.leaflet-interactive").count() == 3
-    assert frame.evaluate("typeof L !== 'undefined' && L.version") == "1.9.4"
-    background = frame.evaluate(
-        "getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor"
+    the_map = drawn_map(page, timeout=90, view="france:")
+    assert page.evaluate("typeof L !== 'undefined' && L.version") == "1.9.4"
+    background = the_map.evaluate(
+        "e => getComputedStyle(e.querySelector('.leaflet-container')).backgroundColor"
     )
     assert background == "rgb(221, 230, 238)"
-    assert frame.locator("img.leaflet-tile").count() == 0
+    assert the_map.locator("img.leaflet-tile").count() == 0
+    assert len(the_map.evaluate("e => e.opsnMap.features()")) == 101
+    # Leaflet and the geometry came from the app's own static folder.
+    served = [u for u in loaded if "/app/static/" in u]
+    assert any(u.endswith("/leaflet.js") for u in served), served
+    assert any("/mapdata/national." in u for u in served), served
+    assert (tmp_path / "static" / leaflet_dir_name() / LEAFLET_JS).is_file()
     page.screenshot(path=artifacts / "offline_map.png", full_page=True)
     assert_no_blocked(blocked_requests)
+
+
+@pytest.mark.browser
+def test_map_files_are_served_as_written_with_validators(app_server, tmp_path) -> None:
+    """Same bytes as on disk, names that change with the content, and an ETag."""
+    script = tmp_path / "offline_app.py"
+    shutil.copy(APP_DIR / "offline_app.py", script)
+    url = app_server(script)
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert response.status == 200
+    reference = load_reference()
+    files = prepare_map_files(reference, tmp_path / "static").files
+    path = tmp_path / "static" / "mapdata" / files.national
+    with urllib.request.urlopen(
+        f"{url}app/static/mapdata/{files.national}", timeout=30
+    ) as response:
+        assert response.read() == path.read_bytes()
+        assert response.headers["ETag"]
+        assert response.headers["Last-Modified"]
+    digest = files.national.rsplit(".", 2)[1]
+    assert hashlib.sha256(path.read_bytes()).hexdigest()[:12] == digest
 
 
 @pytest.mark.browser

@@ -1,15 +1,17 @@
 """The live map, as a Streamlit custom component (v2) drawn in the page, without an iframe.
 
 What it draws comes from :func:`geo.maps.live_map_spec`; the shapes are files
-(:mod:`geo.mapdata`) and Leaflet's own files, both written into ``static/``,
-which Streamlit serves at ``app/static/`` (``server.enableStaticServing`` in
-``.streamlit/config.toml``), under names that change with their content. A click
+(:mod:`geo.mapdata`) and Leaflet's own files, both written into the ``static/``
+folder next to the page's script (``app.py``), which Streamlit serves at
+``app/static/`` (``server.enableStaticServing`` in ``.streamlit/config.toml``),
+under names that change with their content. A click
 on a territory comes back as the trigger value ``{"level": …, "code": …}``:
 :func:`map_element` returns it during the rerun it causes, and ``None`` otherwise.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,17 +21,16 @@ import streamlit as st
 from geo.mapdata import MapFiles, ensure_map_files
 from geo.paths import ROOT
 from geo.reference import ReferenceData
-from geo.web_assets import LEAFLET_CSS, LEAFLET_JS, copy_leaflet
+from geo.web_assets import LEAFLET_CSS, LEAFLET_JS, copy_leaflet, leaflet_dir_name
 
 HERE = Path(__file__).resolve().parent
-STATIC_DIR = ROOT / "static"
-"""Served by Streamlit at ``STATIC_URL`` (the ``static`` folder next to ``app.py``)."""
 STATIC_URL = "app/static"
+"""Where Streamlit serves the ``static`` folder next to the page's script."""
 MAPDATA = "mapdata"
 MAP_HEIGHT = 680
 COMPONENT_NAME = "opsn_map"
 
-LEAFLET_DIR = copy_leaflet(STATIC_DIR)
+LEAFLET_DIR = leaflet_dir_name()
 LEAFLET_JS_URL = f"{STATIC_URL}/{LEAFLET_DIR}/{LEAFLET_JS}"
 LEAFLET_CSS_URL = f"{STATIC_URL}/{LEAFLET_DIR}/{LEAFLET_CSS}"
 MAPDATA_URL = f"{STATIC_URL}/{MAPDATA}"
@@ -61,9 +62,27 @@ class MapAssets:
     leaflet_js_url: str = LEAFLET_JS_URL
 
 
-def prepare_map_files(reference: ReferenceData) -> MapAssets:
-    """The geometry files of ``reference``, built into ``static/mapdata`` if missing."""
-    return MapAssets(ensure_map_files(reference, STATIC_DIR / MAPDATA))
+def static_dir() -> Path:
+    """The ``static`` folder Streamlit serves: next to the script it runs.
+
+    Streamlit runs the page as the ``__main__`` module with its ``__file__``;
+    outside a Streamlit run, the project's ``app.py``.
+    """
+    script = getattr(sys.modules.get("__main__"), "__file__", None)
+    if not script or not str(script).endswith(".py"):
+        script = ROOT / "app.py"
+    return Path(script).resolve().parent / "static"
+
+
+def prepare_map_files(reference: ReferenceData, directory: Path | None = None) -> MapAssets:
+    """Leaflet and the geometry files of ``reference`` in the served ``static`` folder.
+
+    Copied and built there if missing (the first start after a new clone or new
+    data: about a second); ``directory`` replaces that folder (tests).
+    """
+    directory = directory or static_dir()
+    copy_leaflet(directory)
+    return MapAssets(ensure_map_files(reference, directory / MAPDATA))
 
 
 def _ignore() -> None:

@@ -14,10 +14,11 @@
 
 const EARTH = 6378137;
 const WORLD = 2 * Math.PI * EARTH;
-const PAD = 0.25; // share of the map's size drawn beyond each edge, for smooth drags
+const PAD = 0.15; // share of the map's size drawn beyond each edge, for smooth drags
 const FOCUS_ALPHA = 0.85;
 const CONTEXT_ALPHA = 0.4;
 const CHUNK = 64; // features per path
+const MIN_STEP = 0.7; // pixels between two vertices drawn
 const TEXT = {
   departement: "Département",
   region: "Région",
@@ -286,8 +287,10 @@ class CoverageMap {
     L.control.zoom({ position: "bottomright", zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
     const pane = map.createPane("opsn");
     pane.style.zIndex = 410;
-    this.fill = L.DomUtil.create("canvas", "opsn-fill", pane);
-    this.lines = L.DomUtil.create("canvas", "opsn-lines", pane);
+    // Fills are drawn opaque off screen, then copied at the layer's opacity onto the
+    // one visible canvas, under the outlines; hovering draws on a canvas of its own.
+    this.offscreen = document.createElement("canvas");
+    this.canvas = L.DomUtil.create("canvas", "opsn-canvas", pane);
     this.hover = L.DomUtil.create("canvas", "opsn-hover", pane);
     this.tooltip = L.DomUtil.create("div", "opsn-tooltip", map.getContainer());
     this.tooltip.hidden = true;
@@ -321,19 +324,16 @@ class CoverageMap {
 
   fit() {
     const [[s, w], [n, e]] = this.spec.bounds;
+    let bounds = this.L.latLngBounds([s, w], [n, e]);
     const single = this.spec.highlight !== null;
-    this.map.fitBounds(
-      [
-        [s, w],
-        [n, e],
-      ],
-      {
-        paddingTopLeft: single ? [80, 80] : [8, 48],
-        paddingBottomRight: single ? [80, 80] : [8, 8],
-        maxZoom: single ? 12 : 11,
-        animate: false,
-      },
-    );
+    // A single commune is shown with its neighbours around it.
+    if (single) bounds = bounds.pad(1.2);
+    this.map.fitBounds(bounds, {
+      paddingTopLeft: [8, 48],
+      paddingBottomRight: [8, 8],
+      maxZoom: single ? 12 : 11,
+      animate: false,
+    });
   }
 
   // ---------------------------------------------------------------- drawing
@@ -390,8 +390,18 @@ class CoverageMap {
         const b = ringStart[r + 1];
         if (b - a < 2) continue;
         any = true;
-        ctx.moveTo(xy[2 * a] * k + x0, y0 - xy[2 * a + 1] * k);
-        for (let v = a + 1; v < b; v++) ctx.lineTo(xy[2 * v] * k + x0, y0 - xy[2 * v + 1] * k);
+        let px = xy[2 * a] * k + x0;
+        let py = y0 - xy[2 * a + 1] * k;
+        ctx.moveTo(px, py);
+        for (let v = a + 1; v < b; v++) {
+          const x = xy[2 * v] * k + x0;
+          const y = y0 - xy[2 * v + 1] * k;
+          // Vertices closer than a pixel to the last one drawn change nothing visible.
+          if (x - px < MIN_STEP && px - x < MIN_STEP && y - py < MIN_STEP && py - y < MIN_STEP) continue;
+          ctx.lineTo(x, y);
+          px = x;
+          py = y;
+        }
         ctx.closePath();
       }
     }
@@ -422,11 +432,11 @@ class CoverageMap {
     const spec = this.spec;
     const f = this.frame();
     this.frameNow = f;
-    const fill = this.placeCanvas(this.fill, f);
-    const lines = this.placeCanvas(this.lines, f);
-    this.placeCanvas(this.hover, f);
+    const fill = this.placeCanvas(this.offscreen, f);
+    const lines = this.placeCanvas(this.canvas, f);
+    this.hover.width = 0; // placed again on the next hover
+    this.hoverPlaced = false;
     this.hovered = null;
-    this.fill.style.opacity = String(FOCUS_ALPHA * (spec.basemap ? spec.basemap.fill : 1));
     const national = this.national.layers;
     const detailView = spec.detail_level || this.showCommunes;
     const insets = this.insetsVisible();
@@ -455,6 +465,7 @@ class CoverageMap {
     this.fillGroups(fill, communes, groups, f);
 
     // Communes of the detailed files, their limits in white where they are the view's.
+    const limits = [];
     for (const file of this.detailFiles) {
       const layer = file.layers.communes;
       const byColour = new Map();
@@ -467,12 +478,18 @@ class CoverageMap {
         if (this.focus[g]) own.push(j);
       }
       this.fillGroups(fill, layer, byColour, f);
-      if (detailView && own.length) {
-        lines.lineWidth = 0.6;
-        lines.strokeStyle = "rgba(255,255,255,0.8)";
-        this.paint(lines, layer, own, f, "stroke");
-      }
+      if (detailView && own.length) limits.push([layer, own]);
     }
+
+    lines.globalAlpha = FOCUS_ALPHA * (spec.basemap ? spec.basemap.fill : 1);
+    lines.setTransform(1, 0, 0, 1, 0, 0);
+    lines.drawImage(this.offscreen, 0, 0);
+    const ratio = window.devicePixelRatio || 1;
+    lines.setTransform(ratio, 0, 0, ratio, 0, 0);
+    lines.globalAlpha = 1;
+    lines.lineWidth = 0.6;
+    lines.strokeStyle = "rgba(255,255,255,0.8)";
+    for (const [layer, own] of limits) this.paint(lines, layer, own, f, "stroke");
 
     if (insets) {
       lines.lineWidth = 1;
@@ -549,13 +566,18 @@ class CoverageMap {
     }
   }
 
+  // Once the frame showing the drawing is on screen: the view drawn, when (epoch ms),
+  // and a revision that grows with every update painted (tests and benchmarks wait
+  // for these).
   markPainted(view) {
+    const token = this.token;
     requestAnimationFrame(() =>
       requestAnimationFrame(() => {
-        if (this.spec.view !== view) return;
+        if (this.spec.view !== view || token !== this.token) return;
         this.drawnView = view;
         this.box.dataset.state = "drawn";
         this.box.dataset.paintedAt = String(performance.timeOrigin + performance.now());
+        this.box.dataset.revision = String(Number(this.box.dataset.revision || 0) + 1);
       }),
     );
   }
@@ -618,7 +640,11 @@ class CoverageMap {
     if (!same) {
       this.hovered = target;
       const f = this.frameNow;
-      if (f) {
+      if (f && !this.hoverPlaced && target) {
+        this.placeCanvas(this.hover, f);
+        this.hoverPlaced = true;
+      }
+      if (f && this.hoverPlaced) {
         const ctx = this.hover.getContext("2d");
         const ratio = window.devicePixelRatio || 1;
         ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -900,19 +926,51 @@ class CoverageMap {
           const layer = level === "region" ? self.national.layers.regions : self.national.layers.departements;
           for (let i = 0; i < layer.count; i++) add(layer, i, layer.step);
         }
-        candidates.sort((a, b) => a.rank - b.rank);
-        for (const c of candidates) {
-          if (c.p.x < 12 || c.p.y < 12 || c.p.x > size.x - 12 || c.p.y > size.y - 12) continue;
+        const usable = (c) => {
+          if (c.p.x < 12 || c.p.y < 12 || c.p.x > size.x - 12 || c.p.y > size.y - 12) return null;
           const hit = self.hit(c.p);
-          if (!hit || hit.level !== level || hit.code !== c.code) continue;
+          if (!hit || hit.level !== level || hit.code !== c.code) return null;
           const x = rect.left + c.p.x;
           const y = rect.top + c.p.y;
           const under = self.root.elementFromPoint ? self.root.elementFromPoint(x, y) : null;
-          if (under && !self.box.contains(under)) continue;
-          if (under && under.closest && under.closest(".leaflet-control")) continue;
+          if (under && !self.box.contains(under)) return null;
+          if (under && under.closest && under.closest(".leaflet-control")) return null;
           return { x, y, code: c.code };
+        };
+        candidates.sort((a, b) => a.rank - b.rank);
+        const found = [];
+        for (const c of candidates) {
+          const point = usable(c);
+          if (point) found.push({ ...point, rank: c.rank });
+          if (found.length) break;
         }
-        return null;
+        // Labels off the map (a neighbour mostly out of view): look for the feature
+        // on a grid over the map.
+        const wanted = codes.length ? codes : null;
+        if (!found.length || (wanted && !wanted.includes(found[0].code))) {
+          const byCode = new Map();
+          for (let y = 20; y < size.y - 12; y += 12) {
+            for (let x = 20; x < size.x - 12; x += 12) {
+              const hit = self.hit(self.L.point(x, y));
+              if (!hit || hit.level !== level) continue;
+              if (!byCode.has(hit.code)) byCode.set(hit.code, []);
+              byCode.get(hit.code).push(self.L.point(x, y));
+            }
+          }
+          // For each feature, the grid point nearest the middle of its visible part.
+          for (const [code, points] of byCode) {
+            const mx = points.reduce((sum, p) => sum + p.x, 0) / points.length;
+            const my = points.reduce((sum, p) => sum + p.y, 0) / points.length;
+            points.sort((a, b) => Math.hypot(a.x - mx, a.y - my) - Math.hypot(b.x - mx, b.y - my));
+            const point = points.map((p) => usable({ p, code })).find(Boolean);
+            if (!point) continue;
+            const at = codes.indexOf(code);
+            const far = Math.hypot(point.x - rect.left - target[0] * size.x, point.y - rect.top - target[1] * size.y);
+            found.push({ ...point, rank: (at < 0 ? codes.length : at) * 1e6 + far });
+          }
+        }
+        found.sort((a, b) => a.rank - b.rank);
+        return found.length ? { x: found[0].x, y: found[0].y, code: found[0].code } : null;
       },
       // Client rectangle of metropolitan France as drawn (for the legend test).
       mainlandBox() {
@@ -929,6 +987,17 @@ class CoverageMap {
         const b = map.latLngToContainerPoint(toLatLng(x2, y1));
         const rect = map.getContainer().getBoundingClientRect();
         return { x: rect.left + a.x, y: rect.top + a.y, width: b.x - a.x, height: b.y - a.y };
+      },
+      // Milliseconds per redraw of the current view (median of `runs`), for benchmarks.
+      timeRedraw(runs = 5) {
+        const times = [];
+        for (let i = 0; i < runs; i++) {
+          const start = performance.now();
+          self.redraw();
+          times.push(performance.now() - start);
+        }
+        times.sort((a, b) => a - b);
+        return times[Math.floor(runs / 2)];
       },
       openLevel(value) {
         self.openLevel = value;
