@@ -15,7 +15,7 @@ import pandas as pd
 
 from geo.coverage import CoverageOptions, commune_coverage, coverage_figures, figures_by
 from geo.reference import ReferenceData
-from geo.registry import opsn_names
+from geo.registry import opsn_names, uncounted_opsn
 from geo.stats import vintage_sentence
 from geo.white_zones import neighbour_positions, white_zones
 
@@ -78,7 +78,8 @@ _PAIRS = PairsCache()
 def analyse(reference: ReferenceData, inputs: Inputs, options: CoverageOptions) -> Analysis:
     """Coverage, territories without OPSN and headline figures."""
     communes = reference.communes
-    coverage = commune_coverage(communes, inputs.perimeters, inputs.memberships, options)
+    uncounted = uncounted_opsn(inputs.registry, options.count_partial_offers, options.opsn)
+    coverage = commune_coverage(communes, inputs.perimeters, inputs.memberships, options, uncounted)
     zones = white_zones(communes, coverage, reference.neighbours, _PAIRS.get(reference))
     names = opsn_names(inputs.registry)
     figures = coverage_figures(communes, coverage, options, zones, vintage(reference), names)

@@ -12,6 +12,7 @@ communes: long tables of (OPSN, commune) pairs, grouped once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,13 +49,19 @@ MEMBERSHIP_COLUMNS = ("opsn", "insee", "epci", "depuis", "jusqu_a")
 
 @dataclass(frozen=True)
 class CoverageOptions:
-    """How to count: the rule, the territory, EPCI membership, the date, an OPSN filter."""
+    """How to count: the rule, the territory, EPCI membership, the date, an OPSN filter.
+
+    ``count_partial_offers``: a body offering one service only (public
+    procurement, DPO, GIS or data platform) makes a commune covered only when
+    asked; by default only complete offers count.
+    """
 
     rule: str = "perimetre"
     territory: str = "france"
     epci_membership: bool = True
     at: dt.date | None = None
     opsn: tuple[str, ...] = field(default_factory=tuple)
+    count_partial_offers: bool = False
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
@@ -124,18 +131,24 @@ def commune_coverage(
     perimeters: pd.DataFrame,
     memberships: pd.DataFrame,
     options: CoverageOptions = CoverageOptions(),
+    uncounted: Collection[str] = (),
 ) -> pd.DataFrame:
     """One row per commune (same order as ``communes``) with its coverage.
 
     Columns: ``insee``, ``statut``, ``opsn_adhesion`` and ``opsn_perimetre``
     (``|``-joined OPSN ids), ``adhesion_via_epci`` (member only through its
     EPCI), ``n_opsn`` (OPSN serving it under the rule), ``couverte`` (under
-    the rule) and ``dans_territoire``.
+    the rule) and ``dans_territoire``. The OPSN in ``uncounted`` (partial
+    offers not counted, bodies that do not serve communes: see
+    :func:`geo.registry.uncounted_opsn`) are left out entirely.
     """
     active = active_memberships(memberships, options.at)
     if options.opsn:
         active = active[active["opsn"].isin(options.opsn)]
         perimeters = perimeters[perimeters["opsn"].isin(options.opsn)]
+    if uncounted:
+        active = active[~active["opsn"].isin(list(uncounted))]
+        perimeters = perimeters[~perimeters["opsn"].isin(list(uncounted))]
     members = member_pairs(active, communes, options.epci_membership)
 
     # Perimeters depend on the department only: join ~100 departments, then map.
@@ -199,13 +212,14 @@ def counting_rule(
     """The sentence written next to every percentage, naming the chosen OPSN if any."""
     epci = "" if options.epci_membership else ", adhésions des EPCI non étendues à leurs communes"
     date = f", adhésions au {options.at:%d/%m/%Y}" if options.at else ""
+    partial = ", offres partielles comptées" if options.count_partial_offers else ""
     chosen = ""
     if options.opsn:
         names = [(opsn_names or {}).get(i, i) for i in options.opsn]
         chosen = f", OPSN choisis : {', '.join(names)}"
     return (
         f"part de la population municipale ({vintage}) vivant dans une commune "
-        f"{RULE_LABELS[options.rule]} — {TERRITORY_LABELS[options.territory]}{epci}{date}{chosen}"
+        f"{RULE_LABELS[options.rule]} — {TERRITORY_LABELS[options.territory]}{epci}{date}{partial}{chosen}"
     )
 
 
@@ -271,6 +285,7 @@ def coverage_figures(
         "epci_membership": options.epci_membership,
         "at": options.at.isoformat() if options.at else None,
         "opsn_filter": list(options.opsn),
+        "partial_offers_counted": options.count_partial_offers,
         "status": statuses,
         "multi_opsn_communes": int(multi.sum()),
         "multi_opsn_population": int(population[multi].sum()),
