@@ -22,6 +22,7 @@ from geo.views import (
     commune_row,
     name_of,
     parse_view,
+    resolve_view,
     serving_opsn,
     territory_mask,
     zone_of_commune,
@@ -248,7 +249,11 @@ def page() -> None:
     options = controls(inputs.registry)
     analysis = analysis_for(token, options, inputs)
     figures = analysis.figures
-    view = st.session_state["view"]
+    # A territory without OPSN exists only under the options that made it (geo.views).
+    view, moved = resolve_view(st.session_state["view"], reference, analysis.zones)
+    if moved:
+        st.session_state["view"] = view
+        st.session_state.setdefault("url_messages", []).append(moved)
     history.write_url(history.current_link(options), reference)
     history.install()
 
@@ -263,7 +268,11 @@ def page() -> None:
     left, right = st.columns([2, 1], gap="medium")
     with left:
         basemap = st.session_state["basemap"]
-        state = show_map(map_args_for(token, options, view, basemap, inputs))
+        # Until the map draws a territory without OPSN, show the level above it.
+        drawn = (
+            view if view.level != "territoire" else breadcrumb(reference, view, analysis.zones)[-2]
+        )
+        state = show_map(map_args_for(token, options, drawn, basemap, inputs))
         handle_click(state, reference)
         copy_link_button()
     with right:
