@@ -256,3 +256,13 @@ def test_view_option_text_and_errors(capsys):
     assert "--vue region : code « 99 » introuvable" in err
     status, out, err = run_cli(capsys, "coverage", "--vue", "departement")
     assert status == 2 and "il faut aussi --code" in err
+
+
+def test_scenario_on_a_partial_offer_counts_only_when_asked(capsys):
+    """DataSud reaching Haute-Vienne brings inhabitants only if partial offers count."""
+    args = ("scenario", "datasud", "--add-departements", "87", "--format", "json")
+    status, out, _ = run_cli(capsys, *args)
+    assert status == 0 and json.loads(out)["population_gained"] == 0
+    status, out, _ = run_cli(capsys, *args, "--offres-partielles")
+    gained = json.loads(out)["population_gained"]
+    assert status == 0 and gained == 373_167  # all of Haute-Vienne, without OPSN today
