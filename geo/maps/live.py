@@ -78,8 +78,9 @@ def _shares(table: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def legend(figures: dict, territory: str, note: str) -> dict:
-    """Title, one entry per status (colour, words, communes and inhabitants) and a hint."""
+def legend(figures: dict, territory: str, note: str, area: str | None = None) -> dict:
+    """Title (naming the ``area`` counted), one entry per status (colour, words,
+    communes and inhabitants) and a hint."""
     labels = figures.get("status_labels", STATUS_LABELS)
     entries = []
     for status in STATUSES:
@@ -94,7 +95,8 @@ def legend(figures: dict, territory: str, note: str) -> dict:
         )
     if territory == "metropole":
         entries.append({"colour": OUTSIDE_COLOUR, "label": OUTSIDE_LABEL, "count": "DROM"})
-    return {"title": "Couverture par un OPSN", "entries": entries, "note": note}
+    title = "Couverture par un OPSN" + (f" — {area}" if area else "")
+    return {"title": title, "entries": entries, "note": note}
 
 
 def _detail_departments(
@@ -152,6 +154,7 @@ def live_map_spec(
     opsn_names: dict[str, str],
     highlight: str | None = None,
     basemap: bool = False,
+    area: str | None = None,
 ) -> dict:
     """The JSON the map element draws a view from.
 
@@ -160,7 +163,7 @@ def live_map_spec(
     communes it is about (the others are drawn lighter, still coloured and
     clickable); ``figures`` are the view's figures (legend counts); ``files`` the
     map files and ``url_prefix`` the URL they are served under; ``highlight``
-    an INSEE code to outline (commune view).
+    an INSEE code to outline (commune view); ``area`` names what the legend counts.
     """
     communes = reference.communes
     focus = np.asarray(focus, dtype=bool)
@@ -212,7 +215,7 @@ def live_map_spec(
         }
         | {OUTSIDE_CODE: OUTSIDE_LABEL},
         "sea": SEA_COLOUR,
-        "legend": legend(figures, territory, hint),
+        "legend": legend(figures, territory, hint, area),
         "shares": {},
         "details": None,
         "basemap": (
