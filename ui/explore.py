@@ -26,7 +26,7 @@ from geo.views import (
     territory_mask,
     zone_of_commune,
 )
-from ui import history
+from ui import history, warmup
 from ui.controls import controls, data_choice
 from ui.history import go
 from ui.imports import import_panel
@@ -237,6 +237,7 @@ STYLE = """
 
 def page() -> None:
     st.markdown(STYLE, unsafe_allow_html=True)
+    warmup.start()  # once per server process (serve.py starts it with the server)
     reference = reference_data()
     st.sidebar.title("Couverture OPSN")
     import_panel()

@@ -11,7 +11,7 @@ import streamlit as st
 
 from geo.analysis import Inputs, analyse, bundled_inputs, table_by
 from geo.coverage import CoverageOptions, area_figures, figures_by_opsn
-from geo.maps import live_map_spec
+from geo.maps import coverage_shares, live_map_spec
 from geo.reference import load_reference
 from geo.registry import opsn_names
 from geo.search import SearchIndex
@@ -34,7 +34,7 @@ def bundled() -> Inputs:
     return bundled_inputs()
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def analysis_for(token: str, options: CoverageOptions, _inputs: Inputs):
     return analyse(reference_data(), _inputs, options)
 
@@ -43,6 +43,12 @@ def analysis_for(token: str, options: CoverageOptions, _inputs: Inputs):
 def map_assets() -> MapAssets:
     """The map's geometry files (built once per version of the reference data)."""
     return prepare_map_files(reference_data())
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def map_shares_for(token: str, options: CoverageOptions, _inputs: Inputs) -> dict:
+    """Share covered of each department and region (the map's tooltips), once per analysis."""
+    return coverage_shares(reference_data(), analysis_for(token, options, _inputs))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -69,6 +75,7 @@ def map_spec_for(
         reference, analysis, view.level, view.code, focus, figures, assets.files,
         assets.mapdata_url, opsn_names(_inputs.registry), area=area,
         highlight=view.code if view.level == "commune" else None, basemap=basemap,
+        shares=map_shares_for(token, options, _inputs),
     )  # fmt: skip
 
 

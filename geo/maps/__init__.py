@@ -17,7 +17,7 @@ from geo.maps.folium_maps import (
     status_legend,
     territory_map,
 )
-from geo.maps.live import legend, live_map_spec, mask_runs, status_runs
+from geo.maps.live import coverage_shares, legend, live_map_spec, mask_runs, status_runs
 from geo.maps.style import (
     BASEMAP_ATTRIBUTION,
     BASEMAP_FILL,
@@ -45,6 +45,7 @@ __all__ = [
     "Legend",
     "commune_properties",
     "context_layer",
+    "coverage_shares",
     "dissolve_by_status",
     "legend",
     "live_map_spec",

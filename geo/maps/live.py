@@ -78,6 +78,14 @@ def _shares(table: pd.DataFrame) -> dict[str, str]:
     }
 
 
+def coverage_shares(reference: ReferenceData, analysis: Analysis) -> dict[str, dict[str, str]]:
+    """Share of the population covered of each department and region, as tooltips say it."""
+    return {
+        "departement": _shares(table_by(reference, analysis, "departement")),
+        "region": _shares(table_by(reference, analysis, "region")),
+    }
+
+
 def legend(figures: dict, territory: str, note: str, area: str | None = None) -> dict:
     """Title (naming the ``area`` counted), one entry per status (colour, words,
     communes and inhabitants) and a hint."""
@@ -155,6 +163,7 @@ def live_map_spec(
     highlight: str | None = None,
     basemap: bool = False,
     area: str | None = None,
+    shares: dict[str, dict[str, str]] | None = None,
 ) -> dict:
     """The JSON the map element draws a view from.
 
@@ -163,7 +172,8 @@ def live_map_spec(
     communes it is about (the others are drawn lighter, still coloured and
     clickable); ``figures`` are the view's figures (legend counts); ``files`` the
     map files and ``url_prefix`` the URL they are served under; ``highlight``
-    an INSEE code to outline (commune view); ``area`` names what the legend counts.
+    an INSEE code to outline (commune view); ``area`` names what the legend counts;
+    ``shares`` are :func:`coverage_shares` of ``analysis`` when already computed.
     """
     communes = reference.communes
     focus = np.asarray(focus, dtype=bool)
@@ -225,10 +235,7 @@ def live_map_spec(
         ),
     }
     if level in ("france", "region") or detail_level:
-        spec["shares"] = {
-            "departement": _shares(table_by(reference, analysis, "departement")),
-            "region": _shares(table_by(reference, analysis, "region")),
-        }
+        spec["shares"] = shares if shares is not None else coverage_shares(reference, analysis)
     if detail_level:
         spec["details"] = _commune_details(reference, analysis, focus, opsn_names)
     return spec

@@ -1,0 +1,118 @@
+"""Warm what the first visitors need, in the background, once per server process.
+
+A cold server makes its first visitors wait for the reference data, the coverage
+analysis and the map of the view they open. :func:`start` computes them in a
+background thread through the very cached functions the page calls
+(``ui.resources``), so that a visitor arriving meanwhile waits at most for what
+is still being computed, never twice. ``serve.py`` starts it with the server;
+the page starts it too (a no-op once started), for ``streamlit run app.py``.
+Set ``OPSN_WARMUP=0`` to switch it off.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+from geo.coverage import CoverageOptions
+from geo.views import FRANCE, View
+
+BUNDLED = "bundled"
+"""The data token of the bundled data (``ui.controls.data_choice``)."""
+
+OPTION_VARIANTS = (
+    CoverageOptions(),
+    CoverageOptions(territory="metropole"),
+    CoverageOptions(rule="adhesion"),
+    CoverageOptions(epci_membership=False),
+    CoverageOptions(rule="adhesion", territory="metropole"),
+    CoverageOptions(territory="metropole", epci_membership=False),
+    CoverageOptions(rule="adhesion", epci_membership=False),
+    CoverageOptions(rule="adhesion", territory="metropole", epci_membership=False),
+)
+"""Default options first, then one control changed, then two, then three."""
+
+_lock = threading.Lock()
+_thread: threading.Thread | None = None
+log = logging.getLogger("opsn.warmup")
+timings: dict[str, float] = {}
+"""Seconds each step took (for the benchmark and the log)."""
+
+
+def warm() -> None:
+    """Compute, in order: reference data, search, inputs, map files, the national view,
+    the region views, then the national view under each other set of options."""
+    from ui import resources
+
+    started = time.perf_counter()
+
+    def step(name: str, action) -> None:
+        begin = time.perf_counter()
+        action()
+        timings[name] = time.perf_counter() - begin
+
+    step("reference", resources.reference_data)
+    inputs = resources.bundled()
+    step("map_files", resources.map_assets)
+    default = OPTION_VARIANTS[0]
+    step("analysis", lambda: resources.analysis_for(BUNDLED, default, inputs))
+    step("national", lambda: resources.map_spec_for(BUNDLED, default, FRANCE, False, inputs))
+    step("search", resources.search_index)
+    regions = resources.reference_data().regions["code"]
+
+    def region_views() -> None:
+        for code in regions:
+            resources.map_spec_for(BUNDLED, default, View("region", code), False, inputs)
+
+    step("regions", region_views)
+
+    def other_options() -> None:
+        for options in OPTION_VARIANTS[1:]:
+            resources.analysis_for(BUNDLED, options, inputs)
+            resources.map_spec_for(BUNDLED, options, FRANCE, False, inputs)
+
+    step("options", other_options)
+    timings["total"] = time.perf_counter() - started
+    log.info("caches warmed in %.1f s: %s", timings["total"], timings)
+
+
+class _QuietWarmup(logging.Filter):
+    """Streamlit warns that cached functions run outside a page ("missing
+    ScriptRunContext"): expected in this thread, so not logged from it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.threadName != "opsn-warmup" or "ScriptRunContext" not in record.getMessage()
+
+
+def _run() -> None:
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        _QuietWarmup()
+    )
+    try:
+        warm()
+    except Exception:  # a failed warm-up only costs the first visitor some time
+        log.exception("cache warm-up failed")
+
+
+def start() -> bool:
+    """Start the warm-up thread if it has not started in this process; True if it did."""
+    global _thread
+    if os.environ.get("OPSN_WARMUP", "1") == "0":
+        return False
+    with _lock:
+        if _thread is not None:
+            return False
+        _thread = threading.Thread(target=_run, name="opsn-warmup", daemon=True)
+        _thread.start()
+        return True
+
+
+def wait(timeout: float | None = None) -> bool:
+    """Wait for the warm-up to end (tests, benchmarks); False if it is still running."""
+    thread = _thread
+    if thread is None:
+        return True
+    thread.join(timeout)
+    return not thread.is_alive()
