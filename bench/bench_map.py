@@ -1,25 +1,32 @@
-"""Map benchmark: what a page costs the browser (weight, draw time, memory).
+"""Map benchmark (issue 10): each view painted against Streamlit's own floor, same run.
 
-The naive baseline is every commune (34,875 polygons) through
-``GeoDataFrame.explore()`` in one Folium page, with its CDN assets replaced by the
-local Leaflet of ``geo.web_assets`` so that it draws offline. Each figure is the
-median of ``--runs`` runs in headless Chromium, each run in a fresh browser context.
+Everything is measured in headless Chromium (``/usr/bin/chromium`` or ``$CHROMIUM``)
+against servers this script starts and stops by their PID:
 
-    python bench/bench_map.py --naive-only
-    python bench/bench_map.py --app-url http://127.0.0.1:8501/   # app vs naive
+- **the floor**: ``bench/floor_app.py``, a Streamlit page with a title alone, timed
+  from navigation start to the paint of its title (fresh browser context);
+- **the naive page**: every commune through ``GeoDataFrame.explore(column="statut")``
+  (31 MB), timed to the paint of its paths: the map written without care;
+- **the app** (``serve.py``: ``app.py`` with its caches warmed at start), timed to
+  the paint of the map element (it stamps ``data-painted-at`` on ``.opsn-map``
+  once the frame showing the view is on screen).
 
-``measure_page(browser, url)`` works for any page: it counts HTTP response bodies and
-WebSocket frames received (Streamlit sends the map through its WebSocket), and finds
-``path.leaflet-interactive`` in every frame (streamlit-folium draws in an iframe).
-Needs matplotlib and mapclassify (required by ``explore()``) and /usr/bin/chromium.
+Each row of the issue's table is printed with the issue's "today" figure, the
+target, the median of ``--runs`` measures, and PASS/FAIL:
+
+    python bench/bench_map.py --runs 3            # about 10 minutes
+    python bench/bench_map.py --runs 3 --no-naive # without the 31 MB naive page
+    python bench/bench_map.py --visitors 20       # the load row (default 20)
+
+Timings depend on the machine's load: the browser and the servers share its cores.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import functools
 import http.server
+import json
 import os
 import socket
 import statistics
@@ -48,305 +55,51 @@ BROWSER_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-MAP_PATHS = "path.leaflet-interactive"
-# In the WebSocket message of the streamlit-folium element only: its script names
-# the map "map_div" (streamlit_folium._get_map_string).
-MAP_MARKER = b"map_div"
-NAIVE_FILE = "naive_communes.html"
-PLAIN_FILE = "naive_plain_communes.html"
-
-# Runs inside each frame: the number of drawn paths and the epoch time in ms, taken in
-# the second requestAnimationFrame callback, i.e. once the frame showing them is painted.
-# A frame with no path answers at once, without waiting for a paint: Chromium does not
-# run requestAnimationFrame in frames it does not render (an offscreen cross-origin
-# iframe, such as the app's "copy link" button), and the evaluation would never end.
-# ``null`` if a frame with paths has not painted within 3 s: counted at the next poll.
-_COUNT_JS = f"""() => {{
-    const count = () => document.querySelectorAll({MAP_PATHS!r}).length;
-    if (count() === 0) return [0, performance.timeOrigin + performance.now()];
-    return new Promise(resolve => {{
-        const timer = setTimeout(() => resolve(null), 3000);
-        requestAnimationFrame(() => requestAnimationFrame(() => {{
-            clearTimeout(timer);
-            resolve([count(), performance.timeOrigin + performance.now()]);
-        }}));
-    }});
-}}"""
-
-
-# --- the naive page --------------------------------------------------------------
-
-
-def naive_page(path: Path, coloured: bool = True) -> Path:
-    """Write all communes through ``GeoDataFrame.explore()`` as one HTML page.
-
-    ``coloured``: each commune coloured by its coverage status (bundled data, default
-    options), ``explore(column="statut")`` — the naive coverage map the issue compares
-    with, where Folium writes one style case per commune; otherwise plain outlines.
-    The page is standalone: Folium's CDN links are replaced by the local Leaflet,
-    inlined (jQuery, Bootstrap and the font packs, unused by polygons, are dropped;
-    so is explore's legend, which needs jQuery UI from a CDN).
-    """
-    from geo.analysis import analyse, bundled_inputs
-    from geo.coverage import CoverageOptions
-    from geo.reference import load_reference
-
-    reference = load_reference()
-    # explore() puts every property in the tooltip; a second geometry column cannot
-    # be serialised, so the generalised outline is dropped.
-    communes = reference.communes.drop(columns=["geometry_generalisee"], errors="ignore")
-    if coloured:
-        analysis = analyse(reference, bundled_inputs(), CoverageOptions())
-        # analyse() keeps the communes' row order.
-        communes = communes.assign(statut=analysis.coverage["statut"].to_numpy())
-        m = communes.explore(column="statut", tiles=None, legend=False)
-    else:
-        m = communes.explore(tiles=None)
-    m.default_js = [("leaflet", LEAFLET_JS)]
-    m.default_css = [("leaflet_css", LEAFLET_CSS)]
-    html = inline_html_assets(m.get_root().render())
-    path.write_text(html, encoding="utf-8")
-    return path
-
-
-@contextmanager
-def serve_directory(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 (free port) in a thread; yield the base URL."""
-
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-# --- measuring -------------------------------------------------------------------
-
-
-def _proc_memory_kb(pid: int) -> tuple[int, int]:
-    """(RSS, PSS) of a process in kB, from /proc; (0, 0) if it has gone."""
-    rss = pss = 0
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Rss:"):
-                rss = int(line.split()[1])
-            elif line.startswith("Pss:"):
-                pss = int(line.split()[1])
-    except OSError:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    rss = pss = int(line.split()[1])
-        except OSError:
-            pass
-    return rss, pss
-
-
-def browser_memory(browser) -> dict[str, int]:
-    """Memory of the browser's processes (bytes), by CDP ``SystemInfo.getProcessInfo``.
-
-    ``renderer_rss``/``renderer_pss``: resident/proportional memory of the renderer
-    processes (the pages; RSS counts Chromium's shared pages in full);
-    ``browser_pss``: proportional set size of all processes (shared pages counted once).
-    """
-    session = browser.new_browser_cdp_session()
-    try:
-        processes = session.send("SystemInfo.getProcessInfo")["processInfo"]
-    finally:
-        session.detach()
-    renderer_rss = renderer_pss = total_pss = 0
-    for process in processes:
-        rss, pss = _proc_memory_kb(int(process["id"]))
-        total_pss += pss
-        if process["type"] == "renderer":
-            renderer_rss += rss
-            renderer_pss += pss
-    return {
-        "renderer_rss": renderer_rss * 1024,
-        "renderer_pss": renderer_pss * 1024,
-        "browser_pss": total_pss * 1024,
-    }
-
-
-def _payload_size(payload: str | bytes) -> int:
-    return len(payload.encode("utf-8")) if isinstance(payload, str) else len(payload)
-
-
-def _wait_for_paths(
-    page, url: str, expected_paths: int | None, settle_s: float, timeout_s: float
-) -> tuple[int, float | None]:
-    """Poll every frame until the path count is final; (count, epoch ms when drawn)."""
-    deadline = time.monotonic() + timeout_s
-    best_count, best_at_ms, stable_since = 0, None, None
-    while time.monotonic() < deadline:
-        count, at_ms, answered = 0, None, False
-        for frame in page.frames:
-            try:
-                answer = frame.evaluate(_COUNT_JS)
-            except Exception:  # frame not ready or detached during a rerun
-                continue
-            if answer is None:  # paths not painted yet
-                continue
-            answered = True
-            if answer[0] > count:
-                count, at_ms = answer
-        if not answered:
-            page.wait_for_timeout(50)
-            continue
-        now = time.monotonic()
-        if count != best_count:
-            best_count, best_at_ms, stable_since = count, at_ms, now
-        if expected_paths is not None and best_count >= expected_paths:
-            break
-        if best_count > 0 and now - stable_since >= settle_s:
-            break
-        page.wait_for_timeout(50)
-    else:
-        raise TimeoutError(f"{url}: {best_count} paths drawn after {timeout_s:.0f} s")
-    return best_count, best_at_ms
-
-
-def measure_page(
-    browser,
-    url: str,
-    *,
-    expected_paths: int | None = None,
-    settle_s: float = 1.5,
-    timeout_s: float = 180.0,
-    warmup: bool = False,
-) -> dict[str, float]:
-    """Load ``url`` in a fresh context and measure it once.
-
-    Returns ``bytes`` (HTTP response bodies, decoded, + WebSocket frames received), ``paths``
-    (drawn ``path.leaflet-interactive``, all frames), ``draw_s`` (from navigation
-    start until the path count reached ``expected_paths`` or its final value, stable
-    for ``settle_s``), ``js_heap`` (CDP JSHeapUsedSize), ``renderer_rss``,
-    ``renderer_pss`` and ``browser_pss`` (bytes, see :func:`browser_memory`).
-
-    ``transfer_bytes``: bytes that came over the network (``encodedDataLength`` of the
-    HTTP responses, i.e. compressed and with headers, 0 for the browser cache, + the
-    WebSocket frames). For a Streamlit page, also ``map_bytes`` (size of the first WebSocket frame that
-    carries the map, i.e. the streamlit-folium element with its script), ``data_s``
-    (navigation start → arrival of that frame, browser clock) and ``after_data_s``
-    (arrival of that frame → paths drawn); 0 / NaN when there is no such frame.
-    ``nav_epoch`` and ``drawn_epoch``: wall-clock times (s) of the navigation start and
-    of the paint of the paths.
-
-    ``warmup``: load ``url`` once in the same context first (the browser cache then
-    holds Streamlit's JavaScript and Leaflet, as on a return visit); only the second
-    load is measured.
-    """
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        if warmup:
-            page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
-            _wait_for_paths(page, url, expected_paths, settle_s, timeout_s)
-            page.goto("about:blank")
-        body_bytes = [0]
-        ws_bytes = [0]
-        transfer_bytes = [0]
-        handshakes: dict[str, tuple[float, float]] = {}
-        map_frames: list[tuple[int, float]] = []  # (bytes, epoch s)
-
-        def on_websocket(ws) -> None:
-            def on_frame(payload: str | bytes) -> None:
-                ws_bytes[0] += _payload_size(payload)
-
-            ws.on("framereceived", on_frame)
-
-        def on_data(event: dict) -> None:
-            body_bytes[0] += int(event.get("dataLength", 0))
-
-        def on_finished(event: dict) -> None:
-            transfer_bytes[0] += int(event.get("encodedDataLength", 0))
-
-        def on_handshake(event: dict) -> None:
-            handshakes[event["requestId"]] = (event["timestamp"], event["wallTime"])
-
-        def on_ws_frame(event: dict) -> None:
-            response = event.get("response", {})
-            data = response.get("payloadData", "")
-            raw = base64.b64decode(data) if response.get("opcode") == 2 else data.encode()
-            if MAP_MARKER in raw and event.get("requestId") in handshakes:
-                ts, wall = handshakes[event["requestId"]]
-                map_frames.append((len(raw), wall + event["timestamp"] - ts))
-
-        page.on("websocket", on_websocket)
-        cdp = context.new_cdp_session(page)
-        # Counted as the data arrives: Chromium does not keep bodies over 10 MB, so
-        # Response.body() cannot be used for the naive page.
-        cdp.on("Network.dataReceived", on_data)
-        cdp.on("Network.loadingFinished", on_finished)
-        cdp.on("Network.webSocketWillSendHandshakeRequest", on_handshake)
-        cdp.on("Network.webSocketFrameReceived", on_ws_frame)
-        cdp.send("Network.enable")
-        cdp.send("Performance.enable")
-
-        page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
-        origin_ms = page.evaluate("performance.timeOrigin")
-        best_count, best_at_ms = _wait_for_paths(page, url, expected_paths, settle_s, timeout_s)
-
-        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-        memory = browser_memory(browser)
-        drawn_ms = best_at_ms if best_at_ms else float("nan")
-        map_bytes, data_ms = (
-            (map_frames[0][0], map_frames[0][1] * 1000) if map_frames else (0, float("nan"))
-        )
-        return {
-            "bytes": body_bytes[0] + ws_bytes[0],
-            "transfer_bytes": transfer_bytes[0] + ws_bytes[0],
-            "map_bytes": map_bytes,
-            "paths": best_count,
-            "draw_s": (drawn_ms - origin_ms) / 1000,
-            "data_s": (data_ms - origin_ms) / 1000,
-            "after_data_s": (drawn_ms - data_ms) / 1000,
-            "js_heap": metrics.get("JSHeapUsedSize", 0),
-            **memory,
-            "nav_epoch": origin_ms / 1000,
-            "drawn_epoch": drawn_ms / 1000,
-        }
-    finally:
-        context.close()
-
-
-def measure_many(launch: Callable[[], Any], url: str, runs: int, **kwargs: Any) -> dict[str, float]:
-    """Median of each figure over ``runs`` runs of :func:`measure_page`.
-
-    Each run gets a fresh browser from ``launch()`` (closed afterwards), so that the
-    memory figures hold that page alone. ``draw_runs`` lists every run's draw time.
-    """
-    results = []
-    for _ in range(runs):
-        browser = launch()
-        try:
-            results.append(measure_page(browser, url, **kwargs))
-        finally:
-            browser.close()
-    medians = {key: statistics.median(r[key] for r in results) for key in results[0]}
-    medians["draw_runs"] = [r["draw_s"] for r in results]
-    return medians
-
-
-# --- the app -------------------------------------------------------------------
-
-APP = ROOT / "app.py"
+VIEWPORT = {"width": 1280, "height": 900}
+APP = ROOT / "serve.py"
 FLOOR_APP = ROOT / "bench" / "floor_app.py"
-DEPARTMENTS = ("62", "38")
-"""Department views measured in the browser: 62 has the most communes (887)."""
-REGION = "44"
-"""Region view visited before the server's memory is read: Grand Est, the most communes."""
-THIRD_DEPARTMENT = "59"
-"""Third department visited before the server's memory is read."""
+TITLE = "Couverture OPSN"
 MB = 1e6
+
+# Views opened by permalink, never opened before on the server: one per run.
+REGIONS = ("44", "76", "84", "75", "32", "27", "28")
+DEPARTMENTS = ("62", "33", "13", "59", "67", "31", "35")
+COMMUNES = ("38185", "29019", "33063", "59350", "13055", "67482", "31555")
+CLICKED = ("45", "18", "36", "21", "63", "87", "03")
+"""Departments clicked on the national map (compact: their label lies inside)."""
+HOVER_MS = 300
+"""How long the pointer rests on a department before the click (a user reads its tooltip)."""
+REGION_PAYLOAD = "44"
+"""Grand Est: the most communes."""
+
+
+# --- French numbers ----------------------------------------------------------------
+
+
+def _fr(value: float, decimals: int) -> str:
+    if value != value:  # NaN
+        return "–"
+    return f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
+
+
+def _s(value: float) -> str:
+    return "–" if value != value else _fr(value, 2) + " s"
+
+
+def _mb(value: float) -> str:
+    return "–" if value != value else _fr(value / MB, 2) + " Mo"
+
+
+def _x(value: float) -> str:
+    return "–" if value != value else _fr(value, 2) + " ×"
+
+
+def median(values: list[float]) -> float:
+    values = [v for v in values if v == v]
+    return statistics.median(values) if values else float("nan")
+
+
+# --- servers -------------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -355,26 +108,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def view_url(base_url: str, level: str = "france", code: str = "") -> str:
-    return base_url if level == "france" else f"{base_url}?vue={level}&code={code}"
-
-
 @contextmanager
-def app_server(log_path: Path, script: Path = APP) -> Iterator[tuple[str, subprocess.Popen, float]]:
-    """``streamlit run <script>`` on a free port; yield (URL, process, wall-clock start).
+def streamlit_server(script: Path, log_path: Path) -> Iterator[tuple[str, subprocess.Popen, float]]:
+    """``streamlit run script`` on a free port; (URL, process, wall-clock launch time).
 
-    The process is stopped by its PID (SIGTERM, then SIGKILL after 10 s).
+    Stopped by its PID (SIGTERM, then SIGKILL after 10 s).
     """
     port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(script),
         "--server.headless", "true", "--server.address", "127.0.0.1",
         "--server.port", str(port), "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     with log_path.open("ab") as log:
         started = time.time()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         yield f"http://127.0.0.1:{port}/", process, started
     finally:
@@ -388,7 +137,7 @@ def app_server(log_path: Path, script: Path = APP) -> Iterator[tuple[str, subpro
 
 
 def wait_ready(url: str, process: subprocess.Popen, timeout_s: float = 120.0) -> float:
-    """Poll Streamlit's health endpoint; the wall-clock time when it first answers."""
+    """Poll the health endpoint; wall-clock time of its first answer."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -403,8 +152,18 @@ def wait_ready(url: str, process: subprocess.Popen, timeout_s: float = 120.0) ->
     raise TimeoutError(f"{url} ne répond pas après {timeout_s:.0f} s")
 
 
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def process_tree_rss(pid: int) -> int:
-    """RSS (bytes) of a process and all its descendants, from /proc."""
+    """RSS (bytes) of a process and its descendants, from /proc."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -416,365 +175,65 @@ def process_tree_rss(pid: int) -> int:
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
-        total += _proc_memory_kb(current)[0] * 1024
+        total += _rss_kb(current) * 1024
         todo.extend(children.get(current, []))
     return total
 
 
-def first_views(launch: Callable[[], Any], runs: int, log_path: Path) -> dict[str, Any]:
-    """Start the server ``runs`` times; time until the national map is drawn.
+class MemorySampler:
+    """The peak RSS of a process tree, sampled every ``period`` seconds in a thread."""
 
-    The browser is launched before the server (not counted); the page is opened as soon
-    as the health endpoint answers. ``first_view_s``: from ``Popen`` to the paint of the
-    map's paths; ``ready_s``: from ``Popen`` to the first answer of the health endpoint;
-    ``map_data_s``: from ``Popen`` to the arrival of the map's WebSocket frame.
-    """
-    results = []
-    for _ in range(runs):
-        browser = launch()
-        try:
-            with app_server(log_path) as (url, process, started):
-                ready = wait_ready(url, process)
-                page = measure_page(browser, url)
-                results.append(
-                    {
-                        "first_view_s": page["drawn_epoch"] - started,
-                        "ready_s": ready - started,
-                        "map_data_s": page["nav_epoch"] + page["data_s"] - started,
-                    }
-                )
-        finally:
-            browser.close()
-    medians = {key: statistics.median(r[key] for r in results) for key in results[0]}
-    medians["first_view_runs"] = [r["first_view_s"] for r in results]
-    return medians
+    def __init__(self, pid: int, period: float = 0.2) -> None:
+        self.pid, self.period, self.peak = pid, period, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, process_tree_rss(self.pid))
+            self._stop.wait(self.period)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, process_tree_rss(self.pid))
 
 
-def floor_views(launch: Callable[[], Any], runs: int, log_path: Path) -> dict[str, dict]:
-    """``bench/floor_app.py`` (one triangle through streamlit-folium) on a warm server.
+# --- the browser -------------------------------------------------------------------
 
-    What Streamlit alone costs before any map is drawn: no page of this stack can draw
-    sooner. ``plancher``: fresh browser; ``plancher_retour``: return visit.
-    """
-    with app_server(log_path, FLOOR_APP) as (url, process, _):
-        wait_ready(url, process)
-        browser = launch()
-        try:
-            measure_page(browser, url)
-        finally:
-            browser.close()
-        return {
-            "plancher": measure_many(launch, url, runs),
-            "plancher_retour": measure_many(launch, url, runs, warmup=True),
-        }
+# Time of the paint of the floor's title: the frame after the one that shows it.
+_TITLE_PAINT = """
+(() => {
+  const seen = () => [...document.querySelectorAll("h1")].some(h => h.textContent.includes(TITLE));
+  const stamp = () => requestAnimationFrame(() => requestAnimationFrame(() => {
+    window.__titlePaintedAt = performance.timeOrigin + performance.now();
+  }));
+  const watch = () => {
+    if (seen()) return stamp();
+    const observer = new MutationObserver(() => { if (seen()) { observer.disconnect(); stamp(); } });
+    observer.observe(document.documentElement, {childList: true, subtree: true, characterData: true});
+  };
+  if (document.documentElement) watch(); else document.addEventListener("DOMContentLoaded", watch);
+})();
+""".replace("TITLE", json.dumps(TITLE))
 
+# Time of the last pointer press in the page (a click's start), epoch ms.
+_POINTER = """
+document.addEventListener("pointerdown", () => {
+  window.__pointerAt = performance.timeOrigin + performance.now();
+}, true);
+"""
 
-def warm_views(
-    launch: Callable[[], Any], url: str, runs: int, process: subprocess.Popen | None
-) -> dict[str, dict[str, Any]]:
-    """The app on a warm server: national view (first and return visit), departments.
-
-    A first, uncounted visit warms the server (reference data and national map in
-    its caches). After the national view, two departments, a region and a third
-    department, the server's RSS is read (``server_rss``, if its process is known).
-    """
-    browser = launch()
-    try:
-        measure_page(browser, url)
-    finally:
-        browser.close()
-    results = {
-        "app": measure_many(launch, url, runs),
-        "app_retour": measure_many(launch, url, runs, warmup=True),
-    }
-    for code in DEPARTMENTS:
-        results[f"dep_{code}"] = measure_many(launch, view_url(url, "departement", code), runs)
-    results[f"region_{REGION}"] = measure_many(launch, view_url(url, "region", REGION), 1)
-    measure_many(launch, view_url(url, "departement", THIRD_DEPARTMENT), 1)
-    if process is not None:
-        results["server"] = {"server_rss": process_tree_rss(process.pid)}
-    return results
-
-
-# --- server side: map payloads and reruns ----------------------------------------
-
-
-def map_payloads() -> dict[str, dict[str, float]]:
-    """What the app sends for each view's map, computed without a browser.
-
-    ``geo.views.render_map`` as the app calls it, then
-    ``folium_component.folium_component_args`` (the strings of the streamlit-folium
-    component, computed once per view and cached by the app); ``bytes`` is the UTF-8
-    size of the script, header and HTML. Also the server time of each step.
-    """
-    from folium_component import folium_component_args
-    from geo.analysis import analyse, bundled_inputs
-    from geo.coverage import CoverageOptions
-    from geo.reference import load_reference
-    from geo.views import View, render_map
-    from geo.web_assets import DEFAULT_ASSET_PREFIX
-
-    reference = load_reference()
-    inputs = bundled_inputs()
-    analysis = analyse(reference, inputs, CoverageOptions())
-    views = [
-        View(),
-        View("region", REGION),
-        *(View("departement", code) for code in (*DEPARTMENTS, THIRD_DEPARTMENT, "974")),
-        View("commune", "38185"),
-    ]
-    results = {}
-    for view in views:
-        started = time.perf_counter()
-        m = render_map(reference, analysis, inputs, view, DEFAULT_ASSET_PREFIX)
-        render_s = time.perf_counter() - started
-        started = time.perf_counter()
-        args = folium_component_args(m, key=view.key)
-        args_s = time.perf_counter() - started
-        results[view.key] = {
-            "bytes": sum(len(args[part].encode("utf-8")) for part in ("script", "header", "html")),
-            "render_s": render_s,
-            "args_s": args_s,
-        }
-    return results
-
-
-def control_changes(cycles: int) -> dict[str, Any]:
-    """Server time of reruns after a control changes, with ``streamlit.testing``.
-
-    ``AppTest`` runs app.py in this process (the script and Streamlit's messages, no
-    browser, no network). After a first run (reference data loaded) and a plain rerun,
-    each change is timed (``at.….run()``): rule, territory, EPCI option and the view
-    (``session_state["view"]``, as a click on the map or the breadcrumb sets it).
-    A change is ``uncached`` the first time its state is seen (analysis and map to
-    compute), ``cached`` afterwards; ``cycles`` passes over the changes.
-    """
-    from streamlit.testing.v1 import AppTest
-
-    from geo.views import FRANCE, View
-
-    at = AppTest.from_file(str(APP), default_timeout=600)
-
-    def run(action: Callable[[], Any]) -> float:
-        started = time.perf_counter()
-        action()
-        elapsed = time.perf_counter() - started
-        if at.exception:
-            raise RuntimeError(f"app.py : {at.exception[0].value}")
-        return elapsed
-
-    def set_view(view: View) -> Callable[[], Any]:
-        def action() -> Any:
-            at.session_state["view"] = view
-            return at.run()
-
-        return action
-
-    first_run = run(at.run)
-    plain_rerun = run(at.run)
-    changes = [
-        ("règle", lambda: at.radio(key="rule").set_value("adhesion").run()),
-        ("règle", lambda: at.radio(key="rule").set_value("perimetre").run()),
-        ("territoire", lambda: at.radio(key="territory").set_value("metropole").run()),
-        ("territoire", lambda: at.radio(key="territory").set_value("france").run()),
-        ("EPCI", lambda: at.checkbox(key="epci_membership").uncheck().run()),
-        ("EPCI", lambda: at.checkbox(key="epci_membership").check().run()),
-        ("vue", set_view(View("departement", DEPARTMENTS[0]))),
-        ("vue", set_view(View("region", REGION))),
-        ("vue", set_view(FRANCE)),
-    ]
-
-    def state() -> tuple:
-        s = at.session_state
-        return (s["rule"], s["territory"], s["epci_membership"], s["view"])
-
-    seen = {state()}
-    uncached: list[tuple[str, float]] = []
-    cached: list[tuple[str, float]] = []
-    for _ in range(cycles):
-        for kind, action in changes:
-            elapsed = run(action)
-            now = state()
-            (cached if now in seen else uncached).append((kind, elapsed))
-            seen.add(now)
-    return {
-        "first_run": first_run,
-        "plain_rerun": plain_rerun,
-        "uncached": uncached,
-        "cached": cached,
-    }
-
-
-# --- printing --------------------------------------------------------------------
-
-
-def _fr(value: float, decimals: int) -> str:
-    """French number: narrow no-break space for thousands, comma for decimals."""
-    if value != value:  # NaN
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
-
-
-def _mb(value: float) -> str:
-    if value != value:
-        return "–"
-    return _fr(value / MB, 2 if value < 10 * MB else 1) + " Mo"
-
-
-def _s(value: float) -> str:
-    if value != value:
-        return "–"
-    return _fr(value, 2) + " s"
-
-
-FIGURES: dict[str, tuple[str, Callable[[float], str]]] = {
-    "bytes": ("Poids de la page (décodé)", _mb),
-    "transfer_bytes": ("Octets transférés", _mb),
-    "map_bytes": ("Trame WebSocket de la carte", _mb),
-    "paths": ("Tracés dessinés", lambda v: _fr(v, 0)),
-    "draw_s": ("Temps jusqu'au dessin", _s),
-    "data_s": ("Arrivée des données de la carte", _s),
-    "after_data_s": ("Données de la carte → dessin", _s),
-    "js_heap": ("Tas JavaScript utilisé", lambda v: _fr(v / MB, 0) + " Mo"),
-    "renderer_rss": ("Mémoire des onglets (RSS)", lambda v: _fr(v / MB, 0) + " Mo"),
-    "renderer_pss": ("Mémoire des onglets (PSS)", lambda v: _fr(v / MB, 0) + " Mo"),
-    "browser_pss": ("Mémoire du navigateur (PSS)", lambda v: _fr(v / MB, 0) + " Mo"),
-}
-
-
-def _print_rows(rows: list[list[str]]) -> None:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
-
-
-def print_table(results: dict[str, dict[str, Any]], runs: int) -> None:
-    """One column per page; a ratio column app/naïve when both are present."""
-    names = [name for name in results if "draw_runs" in results[name]]
-    ratio = "app" in results and "naive" in results
-    header = ["Mesure (médiane de " + str(runs) + ")", *names] + (["app / naïve"] if ratio else [])
-    rows = [header]
-    for key, (label, fmt) in FIGURES.items():
-        row = [label, *(fmt(results[name].get(key, float("nan"))) for name in names)]
-        if ratio:
-            naive = results["naive"].get(key, 0)
-            row.append(_fr(results["app"][key] / naive, 3) if naive else "–")
-        rows.append(row)
-    _print_rows(rows)
-    for name in names:
-        draws = ", ".join(_fr(v, 2) for v in results[name].get("draw_runs", []))
-        print(f"Temps de dessin de chaque mesure ({name}) : {draws} s")
-
-
-def print_payloads(payloads: dict[str, dict[str, float]]) -> None:
-    rows = [["Vue (calcul côté serveur, une fois par vue)", "Charge utile", "Carte", "Composant"]]
-    for key, p in payloads.items():
-        rows.append([key, _mb(p["bytes"]), _s(p["render_s"]), _s(p["args_s"])])
-    _print_rows(rows)
-
-
-def print_changes(changes: dict[str, Any]) -> None:
-    print(
-        f"Premier passage du script (données chargées) : {_s(changes['first_run'])} ; "
-        f"nouveau passage sans changement : {_s(changes['plain_rerun'])}"
-    )
-    for name in ("uncached", "cached"):
-        label = "première fois" if name == "uncached" else "déjà calculé"
-        samples = changes[name]
-        detail = ", ".join(f"{kind} {_s(v)}" for kind, v in samples)
-        print(f"Changements ({label}, {len(samples)}) : {detail}")
-
-
-def _ratio(naive: float, app: float) -> float:
-    return naive / app if app and app == app and naive == naive else float("nan")
-
-
-def summary(
-    results: dict[str, dict[str, Any]],
-    payloads: dict[str, dict[str, float]] | None,
-    changes: dict[str, Any] | None,
-    starts: dict[str, Any] | None,
-) -> list[list[str]]:
-    """Rows: figure, app, naive, ratio (naive ÷ app), target, verdict."""
-    nan = float("nan")
-    naive = results.get("naive", {})
-    app = results.get("app", {})
-    rows = [["Mesure (médianes)", "App", "Naïve", "Rapport", "Cible", "Verdict"]]
-
-    def row(label, value, fmt, naive_value=nan, target="", ok=None) -> None:
-        ratio = _ratio(naive_value, value)
-        verdict = "info" if ok is None else ("PASS" if ok else "FAIL")
-        if value != value:
-            verdict = "non mesuré"
-        rows.append(
-            [label, fmt(value), fmt(naive_value), _fr(ratio, 1) + "×" if ratio == ratio else "–",
-             target, verdict]
-        )  # fmt: skip
-
-    def weight(label, value) -> None:
-        ratio = _ratio(naive.get("bytes", nan), value)
-        ok = value <= 1.5 * MB and (ratio != ratio or ratio >= 30)
-        row(label, value, _mb, naive.get("bytes", nan), "≤ 1,5 Mo, ≥ 30×", ok)
-
-    weight("Carte nationale : trame WebSocket de la carte", app.get("map_bytes", nan))
-    if payloads:
-        weight("Carte nationale : charge utile calculée", payloads["france:"]["bytes"])
-    row("Page nationale entière, 1re visite", app.get("bytes", nan), _mb, naive.get("bytes", nan))
-    retour = results.get("app_retour", {})
-    row(
-        "Page nationale, visite de retour (transféré)",
-        retour.get("transfer_bytes", nan), _mb, naive.get("transfer_bytes", nan),
-    )  # fmt: skip
-    floor = results.get("plancher", {})
-    floor_retour = results.get("plancher_retour", {})
-    for label, value in (
-        ("Dessin national depuis la navigation (1re visite)", app.get("draw_s", nan)),
-        ("Dessin national, visite de retour", retour.get("draw_s", nan)),
-        ("Dessin national depuis l'arrivée de la carte", app.get("after_data_s", nan)),
-    ):
-        ratio = _ratio(naive.get("draw_s", nan), value)
-        row(label, value, _s, naive.get("draw_s", nan), "≥ 10×", ratio >= 10)
-    for label, value in (
-        ("Plancher Streamlit (1 triangle), 1re visite", floor.get("draw_s", nan)),
-        ("Plancher Streamlit (1 triangle), retour", floor_retour.get("draw_s", nan)),
-    ):
-        row(label, value, _s, naive.get("draw_s", nan))
-    plain = results.get("naive_sans_couleur", {})
-    row(
-        "Page naïve sans couleur (contours seuls)",
-        plain.get("draw_s", nan), _s, naive.get("draw_s", nan),
-    )  # fmt: skip
-    for code in DEPARTMENTS:
-        value = results.get(f"dep_{code}", {}).get("map_bytes", nan)
-        row(f"Département {code} : trame de la carte", value, _mb, nan, "≤ 1 Mo", value <= MB)
-        if payloads:
-            value = payloads[f"departement:{code}"]["bytes"]
-            row(
-                f"Département {code} : charge utile calculée",
-                value,
-                _mb,
-                nan,
-                "≤ 1 Mo",
-                value <= MB,
-            )
-    if changes:
-        cached = statistics.median(v for _, v in changes["cached"])
-        uncached = statistics.median(v for _, v in changes["uncached"])
-        row("Changement d'un contrôle (déjà calculé)", cached, _s, nan, "≤ 0,5 s", cached <= 0.5)
-        row("Changement d'un contrôle (première fois)", uncached, _s)
-    value = starts["first_view_s"] if starts else nan
-    row("Première vue après démarrage du serveur", value, _s, nan, "≤ 8 s", value <= 8)
-    value = results.get("server", {}).get("server_rss", nan)
-    row("Mémoire du serveur (RSS)", value, _mb, nan, "≤ 700 Mo", value <= 700 * MB)
-    row(
-        "Mémoire de l'onglet (PSS)",
-        app.get("renderer_pss", nan),
-        _mb,
-        naive.get("renderer_pss", nan),
-    )
-    row("Tas JavaScript", app.get("js_heap", nan), _mb, naive.get("js_heap", nan))
-    return rows
+MAP_STATE = """e => ({
+  state: e.dataset.state, view: e.dataset.view, drawn: e.opsnMap && e.opsnMap.drawnView,
+  painted: Number(e.dataset.paintedAt || 0), revision: Number(e.dataset.revision || 0),
+  origin: performance.timeOrigin,
+  update: (performance.getEntriesByName("opsn-map:update").slice(-1)[0] || {}).startTime,
+})"""
 
 
 def launch_browser(playwright):
@@ -783,80 +242,586 @@ def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Banc d'essai des cartes (poids, dessin, mémoire)."
-    )
-    parser.add_argument("--runs", type=int, default=3, help="nombre de mesures (médiane)")
-    parser.add_argument("--naive-only", action="store_true", help="mesurer la page naïve seule")
-    parser.add_argument(
-        "--app-url",
-        help="URL d'une application déjà lancée (sinon le banc lance app.py lui-même ; "
-        "démarrage à froid et mémoire du serveur ne sont alors pas mesurés)",
-    )
-    parser.add_argument("--keep", type=Path, help="conserver la page naïve dans ce fichier")
-    args = parser.parse_args(argv)
+class Visit:
+    """A page in a fresh browser context, counting what it receives.
 
+    ``ws_bytes``: WebSocket frames received; ``http``: decoded HTTP body bytes by
+    kind (``mapdata`` geometry files, ``leaflet``, ``other``); ``errors``: page
+    errors and console errors.
+    """
+
+    def __init__(self, browser, *, init_scripts: tuple[str, ...] = ()) -> None:
+        self.context = browser.new_context(viewport=VIEWPORT, locale="fr-FR")
+        for script in init_scripts:
+            self.context.add_init_script(script)
+        self.page = self.context.new_page()
+        self.ws_bytes = 0
+        self.http: dict[str, int] = {"mapdata": 0, "leaflet": 0, "other": 0}
+        self.errors: list[str] = []
+        self._urls: dict[str, str] = {}
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on(
+            "console",
+            lambda message: self.errors.append(message.text) if message.type == "error" else None,
+        )
+
+        def on_socket(ws) -> None:
+            ws.on("framereceived", lambda payload: self._frame(payload))
+
+        self.page.on("websocket", on_socket)
+        cdp = self.context.new_cdp_session(self.page)
+        cdp.on("Network.requestWillBeSent", self._request)
+        cdp.on("Network.dataReceived", self._data)
+        cdp.send("Network.enable")
+
+    def _frame(self, payload: str | bytes) -> None:
+        self.ws_bytes += len(payload.encode() if isinstance(payload, str) else payload)
+
+    def _request(self, event: dict) -> None:
+        self._urls[event["requestId"]] = event["request"]["url"]
+
+    def _data(self, event: dict) -> None:
+        url = self._urls.get(event["requestId"], "")
+        kind = "mapdata" if "/mapdata/" in url else "leaflet" if "/leaflet-" in url else "other"
+        self.http[kind] += int(event.get("dataLength", 0))
+
+    def map_state(self) -> dict | None:
+        try:
+            return self.page.locator(".opsn-map").evaluate(MAP_STATE, timeout=2000)
+        except Exception:  # not on the page yet
+            return None
+
+    def wait_map(self, view: str, *, after_revision: int = -1, timeout_s: float = 120.0) -> dict:
+        """The map's state once it has painted ``view`` (with a revision above the one given)."""
+        deadline = time.monotonic() + timeout_s
+        state = None
+        while time.monotonic() < deadline:
+            state = self.map_state()
+            if state and state["state"] == "error":
+                message = self.page.locator(".opsn-map-message").inner_text()
+                raise RuntimeError(f"la carte signale une erreur : {message} ({state})")
+            if (
+                state
+                and state["state"] == "drawn"
+                and state["drawn"] == view
+                and state["revision"] > after_revision
+            ):
+                return state
+            self.page.wait_for_timeout(50)
+        raise TimeoutError(f"carte « {view} » non dessinée après {timeout_s:.0f} s : {state}")
+
+    def settle(self) -> None:
+        """Wait until the script has finished running and the page is still."""
+        self.page.wait_for_selector(
+            "[data-testid=stApp][data-test-script-state=notRunning]", timeout=120_000
+        )
+        self.page.wait_for_timeout(300)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def view_url(base: str, level: str = "france", code: str = "") -> str:
+    return base if level == "france" else f"{base}?vue={level}&code={code}"
+
+
+def painted_s(state: dict) -> float:
+    """Navigation start → paint of the map, in seconds."""
+    return (state["painted"] - state["origin"]) / 1000
+
+
+def open_view(browser, url: str, view: str) -> dict[str, Any]:
+    """Open ``url`` in a fresh context; when its map painted ``view``, and what came."""
+    visit = Visit(browser)
+    try:
+        visit.page.goto(url, wait_until="commit")
+        state = visit.wait_map(view)
+        visit.page.wait_for_timeout(200)
+        return {
+            "painted_s": painted_s(state),
+            "update_to_paint_s": (state["painted"] - state["origin"] - state["update"]) / 1000,
+            "ws_bytes": visit.ws_bytes,
+            "mapdata_bytes": visit.http["mapdata"],
+            "leaflet_bytes": visit.http["leaflet"],
+            "other_bytes": visit.http["other"],
+            "errors": list(visit.errors),
+        }
+    finally:
+        visit.close()
+
+
+def floor_time(browser, url: str) -> float:
+    """Navigation start → paint of the floor page's title, in seconds (fresh context)."""
+    visit = Visit(browser, init_scripts=(_TITLE_PAINT,))
+    try:
+        visit.page.goto(url, wait_until="commit")
+        visit.page.wait_for_function("() => window.__titlePaintedAt", timeout=120_000)
+        stamps = visit.page.evaluate("() => [window.__titlePaintedAt, performance.timeOrigin]")
+        return (stamps[0] - stamps[1]) / 1000
+    finally:
+        visit.close()
+
+
+def click_department(browser, url: str, code: str) -> float:
+    """National view, then a click on department ``code``: seconds to its map's paint."""
+    visit = Visit(browser, init_scripts=(_POINTER,))
+    try:
+        visit.page.goto(url, wait_until="commit")
+        visit.wait_map("france:")
+        visit.settle()
+        the_map = visit.page.locator(".opsn-map")
+        the_map.scroll_into_view_if_needed()
+        point = the_map.evaluate("(e, c) => e.opsnMap.pointOn('departement', [c])", code)
+        if not point or point["code"] != code:
+            raise RuntimeError(f"département {code} introuvable sur la carte : {point}")
+        # As a user does: the pointer rests on the department (its tooltip shows), then clicks.
+        visit.page.mouse.move(point["x"], point["y"])
+        visit.page.wait_for_timeout(HOVER_MS)
+        visit.page.mouse.click(point["x"], point["y"])
+        state = visit.wait_map(f"departement:{code}")
+        pressed = visit.page.evaluate("() => window.__pointerAt")
+        return (state["painted"] - pressed) / 1000
+    finally:
+        visit.close()
+
+
+def change_control(browser, url: str) -> float:
+    """National view, then « Métropole » in the sidebar: seconds to the map repainted."""
+    visit = Visit(browser, init_scripts=(_POINTER,))
+    try:
+        visit.page.goto(url, wait_until="commit")
+        state = visit.wait_map("france:")
+        visit.settle()
+        state = visit.map_state()
+        sidebar = visit.page.get_by_test_id("stSidebar")
+        sidebar.get_by_text("Métropole", exact=True).click()
+        after = visit.wait_map("france:", after_revision=state["revision"])
+        pressed = visit.page.evaluate("() => window.__pointerAt")
+        return (after["painted"] - pressed) / 1000
+    finally:
+        visit.close()
+
+
+# --- the naive page ----------------------------------------------------------------
+
+NAIVE_FILE = "naive_communes.html"
+_PATHS_JS = """() => {
+  const count = () => document.querySelectorAll("path.leaflet-interactive").length;
+  if (count() === 0) return [0, 0];
+  return new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(
+    () => resolve([count(), performance.timeOrigin + performance.now()]))));
+}"""
+
+
+def naive_page(path: Path) -> Path:
+    """Every commune through ``explore(column="statut")`` in one page, Leaflet inlined.
+
+    The naive coverage map (bundled data, default options): one style case per
+    commune. jQuery, Bootstrap and the font packs (unused by polygons) are dropped,
+    and so is explore's legend (it needs jQuery UI from a CDN).
+    """
+    from geo.analysis import analyse, bundled_inputs
+    from geo.coverage import CoverageOptions
+    from geo.reference import load_reference
+
+    reference = load_reference()
+    communes = reference.communes.drop(columns=["geometry_generalisee"], errors="ignore")
+    analysis = analyse(reference, bundled_inputs(), CoverageOptions())
+    communes = communes.assign(statut=analysis.coverage["statut"].to_numpy())
+    m = communes.explore(column="statut", tiles=None, legend=False)
+    m.default_js = [("leaflet", LEAFLET_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+    path.write_text(inline_html_assets(m.get_root().render()), encoding="utf-8")
+    return path
+
+
+@contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def naive_time(browser, url: str, timeout_s: float = 240.0) -> dict[str, float]:
+    """Navigation start → paint of the naive page's 34,875 paths; its size."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            count, at = page.evaluate(_PATHS_JS)
+            if count >= 34875:
+                origin = page.evaluate("performance.timeOrigin")
+                return {"painted_s": (at - origin) / 1000}
+            page.wait_for_timeout(100)
+        raise TimeoutError("page naïve non dessinée")
+    finally:
+        context.close()
+
+
+# --- server-side: control changes ---------------------------------------------------
+
+
+def control_changes() -> dict[str, float]:
+    """Server time of a script rerun after the first change of each control (AppTest).
+
+    ``app.py`` runs in this process (Streamlit's script runner, no browser); the
+    caches start empty, as on a fresh server, and the page starts its warm-up; the
+    first run is timed apart. Then each control changed once (EPCI, rule,
+    territory), a view opened (a department, as a click does) and a region.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    from geo.views import View
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+
+    def timed(action: Callable[[], Any]) -> float:
+        started = time.perf_counter()
+        action()
+        elapsed = time.perf_counter() - started
+        if at.exception:
+            raise RuntimeError(f"app.py : {at.exception[0].value}")
+        return elapsed
+
+    def view(level: str, code: str) -> Callable[[], Any]:
+        def action() -> Any:
+            at.session_state["view"] = View(level, code)
+            return at.run()
+
+        return action
+
+    results = {"premier passage": timed(at.run)}
+    from ui import warmup
+
+    warmup.wait(600)  # what a server does in its first seconds, before visitors change controls
+    results["EPCI"] = timed(lambda: at.checkbox(key="epci_membership").uncheck().run())
+    results["règle"] = timed(lambda: at.radio(key="rule").set_value("adhesion").run())
+    results["territoire"] = timed(lambda: at.radio(key="territory").set_value("metropole").run())
+    results["vue (département)"] = timed(view("departement", "29"))
+    results["vue (région)"] = timed(view("region", "76"))
+    results["nouveau passage sans changement"] = timed(at.run)
+    return results
+
+
+# --- the load ------------------------------------------------------------------------
+
+
+def visitors_at_once(url: str, count: int, pid: int) -> dict[str, Any]:
+    """``count`` browser contexts open the app at once; each one's time to the map.
+
+    One Chromium, ``count`` contexts, all navigations started together (asyncio);
+    the server's RSS is sampled during the load.
+    """
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    async def one(browser, index: int) -> dict[str, Any]:
+        context = await browser.new_context(viewport=VIEWPORT)
+        errors: list[str] = []
+        try:
+            page = await context.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            await page.goto(url, wait_until="commit", timeout=300_000)
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline:
+                try:
+                    state = await page.locator(".opsn-map").evaluate(MAP_STATE, timeout=5000)
+                except Exception:
+                    state = None
+                if state and state["state"] == "error":
+                    errors.append(f"carte : {state}")
+                    break
+                if state and state["state"] == "drawn" and state["drawn"] == "france:":
+                    return {"painted_s": painted_s(state), "errors": errors}
+                await asyncio.sleep(0.1)
+            errors.append("carte non dessinée")
+            return {"painted_s": float("nan"), "errors": errors}
+        except Exception as error:
+            return {"painted_s": float("nan"), "errors": [*errors, repr(error)]}
+        finally:
+            await context.close()
+
+    async def run() -> list[dict[str, Any]]:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS
+            )
+            try:
+                return await asyncio.gather(*(one(browser, i) for i in range(count)))
+            finally:
+                await browser.close()
+
+    # A thread of its own: the synchronous Playwright of the caller runs an event loop.
+    results: list[dict[str, Any]] = []
+    worker = threading.Thread(target=lambda: results.extend(asyncio.run(run())))
+    with MemorySampler(pid) as memory:
+        worker.start()
+        worker.join()
+    times = [r["painted_s"] for r in results]
+    return {
+        "times": times,
+        "errors": [e for r in results for e in r["errors"]],
+        "painted": sum(1 for t in times if t == t),
+        "median_s": median(times),
+        "slowest_s": max((t for t in times if t == t), default=float("nan")),
+        "peak_rss": memory.peak,
+    }
+
+
+# --- the run ---------------------------------------------------------------------------
+
+
+def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    results: dict[str, dict[str, Any]] = {}
-    payloads = changes = starts = None
-    with tempfile.TemporaryDirectory(prefix="bench_map_") as tmp, sync_playwright() as pw:
-        launch = functools.partial(launch_browser, pw)
-        started = time.perf_counter()
-        page_path = naive_page(Path(tmp) / NAIVE_FILE)
-        size = page_path.stat().st_size
-        print(
-            f"Page naïve : {_fr(size / 1e6, 1)} Mo écrits en "
-            f"{_fr(time.perf_counter() - started, 1)} s",
-            flush=True,
-        )
-        if args.keep:
-            args.keep.write_bytes(page_path.read_bytes())
-        naive_page(Path(tmp) / PLAIN_FILE, coloured=False)
-        with serve_directory(Path(tmp)) as base_url:
-            results["naive"] = measure_many(launch, base_url + NAIVE_FILE, args.runs)
-            results["naive_sans_couleur"] = measure_many(launch, base_url + PLAIN_FILE, args.runs)
-        if not args.naive_only:
-            log_path = Path(tmp) / "streamlit.log"
-            if args.app_url:
-                url = args.app_url.rstrip("/") + "/"
-                results.update(warm_views(launch, url, args.runs, None))
-            else:
-                print("Démarrages à froid de l'application…", flush=True)
-                starts = first_views(launch, args.runs, log_path)
-                print("Application sur un serveur chaud…", flush=True)
-                with app_server(log_path) as (url, process, _):
-                    wait_ready(url, process)
-                    results.update(warm_views(launch, url, args.runs, process))
-            print("Plancher : la plus petite page Streamlit avec une carte…", flush=True)
-            results.update(floor_views(launch, args.runs, log_path))
-            print("Charges utiles calculées et changements de contrôle…", flush=True)
-            # Streamlit outside a server warns at every element ("missing
-            # ScriptRunContext"); its logger level is read from the config when parsed.
-            os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
-            from streamlit.logger import set_log_level
+    runs = args.runs
+    log_path = tmp / "streamlit.log"
+    out: dict[str, Any] = {}
+    with sync_playwright() as playwright:
+        launch = functools.partial(launch_browser, playwright)
 
-            set_log_level("error")
-            payloads = map_payloads()
-            changes = control_changes(args.runs)
+        def fresh(action: Callable[[Any], Any]) -> Any:
+            browser = launch()
+            try:
+                return action(browser)
+            finally:
+                browser.close()
+
+        if not args.no_naive:
+            print("Page naïve (explore, 34 875 communes)…", flush=True)
+            page = naive_page(tmp / NAIVE_FILE)
+            out["naive_bytes"] = page.stat().st_size
+            with serve_directory(tmp) as base:
+                out["naive"] = [
+                    fresh(lambda b: naive_time(b, base + NAIVE_FILE))["painted_s"]
+                    for _ in range(runs)
+                ]
+
+        print("Plancher (une page Streamlit avec un titre)…", flush=True)
+        with streamlit_server(FLOOR_APP, log_path) as (url, process, _):
+            wait_ready(url, process)
+            fresh(lambda b: floor_time(b, url))  # warms the server, not counted
+            out["floor"] = [fresh(lambda b: floor_time(b, url)) for _ in range(runs)]
+
+        print("Premières vues après démarrage du serveur…", flush=True)
+        firsts = []
+        for _ in range(runs):
+            browser = launch()
+            try:
+                with streamlit_server(APP, log_path) as (url, process, started):
+                    wait_ready(url, process)
+                    visit = Visit(browser)
+                    try:
+                        visit.page.goto(url, wait_until="commit")
+                        state = visit.wait_map("france:", timeout_s=180)
+                        firsts.append(state["painted"] / 1000 - started)
+                    finally:
+                        visit.close()
+            finally:
+                browser.close()
+        out["first_view"] = firsts
+
+        print("Application sur un serveur chaud…", flush=True)
+        with streamlit_server(APP, log_path) as (url, process, _):
+            wait_ready(url, process)
+            fresh(lambda b: open_view(b, url, "france:"))  # first visit of the server
+            time.sleep(args.warm_wait)  # the warm-up thread finishes in the background
+            out["national"] = [fresh(lambda b: open_view(b, url, "france:")) for _ in range(runs)]
+            for name, level, codes in (
+                ("region", "region", REGIONS),
+                ("departement", "departement", DEPARTMENTS),
+                ("commune", "commune", COMMUNES),
+            ):
+                out[name] = [
+                    fresh(
+                        lambda b, c=code, lv=level: open_view(b, view_url(url, lv, c), f"{lv}:{c}")
+                    )
+                    for code in codes[:runs]
+                ]
+            out["click"] = [
+                fresh(lambda b, c=code: click_department(b, url, c)) for code in CLICKED[:runs]
+            ]
+            out["control"] = [fresh(lambda b: change_control(b, url)) for _ in range(runs)]
+            out["region_payload"] = fresh(
+                lambda b: open_view(
+                    b, view_url(url, "region", REGION_PAYLOAD), f"region:{REGION_PAYLOAD}"
+                )
+            )
+            out["server_rss"] = process_tree_rss(process.pid)
+
+        print(f"{args.visitors} visiteurs à la fois…", flush=True)
+        with streamlit_server(APP, log_path) as (url, process, _):
+            wait_ready(url, process)
+            out["load"] = visitors_at_once(url, args.visitors, process.pid)
+
+    print("Changements de contrôle (temps serveur, AppTest)…", flush=True)
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
+    from streamlit.logger import set_log_level
+
+    set_log_level("error")
+    out["changes"] = control_changes()
+    out["region_spec"] = region_map_payload(REGION_PAYLOAD)
+    return out
+
+
+def region_map_payload(code: str) -> dict[str, int]:
+    """What a region view's map needs, computed without a browser: its JSON and its files."""
+    from geo.analysis import analyse, bundled_inputs
+    from geo.coverage import CoverageOptions, area_figures
+    from geo.mapdata import ensure_map_files
+    from geo.maps import live_map_spec
+    from geo.reference import load_reference
+    from geo.registry import opsn_names
+    from geo.views import View, selection
+
+    reference = load_reference()
+    inputs = bundled_inputs()
+    analysis = analyse(reference, inputs, CoverageOptions())
+    directory = ROOT / "static" / "mapdata"
+    files = ensure_map_files(reference, directory)
+    focus = selection(reference, View("region", code))
+    figures = area_figures(reference.communes, analysis.coverage, focus, analysis.options)
+    spec = live_map_spec(
+        reference, analysis, "region", code, focus, figures, files, "app/static/mapdata",
+        opsn_names(inputs.registry),
+    )  # fmt: skip
+    geometry = (directory / files.national).stat().st_size
+    return {"json": len(json.dumps(spec).encode()), "files": geometry}
+
+
+def rows(out: dict[str, Any]) -> list[list[str]]:
+    """The issue's table: row, today (issue), target, measured, ratio, verdict."""
+    floor = median(out["floor"])
+    table = [
+        ["Ligne de l'issue 10", "Aujourd'hui (issue)", "Cible", "Mesuré", "÷ plancher", "Verdict"]
+    ]
+
+    def add(label, today, target, value, text, ratio=float("nan"), ok=None) -> None:
+        verdict = "–" if ok is None else ("PASS" if ok else "FAIL")
+        if value != value:
+            verdict = "non mesuré"
+        table.append([label, today, target, text, _x(ratio), verdict])
+
+    national = median([r["painted_s"] for r in out["national"]])
+    add("Carte nationale peinte, 1re visite", "1,8–2,4 × plancher", "≤ 1,3 × plancher",
+        national, _s(national), national / floor, national / floor <= 1.3)  # fmt: skip
+    for name, today in (("region", "2,6–4,0 ×"), ("departement", "1,9–3,0 ×"),
+                        ("commune", "2,0–2,9 ×")):  # fmt: skip
+        value = median([r["painted_s"] for r in out[name]])
+        add(f"Lien direct, {name} jamais calculé", today + " plancher", "≤ 1,5 × plancher",
+            value, _s(value), value / floor, value / floor <= 1.5)  # fmt: skip
+    value = median(out["click"])
+    add("Clic sur un département → carte peinte", "0,2–0,3 × plancher", "≤ 0,3 × plancher",
+        value, _s(value), value / floor, value / floor <= 0.3)  # fmt: skip
+    changes = out["changes"]
+    first = max(changes[k] for k in ("EPCI", "règle", "territoire", "vue (département)"))
+    add("1er changement d'un contrôle, serveur", "jusqu'à 3 s", "≤ 0,5 s", first,
+        _s(first) + " (le pire)", ok=first <= 0.5)  # fmt: skip
+    value = median(out["control"])
+    add("1er changement d'un contrôle, carte peinte", "jusqu'à 3 s", "≤ 1 s", value,
+        _s(value), ok=value <= 1.0)  # fmt: skip
+    payload = out["region_spec"]["json"] + out["region_spec"]["files"]
+    add("Vue région (Grand Est) : charge de la carte", "2,0 Mo", "≤ 1 Mo", payload,
+        _mb(payload), ok=payload <= MB)  # fmt: skip
+    value = out["region_payload"]["update_to_paint_s"]
+    add("Vue région (Grand Est) : dessin", "4–5,7 s", "≤ 1 s", value, _s(value),
+        ok=value <= 1.0)  # fmt: skip
+    value = median(out["first_view"])
+    add("Première vue après démarrage du serveur", "7,6 s", "≤ 4 s", value, _s(value),
+        ok=value <= 4.0)  # fmt: skip
+    rss, peak = out["server_rss"], out["load"]["peak_rss"]
+    add("Mémoire du serveur", "416–507 Mo", "≤ 600 Mo, aussi en charge", max(rss, peak),
+        f"{_mb(rss)} ; en charge {_mb(peak)}", ok=max(rss, peak) <= 600 * MB)  # fmt: skip
+    load = out["load"]
+    count = len(load["times"])
+    ok = load["painted"] == count and not load["errors"] and load["peak_rss"] <= 800 * MB
+    add(f"{count} visiteurs à la fois (un serveur)", "non mesuré",
+        "toutes peintes, aucune erreur, ≤ 800 Mo", load["median_s"],
+        f"{load['painted']}/{count} ; médiane {_s(load['median_s'])}, "
+        f"la plus lente {_s(load['slowest_s'])} ; {len(load['errors'])} erreur(s) ; "
+        f"{_mb(load['peak_rss'])}", ok=ok)  # fmt: skip
+    return table
+
+
+def print_rows(table: list[list[str]]) -> None:
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for row in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+def report(out: dict[str, Any], runs: int) -> None:
+    floor = median(out["floor"])
     print()
-    print_table(results, args.runs)
-    if payloads:
-        print()
-        print_payloads(payloads)
-    if changes:
-        print()
-        print_changes(changes)
-    if starts:
-        runs = ", ".join(_s(v) for v in starts["first_view_runs"])
-        print(
-            f"Premières vues après démarrage : {runs} "
-            f"(médianes : serveur prêt après {_s(starts['ready_s'])}, données de la carte "
-            f"reçues après {_s(starts['map_data_s'])})"
-        )
+    print(f"Plancher (page Streamlit avec un titre) : {_s(floor)} "
+          f"({', '.join(_s(v) for v in out['floor'])})")  # fmt: skip
+    if "naive" in out:
+        naive = median(out["naive"])
+        national = median([r["painted_s"] for r in out["national"]])
+        print(f"Page naïve : {_mb(out['naive_bytes'])}, peinte en {_s(naive)} "
+              f"({_x(naive / floor)} le plancher) ; carte nationale de l'application "
+              f"{_fr(naive / national, 1)} fois plus tôt")  # fmt: skip
+    for name in ("national", "region", "departement", "commune"):
+        values = out[name]
+        print(f"{name} : " + ", ".join(_s(r["painted_s"]) for r in values)
+              + " ; données de la carte → peinte : "
+              + ", ".join(_s(r["update_to_paint_s"]) for r in values))  # fmt: skip
+    national = out["national"][0]
+    print(f"Vue nationale, octets reçus : WebSocket {_mb(national['ws_bytes'])}, géométrie "
+          f"{_mb(national['mapdata_bytes'])}, Leaflet {_mb(national['leaflet_bytes'])}, "
+          f"reste (JavaScript de Streamlit…) {_mb(national['other_bytes'])}")  # fmt: skip
+    region = out["region_payload"]
+    print(f"Vue région {REGION_PAYLOAD} : JSON de la carte {_fr(out['region_spec']['json'] / 1e3, 1)} ko,"
+          f" fichier national {_mb(out['region_spec']['files'])} ; reçus dans le navigateur : "
+          f"WebSocket {_mb(region['ws_bytes'])}, géométrie {_mb(region['mapdata_bytes'])}")  # fmt: skip
+    print("Clic sur un département : " + ", ".join(_s(v) for v in out["click"]))
+    print("Changement de contrôle (carte repeinte) : " + ", ".join(_s(v) for v in out["control"]))
+    print(
+        "Temps serveur (AppTest) : " + ", ".join(f"{k} {_s(v)}" for k, v in out["changes"].items())
+    )
+    print("Premières vues après démarrage : " + ", ".join(_s(v) for v in out["first_view"]))
+    load = out["load"]
+    print("Charge : " + ", ".join(_s(v) for v in sorted(load["times"])))
+    errors = [e for r in (*out["national"], *out["region"], *out["departement"], *out["commune"])
+              for e in r["errors"]] + load["errors"]  # fmt: skip
+    if errors:
+        print(f"Erreurs vues dans les pages ({len(errors)}) : " + " | ".join(errors[:10]))
     print()
-    _print_rows(summary(results, payloads, changes, starts))
+    print(f"Médianes de {runs} mesures (une par vue jamais calculée pour les liens directs).")
+    print_rows(rows(out))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Banc d'essai des cartes (issue 10).")
+    parser.add_argument("--runs", type=int, default=3, help="mesures par ligne (médiane)")
+    parser.add_argument("--visitors", type=int, default=20, help="visiteurs à la fois")
+    parser.add_argument("--no-naive", action="store_true", help="sans la page naïve (31 Mo)")
+    parser.add_argument(
+        "--warm-wait", type=float, default=20.0,
+        help="secondes laissées au préchauffage du serveur chaud avant les mesures",
+    )  # fmt: skip
+    parser.add_argument("--json", type=Path, help="écrire aussi les mesures brutes dans ce fichier")
+    args = parser.parse_args(argv)
+    if args.runs > len(REGIONS):
+        parser.error(f"--runs ≤ {len(REGIONS)} (une vue jamais calculée par mesure)")
+    with tempfile.TemporaryDirectory(prefix="bench_map_") as tmp:
+        out = measure(args, Path(tmp))
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1, default=str), encoding="utf-8")
+    report(out, args.runs)
     return 0
 
 

@@ -88,6 +88,7 @@ def copy_leaflet(directory: Path) -> str:
         for item in (LEAFLET_JS, LEAFLET_CSS):
             shutil.copy2(source / item, staging / item)
         shutil.copytree(source / "images", staging / "images")
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
         try:
             os.rename(staging, target)
         except OSError:  # another process put it there first

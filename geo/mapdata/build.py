@@ -31,7 +31,7 @@ from geo.insets import DROM_ORDER, MAINLAND_BOUNDS, drom_extents, inset_boxes, p
 from geo.mapdata.encoding import encode_layer, grid_points, pack
 from geo.reference import ReferenceData
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Bumped whenever the files' content changes for the same reference data."""
 NATIONAL_STEP_M = 100.0
 DEPARTMENT_STEP_M = 20.0
@@ -59,8 +59,22 @@ def _labels(geometries: np.ndarray, step: float) -> list[list[int]]:
     return grid_points(shapely.point_on_surface(geometries), step)
 
 
-def national_file(reference: ReferenceData) -> bytes:
-    """Communes, departments, regions and DROM insets at the national level."""
+def file_name(name: str, data: bytes) -> str:
+    """``name.<digest>.bin``: a name that changes whenever the content does."""
+    return f"{name}.{hashlib.sha256(data).hexdigest()[:12]}.bin"
+
+
+def national_file(
+    reference: ReferenceData,
+    department_files: dict[str, str] | None = None,
+    neighbours: dict[str, list[str]] | None = None,
+) -> bytes:
+    """Communes, departments, regions and DROM insets at the national level.
+
+    With the names of the departments' files and their neighbours, the browser can
+    fetch a department's communes as soon as the pointer is over it, and draw the
+    department a click opens before the server has answered.
+    """
     communes = reference.communes
     departements = reference.departements
     regions = reference.regions
@@ -110,6 +124,9 @@ def national_file(reference: ReferenceData) -> bytes:
                 "names": departements["nom"].tolist(),
                 "regions": departements["region"].tolist(),
                 "labels": _labels(department_shapes, step),
+                "communes": _ranges(communes["departement"], departements["code"]),
+                "files": [(department_files or {}).get(c, "") for c in departements["code"]],
+                "neighbours": [(neighbours or {}).get(c, []) for c in departements["code"]],
             },
             "regions": {
                 "count": len(regions),
@@ -125,6 +142,17 @@ def national_file(reference: ReferenceData) -> bytes:
         "regions": encode_layer(region_shapes, step),
     }
     return pack(header, streams)
+
+
+def _ranges(keys: pd.Series, codes: pd.Series) -> list[list[list[int]]]:
+    """For each code, the ``[start, end)`` runs of the positions where ``keys`` has it."""
+    values = keys.to_numpy()
+    out = []
+    for code in codes:
+        padded = np.concatenate([[False], values == code, [False]])
+        edges = np.flatnonzero(padded[1:] != padded[:-1])
+        out.append(edges.reshape(-1, 2).tolist())
+    return out
 
 
 def department_file(reference: ReferenceData, code: str) -> bytes:
@@ -163,10 +191,14 @@ def department_file(reference: ReferenceData, code: str) -> bytes:
 
 
 def all_files(reference: ReferenceData) -> dict[str, bytes]:
-    """Every file, by name: ``national`` and ``departement-<code>``."""
-    files = {"national": national_file(reference)}
+    """Every file, by name: ``departement-<code>`` then ``national`` (which names them)."""
+    files = {}
+    names = {}
     for code in reference.departements["code"]:
-        files[f"departement-{code}"] = department_file(reference, code)
+        data = department_file(reference, code)
+        files[f"departement-{code}"] = data
+        names[code] = file_name(f"departement-{code}", data)
+    files["national"] = national_file(reference, names, department_neighbours(reference))
     return files
 
 

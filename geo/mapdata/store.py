@@ -11,14 +11,13 @@ so that several servers sharing the directory never see half a file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.mapdata.build import all_files, department_neighbours, fingerprint
+from geo.mapdata.build import all_files, department_neighbours, file_name, fingerprint
 from geo.reference import ReferenceData
 
 MANIFEST_PREFIX = "manifest-"
@@ -51,11 +50,8 @@ class MapFiles:
 def _write_atomic(path: Path, data: bytes) -> None:
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as handle:
         handle.write(data)
+    os.chmod(handle.name, 0o644)  # readable by a web server in front of the app
     os.replace(handle.name, path)
-
-
-def file_name(name: str, data: bytes) -> str:
-    return f"{name}.{hashlib.sha256(data).hexdigest()[:12]}.bin"
 
 
 def ensure_map_files(reference: ReferenceData, directory: Path) -> MapFiles:

@@ -11,12 +11,12 @@ on a territory comes back as the trigger value ``{"level": …, "code": …}``:
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from geo.mapdata import MapFiles, ensure_map_files
 from geo.paths import ROOT
@@ -63,15 +63,14 @@ class MapAssets:
 
 
 def static_dir() -> Path:
-    """The ``static`` folder Streamlit serves: next to the script it runs.
+    """The ``static`` folder Streamlit serves: next to the page's main script.
 
-    Streamlit runs the page as the ``__main__`` module with its ``__file__``;
-    outside a Streamlit run, the project's ``app.py``.
+    Within a page run, the script Streamlit runs; elsewhere (the warm-up thread,
+    tests), the project's ``app.py``.
     """
-    script = getattr(sys.modules.get("__main__"), "__file__", None)
-    if not script or not str(script).endswith(".py"):
-        script = ROOT / "app.py"
-    return Path(script).resolve().parent / "static"
+    context = get_script_run_ctx(suppress_warning=True)
+    script = Path(context.main_script_path) if context is not None else ROOT / "app.py"
+    return script.resolve().parent / "static"
 
 
 def prepare_map_files(reference: ReferenceData, directory: Path | None = None) -> MapAssets:

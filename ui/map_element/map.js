@@ -238,9 +238,14 @@ class CoverageMap {
     const token = ++this.token;
     const previous = this.spec;
     this.spec = spec;
+    if (!spec.provisional) {
+      this.confirmed = spec;
+      clearTimeout(this.revertTimer);
+    }
     if (!previous || previous.view !== spec.view) this.showCommunes = false;
-    this.renderLegend();
+    if (!spec.provisional) this.renderLegend();
     this.box.dataset.view = spec.view;
+    this.box.dataset.provisional = spec.provisional ? "true" : "false";
     this.box.dataset.state = "loading";
     const urls = [spec.national, ...spec.detail];
     if (this.showCommunes) urls.push(...spec.region_detail);
@@ -323,8 +328,15 @@ class CoverageMap {
   }
 
   fit() {
-    const [[s, w], [n, e]] = this.spec.bounds;
-    let bounds = this.L.latLngBounds([s, w], [n, e]);
+    let bounds;
+    if (this.spec.bounds) {
+      const [[s, w], [n, e]] = this.spec.bounds;
+      bounds = this.L.latLngBounds([s, w], [n, e]);
+    } else {
+      // A view drawn before the server's answer: the clicked department's own outline.
+      const outline = this.detailFiles[0].layers.departement;
+      bounds = this.gridBounds(outline.box, outline.step);
+    }
     const single = this.spec.highlight !== null;
     // A single commune is shown with its neighbours around it.
     if (single) bounds = bounds.pad(1.2);
@@ -334,6 +346,94 @@ class CoverageMap {
       maxZoom: single ? 12 : 11,
       animate: false,
     });
+  }
+
+  // WGS84 bounds of a grid box [minX, minY, maxX, maxY] of a layer of step `step`.
+  gridBounds(box, step) {
+    const toLatLng = (gx, gy) =>
+      this.L.latLng(
+        (Math.atan(Math.sinh((gy * step) / EARTH)) * 180) / Math.PI,
+        ((gx * step) / EARTH) * (180 / Math.PI),
+      );
+    return this.L.latLngBounds(toLatLng(box[0], box[1]), toLatLng(box[2], box[3]));
+  }
+
+  // URL of a department's detailed file, next to the national file.
+  departmentUrl(index) {
+    const name = this.national.layers.departements.files[index];
+    return name ? this.spec.national.replace(/[^/]*$/, name) : null;
+  }
+
+  departmentFiles(index) {
+    const departments = this.national.layers.departements;
+    const around = departments.neighbours[index].map((code) => departments.codes.indexOf(code));
+    return [index, ...around].map((j) => this.departmentUrl(j)).filter(Boolean);
+  }
+
+  // Draws the view a click opens at once, from what the browser already has (the
+  // statuses of every commune, the files), without waiting for the server; the
+  // server's answer then adds what only it knows (legend counts, OPSN by commune).
+  // Back to the last view the server sent if it never answers.
+  preview(target) {
+    const spec = this.confirmed || this.spec;
+    const departments = this.national.layers.departements;
+    let provisional = null;
+    if (target.level === "departement") {
+      const i = departments.codes.indexOf(target.code);
+      if (i < 0 || !departments.files[i]) return;
+      provisional = {
+        view: `departement:${target.code}`,
+        level: "departement",
+        detail_level: true,
+        detail: this.departmentFiles(i),
+        region_detail: [],
+        focus: departments.communes[i],
+        bounds: null,
+      };
+    } else if (target.level === "region") {
+      const members = [];
+      departments.regions.forEach((region, j) => {
+        if (region === target.code) members.push(j);
+      });
+      if (!members.length || members.some((j) => !departments.neighbours[j].length)) return;
+      let box = null;
+      for (const j of members) {
+        const b = departments.box.subarray(4 * j, 4 * j + 4);
+        box = box
+          ? [Math.min(box[0], b[0]), Math.min(box[1], b[1]), Math.max(box[2], b[2]), Math.max(box[3], b[3])]
+          : [...b];
+      }
+      const near = new Set(members.flatMap((j) => this.departmentFiles(j)));
+      const bounds = this.gridBounds(box, departments.step);
+      provisional = {
+        view: `region:${target.code}`,
+        level: "region",
+        detail_level: false,
+        detail: [],
+        region_detail: [...near],
+        focus: members.flatMap((j) => departments.communes[j]),
+        bounds: [
+          [bounds.getSouth(), bounds.getWest()],
+          [bounds.getNorth(), bounds.getEast()],
+        ],
+      };
+    }
+    if (!provisional) return;
+    this.update({ ...spec, ...provisional, highlight: null, details: null, provisional: true });
+    clearTimeout(this.revertTimer);
+    this.revertTimer = setTimeout(() => {
+      if (this.spec.provisional && this.confirmed) this.update(this.confirmed);
+    }, 10000);
+  }
+
+  // Fetches a department's files once the pointer rests on it: a click then finds them.
+  prefetch(target) {
+    clearTimeout(this.prefetchTimer);
+    if (!target || target.level !== "departement") return;
+    this.prefetchTimer = setTimeout(() => {
+      const i = this.national.layers.departements.codes.indexOf(target.code);
+      if (i >= 0) for (const url of this.departmentFiles(i)) loadFile(url);
+    }, 150);
   }
 
   // ---------------------------------------------------------------- drawing
@@ -662,7 +762,10 @@ class CoverageMap {
       this.tooltip.hidden = true;
       return;
     }
-    if (!same) this.fillTooltip(target);
+    if (!same) {
+      this.fillTooltip(target);
+      this.prefetch(target);
+    }
     this.tooltip.hidden = false;
     const size = this.map.getSize();
     const width = this.tooltip.offsetWidth;
@@ -732,6 +835,7 @@ class CoverageMap {
     if (!target || this.isCurrent(target)) return;
     this.setHovered(null);
     this.trigger("click", { level: target.level, code: target.code });
+    this.preview(target);
   }
 
   // ---------------------------------------------------------------- controls, legend, basemap
@@ -879,9 +983,12 @@ class CoverageMap {
       get drawnView() {
         return self.drawnView;
       },
+      get provisional() {
+        return Boolean(self.spec && self.spec.provisional);
+      },
       // "level:code" of every feature a click can open in the current view.
       features() {
-        if (!self.national || self.drawnView !== self.spec.view) return [];
+        if (!self.national || self.drawnView !== self.spec.view || self.spec.provisional) return [];
         const keys = [];
         const spec = self.spec;
         if (spec.detail_level || self.showCommunes) {
@@ -932,6 +1039,7 @@ class CoverageMap {
           if (!hit || hit.level !== level || hit.code !== c.code) return null;
           const x = rect.left + c.p.x;
           const y = rect.top + c.p.y;
+          if (x < 0 || y < 0 || x >= window.innerWidth || y >= window.innerHeight) return null;
           const under = self.root.elementFromPoint ? self.root.elementFromPoint(x, y) : null;
           if (under && !self.box.contains(under)) return null;
           if (under && under.closest && under.closest(".leaflet-control")) return null;
