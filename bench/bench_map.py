@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -666,6 +667,7 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         print(f"{args.visitors} visiteurs à la fois…", flush=True)
         with streamlit_server(APP, log_path) as (url, process, _):
             wait_ready(url, process)
+            time.sleep(args.warm_wait)  # a server up for a while: its warm-up is done
             out["load"] = visitors_at_once(url, args.visitors, process.pid)
 
     print("Changements de contrôle (temps serveur, AppTest)…", flush=True)
@@ -699,8 +701,12 @@ def region_map_payload(code: str) -> dict[str, int]:
         reference, analysis, "region", code, focus, figures, files, "app/static/mapdata",
         opsn_names(inputs.registry),
     )  # fmt: skip
-    geometry = (directory / files.national).stat().st_size
-    return {"json": len(json.dumps(spec).encode()), "files": geometry}
+    stored = (directory / files.national).read_bytes()
+    return {
+        "json": len(json.dumps(spec).encode()),
+        "files": len(gzip.decompress(stored)),
+        "files_sent": len(stored),
+    }
 
 
 def rows(out: dict[str, Any]) -> list[list[str]]:
@@ -785,7 +791,8 @@ def report(out: dict[str, Any], runs: int) -> None:
           f"reste (JavaScript de Streamlit…) {_mb(national['other_bytes'])}")  # fmt: skip
     region = out["region_payload"]
     print(f"Vue région {REGION_PAYLOAD} : JSON de la carte {_fr(out['region_spec']['json'] / 1e3, 1)} ko,"
-          f" fichier national {_mb(out['region_spec']['files'])} ; reçus dans le navigateur : "
+          f" fichier national {_mb(out['region_spec']['files'])} "
+          f"({_mb(out['region_spec']['files_sent'])} compressé, tel qu'envoyé) ; reçus dans le navigateur : "
           f"WebSocket {_mb(region['ws_bytes'])}, géométrie {_mb(region['mapdata_bytes'])}")  # fmt: skip
     print("Clic sur un département : " + ", ".join(_s(v) for v in out["click"]))
     print("Changement de contrôle (carte repeinte) : " + ", ".join(_s(v) for v in out["control"]))

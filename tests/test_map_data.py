@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 
 import numpy as np
@@ -172,8 +173,10 @@ def test_files_are_built_once_and_named_by_their_content(reference, tmp_path):
     for name in names:
         path = tmp_path / name
         assert path.is_file()
-        digest = name.rsplit(".", 2)[1]
-        assert hashlib.sha256(path.read_bytes()).hexdigest()[:12] == digest
+        assert name.endswith(".bin.gz")
+        digest = name.rsplit(".", 3)[1]
+        content = gzip.decompress(path.read_bytes())
+        assert hashlib.sha256(content).hexdigest()[:12] == digest
     manifest = tmp_path / f"manifest-{files.fingerprint}.json"
     assert manifest.is_file()
     stamps = {name: (tmp_path / name).stat().st_mtime_ns for name in names}

@@ -237,7 +237,6 @@ STYLE = """
 
 def page() -> None:
     st.markdown(STYLE, unsafe_allow_html=True)
-    warmup.start()  # once per server process (serve.py starts it with the server)
     reference = reference_data()
     st.sidebar.title("Couverture OPSN")
     import_panel()
@@ -272,6 +271,7 @@ def page() -> None:
         side_panel(reference, analysis, inputs, view, figures)
 
     tables(reference, analysis, inputs, token, figures["counting_rule"])
+    warmup.start()  # once per server process, after this page (serve.py: at start)
     st.markdown(
         f"<p class='credits'>{html.escape(CREDITS)} Données OPSN : registre du projet "
         f"(sources et niveau de confiance par ligne dans data/opsn/). "

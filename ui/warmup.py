@@ -34,6 +34,9 @@ OPTION_VARIANTS = (
 )
 """Default options first, then one control changed, then two, then three."""
 
+PAUSE_S = 0.05
+"""Pause between two warmed views: the Python interpreter runs one thread at a time."""
+
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
 log = logging.getLogger("opsn.warmup")
@@ -65,6 +68,7 @@ def warm() -> None:
     def region_views() -> None:
         for code in regions:
             resources.map_spec_for(BUNDLED, default, View("region", code), False, inputs)
+            time.sleep(PAUSE_S)
 
     step("regions", region_views)
 
@@ -72,6 +76,7 @@ def warm() -> None:
         for options in OPTION_VARIANTS[1:]:
             resources.analysis_for(BUNDLED, options, inputs)
             resources.map_spec_for(BUNDLED, options, FRANCE, False, inputs)
+            time.sleep(PAUSE_S)
 
     step("options", other_options)
     timings["total"] = time.perf_counter() - started
@@ -90,6 +95,12 @@ def _run() -> None:
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
         _QuietWarmup()
     )
+    # Visitors first: on a busy machine the system runs this thread last (Linux:
+    # a thread's niceness is its own).
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):
+        pass
     try:
         warm()
     except Exception:  # a failed warm-up only costs the first visitor some time

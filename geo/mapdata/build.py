@@ -31,7 +31,7 @@ from geo.insets import DROM_ORDER, MAINLAND_BOUNDS, drom_extents, inset_boxes, p
 from geo.mapdata.encoding import encode_layer, grid_points, pack
 from geo.reference import ReferenceData
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """Bumped whenever the files' content changes for the same reference data."""
 NATIONAL_STEP_M = 100.0
 DEPARTMENT_STEP_M = 20.0
@@ -60,8 +60,12 @@ def _labels(geometries: np.ndarray, step: float) -> list[list[int]]:
 
 
 def file_name(name: str, data: bytes) -> str:
-    """``name.<digest>.bin``: a name that changes whenever the content does."""
-    return f"{name}.{hashlib.sha256(data).hexdigest()[:12]}.bin"
+    """``name.<digest>.bin.gz``: a name that changes whenever the content does.
+
+    The files are stored gzip-compressed (:mod:`geo.mapdata.store`); the digest is
+    that of their content.
+    """
+    return f"{name}.{hashlib.sha256(data).hexdigest()[:12]}.bin.gz"
 
 
 def national_file(

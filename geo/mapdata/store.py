@@ -2,8 +2,11 @@
 
 The files are built once per version of the reference data (about half a second)
 and written into a directory that the web server serves as it is. Each name
-carries a digest of the file's bytes (``national.3f9a….bin``), so that a browser
-may keep a file as long as it likes: new data means new names. A small manifest,
+carries a digest of the file's content (``national.3f9a….bin.gz``), so that a
+browser may keep a file as long as it likes: new data means new names. They are
+stored gzip-compressed (a quarter smaller) and served as they are: the server
+compresses nothing on each request, the browser inflates them
+(``DecompressionStream``). A small manifest,
 named after the reference data's fingerprint, says which file is which; when it
 exists, nothing is built again. Files are written to a temporary name and renamed,
 so that several servers sharing the directory never see half a file.
@@ -11,6 +14,7 @@ so that several servers sharing the directory never see half a file.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import tempfile
@@ -73,7 +77,7 @@ def ensure_map_files(reference: ReferenceData, directory: Path) -> MapFiles:
         names[name] = file_name(name, data)
         target = directory / names[name]
         if not target.is_file():
-            _write_atomic(target, data)
+            _write_atomic(target, gzip.compress(data, compresslevel=9, mtime=0))
     files = MapFiles(
         fingerprint=key,
         national=names.pop("national"),

@@ -112,11 +112,19 @@ def search_and_pick(page: Page, query: str, option: re.Pattern) -> list[str]:
     box.press("Enter")
     results = page.get_by_role("combobox", name=re.compile(r"résultat\(s\)"))
     expect(results).to_be_visible(timeout=UI_TIMEOUT)
-    results.click()
+    # The previous search's list can still be on the page until the rerun ends: open
+    # the list until it holds the wanted result.
     options = page.get_by_role("option")
-    expect(options.first).to_be_visible()
+    wanted = page.get_by_role("option", name=option)
+    for _ in range(60):
+        results.click()
+        expect(options.first).to_be_visible()
+        if wanted.count():
+            break
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(500)
     texts = options.all_inner_texts()
-    page.get_by_role("option", name=option).first.click()
+    wanted.first.click()
     return texts
 
 

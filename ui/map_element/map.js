@@ -55,7 +55,11 @@ function loadFile(url) {
     const promise = fetch(url)
       .then((response) => {
         if (!response.ok) throw new Error(`${url} : HTTP ${response.status}`);
-        return response.arrayBuffer();
+        // Stored gzip-compressed, served as they are (geo/mapdata/store.py).
+        const body = url.endsWith(".gz")
+          ? response.body.pipeThrough(new DecompressionStream("gzip"))
+          : response.body;
+        return new Response(body).arrayBuffer();
       })
       .then(decodeFile);
     promise.catch(() => files.delete(url));
@@ -529,6 +533,7 @@ class CoverageMap {
 
   redraw() {
     if (!this.map || !this.national) return;
+    this.redraws = (this.redraws || 0) + 1;
     const spec = this.spec;
     const f = this.frame();
     this.frameNow = f;
@@ -982,6 +987,9 @@ class CoverageMap {
       },
       get drawnView() {
         return self.drawnView;
+      },
+      get redraws() {
+        return self.redraws || 0;
       },
       get provisional() {
         return Boolean(self.spec && self.spec.provisional);
