@@ -16,21 +16,18 @@ import os
 import threading
 import time
 
-from geo.coverage import CoverageOptions
-from geo.views import FRANCE, View
-
 BUNDLED = "bundled"
 """The data token of the bundled data (``ui.controls.data_choice``)."""
 
 OPTION_VARIANTS = (
-    CoverageOptions(),
-    CoverageOptions(territory="metropole"),
-    CoverageOptions(rule="adhesion"),
-    CoverageOptions(epci_membership=False),
-    CoverageOptions(rule="adhesion", territory="metropole"),
-    CoverageOptions(territory="metropole", epci_membership=False),
-    CoverageOptions(rule="adhesion", epci_membership=False),
-    CoverageOptions(rule="adhesion", territory="metropole", epci_membership=False),
+    {},
+    {"territory": "metropole"},
+    {"rule": "adhesion"},
+    {"epci_membership": False},
+    {"rule": "adhesion", "territory": "metropole"},
+    {"territory": "metropole", "epci_membership": False},
+    {"rule": "adhesion", "epci_membership": False},
+    {"rule": "adhesion", "territory": "metropole", "epci_membership": False},
 )
 """Default options first, then one control changed, then two, then three."""
 
@@ -47,9 +44,14 @@ timings: dict[str, float] = {}
 def warm() -> None:
     """Compute, in order: reference data, search, inputs, map files, the national view,
     the region views, then the national view under each other set of options."""
+    started = time.perf_counter()
+    # Imported here: the server answers its first requests while this thread imports.
+    from geo.coverage import CoverageOptions
+    from geo.views import FRANCE, View
     from ui import resources
 
-    started = time.perf_counter()
+    timings["imports"] = time.perf_counter() - started
+    variants = [CoverageOptions(**options) for options in OPTION_VARIANTS]
 
     def step(name: str, action) -> None:
         begin = time.perf_counter()
@@ -59,7 +61,7 @@ def warm() -> None:
     step("reference", resources.reference_data)
     inputs = resources.bundled()
     step("map_files", resources.map_assets)
-    default = OPTION_VARIANTS[0]
+    default = variants[0]
     step("analysis", lambda: resources.analysis_for(BUNDLED, default, inputs))
     step("national", lambda: resources.map_spec_for(BUNDLED, default, FRANCE, False, inputs))
     step("search", resources.search_index)
@@ -73,7 +75,7 @@ def warm() -> None:
     step("regions", region_views)
 
     def other_options() -> None:
-        for options in OPTION_VARIANTS[1:]:
+        for options in variants[1:]:
             resources.analysis_for(BUNDLED, options, inputs)
             resources.map_spec_for(BUNDLED, options, FRANCE, False, inputs)
             time.sleep(PAUSE_S)

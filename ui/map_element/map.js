@@ -526,12 +526,12 @@ class CoverageMap {
     if (this.redrawPending) return;
     this.redrawPending = true;
     requestAnimationFrame(() => {
-      this.redrawPending = false;
-      this.redraw();
+      if (this.redrawPending) this.redraw(); // unless drawn meanwhile
     });
   }
 
   redraw() {
+    this.redrawPending = false;
     if (!this.map || !this.national) return;
     this.redraws = (this.redraws || 0) + 1;
     const spec = this.spec;
