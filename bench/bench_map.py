@@ -29,6 +29,7 @@ import gzip
 import http.server
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -59,6 +60,7 @@ BROWSER_ARGS = [
 VIEWPORT = {"width": 1280, "height": 900}
 APP = ROOT / "serve.py"
 FLOOR_APP = ROOT / "bench" / "floor_app.py"
+MAP_ONLY_APP = ROOT / "bench" / "map_only_app.py"
 TITLE = "Couverture OPSN"
 MB = 1e6
 
@@ -520,6 +522,29 @@ def control_changes() -> dict[str, float]:
 # --- the load ------------------------------------------------------------------------
 
 
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its descendants."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        parents[int(stat.parent.name)] = int(fields[1])
+        used[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    total = 0.0
+    for process, seconds in used.items():
+        current = process
+        while current in parents and current != pid:
+            current = parents[current]
+        if current == pid:
+            total += seconds
+    return total
+
+
 def visitors_at_once(url: str, count: int, pid: int) -> dict[str, Any]:
     """``count`` browser contexts open the app at once; each one's time to the map.
 
@@ -569,9 +594,13 @@ def visitors_at_once(url: str, count: int, pid: int) -> dict[str, Any]:
     # A thread of its own: the synchronous Playwright of the caller runs an event loop.
     results: list[dict[str, Any]] = []
     worker = threading.Thread(target=lambda: results.extend(asyncio.run(run())))
+    cpu_before = process_tree_cpu(pid)
+    started = time.perf_counter()
     with MemorySampler(pid) as memory:
         worker.start()
         worker.join()
+    wall = time.perf_counter() - started
+    server_cpu = process_tree_cpu(pid) - cpu_before
     times = [r["painted_s"] for r in results]
     return {
         "times": times,
@@ -580,6 +609,8 @@ def visitors_at_once(url: str, count: int, pid: int) -> dict[str, Any]:
         "median_s": median(times),
         "slowest_s": max((t for t in times if t == t), default=float("nan")),
         "peak_rss": memory.peak,
+        "server_cpu_s": server_cpu,
+        "wall_s": wall,
     }
 
 
@@ -617,6 +648,17 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             wait_ready(url, process)
             fresh(lambda b: floor_time(b, url))  # warms the server, not counted
             out["floor"] = [fresh(lambda b: floor_time(b, url)) for _ in range(runs)]
+
+        print("La carte seule (titre et carte nationale)…", flush=True)
+        map_only = tmp / "map_only" / MAP_ONLY_APP.name
+        map_only.parent.mkdir()
+        shutil.copy(MAP_ONLY_APP, map_only)
+        with streamlit_server(map_only, log_path) as (url, process, _):
+            wait_ready(url, process)
+            fresh(lambda b: open_view(b, url, "france:"))  # builds its static folder
+            out["map_only"] = [
+                fresh(lambda b: open_view(b, url, "france:"))["painted_s"] for _ in range(runs)
+            ]
 
         print("Premières vues après démarrage du serveur…", flush=True)
         firsts = []
@@ -774,6 +816,9 @@ def report(out: dict[str, Any], runs: int) -> None:
     print()
     print(f"Plancher (page Streamlit avec un titre) : {_s(floor)} "
           f"({', '.join(_s(v) for v in out['floor'])})")  # fmt: skip
+    map_only = median(out["map_only"])
+    print(f"La carte seule (titre et carte nationale) : {_s(map_only)} ({_x(map_only / floor)} "
+          f"le plancher) : ce que coûte l'élément carte lui-même")  # fmt: skip
     if "naive" in out:
         naive = median(out["naive"])
         national = median([r["painted_s"] for r in out["national"]])
@@ -802,6 +847,9 @@ def report(out: dict[str, Any], runs: int) -> None:
     print("Premières vues après démarrage : " + ", ".join(_s(v) for v in out["first_view"]))
     load = out["load"]
     print("Charge : " + ", ".join(_s(v) for v in sorted(load["times"])))
+    print(f"Charge : {_s(load['wall_s'])} en tout, dont {_s(load['server_cpu_s'])} de processeur "
+          f"pour le serveur (le reste : les {len(load['times'])} onglets de Chromium, sur les "
+          f"mêmes cœurs)")  # fmt: skip
     errors = [e for r in (*out["national"], *out["region"], *out["departement"], *out["commune"])
               for e in r["errors"]] + load["errors"]  # fmt: skip
     if errors:

@@ -1,0 +1,34 @@
+"""The smallest page with the live map: a title and the national map (``bench_map.py``).
+
+What the map element itself costs on top of the floor (``floor_app.py``), whatever
+else the page shows. The benchmark runs a copy of it from a temporary folder, whose
+``static`` folder the map element fills on the first (uncounted) visit.
+"""
+
+import streamlit as st
+
+from geo.analysis import analyse, bundled_inputs
+from geo.coverage import CoverageOptions
+from geo.maps import live_map_spec
+from geo.reference import load_reference
+from geo.registry import opsn_names
+from geo.views import View, selection
+from ui.map_element import map_element, prepare_map_files
+
+
+@st.cache_resource
+def national_spec():
+    reference = load_reference()
+    inputs = bundled_inputs()
+    analysis = analyse(reference, inputs, CoverageOptions())
+    assets = prepare_map_files(reference)
+    spec = live_map_spec(
+        reference, analysis, "france", "", selection(reference, View()), analysis.figures,
+        assets.files, assets.mapdata_url, opsn_names(inputs.registry),
+    )  # fmt: skip
+    return spec, assets
+
+
+st.title("Couverture OPSN")
+spec, assets = national_spec()
+map_element(spec, assets)
