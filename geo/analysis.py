@@ -75,6 +75,11 @@ class PairsCache:
 _PAIRS = PairsCache()
 
 
+def neighbour_pairs(reference: ReferenceData) -> np.ndarray:
+    """Bordering communes as row positions (shape (2, n)), computed once per reference."""
+    return _PAIRS.get(reference)
+
+
 def analyse(reference: ReferenceData, inputs: Inputs, options: CoverageOptions) -> Analysis:
     """Coverage, territories without OPSN and headline figures."""
     communes = reference.communes

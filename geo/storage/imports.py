@@ -1,0 +1,121 @@
+"""Imported files into the store: read once, then saved as one version.
+
+Reading is :func:`geo.memberships.read_memberships`'s job (formats, bounds,
+French messages); this module only orders the files (operators first, since
+membership files name operators by their ANCT ids), reads a file given twice
+once, and turns what was accepted into a change of the saved data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from geo.storage.base import Snapshot, memberships_frame
+from geo.storage.changes import import_memberships, import_operators
+from geo.storage.seed import fingerprint
+
+
+@dataclass
+class ImportBatch:
+    """What a set of files brings: accepted memberships, operators, reports, files, errors."""
+
+    memberships: pd.DataFrame
+    operators: pd.DataFrame | None
+    reports: list = field(default_factory=list)  # geo.importers.report.ValidationReport
+    files: list[dict] = field(default_factory=list)  # fingerprint + format + counts
+    errors: list[str] = field(default_factory=list)  # French, one per unreadable file
+    repeated: list[str] = field(default_factory=list)  # files given twice: read once
+
+    @property
+    def opsn(self) -> list[str]:
+        """The OPSN whose memberships the files carry."""
+        return sorted(set(self.memberships["opsn"]))
+
+    @property
+    def empty(self) -> bool:
+        return self.memberships.empty and (self.operators is None or self.operators.empty)
+
+
+def read_import(
+    reference, files: list[tuple[str, bytes]], registry: pd.DataFrame, opsn: str | None = None
+) -> ImportBatch:
+    """Read uploaded files (name, bytes) against the saved ``registry`` (typed).
+
+    A file whose bytes were already given (same SHA-256, whatever its name)
+    is read once and listed in ``repeated``. An unreadable file is reported
+    in ``errors`` and the others are still read.
+    """
+    from geo.inputs import merge_registry
+    from geo.memberships import ImportFileError, read_memberships
+
+    batch = ImportBatch(memberships_frame(), None)
+    seen: dict[str, str] = {}
+    unique = []
+    for name, data in files:
+        stamp = fingerprint(name, data)
+        if stamp["sha256"] in seen:
+            batch.repeated.append(f"{name} : même contenu que {seen[stamp['sha256']]}, lu une fois")
+            continue
+        seen[stamp["sha256"]] = name
+        unique.append((name, data, stamp))
+    results = []
+    for name, data, stamp in unique:
+        try:
+            result = read_memberships(name, reference, registry, content=data, opsn=opsn)
+        except ImportFileError as error:
+            batch.errors.append(str(error))
+            continue
+        results.append((name, data, stamp, result))
+    operators = [r for *_, r in results if r.operators is not None]
+    if operators:
+        batch.operators = pd.concat([r.operators for r in operators], ignore_index=True)
+        batch.operators = batch.operators.drop_duplicates("id", keep="last")
+        registry = merge_registry(registry, batch.operators)
+    frames = []
+    for name, data, stamp, result in results:
+        if result.operators is None and operators:  # ANCT ids now known: read again
+            result = read_memberships(name, reference, registry, content=data, opsn=opsn)
+        if result.operators is None:
+            frames.append(result.memberships)
+        report = result.report
+        batch.reports.append(report)
+        batch.files.append(
+            {
+                **stamp,
+                "format": report.format,
+                "lignes": report.rows,
+                "acceptees": report.accepted,
+                "corrigees": report.corrected,
+                "rejetees": report.rejected,
+                "doublons": report.duplicates,
+            }
+        )
+    if frames:
+        batch.memberships = memberships_frame(pd.concat(frames, ignore_index=True))
+    return batch
+
+
+def apply_import(
+    snapshot: Snapshot,
+    batch: ImportBatch,
+    membership_mode: str = "remplacer",
+    operator_mode: str = "completer",
+) -> Snapshot:
+    """The snapshot once the batch is saved (operators first, then memberships)."""
+    if batch.operators is not None and not batch.operators.empty:
+        snapshot = import_operators(snapshot, batch.operators, operator_mode)
+    if not batch.memberships.empty:
+        snapshot = import_memberships(snapshot, batch.memberships, membership_mode)
+    return snapshot
+
+
+def import_counts(batch: ImportBatch) -> dict:
+    """Counts a version records for an import (on top of the store's own)."""
+    return {
+        "fichiers": len(batch.files),
+        "lignes_acceptees": sum(f["acceptees"] for f in batch.files),
+        "lignes_rejetees": sum(f["rejetees"] for f in batch.files),
+        "opsn_importes": batch.opsn,
+    }
