@@ -284,7 +284,7 @@ def test_saved_scenario_gives_the_figures_the_what_if_showed(store, reference):
         lambda s: apply_scenario(s, changes, reference.departements),
         author="a", kind="scenario", reason="essai",
     )  # fmt: skip
-    version, inputs = inputs_for_version(store)
+    _version, inputs = inputs_for_version(store)
     saved = analyse(reference, inputs, CoverageOptions())
     assert saved.figures["covered_population"] == what_if.after.figures["covered_population"]
     assert (saved.coverage["statut"] == what_if.after.coverage["statut"]).all()

@@ -129,7 +129,7 @@ def test_two_processes_saving_at_once_keep_a_consistent_history(tmp_path):
     time.sleep(1.0)  # both have opened the store
     go.touch()
     outputs = [child.communicate(timeout=120) for child in children]
-    for child, (out, err) in zip(children, outputs, strict=True):
+    for child, (_out, err) in zip(children, outputs, strict=True):
         assert child.returncode == 0, err
     numbers = sorted(int(n) for out, _ in outputs for n in out.split())
     assert numbers == list(range(2, 14))  # twelve saves, no gap, no duplicate
