@@ -119,7 +119,7 @@ def changed_registry(
     if "portee" in registry.columns:
         scope = registry.at[at, "portee"]
         if scope != "nationale" and (change.add_departements or scope != "locale"):
-            if departements is not None:
+            if departements is not None and {"code", "region"} <= set(departements.columns):
                 registry.at[at, "portee"] = scope_from_departments(wanted, departements)
             else:
                 registry.at[at, "portee"] = "departementale" if wanted else ""

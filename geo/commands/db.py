@@ -208,11 +208,17 @@ def _compare(store, args) -> int:
         print(
             f"  Part couverte : {fmt.percent(before['covered_share'], 1)} → "
             f"{fmt.percent(after['covered_share'], 1)} "
-            f"({fmt.integer(figures['covered_population_delta'])} habitants)"
+            f"({_signed(figures['covered_population_delta'])} habitants)"
         )
         print(f"  Communes dont le statut change : {fmt.integer(len(result['communes']))}")
         print(f"  Règle : {after['counting_rule']}")
     return 0
+
+
+def _signed(value: int) -> str:
+    from geo import fmt
+
+    return ("+" if value > 0 else "−" if value < 0 else "") + fmt.integer(abs(value))
 
 
 def _restore(store, args) -> int:

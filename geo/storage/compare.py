@@ -24,11 +24,7 @@ def compare_snapshots(
     )
     added, removed = membership_changes(old.memberships, new.memberships)
     if names is None:
-        names = dict(zip(new.registry.get("id", []), new.registry.get("nom", []), strict=True))
-        names = {
-            **dict(zip(old.registry.get("id", []), old.registry.get("nom", []), strict=True)),
-            **names,
-        }
+        names = {**_names(old.registry), **_names(new.registry)}
     per_opsn = (
         pd.concat([added.assign(sens="ajoutees"), removed.assign(sens="retirees")])
         .groupby(["opsn", "sens"])
@@ -57,6 +53,17 @@ def compare_snapshots(
     if reference is not None:
         result.update(figure_changes(reference, old, new, options))
     return result
+
+
+def _names(registry: pd.DataFrame) -> dict[str, str]:
+    """Registry id → acronym, else name (as :func:`geo.registry.opsn_names`)."""
+    if registry.empty or "id" not in registry.columns:
+        return {}
+    sigles = registry["sigle"] if "sigle" in registry.columns else registry["nom"]
+    return {
+        opsn: sigle or nom
+        for opsn, sigle, nom in zip(registry["id"], sigles, registry["nom"], strict=True)
+    }
 
 
 def _rows(frame: pd.DataFrame) -> list[dict]:
