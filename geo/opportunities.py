@@ -65,15 +65,17 @@ def _zone_of_position(communes: pd.DataFrame, zones: pd.DataFrame) -> np.ndarray
     return zone_of
 
 
-def bordering(reference: ReferenceData, analysis: Analysis) -> pd.DataFrame:
+def bordering(
+    reference: ReferenceData, analysis: Analysis, zone_of: np.ndarray | None = None
+) -> pd.DataFrame:
     """(zone, inside commune's department and EPCI, bordering OPSN, how) across each border.
 
     ``voisin_par`` is ``perimetre`` when the neighbour is in the OPSN's
     perimeter, ``adhesion`` when it is a member only.
     """
     communes = reference.communes
-    zones = analysis.zones.reset_index(drop=True)
-    zone_of = _zone_of_position(communes, zones)
+    if zone_of is None:
+        zone_of = _zone_of_position(communes, analysis.zones.reset_index(drop=True))
     a, b = neighbour_pairs(reference)
     crossing = (zone_of[a] >= 0) != (zone_of[b] >= 0)
     inside = np.where(zone_of[a] >= 0, a, b)[crossing]
@@ -101,13 +103,15 @@ def bordering(reference: ReferenceData, analysis: Analysis) -> pd.DataFrame:
 
 
 def _candidates(
-    reference: ReferenceData, analysis: Analysis, inputs: Inputs, kinds: tuple[str, ...]
+    reference: ReferenceData,
+    analysis: Analysis,
+    inputs: Inputs,
+    kinds: tuple[str, ...],
+    zone_of: np.ndarray,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Candidate extensions (one row each) and their additions (one row per code)."""
-    zones = analysis.zones.reset_index(drop=True)
-    border = bordering(reference, analysis)
+    border = bordering(reference, analysis, zone_of)
     communes = reference.communes
-    zone_of = _zone_of_position(communes, zones)
     in_zone = zone_of >= 0
     zone_units = pd.DataFrame(
         {
@@ -189,7 +193,8 @@ def opportunities(
     zones = analysis.zones.reset_index(drop=True)
     if zones.empty:
         return pd.DataFrame(columns=[*COLUMNS, "change"])
-    candidates, additions = _candidates(reference, analysis, inputs, kinds)
+    zone_of = _zone_of_position(reference.communes, zones)
+    candidates, additions = _candidates(reference, analysis, inputs, kinds, zone_of)
     if candidates.empty:
         return pd.DataFrame(columns=[*COLUMNS, "change"])
     gains = addition_gains(reference, analysis, inputs.registry, additions)
@@ -198,7 +203,7 @@ def opportunities(
     )
     # What the candidate does to its own territory.
     zone_population = zones["population"].to_numpy()
-    within = _within_zone(reference, analysis, candidates, additions)
+    within = _within_zone(reference, zone_of, candidates, additions)
     table["population_du_territoire_servie"] = within.reindex(table["candidate"]).to_numpy()
     table["territoire_population"] = zone_population[table["zone"].to_numpy()]
     table["territoire_absorbe"] = (
@@ -244,12 +249,10 @@ def opportunities(
 
 
 def _within_zone(
-    reference: ReferenceData, analysis: Analysis, candidates: pd.DataFrame, additions
+    reference: ReferenceData, zone_of: np.ndarray, candidates: pd.DataFrame, additions
 ) -> pd.Series:
     """Population of each candidate's own territory that it takes out of « sans OPSN »."""
     communes = reference.communes
-    zones = analysis.zones.reset_index(drop=True)
-    zone_of = _zone_of_position(communes, zones)
     units = pd.DataFrame(
         {
             "zone": zone_of,
