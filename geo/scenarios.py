@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from geo import fmt
 from geo.analysis import Analysis, Inputs, analyse
 from geo.coverage import CoverageOptions
 from geo.reference import ReferenceData
@@ -297,7 +298,7 @@ def compare(
 
 
 FIGURE_ROWS = (
-    ("Part de la population couverte", "covered_share"),
+    ("Part de la population couverte (%)", "covered_share"),
     ("Population couverte", "covered_population"),
     ("Communes couvertes", "covered_communes"),
     ("Territoires sans OPSN", "white_zone_count"),
@@ -312,6 +313,17 @@ def figures_table(summary: dict) -> pd.DataFrame:
     for label, key in FIGURE_ROWS:
         first, second = before.get(key), after.get(key)
         if first is None or second is None:
+            continue
+        if key == "covered_share":  # percent with a decimal comma: a number in French Excel
+            first, second = round(first * 100, 2), round(second * 100, 2)
+            rows.append(
+                {
+                    "indicateur": label,
+                    "avant": fmt.decimal(first, 2),
+                    "apres": fmt.decimal(second, 2),
+                    "ecart": fmt.decimal(second - first, 2),
+                }
+            )
             continue
         rows.append({"indicateur": label, "avant": first, "apres": second, "ecart": second - first})
     rows.append(
@@ -330,7 +342,8 @@ def figures_table(summary: dict) -> pd.DataFrame:
             "ecart": -summary["population_lost"],
         }
     )
-    return pd.DataFrame(rows, columns=["indicateur", "avant", "apres", "ecart"])
+    # object columns: counts stay integers next to the share in the CSV
+    return pd.DataFrame(rows, columns=["indicateur", "avant", "apres", "ecart"], dtype=object)
 
 
 # --------------------------------------------------------------------------- many changes at once

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -112,3 +113,32 @@ def test_two_imports_typed_at_the_same_moment_are_both_kept(tmp_path):
     by_opsn = {row["opsn"]: row["added"] for row in compared["memberships"]["by_opsn"]}
     assert by_opsn == {"manche_numerique": 4, "smico": 1}
     assert compared["figures"]["covered_population_delta"] == 150_748 + 17_457
+
+
+def test_a_scenario_is_saved_only_on_request(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("OPSN_DATA_DIR", str(tmp_path / "data"))
+    args = ["scenario", "manche_numerique", "--add-departements", "14", "--format", "json"]
+    shown = json.loads(run(capsys, *args)[1])
+    assert "saved_version" not in shown
+    assert len(json.loads(run(capsys, "db", "versions", "--format", "json")[1])) == 1
+    saved = json.loads(run(capsys, *args, "--save", "--author", "Marie", "--reason", "essai")[1])
+    assert saved["saved_version"]["version"] == 2 and saved["saved_version"]["kind"] == "scenario"
+    figures = json.loads(run(capsys, "coverage", "--db-version", "2", "--format", "json")[1])
+    assert figures["covered_population"] == shown["after"]["covered_population"]
+    status, _, err = run(capsys, *args, "--save", "--db-version", "1")
+    assert status == 2 and "dernière version" in err
+
+
+def test_scenario_figures_export(capsys):
+    args = ["scenario", "manche_numerique", "--add-departements", "14"]
+    gained = json.loads(run(capsys, *args, "--format", "json")[1])["population_gained"]
+    status, out, _ = run(capsys, *args, "--format", "csv")
+    lines = out.lstrip("\ufeff").splitlines()
+    assert status == 0 and lines[0] == "indicateur;avant;apres;ecart"
+    assert re.match(
+        r"^Part de la population couverte \(%\);\d+,\d\d;\d+,\d\d;-?\d+,\d\d$", lines[1]
+    )
+    assert f"Population gagnée;0;{gained};{gained}" in lines
+    assert any(
+        "python -m geo scenario manche_numerique --add-departements 14" in line for line in lines
+    )

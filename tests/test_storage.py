@@ -33,6 +33,8 @@ from geo.storage.seed import bundled_snapshot
 from geo.storage.versions import inputs_for_version, version_rows
 
 FIXTURES = OPSN_DIR.parent.parent / "tests" / "fixtures"
+BUNDLED, _ = bundled_snapshot()
+N_OPSN, N_MEMBERS = len(BUNDLED.registry), len(BUNDLED.memberships)
 
 
 @pytest.fixture
@@ -64,7 +66,7 @@ def test_first_start_seeds_version_1_from_the_bundled_files(store):
         "data/opsn/registre_opsn.csv",
         "data/opsn/adhesions.csv",
     }
-    assert version.counts["opsn"] == 74 and version.counts["adhesions"] == 17
+    assert version.counts["opsn"] == N_OPSN and version.counts["adhesions"] == N_MEMBERS
     bundled, _ = bundled_snapshot()
     _, saved = store.snapshot()
     pd.testing.assert_frame_equal(saved.registry, bundled.registry)
@@ -111,14 +113,16 @@ def test_import_creates_one_version_with_who_why_files_and_counts(store, referen
     assert version.number == 2 and version.author == "Marie Dupont"
     assert version.reason == "liste reçue de Manche Numérique"
     assert version.files[0]["name"] == "liste.csv" and version.files[0]["rejetees"] == 1
-    assert version.counts["adhesions"] == 17 + 4 and version.counts["adhesions_ajoutees"] == 4
+    assert (
+        version.counts["adhesions"] == N_MEMBERS + 4 and version.counts["adhesions_ajoutees"] == 4
+    )
     _, saved = store.snapshot()
     mine = saved.memberships[saved.memberships["opsn"] == "manche_numerique"]
     assert set(mine["insee"]) == {"14118", "14327", "14341", "14271"}
     assert set(mine["source"]) == {"liste.csv"}
     # The previous version is still there, untouched.
     _, first = store.snapshot(1)
-    assert len(first.memberships) == 17
+    assert len(first.memberships) == N_MEMBERS
 
 
 def test_a_file_given_twice_is_read_once(reference, store):
@@ -306,7 +310,7 @@ def test_labels_name_the_version(store):
         with pytest.raises(ValueError, match="invalide"):
             parse_version(junk)
     (row,) = version_rows(store.versions())
-    assert row["version"] == 1 and row["opsn"] == 74 and row["adhesions"] == 17
+    assert row["version"] == 1 and row["opsn"] == N_OPSN and row["adhesions"] == N_MEMBERS
 
 
 def test_compare_snapshots_without_reference_lists_changes_only(store):
