@@ -30,7 +30,7 @@ from geo import fmt
 from geo.analysis import Analysis, Inputs, analyse
 from geo.coverage import CoverageOptions
 from geo.reference import ReferenceData
-from geo.registry import scope_from_departments
+from geo.registry import scope_from_departments, uncounted_opsn
 
 SCENARIO_SOURCE = "scénario"
 
@@ -371,6 +371,9 @@ def addition_gains(
     additions = additions[["candidate", "opsn", "kind", "code"]].copy()
     if options.opsn:  # OPSN outside the filter change nothing
         additions = additions[additions["opsn"].isin(options.opsn)]
+    # Nor do the OPSN that do not count (partial offers unless asked, non-communal bodies).
+    uncounted = uncounted_opsn(registry, options.count_partial_offers, options.opsn)
+    additions = additions[~additions["opsn"].isin(list(uncounted))]
     if "portee" in registry.columns and "departements" in registry.columns:
         # A local OPSN extended to a department serves its own departments too.
         local = registry[registry["portee"] == "locale"].set_index("id")["departements"]
