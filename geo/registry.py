@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geo.ids import check_department
@@ -155,12 +156,14 @@ def registry_to_table(registry: pd.DataFrame) -> pd.DataFrame:
     """The inverse of :func:`registry_from_table`: every cell back to its CSV string.
 
     Works on any registry-shaped frame (an imported ANCT operators table too):
-    tuples are ``|``-joined, nullable booleans become ``oui``/``non``/``inconnu``,
+    tuples are ``|``-joined, booleans ``oui``/``non`` (nullable ones ``inconnu`` when unknown),
     missing numbers and texts become "".
     """
     words = {True: "oui", False: "non"}
 
     def cell(value: object) -> str:
+        if isinstance(value, bool | np.bool_):
+            return words[bool(value)]
         if isinstance(value, tuple | list):
             return "|".join(str(v) for v in value)
         if value is None or value is pd.NA or (isinstance(value, float) and value != value):

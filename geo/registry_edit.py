@@ -20,6 +20,8 @@ import pandas as pd
 from geo.ids import check_department, check_insee, check_siren, check_siret
 from geo.registry import (
     CONFIDENCE_LEVELS,
+    OFFERS,
+    PARTIAL_OFFER_KINDS,
     SCOPES,
     RegistryError,
     registry_from_table,
@@ -39,6 +41,9 @@ FIELD_LABELS = {
     "portee": "Portée",
     "departements": "Périmètre (départements)",
     "perimetre_note": "Remarque sur le périmètre",
+    "offre": "Offre",
+    "offre_partielle": "Offre partielle limitée à",
+    "sert_les_communes": "Sert les communes",
     "siege_commune": "Commune du siège",
     "siege_insee": "Code INSEE du siège",
     "nb_adherents": "Nombre d'adhérents",
@@ -48,7 +53,9 @@ FIELD_LABELS = {
     "anct_id": "Identifiant ANCT (Suite territoriale)",
     "sources": "Sources (adresses web)",
     "confiance": "Confiance",
+    "revision": "Origine de la ligne",
 }
+OFFER_LABELS = {"complete": "complète", "partielle": "partielle (un seul service)"}
 SCOPE_LABELS = {
     "": "inconnue",
     "locale": "locale (ses seules communes membres)",
@@ -137,7 +144,9 @@ def check_edit(
 
     _check_id(check, registry, opsn)
     for name in columns:
-        if name in ("id", "departements", "sources", "site_web") or isinstance(row[name], list):
+        if name in ("id", "departements", "sources", "site_web", "offre_partielle") or isinstance(
+            row[name], list
+        ):
             continue
         text = (
             " ".join(str(row[name]).split()) if name != "perimetre_note" else str(row[name]).strip()
@@ -153,6 +162,7 @@ def check_edit(
     _check_identifiers(check)
     _check_perimeter(check, departements)
     _check_lists_and_words(check)
+    _check_offer(check)
     if check.ok:
         table = registry.copy() if opsn is not None else registry
         if opsn is None:
@@ -279,3 +289,35 @@ def _check_lists_and_words(check: EditCheck) -> None:
         if value not in MEMBERSHIP_WORDS:
             check.errors[name] = f"{FIELD_LABELS[name]} : oui, non ou inconnu."
         row[name] = value
+
+
+def _check_offer(check: EditCheck) -> None:
+    """``offre`` complete or partial; a partial offer names what it is limited to."""
+    row = check.row
+    if "offre" not in row:
+        return
+    offer = str(row.get("offre", "")).strip().lower() or "complete"
+    if offer not in OFFERS:
+        check.errors["offre"] = f"Offre : {' ou '.join(OFFERS)}."
+        return
+    row["offre"] = offer
+    kinds = []
+    for raw in _split(row.get("offre_partielle", "")):
+        if raw not in PARTIAL_OFFER_KINDS:
+            check.errors["offre_partielle"] = (
+                f"Offre partielle : « {raw} » inconnue ({', '.join(PARTIAL_OFFER_KINDS)})."
+            )
+        elif raw not in kinds:
+            kinds.append(raw)
+    row["offre_partielle"] = "|".join(kinds)
+    if offer == "partielle" and not kinds and "offre_partielle" not in check.errors:
+        check.errors["offre_partielle"] = (
+            "Offre partielle : dites à quoi elle se limite (commande publique, DPO, SIG…)."
+        )
+    if offer == "complete" and kinds:
+        check.errors["offre_partielle"] = "Offre complète : laissez « offre partielle » vide."
+    serves = str(row.get("sert_les_communes", "")).strip().lower()
+    serves = {"true": "oui", "false": "non"}.get(serves, serves)
+    if serves not in ("oui", "non", ""):
+        check.errors["sert_les_communes"] = "Sert les communes : oui ou non."
+    row["sert_les_communes"] = serves

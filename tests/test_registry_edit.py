@@ -54,12 +54,25 @@ def test_an_edit_is_normalised_and_said(table, departements):
         ({"membre_declic_2020": "peut-être"}, "membre_declic_2020", "oui, non ou inconnu"),
         ({"id": "autre"}, "id", "ne change pas"),
         ({"couleur": "bleu"}, "_", "inconnu"),
+        ({"offre": "totale"}, "offre", "complete ou partielle"),
+        ({"offre": "partielle"}, "offre_partielle", "à quoi elle se limite"),
+        ({"offre": "partielle", "offre_partielle": "sig|cafe"}, "offre_partielle", "« cafe »"),
+        ({"offre": "complete", "offre_partielle": "dpo"}, "offre_partielle", "laissez"),
+        ({"sert_les_communes": "parfois"}, "sert_les_communes", "oui ou non"),
     ],
 )
 def test_each_rule_names_its_field_in_french(table, departements, values, field, words):
     check = check_edit(table, values, departements, "megalis")
     assert not check.ok
     assert words in check.errors[field], check.errors
+
+
+def test_a_partial_offer(table, departements):
+    check = check_edit(
+        table, {"offre": "partielle", "offre_partielle": "sig, dpo"}, departements, "megalis"
+    )
+    assert check.ok, check.errors
+    assert check.row["offre_partielle"] == "sig|dpo"
 
 
 def test_a_new_opsn(table, departements):

@@ -195,3 +195,25 @@ def test_every_pair_of_grid_communes_as_members(reference):
     for n, pair in enumerate(pairs):
         expected = sum(population[c] for c in pair if c != "01005")
         assert gains.at[n, "population_gained"] == expected
+
+
+@pytest.mark.parametrize("counted", [False, True], ids=["offres-completes", "offres-partielles"])
+def test_an_opsn_with_a_partial_offer_covers_only_when_asked(reference, counted):
+    registry_ = registry([("P", "departementale", ("75",)), ("R", "departementale", ("2A",))])
+    registry_["offre"] = ["partielle", "complete"]
+    registry_["offre_partielle"] = [("sig",), ()]
+    inputs = Inputs(registry_, perimeter_table(registry_), memberships([]))
+    options = CoverageOptions(count_partial_offers=counted)
+    before = analyse(reference, inputs, options)
+    additions = pd.DataFrame(
+        [(0, "P", "departement", "01"), (1, "R", "departement", "01")],
+        columns=["candidate", "opsn", "kind", "code"],
+    )
+    gains = addition_gains(reference, before, registry_, additions).set_index("candidate")
+    for number, opsn in ((0, "P"), (1, "R")):
+        summary = run_scenario(
+            reference, inputs, Change(opsn, add_departements=("01",)), options, before
+        ).summary
+        got = int(gains.at[number, "population_gained"]) if number in gains.index else 0
+        assert got == summary["population_gained"]
+    assert (0 in gains.index and gains.at[0, "population_gained"] > 0) == counted
