@@ -77,20 +77,25 @@ class Change:
 
 
 def _row_defaults(registry: pd.DataFrame, change: Change) -> dict:
-    """A registry row for an OPSN that a what-if creates."""
+    """A registry row for an OPSN that a what-if creates: a complete offer to communes."""
     defaults = {"id": change.opsn, "nom": change.name or change.opsn}
     for column in registry.columns:
         if column in defaults:
             continue
-        dtype = str(registry[column].dtype)
-        if column in ("departements", "sources"):
+        values = registry[column]
+        dtype = str(values.dtype)
+        if len(values) and isinstance(values.iloc[0], tuple):
             defaults[column] = ()
-        elif dtype == "boolean":
+        elif column in ("departements", "sources", "offre_partielle"):
+            defaults[column] = ()
+        elif dtype in ("boolean", "Int64"):
             defaults[column] = pd.NA
-        elif dtype == "Int64":
-            defaults[column] = pd.NA
+        elif dtype == "bool":
+            defaults[column] = column == "sert_les_communes"
         elif column == "confiance":
             defaults[column] = "basse"
+        elif column == "offre":
+            defaults[column] = "complete"
         else:
             defaults[column] = ""
     return defaults

@@ -217,3 +217,18 @@ def test_an_opsn_with_a_partial_offer_covers_only_when_asked(reference, counted)
         got = int(gains.at[number, "population_gained"]) if number in gains.index else 0
         assert got == summary["population_gained"]
     assert (0 in gains.index and gains.at[0, "population_gained"] > 0) == counted
+
+
+def test_a_new_opsn_is_a_complete_offer_to_communes(reference):
+    registry_ = registry([("R", "departementale", ("75",))])
+    registry_["offre"] = "complete"
+    registry_["offre_partielle"] = [()]
+    registry_["sert_les_communes"] = True
+    inputs = Inputs(registry_, perimeter_table(registry_), memberships([]))
+    result = run_scenario(
+        reference, inputs, Change("N", add_departements=("01",)), CoverageOptions()
+    )
+    assert result.summary["population_gained"] == 15610
+    row = result.inputs.registry.set_index("id").loc["N"]
+    assert row["sert_les_communes"] is True or row["sert_les_communes"] == True  # noqa: E712
+    assert row["offre"] == "complete" and row["offre_partielle"] == ()
