@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -99,6 +100,8 @@ class SQLiteStore(Store):
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.location = str(self.path)
+        # One connection may serve several threads (Streamlit sessions): one call at a time.
+        self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
@@ -113,49 +116,61 @@ class SQLiteStore(Store):
                 raise StorageError(f"{self.path} : le mode WAL est refusé (mode « {mode} »).")
             self._db.execute("PRAGMA synchronous = FULL")
             self._db.execute("PRAGMA foreign_keys = ON")
-            with self._write():
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():  # not executescript: it would commit first
-                        self._db.execute(statement)
+            found = self._schema_version()
+            if found is None:
+                with self._write():
+                    for statement in SCHEMA.split(";"):
+                        if statement.strip():  # not executescript: it would commit first
+                            self._db.execute(statement)
+                    self._db.execute(
+                        "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                        (str(SCHEMA_VERSION),),
+                    )
+            elif found > SCHEMA_VERSION:
+                raise StorageError(
+                    f"{self.path} : base créée par une version plus récente de l'application "
+                    f"(schéma {found}, cette version lit le schéma {SCHEMA_VERSION})."
+                )
+        except sqlite3.DatabaseError as error:
+            raise StorageError(f"{self.path} : base de données illisible ({error}).") from error
+
+    def _schema_version(self) -> int | None:
+        """The schema version written in the file, ``None`` for a new (empty) database."""
+        with self._lock:
+            try:
                 found = self._db.execute(
                     "SELECT value FROM meta WHERE key = 'schema_version'"
                 ).fetchone()
-                if found is None:
-                    self._db.execute(
-                        "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-                    )
-                elif int(found[0]) > SCHEMA_VERSION:
-                    raise StorageError(
-                        f"{self.path} : base créée par une version plus récente de l'application "
-                        f"(schéma {found[0]}, cette version lit le schéma {SCHEMA_VERSION})."
-                    )
-        except sqlite3.DatabaseError as error:
-            raise StorageError(f"{self.path} : base de données illisible ({error}).") from error
+            except sqlite3.OperationalError:  # no meta table yet
+                return None
+        return int(found[0]) if found else None
 
     # ------------------------------------------------------------------ transactions
 
     @contextmanager
     def _write(self) -> Iterator[None]:
         """``BEGIN IMMEDIATE`` … ``COMMIT``: one writer at a time, all or nothing."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     @contextmanager
     def _read(self) -> Iterator[None]:
         """A read transaction: every query inside sees the same committed state."""
-        if self._db.in_transaction:  # inside a write: already consistent
-            yield
-            return
-        self._db.execute("BEGIN")
-        try:
-            yield
-        finally:
-            self._db.execute("COMMIT")
+        with self._lock:
+            if self._db.in_transaction:  # inside a write: already consistent
+                yield
+                return
+            self._db.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self._db.execute("COMMIT")
 
     # ------------------------------------------------------------------ reads
 
@@ -178,7 +193,10 @@ class SQLiteStore(Store):
         )
 
     def versions(self) -> list[Version]:
-        rows = self._db.execute(f"SELECT {_VERSION_COLUMNS} FROM versions ORDER BY id").fetchall()
+        with self._read():
+            rows = self._db.execute(
+                f"SELECT {_VERSION_COLUMNS} FROM versions ORDER BY id"
+            ).fetchall()
         return [self._version(row) for row in rows]
 
     def version(self, number: int | None = None) -> Version:
@@ -315,7 +333,8 @@ class SQLiteStore(Store):
         return int(cursor.lastrowid)
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
     @property
     def connection(self) -> sqlite3.Connection:
