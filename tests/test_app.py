@@ -329,42 +329,6 @@ def test_tables_have_csv_downloads_and_filters(reference, engine, monkeypatch):
     assert not any(len(t) == len(reference.departements) for t in shown_tables)
 
 
-# ----------------------------------------------------------------------------- imports
-
-
-def test_garbage_upload_is_reported_and_valid_rows_are_kept(reference, engine):
-    at = app()
-    at.file_uploader(key="uploads").set_value(
-        [
-            ("garbage.csv", b"\x00\x01\x02\xff\xfe not a table" * 40, "text/csv"),
-            ("liste.csv", b"opsn;insee\nsitpi;38185\nsitpi;99999\n", "text/csv"),
-        ]
-    )
-    run(at)
-    # Markdown is escaped (file names come from the user): compare the text shown.
-    errors = [e.value.replace("\\", "") for e in at.error]
-    assert len(errors) == 1 and errors[0].startswith("garbage.csv : "), errors
-    report = " ".join(w.value for w in at.warning)
-    assert "liste\\.csv" in report and "1 ligne(s) acceptée(s)" in report
-    assert "1 rejetée(s)" in report
-    issues = next(d.value for d in at.dataframe if "Valeur" in d.value.columns)
-    assert issues["Valeur"].astype(str).str.contains("99999").any()
-    assert issues["Ligne"].astype(str).str.contains("3").any()
-
-    # The valid row is used when the imported data are chosen.
-    at.radio(key="data_source").set_value("imported")
-    at.radio(key="rule").set_value("adhesion")
-    run(at)
-    assert shown(at)["Communes couvertes"] == "1"
-    grenoble = reference.communes_by_insee.loc["38185", "population"]
-    assert f"<b>{fmt.integer(grenoble)} habitants</b>" in headline_html(at)
-
-    # The shipped data are untouched: back to them, back to their figures.
-    at.radio(key="data_source").set_value("bundled")
-    run(at)
-    assert shown(at) == expected(engine(rule="adhesion"))
-
-
 def test_markdown_in_a_permalink_is_shown_as_text():
     # An image in the warning would make the page call another host.
     at = app(vue="departement", code="![x](http://example.invalid/x.png)")

@@ -1,14 +1,14 @@
-"""The sidebar: which data, and how to count (rule, territory, EPCI, OPSN, background)."""
+"""The sidebar: how to count (rule, territory, EPCI, OPSN, background).
+
+Which data is counted is :mod:`ui.data` (a saved version, perhaps with a what-if)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import Inputs
 from geo.coverage import CoverageOptions
 from geo.registry import opsn_names
-from ui.resources import bundled
 
 RULE_CHOICES = {"perimetre": "Adhérentes ou dans un périmètre", "adhesion": "Adhérentes seulement"}
 TERRITORY_CHOICES = {"france": "France entière (métropole et DROM)", "metropole": "Métropole"}
@@ -47,15 +47,3 @@ def controls(registry: pd.DataFrame) -> CoverageOptions:
         at=st.session_state.get("at"),
         opsn=tuple(st.session_state["opsn_filter"]),
     )
-
-
-def data_choice() -> tuple[str, Inputs]:
-    imported = st.session_state.get("imported")
-    options = ["bundled"] + (["imported"] if imported else [])
-    labels = {"bundled": "Données livrées", "imported": "Fichiers importés"}
-    choice = st.sidebar.radio(
-        "Données utilisées", options, format_func=labels.get, key="data_source"
-    )
-    if choice == "imported" and imported:
-        return imported
-    return "bundled", bundled()

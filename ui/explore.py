@@ -28,9 +28,9 @@ from geo.views import (
     zone_of_commune,
 )
 from ui import history
-from ui.controls import controls, data_choice
+from ui.controls import controls
+from ui.data import OPTIONS, VERSION, data_banner, data_in_use
 from ui.history import go
-from ui.imports import import_panel
 from ui.markdown import md
 from ui.resources import analysis_for, map_args_for, reference_data, search_index
 from ui.tables import tables
@@ -242,11 +242,14 @@ STYLE = """
 def page() -> None:
     st.markdown(STYLE, unsafe_allow_html=True)
     reference = reference_data()
-    st.sidebar.title("Couverture OPSN")
-    import_panel()
-    token, inputs = data_choice()
-    history.sync_from_url(reference, list(inputs.registry["id"]))
+    data = data_in_use()
+    asked = st.session_state.get(VERSION)
+    history.sync_from_url(reference, list(data.inputs.registry["id"]))
+    if st.session_state.get(VERSION) != asked:  # the URL names another saved version
+        data = data_in_use()
+    token, inputs = data.token, data.inputs
     options = controls(inputs.registry)
+    st.session_state[OPTIONS] = options  # the other pages count the same way
     analysis = analysis_for(token, options, inputs)
     figures = analysis.figures
     # A territory without OPSN exists only under the options that made it (geo.views).
@@ -254,12 +257,13 @@ def page() -> None:
     if moved:
         st.session_state["view"] = view
         st.session_state.setdefault("url_messages", []).append(moved)
-    history.write_url(history.current_link(options), reference)
+    history.write_url(history.current_link(options, data.version.number), reference)
     history.install()
 
     st.title("Couverture OPSN")
     for message in st.session_state.pop("url_messages", []):
         st.warning(md(message))  # the values come from the URL
+    data_banner(data)
     headline(figures, vintage_sentence(reference_figures(reference)))
     search_box(reference)
     breadcrumb_bar(reference, view)

@@ -1,7 +1,7 @@
 """Cached data of the app: reference data, inputs, analyses, maps and tables.
 
 ``st.cache_resource`` keeps one copy per server process for every visitor; the keys
-are the data token (bundled data or a hash of imported files) and the options.
+are the data token (saved version, plus a hash of the what-if: ``ui.data``) and the options.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from folium_component import folium_component_args
-from geo.analysis import Inputs, analyse, bundled_inputs, table_by
+from geo.analysis import Inputs, analyse, table_by
 from geo.coverage import CoverageOptions, figures_by_opsn
 from geo.reference import load_reference
 from geo.search import SearchIndex
@@ -31,11 +31,6 @@ def reference_data():
 @st.cache_resource
 def search_index() -> SearchIndex:
     return SearchIndex(reference_data())
-
-
-@st.cache_resource
-def bundled() -> Inputs:
-    return bundled_inputs()
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -8,6 +8,7 @@ once, and turns what was accepted into a change of the saved data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -39,13 +40,18 @@ class ImportBatch:
 
 
 def read_import(
-    reference, files: list[tuple[str, bytes]], registry: pd.DataFrame, opsn: str | None = None
+    reference,
+    files: list[tuple[str, bytes]],
+    registry: pd.DataFrame,
+    opsn: str | Mapping[str, str] | None = None,
 ) -> ImportBatch:
     """Read uploaded files (name, bytes) against the saved ``registry`` (typed).
 
-    A file whose bytes were already given (same SHA-256, whatever its name)
-    is read once and listed in ``repeated``. An unreadable file is reported
-    in ``errors`` and the others are still read.
+    ``opsn`` is the operator of the lists that have no operator column: one
+    for every file, or one per file name. A file whose bytes were already
+    given (same SHA-256, whatever its name) is read once and listed in
+    ``repeated``. An unreadable file is reported in ``errors`` and the others
+    are still read.
     """
     from geo.inputs import merge_registry
     from geo.memberships import ImportFileError, read_memberships
@@ -61,9 +67,13 @@ def read_import(
         seen[stamp["sha256"]] = name
         unique.append((name, data, stamp))
     results = []
+
+    def operator(name: str) -> str | None:
+        return opsn.get(name) if isinstance(opsn, Mapping) else opsn
+
     for name, data, stamp in unique:
         try:
-            result = read_memberships(name, reference, registry, content=data, opsn=opsn)
+            result = read_memberships(name, reference, registry, content=data, opsn=operator(name))
         except ImportFileError as error:
             batch.errors.append(str(error))
             continue
@@ -76,7 +86,7 @@ def read_import(
     frames = []
     for name, data, stamp, result in results:
         if result.operators is None and operators:  # ANCT ids now known: read again
-            result = read_memberships(name, reference, registry, content=data, opsn=opsn)
+            result = read_memberships(name, reference, registry, content=data, opsn=operator(name))
         if result.operators is None:
             frames.append(result.memberships)
         report = result.report
@@ -119,3 +129,85 @@ def import_counts(batch: ImportBatch) -> dict:
         "lignes_rejetees": sum(f["rejetees"] for f in batch.files),
         "opsn_importes": batch.opsn,
     }
+
+
+_PROBE = "opsn-a-choisir"
+
+
+def needs_operator(reference, name: str, data: bytes, registry: pd.DataFrame) -> bool:
+    """True for a list that can be read only once its OPSN is chosen (no operator column).
+
+    Read with and without an operator: a file refused without one and read
+    with one is such a list (whatever the wording of the refusal).
+    """
+    from geo.memberships import ImportFileError, read_memberships
+
+    try:
+        read_memberships(name, reference, registry, content=data)
+        return False
+    except ImportFileError:
+        pass
+    try:
+        read_memberships(name, reference, registry, content=data, opsn=_PROBE)
+        return True
+    except ImportFileError:
+        return False
+
+
+STATUS_WORDS = {
+    "accepted": "acceptée",
+    "corrected": "corrigée",
+    "rejected": "rejetée",
+    "duplicate": "doublon",
+}
+
+
+def report_lines(batch: ImportBatch, reference) -> pd.DataFrame:
+    """Every line of every file with its fate, for the report table (one row per line).
+
+    Columns: ``fichier``, ``ligne``, ``statut`` (acceptée, corrigée, rejetée,
+    doublon), ``opsn``, ``membre`` (commune or EPCI as read, with its code),
+    ``valeur`` (as written in the file) and ``message`` (plain French text).
+    Blank lines are left out; operators files list their issues only.
+    """
+    names = reference.communes_by_insee["nom"]
+    epci = pd.Series(reference.epci["nom"].to_numpy(), index=reference.epci["siren"].to_numpy())
+    members = batch.memberships
+    member = pd.Series(
+        [
+            f"{names.get(insee, insee)} ({insee})"
+            if insee
+            else f"{epci.get(siren, siren)} (EPCI {siren})"
+            for insee, siren in zip(members["insee"], members["epci"], strict=True)
+        ],
+        dtype=object,
+    )
+    accepted = pd.DataFrame(
+        {
+            "fichier": members["source"].to_numpy(),
+            "ligne": members["ligne"].to_numpy(),
+            "statut": STATUS_WORDS["accepted"],
+            "opsn": members["opsn"].to_numpy(),
+            "membre": member.to_numpy(),
+        }
+    )
+    issues = pd.DataFrame(
+        [
+            {
+                "fichier": report.file,
+                "ligne": issue["line"],
+                "statut_issue": STATUS_WORDS.get(issue["status"], issue["status"]),
+                "valeur": issue["value"],
+                "message": issue["message"],
+            }
+            for report in batch.reports
+            for issue in report.issues
+        ],
+        columns=["fichier", "ligne", "statut_issue", "valeur", "message"],
+    )
+    table = accepted.merge(issues, on=["fichier", "ligne"], how="outer")
+    table["statut"] = table["statut_issue"].where(table["statut_issue"].notna(), table["statut"])
+    table = table.drop(columns="statut_issue").fillna("")
+    table["ligne"] = table["ligne"].astype("int64")
+    columns = ["fichier", "ligne", "statut", "opsn", "membre", "valeur", "message"]
+    return table.sort_values(["fichier", "ligne"]).reset_index(drop=True)[columns]
