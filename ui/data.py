@@ -69,6 +69,11 @@ class DataInUse:
         return text + (" + scénario non enregistré" if self.changes else "")
 
 
+def version_token(number: int) -> str:
+    """Cache key of a saved version: its number in this database."""
+    return f"v{number}@{store().uid[:12]}"
+
+
 def whatif_changes() -> tuple[Change, ...]:
     return tuple(Change.from_dict(c) for c in st.session_state.get(WHATIF, []) or [])
 
@@ -90,7 +95,7 @@ def data_in_use() -> DataInUse:
         st.session_state[VERSION] = None
         version, base = version_inputs(latest)
     changes = whatif_changes()
-    inputs, token = base, f"v{version.number}"
+    inputs, token = base, version_token(version.number)
     if changes:
         inputs = apply_changes(base, changes, reference_data().departements)
         token += "+" + changes_token(changes)

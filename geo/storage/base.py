@@ -127,6 +127,7 @@ class Store(ABC):
     """
 
     location: str
+    uid: str  # names this database (not its path) in caches: versions are numbered per database
 
     @abstractmethod
     def versions(self) -> list[Version]:

@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -126,11 +127,17 @@ class SQLiteStore(Store):
                         "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
                         (str(SCHEMA_VERSION),),
                     )
+                    self._db.execute(
+                        "INSERT OR IGNORE INTO meta VALUES ('uid', ?)", (uuid.uuid4().hex,)
+                    )
             elif found > SCHEMA_VERSION:
                 raise StorageError(
                     f"{self.path} : base créée par une version plus récente de l'application "
                     f"(schéma {found}, cette version lit le schéma {SCHEMA_VERSION})."
                 )
+            with self._read():
+                found_uid = self._db.execute("SELECT value FROM meta WHERE key = 'uid'").fetchone()
+            self.uid = found_uid[0] if found_uid else self.location
         except sqlite3.DatabaseError as error:
             raise StorageError(f"{self.path} : base de données illisible ({error}).") from error
 

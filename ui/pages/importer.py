@@ -29,7 +29,7 @@ from geo.storage.imports import (
 )
 from geo.storage.labels import data_label
 from ui.access import require_identity
-from ui.data import OPTIONS, VERSION, store
+from ui.data import OPTIONS, VERSION, store, version_token
 from ui.markdown import md
 from ui.resources import reference_data
 from ui.summary import figures_delta
@@ -45,7 +45,7 @@ def _files_token(contents: tuple) -> str:
 
 
 @st.cache_resource(max_entries=8, show_spinner="Lecture des fichiers…")
-def _needs_operator(token: str, version: int, _contents: tuple, _registry) -> tuple[str, ...]:
+def _needs_operator(token: str, version: str, _contents: tuple, _registry) -> tuple[str, ...]:
     reference = reference_data()
     return tuple(
         name for name, data in _contents if needs_operator(reference, name, data, _registry)
@@ -53,7 +53,7 @@ def _needs_operator(token: str, version: int, _contents: tuple, _registry) -> tu
 
 
 @st.cache_resource(max_entries=8, show_spinner="Lecture des fichiers…")
-def _read(token: str, version: int, operators: tuple, _contents: tuple, _registry):
+def _read(token: str, version: str, operators: tuple, _contents: tuple, _registry):
     return read_import(reference_data(), list(_contents), _registry, dict(operators))
 
 
@@ -93,7 +93,7 @@ token = _files_token(contents)
 names = opsn_names(registry)
 choices = sorted(names, key=lambda i: names[i].lower())
 operators = {}
-for name in _needs_operator(token, version.number, contents, registry):
+for name in _needs_operator(token, version_token(version.number), contents, registry):
     chosen = st.selectbox(
         f"OPSN de la liste « {name} » (le fichier n'a pas de colonne opérateur)",
         choices,
@@ -107,7 +107,7 @@ for name in _needs_operator(token, version.number, contents, registry):
         st.stop()
     operators[name] = chosen
 operators_key = tuple(sorted(operators.items()))
-batch = _read(token, version.number, operators_key, contents, registry)
+batch = _read(token, version_token(version.number), operators_key, contents, registry)
 
 # 2. The report, full width.
 st.header("Rapport de lecture")
@@ -172,7 +172,9 @@ if batch.operators is not None and len(batch.operators):
         "Opérateurs", list(OPERATOR_MODES), format_func=OPERATOR_MODES.get, key="operator_mode"
     )
 modes = (membership_mode, operator_mode)
-preview = _preview(token, version.number, operators_key, modes, options, snapshot, batch)
+preview = _preview(
+    token, version_token(version.number), operators_key, modes, options, snapshot, batch
+)
 figures_delta(preview["figures"])
 members = preview["memberships"]
 registry_changes = preview["registry"]
@@ -225,7 +227,7 @@ if st.button("Enregistrer comme nouvelle version", type="primary", key="import_c
             lambda current: apply_import(current, batch, *modes),
             author=who.name,
             kind="import",
-            reason=reason.strip() or f"import ({MEMBERSHIP_MODES[membership_mode]})",
+            reason=reason.strip() or f"import ({membership_mode})",
             files=batch.files,
             base=version.number,
             counts=import_counts(batch),

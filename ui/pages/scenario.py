@@ -20,7 +20,16 @@ from geo.storage import NothingToSave, StorageError
 from geo.storage.changes import apply_scenario
 from geo.storage.labels import data_label
 from ui.access import identity
-from ui.data import OPTIONS, VERSION, WHATIF, changes_token, data_in_use, drop_whatif, store
+from ui.data import (
+    OPTIONS,
+    VERSION,
+    WHATIF,
+    changes_token,
+    data_in_use,
+    drop_whatif,
+    store,
+    version_token,
+)
 from ui.markdown import md
 from ui.resources import analysis_for, reference_data
 from ui.summary import figures_delta
@@ -104,7 +113,7 @@ reference = reference_data()
 options = st.session_state.get(OPTIONS) or CoverageOptions()
 data = data_in_use()
 base = data.base
-base_token = f"v{data.version.number}"
+base_token = version_token(data.version.number)
 names = opsn_names(base.registry)
 departements = dict(zip(reference.departements["code"], reference.departements["nom"], strict=True))
 epci_names = dict(zip(reference.epci["siren"], reference.epci["nom"], strict=True))
@@ -248,18 +257,21 @@ else:
             "Part couverte après (%)": (top["part_apres"] * 100).round(1),
         }
     )
-    picked = st.dataframe(
-        shown, hide_index=True, width="stretch", key="opportunities",
-        on_select="rerun", selection_mode="single-row",
-    )  # fmt: skip
-    rows = picked.selection.rows if picked is not None else []
-    if rows:
-        choice = top.iloc[rows[0]]
+    st.dataframe(shown, hide_index=True, width="stretch", key="opportunities")
+    labels = {
+        int(row.rang): f"{row.rang}. {row.opsn_nom} → {row.extension_libelle} de "
+        f"« {row.territoire_nom} » : +{fmt.inhabitants(row.population_gagnee)}"
+        for row in top.head(50).itertuples(index=False)
+    }
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        rank = st.selectbox(
+            "Ouvrir une opportunité en « et si… »", list(labels), format_func=labels.get,
+            key="opportunity_rank",
+        )  # fmt: skip
+        chosen = top.set_index("rang").loc[rank]
         st.button(
-            f"Ouvrir en « et si… » : {choice['opsn_nom']} → {choice['extension_libelle']} "
-            f"(+{fmt.inhabitants(choice['population_gagnee'])})",
-            on_click=open_opportunity, args=(choice["change"],), key="open_opportunity",
-            type="primary",
+            "Ouvrir", on_click=open_opportunity, args=(chosen["change"],),
+            key="open_opportunity", type="primary",
         )  # fmt: skip
     st.download_button(
         "Télécharger les opportunités (CSV)",

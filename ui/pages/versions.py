@@ -36,7 +36,7 @@ COLUMNS = {
 
 
 @st.cache_resource(max_entries=16, show_spinner="Comparaison des versions…")
-def _compare(path: str, first: int, second: int, options: CoverageOptions) -> dict:
+def _compare(uid: str, first: int, second: int, options: CoverageOptions) -> dict:
     return compare_versions(store(), first, second, reference_data(), options)
 
 
@@ -73,7 +73,7 @@ else:
         format_func=lambda n: data_label(by_number[n]),
     )  # fmt: skip
     options = st.session_state.get(OPTIONS) or CoverageOptions()
-    result = _compare(store().location, first, second, options)
+    result = _compare(store().uid, first, second, options)
     figures_delta(result["figures"], before_label=f"version {first}")
     registry = result["registry"]
     for item in registry["added"]:
