@@ -335,3 +335,22 @@ def test_a_file_that_is_not_a_database_is_refused_in_french(tmp_path):
     path.write_bytes(b"ceci n'est pas une base" * 100)
     with pytest.raises(StorageError, match="base de données illisible"):
         open_store(path)
+
+
+def test_report_lines_give_every_line_its_fate(reference, store):
+    from geo.storage.imports import needs_operator, report_lines
+
+    data = (FIXTURES / "planner" / "liste_nom_insee.csv").read_bytes()
+    _, snapshot = store.snapshot()
+    registry = snapshot.registry_typed()
+    assert needs_operator(reference, "liste.csv", data, registry)
+    assert not needs_operator(reference, "x.csv", b"opsn;insee\nsitpi;38185\n", registry)
+    assert not needs_operator(reference, "x.csv", b"\x00\x01garbage" * 50, registry)
+    batch = read_import(reference, [("liste.csv", data)], registry, {"liste.csv": "sitpi"})
+    lines = report_lines(batch, reference)
+    assert lines["ligne"].tolist() == [2, 3, 4, 5, 6]
+    assert lines["statut"].tolist() == ["acceptée"] * 4 + ["rejetée"]
+    assert lines.loc[0, "membre"] == "Caen (14118)"
+    rejected = lines.iloc[4]
+    assert rejected["message"].startswith("liste.csv, ligne 6")
+    assert rejected["detail"].startswith("code INSEE « 99999 » invalide")

@@ -146,5 +146,7 @@ def map_query(**overrides: str) -> dict[str, str]:
     from ui.history import _WRITTEN
 
     query = dict(st.session_state.get(_WRITTEN) or {})
+    if st.session_state.get(VERSION) is None:
+        query.pop("version", None)  # the latest version, whatever it is when the link is used
     query.update({k: v for k, v in overrides.items() if v})
     return query

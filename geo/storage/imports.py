@@ -8,6 +8,7 @@ once, and turns what was accepted into a change of the saved data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -167,7 +168,9 @@ def report_lines(batch: ImportBatch, reference) -> pd.DataFrame:
 
     Columns: ``fichier``, ``ligne``, ``statut`` (acceptée, corrigée, rejetée,
     doublon), ``opsn``, ``membre`` (commune or EPCI as read, with its code),
-    ``valeur`` (as written in the file) and ``message`` (plain French text).
+    ``valeur`` (as written in the file), ``message`` (plain French text, as the
+    report gives it) and ``detail`` (the message without the file and line,
+    which the other columns show).
     Blank lines are left out; operators files list their issues only.
     """
     names = reference.communes_by_insee["nom"]
@@ -209,5 +212,12 @@ def report_lines(batch: ImportBatch, reference) -> pd.DataFrame:
     table["statut"] = table["statut_issue"].where(table["statut_issue"].notna(), table["statut"])
     table = table.drop(columns="statut_issue").fillna("")
     table["ligne"] = table["ligne"].astype("int64")
-    columns = ["fichier", "ligne", "statut", "opsn", "membre", "valeur", "message"]
+    # The same message without « fichier, ligne N[, valeur « … »] : », which the columns say.
+    table["detail"] = [
+        re.sub(rf"^{re.escape(file)}, ligne {line}(, valeur « .*? »)? : ", "", message)
+        for file, line, message in zip(
+            table["fichier"], table["ligne"], table["message"], strict=True
+        )
+    ]
+    columns = ["fichier", "ligne", "statut", "opsn", "membre", "valeur", "detail", "message"]
     return table.sort_values(["fichier", "ligne"]).reset_index(drop=True)[columns]

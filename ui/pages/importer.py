@@ -132,26 +132,27 @@ if len(lines):
     shown = lines if status == "toutes" else lines[lines["statut"] == status]
     if search.strip():
         needle = search.strip().lower()
-        text = shown[["membre", "valeur", "message"]].astype(str).agg(" ".join, axis=1).str.lower()
+        text = shown[["membre", "valeur", "detail"]].astype(str).agg(" ".join, axis=1).str.lower()
         shown = shown[text.str.contains(needle, regex=False)]
+    several = lines["fichier"].nunique() > 1
     st.dataframe(
-        shown,
+        shown.drop(columns=["message"] + ([] if several else ["fichier"])),
         hide_index=True,
         width="stretch",
         column_config={
             "fichier": "Fichier",
-            "ligne": st.column_config.NumberColumn("Ligne", format="%d"),
-            "statut": "Statut",
+            "ligne": st.column_config.NumberColumn("Ligne", format="%d", width="small"),
+            "statut": st.column_config.TextColumn("Statut", width="small"),
             "opsn": "OPSN",
             "membre": "Membre",
             "valeur": "Valeur lue",
-            "message": st.column_config.TextColumn("Message", width="large"),
+            "detail": st.column_config.TextColumn("Message", width="large"),
         },
         key="report_table",
     )
     st.download_button(
         "Télécharger le rapport (CSV)",
-        csv_bytes(lines, [f"Import préparé sur la {data_label(version)}"]),
+        csv_bytes(lines.drop(columns=["detail"]), [f"Import préparé sur la {data_label(version)}"]),
         file_name="rapport_import.csv",
         mime="text/csv",
         key="report_download",

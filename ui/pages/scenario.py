@@ -108,6 +108,15 @@ def open_opportunity(change: Change) -> None:
     st.session_state[WHATIF] = [change.as_dict()]
 
 
+def optional(column, label: str, options: list, key: str, format_func, empty: str) -> None:
+    """A multiselect, or a sentence when there is nothing to choose from."""
+    if options:
+        column.multiselect(label, options, format_func=format_func, key=key)
+    else:
+        st.session_state[key] = []
+        column.caption(f"{label} : {empty}.")
+
+
 NEW = "__nouvel_opsn__"
 reference = reference_data()
 options = st.session_state.get(OPTIONS) or CoverageOptions()
@@ -150,25 +159,25 @@ with st.container(border=True):
         "Départements ajoutés au périmètre", [c for c in departements if c not in perimeter],
         format_func=lambda c: f"{c} — {departements[c]}", key="wi_add_dep",
     )  # fmt: skip
-    right.multiselect(
-        "Départements retirés du périmètre", perimeter,
-        format_func=lambda c: f"{c} — {departements.get(c, c)}", key="wi_drop_dep",
+    optional(
+        right, "Départements retirés du périmètre", perimeter, "wi_drop_dep",
+        lambda c: f"{c} — {departements.get(c, c)}", "aucun département dans son périmètre",
     )  # fmt: skip
     left.multiselect(
         "EPCI qui adhèrent", [s for s in epci_names if s not in member_epci],
         format_func=lambda s: f"{epci_names[s]} ({s})", key="wi_add_epci",
     )  # fmt: skip
-    right.multiselect(
-        "EPCI qui quittent l'OPSN", member_epci,
-        format_func=lambda s: f"{epci_names.get(s, s)} ({s})", key="wi_drop_epci",
+    optional(
+        right, "EPCI qui quittent l'OPSN", member_epci, "wi_drop_epci",
+        lambda s: f"{epci_names.get(s, s)} ({s})", "aucun EPCI adhérent connu",
     )  # fmt: skip
     left.text_input(
         "Communes qui adhèrent (codes INSEE, séparés par des virgules)", key="wi_add_communes"
     )
-    right.multiselect(
-        "Communes qui quittent l'OPSN", member_communes,
-        format_func=lambda c: f"{reference.communes_by_insee['nom'].get(c, c)} ({c})",
-        key="wi_drop_communes",
+    optional(
+        right, "Communes qui quittent l'OPSN", member_communes, "wi_drop_communes",
+        lambda c: f"{reference.communes_by_insee['nom'].get(c, c)} ({c})",
+        "aucune commune adhérente connue",
     )  # fmt: skip
     st.button("Ajouter au scénario", type="primary", on_click=add_change, key="wi_add")
     if st.session_state.get("wi_message"):
