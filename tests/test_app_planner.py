@@ -331,3 +331,28 @@ def test_then_and_now_of_dated_memberships(reference):
     assert metrics["Habitants couverts"].help.endswith(
         fmt.integer(then.figures["covered_population"])
     )
+
+
+def test_the_map_offers_a_date_when_memberships_are_dated(reference):
+    at = app()
+    assert not [d for d in at.date_input if d.label == "Adhésions en vigueur au"]
+    store = open_store()
+    from geo.storage.imports import apply_import, read_import
+
+    _, snapshot = store.snapshot()
+    batch = read_import(reference, [(DATED.name, DATED.read_bytes())], snapshot.registry_typed())
+    store.commit(lambda s: apply_import(s, batch), author="t", kind="import", reason="dates")
+    at = app(date="2020-05-01", regle="adhesion")
+    (control,) = [d for d in at.date_input if d.label == "Adhésions en vigueur au"]
+    _, saved = store.snapshot()
+    import datetime as dt
+
+    then = analyse(
+        reference, saved.inputs("x"), CoverageOptions(rule="adhesion", at=dt.date(2020, 5, 1))
+    )
+    assert covered_population(at) == then.figures["covered_population"]
+    control.set_value(dt.date.today())
+    run(at)
+    today = analyse(reference, saved.inputs("x"), CoverageOptions(rule="adhesion"))
+    assert covered_population(at) == today.figures["covered_population"]
+    assert at.query_params["date"] == dt.date.today().isoformat()

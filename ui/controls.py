@@ -4,6 +4,8 @@ Which data is counted is :mod:`ui.data` (a saved version, perhaps with a what-if
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -14,7 +16,8 @@ RULE_CHOICES = {"perimetre": "Adhérentes ou dans un périmètre", "adhesion": "
 TERRITORY_CHOICES = {"france": "France entière (métropole et DROM)", "metropole": "Métropole"}
 
 
-def controls(registry: pd.DataFrame) -> CoverageOptions:
+def controls(registry: pd.DataFrame, dated: bool = False) -> CoverageOptions:
+    """The counting options; ``dated``: memberships carry dates, so offer the date control."""
     side = st.sidebar
     side.radio(
         "Règle de comptage", list(RULE_CHOICES), format_func=RULE_CHOICES.get, key="rule",
@@ -35,6 +38,12 @@ def controls(registry: pd.DataFrame) -> CoverageOptions:
         "OPSN", list(names), format_func=lambda i: names.get(i, i), key="opsn_filter",
         placeholder="Tous les OPSN",
     )  # fmt: skip
+    if dated or st.session_state.get("at"):
+        side.date_input(
+            "Adhésions en vigueur au", key="at", format="DD/MM/YYYY",
+            min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1),
+            help="Vide : aujourd'hui. Comparer deux dates : page « Évolution ».",
+        )  # fmt: skip
     side.checkbox(
         "Fond de carte Plan IGN (connexion Internet requise)", key="basemap",
         help="Sans connexion, la carte reste complète sur fond uni : régions, départements "

@@ -14,6 +14,7 @@ from geo.coverage import STATUSES, selection_figures, without_label
 from geo.maps import STATUS_COLOURS
 from geo.registry import opsn_names
 from geo.stats import CREDITS, reference_figures, vintage_sentence
+from geo.timeline import membership_dates
 from geo.views import (
     DROM,
     LEVEL_LABELS,
@@ -248,7 +249,7 @@ def page() -> None:
     if st.session_state.get(VERSION) != asked:  # the URL names another saved version
         data = data_in_use()
     token, inputs = data.token, data.inputs
-    options = controls(inputs.registry)
+    options = controls(inputs.registry, dated=bool(membership_dates(inputs.memberships)))
     st.session_state[OPTIONS] = options  # the other pages count the same way
     analysis = analysis_for(token, options, inputs)
     figures = analysis.figures

@@ -52,6 +52,7 @@ def _form(row: dict, departements: dict, creating: bool) -> dict:
             list(departements),
             default=chosen,
             format_func=lambda c: f"{c} — {departements[c]}",
+            placeholder="Choisir…",
         )
     )
     values["perimetre_note"] = st.text_area(
@@ -72,6 +73,7 @@ def _form(row: dict, departements: dict, creating: bool) -> dict:
                 list(PARTIAL_OFFER_KINDS),
                 default=kinds,
                 format_func=PARTIAL_OFFER_KINDS.get,
+                placeholder="Aucune (offre complète)",
             )
         )
     values["sources"] = "|".join(

@@ -111,13 +111,17 @@ def open_opportunity(change: Change) -> None:
 def optional(column, label: str, options: list, key: str, format_func, empty: str) -> None:
     """A multiselect, or a sentence when there is nothing to choose from."""
     if options:
-        column.multiselect(label, options, format_func=format_func, key=key)
+        column.multiselect(label, options, format_func=format_func, key=key, placeholder="Choisir…")
     else:
         st.session_state[key] = []
         column.caption(f"{label} : {empty}.")
 
 
 NEW = "__nouvel_opsn__"
+COMMUNE_COLUMNS = {
+    "insee": "Code INSEE", "nom": "Commune", "departement": "Département",
+    "population": "Population", "statut_avant": "Sans le scénario", "statut_apres": "Avec le scénario",
+}  # fmt: skip
 reference = reference_data()
 options = st.session_state.get(OPTIONS) or CoverageOptions()
 data = data_in_use()
@@ -157,7 +161,7 @@ with st.container(border=True):
     left, right = st.columns(2)
     left.multiselect(
         "Départements ajoutés au périmètre", [c for c in departements if c not in perimeter],
-        format_func=lambda c: f"{c} — {departements[c]}", key="wi_add_dep",
+        format_func=lambda c: f"{c} — {departements[c]}", key="wi_add_dep", placeholder="Choisir…",
     )  # fmt: skip
     optional(
         right, "Départements retirés du périmètre", perimeter, "wi_drop_dep",
@@ -165,7 +169,7 @@ with st.container(border=True):
     )  # fmt: skip
     left.multiselect(
         "EPCI qui adhèrent", [s for s in epci_names if s not in member_epci],
-        format_func=lambda s: f"{epci_names[s]} ({s})", key="wi_add_epci",
+        format_func=lambda s: f"{epci_names[s]} ({s})", key="wi_add_epci", placeholder="Choisir…",
     )  # fmt: skip
     optional(
         right, "EPCI qui quittent l'OPSN", member_epci, "wi_drop_epci",
@@ -208,7 +212,8 @@ if changes:
             changed.assign(
                 statut_avant=changed["statut_avant"].map(labels),
                 statut_apres=changed["statut_apres"].map(labels),
-            )[["insee", "nom", "departement", "population", "statut_avant", "statut_apres"]],
+            )[["insee", "nom", "departement", "population", "statut_avant", "statut_apres"]]
+            .rename(columns=COMMUNE_COLUMNS),
             hide_index=True, width="stretch", key="wi_changed",
         )  # fmt: skip
     notes = [

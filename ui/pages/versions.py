@@ -100,7 +100,20 @@ else:
     changed = pd.DataFrame(result["communes"])
     st.markdown(f"Communes dont le statut change : **{fmt.integer(len(changed))}**")
     if len(changed):
-        st.dataframe(changed, hide_index=True, width="stretch", key="compare_communes")
+        labels = result["figures"]["after"]["status_labels"]
+        st.dataframe(
+            changed.assign(
+                statut_avant=changed["statut_avant"].map(labels),
+                statut_apres=changed["statut_apres"].map(labels),
+            )[["insee", "nom", "departement", "population", "statut_avant", "statut_apres"]].rename(
+                columns={
+                    "insee": "Code INSEE", "nom": "Commune", "departement": "Département",
+                    "population": "Population", "statut_avant": f"Version {first}",
+                    "statut_apres": f"Version {second}",
+                }
+            ),
+            hide_index=True, width="stretch", key="compare_communes",
+        )  # fmt: skip
     st.page_link(
         "ui/pages/carte.py", label=f"Voir la version {first} sur la carte", icon=":material/map:",
         query_params=map_query(version=str(first)),
