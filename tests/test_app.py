@@ -187,6 +187,7 @@ def test_query_string_opens_the_view_and_follows_the_controls(engine):
         "regle": "adhesion",
         "territoire": "france",
         "epci": "non",
+        "version": "1",  # a link names the saved version it shows (a new database: 1)
     }
     assert heading(at) == "Isère (38)"
 
@@ -214,7 +215,9 @@ def test_unknown_code_warns_in_french_and_falls_back_to_france():
     assert at.radio(key="territory").value == "france"
     # The unknown OPSN id is dropped, the known one kept, and the URL is cleaned.
     assert at.multiselect(key="opsn_filter").value == ["sitpi"]
-    assert url(at) == {"regle": "perimetre", "territoire": "france", "epci": "oui", "opsn": "sitpi"}
+    assert url(at) == {
+        "regle": "perimetre", "territoire": "france", "epci": "oui", "opsn": "sitpi", "version": "1",
+    }  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- navigation
