@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import replace
 
 import streamlit as st
 
@@ -12,6 +13,7 @@ from geo import fmt
 from geo.analysis import Inputs
 from geo.coverage import STATUSES, selection_figures, without_label
 from geo.maps import STATUS_COLOURS
+from geo.permalink import is_equivalent
 from geo.registry import opsn_names
 from geo.stats import CREDITS, reference_figures, vintage_sentence
 from geo.timeline import membership_dates
@@ -212,20 +214,22 @@ def side_panel(reference, analysis, inputs: Inputs, view: View, national: dict) 
                 )
 
 
-def copy_link_button() -> None:
+def copy_link_button(version: int) -> None:
+    """Copy the address, naming the saved version shown (a bare address has none yet)."""
     st.iframe(
         """<button id="copy" style="font:14px system-ui,sans-serif;padding:6px 12px;border:1px solid #bbb;
         border-radius:6px;background:#fff;cursor:pointer">Copier le lien de cette vue</button>
         <span id="done" style="font:13px system-ui,sans-serif;color:#2e7d32;margin-left:8px"></span>
         <script>
         document.getElementById("copy").onclick = async () => {
-          const url = window.parent.location.href;
-          try { await navigator.clipboard.writeText(url); }
-          catch (e) { const t = document.createElement("textarea"); t.value = url;
+          const url = new URL(window.parent.location.href);
+          if (!url.searchParams.has("version")) url.searchParams.set("version", "VERSION");
+          try { await navigator.clipboard.writeText(url.href); }
+          catch (e) { const t = document.createElement("textarea"); t.value = url.href;
             document.body.appendChild(t); t.select(); document.execCommand("copy"); t.remove(); }
           document.getElementById("done").textContent = "Lien copié";
         };
-        </script>""",
+        </script>""".replace("VERSION", str(int(version))),
         height=44,
     )
 
@@ -258,7 +262,14 @@ def page() -> None:
     if moved:
         st.session_state["view"] = view
         st.session_state.setdefault("url_messages", []).append(moved)
-    history.write_url(history.current_link(options, data.version.number), reference)
+    link = history.current_link(options, data.version.number)
+    if not st.query_params and st.session_state.get(VERSION) is None:
+        # Arriving at the bare address (the latest data) rewrites nothing; the copied
+        # link names the version all the same (copy_link_button).
+        bare = replace(link, version=None)
+        if is_equivalent({}, bare, reference):
+            link = bare
+    history.write_url(link, reference)
     history.install()
 
     st.title("Couverture OPSN")
@@ -279,7 +290,7 @@ def page() -> None:
         )
         state = show_map(map_args_for(token, options, drawn, basemap, inputs))
         handle_click(state, reference)
-        copy_link_button()
+        copy_link_button(data.version.number)
     with right:
         side_panel(reference, analysis, inputs, view, figures)
 
