@@ -141,6 +141,18 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Population adhérente", "integer", "population municipale des communes adhérentes"),
         Column("Identifiant", "code", "identifiant du registre (option --filter)"),
     ),
+    "voisins": (
+        Column("OPSN", "text", "nom usuel de l'OPSN"),
+        Column(
+            "Communes voisines servies",
+            "integer",
+            "communes hors du territoire, qui le bordent, dans son périmètre ou adhérentes",
+        ),
+        Column("dont adhérentes", "integer", "parmi elles, communes adhérentes à cet OPSN"),
+        Column("Population voisine servie", "integer", "population de ces communes voisines"),
+        Column("Déjà présent", "text", "« oui » s'il sert déjà des communes du territoire"),
+        Column("Identifiant", "code", "identifiant du registre"),
+    ),
     "communes": (
         Column("Code INSEE", "code", "code officiel de la commune"),
         Column("Commune", "text", "nom de la commune"),
@@ -181,6 +193,7 @@ TITLES = {
     "departements": ("Couverture par département", "Départements"),
     "epci": ("Couverture par EPCI", "EPCI"),
     "opsn": ("OPSN : périmètres et adhésions", "OPSN"),
+    "voisins": ("OPSN voisins", "OPSN voisins"),
     "communes": ("Communes et OPSN", "Communes"),
     "territoires": ("Territoires {sans}", "Territoires {sans}"),
 }
@@ -418,6 +431,72 @@ def opsn_table(
     return table.with_frame(table.frame.loc[order].reset_index(drop=True))
 
 
+def bordering_opsn_table(
+    reference: ReferenceData,
+    analysis: Analysis,
+    inputs: Inputs,
+    mask: np.ndarray | None,
+    view_name: str = "",
+) -> Table:
+    """OPSN serving the communes just outside the view (sharing a border with it).
+
+    The planner's question « which OPSN is next door? »: for each OPSN, the
+    bordering communes it serves (in its perimeter or members), and whether it
+    already serves communes of the view.
+    """
+    from geo.white_zones import neighbour_positions
+
+    if mask is None:
+        raise ValueError("OPSN voisins : un territoire est nécessaire")
+    mask = np.asarray(mask, dtype=bool)
+    a, b = neighbour_positions(reference.communes, reference.neighbours)
+    crossing = mask[a] != mask[b]
+    outside = np.unique(np.where(mask[a], b, a)[crossing])
+    inside_territory = analysis.coverage["dans_territoire"].to_numpy(dtype=bool)
+    outside = outside[inside_territory[outside]]
+    coverage = analysis.coverage
+    population = reference.communes["population"].to_numpy().astype("int64")
+    served = pd.concat(
+        [
+            _pairs(coverage["opsn_perimetre"].iloc[outside], population[outside]).assign(
+                member=False
+            ),
+            _pairs(coverage["opsn_adhesion"].iloc[outside], population[outside]).assign(
+                member=True
+            ),
+        ]
+    )
+    served["commune"] = served.index
+    ids = pd.Index(sorted(set(served["opsn"])), name="opsn")
+    if analysis.options.opsn:
+        ids = ids[ids.isin(analysis.options.opsn)]
+    per_commune = served.groupby(["opsn", "commune"]).agg(
+        population=("population", "first"), member=("member", "max")
+    )
+    grouped = per_commune.groupby(level="opsn")
+    present = set()
+    for column in ("opsn_perimetre", "opsn_adhesion"):
+        values = coverage.loc[mask & inside_territory, column]
+        present |= set(values[values != ""].str.split("|").explode())
+    names = opsn_names(inputs.registry)
+    counts = grouped.size().reindex(ids).fillna(0).astype("int64")
+    members = grouped["member"].sum().reindex(ids).fillna(0).astype("int64")
+    people = grouped["population"].sum().reindex(ids).fillna(0).astype("int64")
+    rows = [
+        [names.get(i, i) for i in ids],
+        counts.to_numpy(),
+        members.to_numpy(),
+        people.to_numpy(),
+        yes_no([i in present for i in ids]),
+        ids.to_numpy(dtype=object),
+    ]
+    table = _table("voisins", rows, analysis, notes(analysis, inputs, view_name))
+    frame = table.frame.sort_values(
+        ["Communes voisines servies", "OPSN"], ascending=[False, True], kind="stable"
+    )
+    return table.with_frame(frame.reset_index(drop=True))
+
+
 # ----------------------------------------------------------------------------- communes
 
 
@@ -522,16 +601,17 @@ BUILDERS = {
     "opsn": opsn_table,
     "communes": communes_table,
     "territoires": territories_table,
+    "voisins": bordering_opsn_table,
 }
 """Table key → builder ``(reference, analysis, inputs, mask, view_name) -> Table``."""
 
 TABLES_BY_LEVEL = {
     "france": ("regions", "departements", "epci", "opsn", "communes", "territoires"),
-    "region": ("departements", "epci", "opsn", "communes", "territoires"),
-    "departement": ("epci", "opsn", "communes", "territoires"),
-    "epci": ("opsn", "communes", "territoires"),
-    "territoire": ("opsn", "communes", "territoires"),
-    "commune": ("communes",),
+    "region": ("departements", "epci", "opsn", "voisins", "communes", "territoires"),
+    "departement": ("epci", "opsn", "voisins", "communes", "territoires"),
+    "epci": ("opsn", "voisins", "communes", "territoires"),
+    "territoire": ("opsn", "voisins", "communes", "territoires"),
+    "commune": ("communes", "voisins"),
 }
 """Tables that make sense for a view: those below its level."""
 
@@ -547,6 +627,8 @@ def build(
     """The table ``key`` (a key of :data:`BUILDERS`) for the communes in ``mask`` (all if None)."""
     if key not in BUILDERS:
         raise ValueError(f"tableau inconnu « {key} » : {', '.join(BUILDERS)}")
+    if key == "voisins" and mask is None:
+        raise ValueError("tableau « voisins » : OPSN voisins d'un territoire, pas de la France")
     return BUILDERS[key](reference, analysis, inputs, mask, view_name)
 
 

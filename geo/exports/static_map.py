@@ -55,9 +55,19 @@ class Canvas:
     height_in: float
     dpi: float = 144.0
 
+    @classmethod
+    def of_pixels(cls, width: int, height: int, dpi: float) -> Canvas:
+        """A canvas of exactly ``width`` × ``height`` pixels at ``dpi``.
+
+        matplotlib truncates inches × dpi to whole pixels: a hair more than the
+        exact quotient keeps 1920/144 × 144 from becoming 1919.
+        """
+        return cls((width + 1e-3) / dpi, (height + 1e-3) / dpi, dpi)
+
     @property
     def pixels(self) -> tuple[int, int]:
-        return round(self.width_in * self.dpi), round(self.height_in * self.dpi)
+        """What the PNG measures (matplotlib truncates to whole pixels)."""
+        return int(self.width_in * self.dpi), int(self.height_in * self.dpi)
 
     @property
     def unit(self) -> float:
@@ -65,10 +75,12 @@ class Canvas:
         return min(self.width_in / SLIDE_WIDTH_IN, self.height_in / SLIDE_HEIGHT_IN)
 
 
-SLIDE = Canvas(1920 / 144, 1080 / 144, 144)
+SLIDE = Canvas.of_pixels(1920, 1080, 144)
 """PNG for slides: 1920 × 1080 pixels (16:9), laid out as a 13.33 × 7.5 in slide."""
 A4_LANDSCAPE = Canvas(297 / MM_PER_INCH, 210 / MM_PER_INCH, 300)
 """Print: A4 landscape; the PDF's page, and the PNG's at 300 dpi."""
+A4_PRINT = Canvas.of_pixels(3508, 2480, 300)
+"""PNG for print: A4 landscape at 300 dpi (3508 × 2480 pixels)."""
 MIN_ASPECT = 1.2
 
 
@@ -101,7 +113,13 @@ def canvas_for(kind: str, size: tuple[int, int] | None = None, dpi: float | None
             raise CanvasError("--size s'applique aux images PNG ; le PDF est au format A4 paysage")
         return A4_LANDSCAPE
     if size is None:
-        return Canvas(A4_LANDSCAPE.width_in, A4_LANDSCAPE.height_in, dpi) if dpi else SLIDE
+        if not dpi:
+            return SLIDE
+        if dpi == A4_PRINT.dpi:
+            return A4_PRINT
+        return Canvas.of_pixels(
+            round(A4_LANDSCAPE.width_in * dpi), round(A4_LANDSCAPE.height_in * dpi), dpi
+        )
     width, height = size
     if not (640 <= width <= 10000 and 360 <= height <= 10000):
         raise CanvasError(f"--size {width}x{height} : entre 640x360 et 10000x10000 pixels")
@@ -110,8 +128,7 @@ def canvas_for(kind: str, size: tuple[int, int] | None = None, dpi: float | None
             f"--size {width}x{height} : format paysage attendu (largeur ≥ 1,2 × hauteur), "
             "comme une diapositive ou une page A4 paysage"
         )
-    resolution = dpi or width / SLIDE_WIDTH_IN
-    return Canvas(width / resolution, height / resolution, resolution)
+    return Canvas.of_pixels(width, height, dpi or width / SLIDE_WIDTH_IN)
 
 
 # ----------------------------------------------------------------------------- style
@@ -547,13 +564,13 @@ def _france(
 
     if drom:
         caption = layout.sizes["inset"]
-        slot = (height - _line_in(caption) - 4 * 0.1 * u) / len(drom)
+        slot = (height - _line_in(caption, 1.6) - 4 * 0.1 * u) / len(drom)
         top = bottom + height
         figure.text(
             x / canvas.width_in, (top - _line_in(caption, 1.0)) / canvas.height_in,
             "Outre-mer (échelles différentes)", fontsize=caption * 0.92, color=MUTED,
         )  # fmt: skip
-        top -= _line_in(caption)
+        top -= _line_in(caption, 1.6)
         for code in drom:
             label_h = _line_in(caption, 1.15)
             box = (x, top - slot, inset_w, slot - label_h)
