@@ -632,6 +632,62 @@ def build(
     return BUILDERS[key](reference, analysis, inputs, mask, view_name)
 
 
+# ----------------------------------------------------------------------------- documentation
+
+KIND_LABELS = {
+    "code": "code (texte)",
+    "text": "texte",
+    "integer": "entier",
+    "decimal": "décimal",
+    "percent": "pourcentage",
+}
+
+
+def contract_markdown() -> str:
+    """``docs/tableaux.md``: the column contract of every table, in French.
+
+    Regenerate with ``python -m geo.tables > docs/tableaux.md``; a test checks
+    that the page and :data:`COLUMNS` agree.
+    """
+    lines = [
+        "# Tableaux exportés : colonnes",
+        "",
+        "Page générée par `python -m geo.tables > docs/tableaux.md` depuis `geo/tables.py` "
+        "(un test vérifie qu'elle est à jour). Les mêmes tableaux sont affichés dans "
+        "l'application (section « Tableaux ») et écrits par "
+        "`python -m geo export tables --out FICHIER.xlsx|.csv`.",
+        "",
+        "- **CSV** : séparateur `;`, UTF-8 avec BOM, virgule décimale, nombres sans séparateur "
+        "de milliers ; sous le tableau, après une ligne vide : la vue, la règle de comptage, "
+        "les données OPSN utilisées et les sources.",
+        "- **XLSX** : une feuille par tableau (en-tête figé, filtre), formats français "
+        "(`12 345`, `57,3 %`), et une feuille « Sources et règle ».",
+        "- Les OPSN sont nommés par leur sigle (ou leur nom), jamais par leur identifiant ; "
+        "les booléens valent `oui` ou `non`.",
+        "- Les parts sont des pourcentages (`57,3`, une décimale) de la population municipale, "
+        "selon la règle de comptage écrite avec le tableau.",
+        "- Une cellule de texte qui commencerait par `=`, `+`, `-`, `@`, une tabulation ou un "
+        "retour chariot est précédée d'une apostrophe (règle OWASP contre l'injection de "
+        "formules).",
+        "- Avec un filtre d'OPSN, « sans OPSN » devient « hors des OPSN choisis » dans les noms "
+        "de colonnes.",
+        "",
+    ]
+    for key, columns in COLUMNS.items():
+        title, sheet = (t.replace(_WITHOUT, "sans OPSN") for t in TITLES[key])
+        lines += [
+            f"## {title} (`{key}`, feuille « {sheet} »)",
+            "",
+            "| colonne | type | contenu |",
+            "| --- | --- | --- |",
+        ]
+        for column in columns:
+            name = column.name.replace(_WITHOUT, "sans OPSN")
+            lines.append(f"| {name} | {KIND_LABELS[column.kind]} | {column.description} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
 # ----------------------------------------------------------------------------- display
 
 
@@ -678,3 +734,7 @@ def filter_rows(table: Table, query: str) -> Table:
     text = table.frame.astype(str).agg(" ".join, axis=1)
     hit = sort_key(text).str.contains(folded, regex=False)
     return table.with_frame(table.frame[hit.to_numpy()].reset_index(drop=True))
+
+
+if __name__ == "__main__":
+    print(contract_markdown())

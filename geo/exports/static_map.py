@@ -170,6 +170,7 @@ class RenderedMap:
     info: About
     title: str = ""
     boxes: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)  # town and department names drawn
 
     def save(self, target, kind: str) -> None:
         """Write ``png`` or ``pdf`` to a path or a binary file object."""
@@ -595,7 +596,7 @@ def _france(
     _fit(ax, bounds, map_w / height)
     boxes["map"] = ax
     labels = _towns_by(reference, outlines, mainland, "region", 1)
-    _place_labels(figure, ax, labels, layout.sizes["label"])
+    boxes["labels"] = _place_labels(figure, ax, labels, layout.sizes["label"])
     _scale_bar(ax, u, layout.sizes["label"])
     legend_box = (x + map_w + gap, bottom, legend_w, height)
     return ["Traits blancs : départements ; traits sombres : régions."], _fraction(
@@ -688,7 +689,7 @@ def _territory(
         labels += _towns_by(reference, outlines, drawn, "departement", 1)
     labels += _top_towns(reference, outlines, drawn, 4 if scope.level == "region" else 8)
     labels += _neighbour_names(reference, zone, window, drawn)
-    _place_labels(figure, ax, labels, layout.sizes["label"])
+    boxes["labels"] = _place_labels(figure, ax, labels, layout.sizes["label"])
     _scale_bar(ax, u, layout.sizes["label"])
     legend_box = (x + map_w + gap, bottom, legend_w, height)
     return notes, _fraction(canvas, legend_box)
@@ -761,7 +762,7 @@ def draw_map(
             national = analysis.figures
         _legend(figure, legend_box, figures, national, layout.sizes, canvas, notes)
         texts = _header_footer(figure, layout)
-        rendered = RenderedMap(figure, canvas, info, title)
+        rendered = RenderedMap(figure, canvas, info, title, labels=boxes.pop("labels", []))
         renderer = figure.canvas.get_renderer()
         for name, ax in boxes.items():
             ax.apply_aspect()
