@@ -85,7 +85,7 @@ def tiny_inputs() -> Inputs:
     return Inputs(registry, perimeters([("A", "2A"), ("B", "75")]), members)
 
 
-def hostile(options: CoverageOptions = CoverageOptions()):
+def hostile(options: CoverageOptions | None = None):
     """(reference, inputs, analysis) where every name is a formula payload."""
     reference = complete(tiny_reference())
     communes = reference.communes.copy()
@@ -107,7 +107,7 @@ def hostile(options: CoverageOptions = CoverageOptions()):
         nom=list(PAYLOADS[4:8]), sigle=["", PAYLOADS[8], "", PAYLOADS[9]]
     )
     inputs = Inputs(registry, base.perimeters, base.memberships, label=PAYLOADS[0])
-    analysis = analyse(reference, inputs, options)
+    analysis = analyse(reference, inputs, options or CoverageOptions())
     zones = analysis.zones
     zones["nom"] = [PAYLOADS[k % len(PAYLOADS)] for k in range(len(zones))]
     return reference, inputs, analysis

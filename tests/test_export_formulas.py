@@ -124,7 +124,7 @@ def test_every_table_csv_and_the_workbook(dataset):
 @pytest.fixture
 def hostile_cli(monkeypatch, dataset):
     """The command line reading the hostile dataset instead of the bundled data."""
-    reference, inputs, analysis = dataset
+    reference, inputs, _ = dataset
     loaded = LoadedInputs(inputs)
     for module in ("coverage", "white_zones", "export"):
         monkeypatch.setattr(f"geo.commands.{module}.load", lambda args: (reference, loaded))

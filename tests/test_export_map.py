@@ -112,8 +112,7 @@ def assert_tidy(rendered) -> None:
         assert not overlaps(shrunk_a, box_b), f"« {a} » overlaps « {b} »"
 
 
-def test_national_png_for_slides(national, national_png, bundled):
-    _, _, analysis = bundled
+def test_national_png_for_slides(national, national_png):
     assert national_png.size == (1920, 1080)
     assert national.canvas == SLIDE
     assert national_png.info["Title"] == "Couverture des communes par un OPSN — France"
@@ -196,7 +195,7 @@ def test_print_and_custom_sizes(bundled):
      (None, 5, "png"), ("1920x1080", None, "pdf")],
 )  # fmt: skip
 def test_unusable_sizes_get_a_french_message(size, dpi, kind):
-    with pytest.raises(CanvasError, match="--size|--dpi"):
+    with pytest.raises(CanvasError, match=r"--size|--dpi"):
         canvas_for(kind, parse_size(size) if size else None, dpi)
 
 

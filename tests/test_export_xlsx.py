@@ -99,5 +99,7 @@ def test_sheet_titles_are_valid_and_unique():
     assert sheet_title("Territoires hors des OPSN choisis [2/3]", taken) == (
         "Territoires hors des OPSN chois"
     )
-    assert sheet_title("Territoires hors des OPSN choisis", taken) == "Territoires hors des OPSN c (2)"
+    assert (
+        sheet_title("Territoires hors des OPSN choisis", taken) == "Territoires hors des OPSN c (2)"
+    )
     assert sheet_title("a:b*c?", taken) == "a b c"
