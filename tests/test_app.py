@@ -284,7 +284,7 @@ def test_tables_have_csv_downloads_and_filters(reference, engine, monkeypatch):
         offered.append(original(table, notes))
         return offered[-1]
 
-    # app.py imports ``csv_bytes`` from geo.exports on each run: record what it offers.
+    # ui/tables.py calls geo.exports.csv_bytes through the module: record what it offers.
     monkeypatch.setattr("geo.exports.csv_bytes", recording_csv_bytes)
     at = app()
     assert not at.get("download_button") and not at.dataframe, "tables closed at first"

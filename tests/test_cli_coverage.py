@@ -53,16 +53,40 @@ def test_coverage_json_has_the_contract_keys(bundled_json):
 
 
 def test_bundled_perimeter_rule_figures_are_pinned(bundled_json):
-    # Registry of 74 OPSN (local ones paint no department) + 17 sourced memberships.
+    # Registry of 86 bodies after the November 2026 corrections (local ones paint no
+    # department, the 12 partial offers do not count by default, SIB and Cogitis never)
+    # + 17 sourced memberships. Before the corrections: 27 793 communes, 45 587 310
+    # inhabitants (66.7 %), 20 territories; the corrections add the Ardennes, Aube and Meuse
+    # (SPL-Xdemat), the Drôme (Numérian) and the Var (SICTIAM): +2 400 144 inhabitants.
     # A change here is a change of data or of counting rule: say why in the commit.
     assert bundled_json["total_communes"] == 34875
     assert bundled_json["total_population"] == 68_350_798
-    assert bundled_json["covered_communes"] == 27793
-    assert bundled_json["covered_population"] == 45_587_310
-    assert bundled_json["covered_share"] == pytest.approx(0.666961, abs=1e-6)
-    assert bundled_json["white_zone_count"] == 20
-    assert bundled_json["white_zone_population"] == 22_763_488
+    assert bundled_json["covered_communes"] == 29685
+    assert bundled_json["covered_population"] == 47_987_454
+    assert bundled_json["covered_share"] == pytest.approx(0.702076, abs=1e-6)
+    assert bundled_json["white_zone_count"] == 19
+    assert bundled_json["white_zone_population"] == 20_363_344
     assert bundled_json["status"]["adherente"] == {"communes": 17, "population": 350_962}
+    assert bundled_json["partial_offers_counted"] is False
+
+
+def test_partial_offers_count_only_when_asked(bundled_json):
+    done = geo_cli("coverage", "--format", "json", "--offres-partielles")
+    assert done.returncode == 0, done.stderr
+    partial = json.loads(done.stdout)
+    # DataSud, OPenIG, DataGrandEst, GIP Maximilien, the DPO and GIS offers of Calvados,
+    # Alsace… cover 13 456 527 more inhabitants, but only when asked.
+    assert partial["partial_offers_counted"] is True
+    assert partial["covered_population"] == 61_443_981
+    assert partial["covered_population"] - bundled_json["covered_population"] == 13_456_527
+    assert partial["white_zone_count"] == 14
+    assert "offres partielles comptées" in partial["counting_rule"]
+    assert "offres partielles" not in bundled_json["counting_rule"]
+    # An OPSN chosen in the filter counts even when its offer is partial.
+    chosen = json.loads(geo_cli("coverage", "--format", "json", "--filter", "datasud").stdout)
+    assert chosen["covered_communes"] == 946  # the six departments of Provence-Alpes-Côte d'Azur
+    zones = json.loads(geo_cli("white-zones", "--format", "json", "--offres-partielles").stdout)
+    assert len(zones) == 14
 
 
 def test_statuses_add_up_to_the_totals(bundled_json):
@@ -127,8 +151,8 @@ def test_white_zones_json_is_ranked_by_population():
     done = geo_cli("white-zones", "--format", "json")
     assert done.returncode == 0, done.stderr
     zones = json.loads(done.stdout)
-    assert len(zones) == 20
-    assert [z["rang"] for z in zones] == list(range(1, 21))
+    assert len(zones) == 19  # pinned with the coverage figures above
+    assert [z["rang"] for z in zones] == list(range(1, 20))
     populations = [z["population"] for z in zones]
     assert populations == sorted(populations, reverse=True)
     assert {"id", "communes", "population", "superficie_km2", "departements"} <= set(zones[0])
