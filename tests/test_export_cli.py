@@ -106,7 +106,10 @@ def test_html_is_standalone(export, tmp_path):
         (["map", "--out", "{tmp}/x.png", "--vue", "canton", "--code", "1"], "--vue « canton » inconnue"),
         (["map", "--out", "{tmp}/x.png", "--vue", "region"], "le code est obligatoire"),
         (["map", "--out", "{tmp}/x.png", "--vue", "territoire", "--code", "Z00000"],
-         "territoire sans OPSN « Z00000 » introuvable"),
+         "Territoire sans OPSN « Z00000 » introuvable"),
+        (["map", "--out", "{tmp}/x.png", "--vue", "territoire", "--code", "Z29019"],
+         "« Z29019 » n'existe pas avec ces options ; vue la plus proche : --vue departement "
+         "--code 29"),
         (["map", "--out", "{tmp}/x.png", "--size", "1080x1920"], "format paysage attendu"),
         (["report", "--out", "{tmp}/x.pdf", "--vue", "region", "--code", "53", "--dpi", "300"],
          "s'appliquent à « export map » seulement"),

@@ -169,3 +169,7 @@ def test_command_line_table_exports(hostile_cli, tmp_path, capsys):
 def test_script_csv_keeps_its_columns():
     frame = pd.DataFrame({"nom": ["@x", "ok"], "population": [-1, 2]})
     assert script_csv(frame).splitlines() == ["nom;population", "'@x;-1", "ok;2"]
+    # A carriage return inside a name keeps it one quoted cell (no new line starting « = »).
+    text = script_csv(pd.DataFrame({"nom": ["Brest\r=1+1"], "population": [1]}))
+    assert text == 'nom;population\r\n"Brest\r=1+1";1\r\n'
+    assert list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))[1] == ["Brest\r=1+1", "1"]

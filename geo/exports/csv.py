@@ -32,6 +32,10 @@ def script_csv(table: pd.DataFrame) -> str:
 
     The command-line CSV keeps its column names and machine values (a contract
     for scripts); only the cells a spreadsheet would evaluate are neutralised,
-    since these files end up opened in one too.
+    since these files end up opened in one too. Lines end with CRLF (RFC 4180),
+    so that a name holding a carriage return is quoted and stays one cell
+    instead of starting a new line that begins with a formula.
     """
-    return neutralise_frame(table).to_csv(sep=";", index=False, quoting=csv.QUOTE_MINIMAL)
+    return neutralise_frame(table).to_csv(
+        sep=";", index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n"
+    )

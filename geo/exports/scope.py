@@ -1,8 +1,8 @@
 """What an export is about: a view (France, region, department, EPCI, commune, territory).
 
-The app's views (:mod:`geo.views`: level + code, as in the URL) plus the
-territories without OPSN, named by their id (``Z`` + INSEE code of their most
-populated commune, see :mod:`geo.white_zones`). A :class:`Scope` holds the
+The app's views (:mod:`geo.views`: level + code, as in the URL), territories
+without OPSN included (level ``territoire``, code = their id, ``Z`` + INSEE code
+of their most populated commune). A :class:`Scope` holds the
 communes the figures are about and the communes to draw, so that every export
 of a view counts the same communes as the app.
 """
@@ -17,11 +17,19 @@ import pandas as pd
 from geo.analysis import Analysis
 from geo.coverage import selection_figures
 from geo.reference import ReferenceData
-from geo.views import View, name_of, parse_view, territory_mask
+from geo.views import LEVELS as VIEW_LEVELS
+from geo.views import (
+    View,
+    name_of,
+    parse_view,
+    resolve_view,
+    territory_mask,
+    zone_row,
+)
 from geo.views import selection as view_selection
 
 TERRITORY_LEVEL = "territoire"
-LEVELS = ("france", "region", "departement", "epci", "commune", TERRITORY_LEVEL)
+LEVELS = VIEW_LEVELS  # france, region, departement, epci, commune, territoire
 LEVEL_ALIASES = {"zone": TERRITORY_LEVEL, "territoire-sans-opsn": TERRITORY_LEVEL}
 
 
@@ -33,7 +41,7 @@ class ScopeError(ValueError):
 class Scope:
     level: str
     code: str
-    name: str  # « France », « Finistère (29) », « Territoire sans OPSN autour de Thiers »
+    name: str  # « France », « Finistère (29) », « Territoire sans OPSN : autour de Caen »
     mask: np.ndarray  # communes the figures are about
     drawn: np.ndarray  # communes drawn in colour (a commune is drawn within its department)
     zone: pd.Series | None = None  # the territory's row of ``analysis.zones``
@@ -48,11 +56,14 @@ class Scope:
 
 
 def resolve(reference: ReferenceData, analysis: Analysis, level: str, code: str = "") -> Scope:
-    """The scope named by ``level`` and ``code`` (as in the app's URL), or :class:`ScopeError`."""
-    level = LEVEL_ALIASES.get(str(level or "france").strip().lower(), str(level or "france"))
-    level = level.strip().lower()
-    if level == TERRITORY_LEVEL:
-        return _territory(reference, analysis, str(code or "").strip().upper())
+    """The scope named by ``level`` and ``code`` (as in the app's URL), or :class:`ScopeError`.
+
+    A territory without OPSN must exist under the options of ``analysis``: if
+    it does not, the error says which one now holds its main commune (as the
+    app would open it), rather than exporting another territory silently.
+    """
+    level = str(level or "france").strip().lower()
+    level = LEVEL_ALIASES.get(level, level)
     if level not in LEVELS:
         raise ScopeError(f"vue « {level} » inconnue : {', '.join(LEVELS)}")
     if level != "france" and not str(code or "").strip():
@@ -60,44 +71,39 @@ def resolve(reference: ReferenceData, analysis: Analysis, level: str, code: str 
     view, message = parse_view(level, code, reference)
     if message:
         raise ScopeError(message.replace(" : retour à la France entière.", "."))
+    zones = analysis.zones
+    if view.level == TERRITORY_LEVEL:
+        resolved, _ = resolve_view(view, reference, zones)
+        if resolved != view:
+            raise ScopeError(
+                f"le territoire sans OPSN « {view.code} » n'existe pas avec ces options ; "
+                f"vue la plus proche : --vue {resolved.level} --code {resolved.code} "
+                "(territoires : python -m geo white-zones)"
+            )
     inside = analysis.coverage["dans_territoire"].to_numpy(dtype=bool)
     if view.level == "france":
-        everything = np.ones(len(reference.communes), dtype=bool)
-        return Scope("france", "", _france_name(analysis), everything & inside, everything & inside)
+        return Scope("france", "", _france_name(analysis), inside.copy(), inside.copy())
+    mask = territory_mask(reference, view, zones)
+    if view.level == TERRITORY_LEVEL:  # drawn alone: its neighbours come as context
+        return Scope(
+            TERRITORY_LEVEL,
+            view.code,
+            f"Territoire sans OPSN : {name_of(reference, view, zones)}",
+            mask,
+            mask,
+            zone_row(zones, view.code),
+        )
     return Scope(
         view.level,
         view.code,
-        name_of(reference, view),
-        territory_mask(reference, view),
-        view_selection(reference, view),
+        name_of(reference, view, zones),
+        mask,
+        view_selection(reference, view, zones),
     )
 
 
 def _france_name(analysis: Analysis) -> str:
     return "France métropolitaine" if analysis.options.territory == "metropole" else "France"
-
-
-def _territory(reference: ReferenceData, analysis: Analysis, code: str) -> Scope:
-    zones = analysis.zones
-    hit = zones[zones["id"] == code] if not zones.empty else zones
-    if hit.empty:
-        known = ", ".join(zones["id"].head(3)) if not zones.empty else "aucun"
-        raise ScopeError(
-            f"territoire sans OPSN « {code} » introuvable avec ces options "
-            f"(identifiants : python -m geo white-zones ; par exemple {known})"
-        )
-    zone = hit.iloc[0]
-    members = set(zone["insee"].split("|"))
-    mask = reference.communes["insee"].isin(members).to_numpy()
-    departments = zone["departements"].replace(",", ", ")
-    return Scope(
-        TERRITORY_LEVEL,
-        code,
-        f"Territoire sans OPSN {zone['nom']} ({departments})",
-        mask,
-        mask,
-        zone,
-    )
 
 
 def scope_figures(reference: ReferenceData, analysis: Analysis, scope: Scope) -> dict:

@@ -250,7 +250,7 @@ def _layout(canvas: Canvas, title: str, subtitle: str, credits: str) -> _Layout:
     }
     margin = sizes["margin"]
     text_width = canvas.width_in - 2 * margin
-    title_lines = _wrap(title, text_width, sizes["title"])[:2]
+    title_lines = _wrap(title, text_width, sizes["title"])[:3]
     subtitle_lines = _wrap(subtitle, text_width, sizes["subtitle"])[:3]
     credit_lines = _wrap(credits, text_width, sizes["credits"])[:3]
     header = (
