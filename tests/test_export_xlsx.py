@@ -77,7 +77,7 @@ def test_sources_sheet_states_rule_vintages_and_credits(workbook):
     assert rows["Règle de comptage"] == rule[0].upper() + rule[1:] + "."
     assert "adhérente à un OPSN (directement ou par son EPCI)" in rows["Règle de comptage"]
     assert rows["Millésimes"] == "populations légales 2023, communes au 1er janvier 2026"
-    assert rows["Sources des données de référence"] == CREDITS
+    assert rows["Données de référence"] == CREDITS
     assert rows["Données OPSN"] == "données livrées"
     for table in built:  # every column explained, under its sheet's name
         start = lines.index((f"Feuille « {table.sheet} » : {table.title}", None)) + 1

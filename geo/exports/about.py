@@ -47,7 +47,7 @@ class About:
             ("Règle de comptage", self.rule_sentence),
             ("Millésimes", self.vintage),
             ("Données OPSN", self.data),
-            ("Sources des données de référence", CREDITS),
+            ("Données de référence", CREDITS),
             ("Licence", LICENCE),
             ("Date de l'export", f"{self.date:%d/%m/%Y}"),
             ("Produit par", f"{PRODUCT} (python -m geo export)"),

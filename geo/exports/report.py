@@ -293,7 +293,11 @@ def write_report(
             f"(--vue {' | '.join(REPORT_LEVELS)}), pas sur « {scope.level} »"
         )
     info = info or about(reference, analysis, inputs, scope.name)
-    title = f"Rapport de territoire — {scope.name}"
+    title = (
+        f"Rapport — {scope.name}"
+        if scope.level == TERRITORY_LEVEL
+        else f"Rapport de territoire — {scope.name}"
+    )
     metadata = {
         "Title": title,
         "Subject": info.rule_sentence,
@@ -322,7 +326,8 @@ def _figures_pages(pages: _Pages, reference, analysis, inputs, scope: Scope, tit
         [_Cell(label), _Cell(view, "right"), _Cell(whole, "right")]
         for label, view, whole in comparison_rows(reference, analysis, scope)
     ]
-    pages.table(["", scope.name, france], rows, [4.4, 2.2, 2.0])
+    here = "Ce territoire" if scope.level == TERRITORY_LEVEL else scope.name
+    pages.table(["", here, france], rows, [4.4, 2.2, 2.0])
 
     pages.heading("OPSN présents et comment ils servent le territoire")
     present = tables.opsn_table(reference, analysis, inputs, scope.mask, names_note)

@@ -676,7 +676,10 @@ def _territory(
     boxes["map"] = ax
     _fit(ax, bounds, map_w / map_h, pad=0.06)
     _bare(ax, frame=True)
-    notes = ["Trait noir : limite du territoire ; traits blancs : départements."]
+    notes = [
+        "Trait noir épais : limite du territoire ; traits blancs : départements ; "
+        "traits sombres : régions."
+    ]
     if around.any():
         notes.insert(0, "Teintes pâles : communes voisines.")
 
