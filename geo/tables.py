@@ -21,7 +21,11 @@ kind       value in :attr:`frame`   app and reports  XLSX number format
 ========== ======================== ================ ===================
 
 CSV writes numbers bare with a decimal comma (``12345``, ``57,3``), which French
-Excel reads as numbers. The column contract of every table (names, kinds,
+Excel reads as numbers. For a screen, :func:`styled` gives a pandas ``Styler``
+that ``st.dataframe`` shows in French formats whatever the browser's language,
+sorting on the numbers underneath; :func:`display_frame` gives the same cells
+as text (reports), and :func:`filter_rows` the app's row filter (case and
+accents ignored). The column contract of every table (names, kinds,
 meanings) is :data:`COLUMNS`, printed in ``docs/tableaux.md`` (a test keeps the
 two equal). Under an OPSN filter the words « sans OPSN » become « hors des OPSN
 choisis » in the column names, as everywhere else.
