@@ -138,10 +138,21 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("OPSN", "text", "nom usuel (sigle s'il y en a un)"),
         Column("Nom complet", "text", "dénomination complète"),
         Column("Portée", "text", "locale, départementale, régionale ou nationale"),
+        Column(
+            "Offre",
+            "text",
+            "complète, ou partielle et limitée à un service (commande publique, DPO, SIG…)",
+        ),
+        Column(
+            "Comptée",
+            "text",
+            "« oui » si ses périmètre et adhésions comptent dans la couverture avec ces options",
+        ),
         Column("Départements du périmètre", "code", "départements où l'OPSN propose ses services"),
         Column("Communes dans le périmètre", "integer", "communes de ces départements"),
         Column("Population du périmètre", "integer", "population municipale de ces communes"),
         Column("Communes adhérentes", "integer", "communes adhérentes (directement ou par l'EPCI)"),
+        Column("dont par leur EPCI", "integer", "communes membres seulement par leur EPCI"),
         Column("Population adhérente", "integer", "population municipale des communes adhérentes"),
         Column("Identifiant", "code", "identifiant du registre (option --filter)"),
     ),
@@ -391,31 +402,54 @@ def opsn_table(
 
     France (no ``mask``) lists every OPSN of the registry in use, even with no
     commune (a national OPSN has no perimeter); a territory lists those present.
-    Under an OPSN filter, only the chosen OPSN.
+    Under an OPSN filter, only the chosen OPSN. A partial offer (one service
+    only) shows its perimeter and members too, with « Comptée » saying whether
+    they make communes covered under these options.
     """
+    from geo.coverage import counted_members, counted_perimeters, perimeter_pairs
+    from geo.registry import partial_offer_label, uncounted_opsn
+
+    options = analysis.options
     inside = _inside(analysis, mask)
-    coverage = analysis.coverage[inside]
-    population = reference.communes["population"].to_numpy()[inside].astype("int64")
+    communes = reference.communes.loc[inside, ["insee", "departement", "epci", "population"]]
+    population = communes.set_index("insee")["population"].astype("int64")
     registry = inputs.registry.drop_duplicates("id").set_index("id")
     ids = pd.Index(registry.index, name="opsn")
-    if analysis.options.opsn:
-        ids = ids[ids.isin(analysis.options.opsn)]
+    if options.opsn:
+        ids = ids[ids.isin(options.opsn)]
+    perimeter = perimeter_pairs(counted_perimeters(inputs.perimeters, options), communes)
+    members = counted_members(inputs.memberships, communes, options)
+    members = members[members["insee"].isin(population.index)]  # direct members elsewhere
     figures = pd.DataFrame(index=ids)
-    for label, column in (("perimetre", "opsn_perimetre"), ("adhesion", "opsn_adhesion")):
-        grouped = _pairs(coverage[column], population).groupby("opsn")["population"]
+    for label, pairs in (("perimetre", perimeter), ("adhesion", members)):
+        people = pairs["insee"].map(population).astype("int64")  # every pair is in the view
+        grouped = pairs.assign(population=people).groupby("opsn")
         figures[f"communes_{label}"] = grouped.size().reindex(ids).fillna(0).astype("int64")
-        figures[f"population_{label}"] = grouped.sum().reindex(ids).fillna(0).astype("int64")
+        figures[f"population_{label}"] = (
+            grouped["population"].sum().reindex(ids).fillna(0).astype("int64")
+        )
+    via_epci = members[members["via"] == "epci"].groupby("opsn").size()
+    figures["via_epci"] = via_epci.reindex(ids).fillna(0).astype("int64")
     if mask is not None:
         present = (figures["communes_perimetre"] > 0) | (figures["communes_adhesion"] > 0)
         figures = figures[present.to_numpy()]
     short = opsn_names(inputs.registry)
     chosen = registry.loc[figures.index]
 
-    def text_column(name: str) -> np.ndarray:
+    def text_column(name: str) -> list[str]:
         if name not in chosen.columns:
-            return np.full(len(chosen), "", dtype=object)
-        return chosen[name].fillna("").astype(str).to_numpy()
+            return [""] * len(chosen)
+        return ["" if v is None or v is pd.NA else str(v) for v in chosen[name]]
 
+    def offer(kind: str, limited: object) -> str:
+        if kind != "partielle":
+            return "complète"
+        return f"partielle : {partial_offer_label(limited)}" if limited else "partielle"
+
+    limits = (
+        chosen["offre_partielle"] if "offre_partielle" in chosen.columns else [""] * len(chosen)
+    )
+    uncounted = uncounted_opsn(inputs.registry, options.count_partial_offers, options.opsn)
     perimeters = inputs.perimeters.groupby("opsn")["departement"].agg(
         lambda d: ", ".join(sorted(set(d)))
     )
@@ -423,10 +457,13 @@ def opsn_table(
         "opsn": [short.get(i, i) for i in figures.index],
         "nom": text_column("nom"),
         "portee": [SCOPE_LABELS.get(x, x) for x in text_column("portee")],
+        "offre": [offer(k, v) for k, v in zip(text_column("offre"), limits, strict=True)],
+        "comptee": yes_no([i not in uncounted for i in figures.index]),
         "departements": perimeters.reindex(figures.index).fillna("").to_numpy(),
         "communes_perimetre": figures["communes_perimetre"].to_numpy(),
         "population_perimetre": figures["population_perimetre"].to_numpy(),
         "communes_adhesion": figures["communes_adhesion"].to_numpy(),
+        "via_epci": figures["via_epci"].to_numpy(),
         "population_adhesion": figures["population_adhesion"].to_numpy(),
         "id": figures.index.to_numpy(dtype=object),
     }

@@ -68,10 +68,12 @@ def test_opsn_by_name_with_perimeter_and_members(tiny):
     assert table.frame["OPSN"].tolist() == ["AA", "Bureau B", "GD", "SC"]  # French order
     aa = row(table, "OPSN", "AA")
     assert aa["Nom complet"] == "Agence A" and aa["Portée"] == "départementale"
+    assert aa["Offre"] == "complète" and aa["Comptée"] == "oui"
     assert (aa["Départements du périmètre"], aa["Communes dans le périmètre"]) == ("2A", 2)
     assert aa["Population du périmètre"] == 1400 and aa["Communes adhérentes"] == 0
     gd = row(table, "OPSN", "GD")
     assert (gd["Communes adhérentes"], gd["Population adhérente"]) == (3, 750)  # EPCI E1
+    assert gd["dont par leur EPCI"] == 3
     assert gd["Identifiant"] == "D" and gd["Portée"] == "régionale"
 
 
@@ -233,3 +235,17 @@ def test_percentages_are_shares_times_100(reference, bundled):
     expected = (frame["Population couverte"] / frame["Population"] * 100).round(1)
     assert np.allclose(frame["Part couverte (%)"], expected)
     assert frame["Part couverte (%)"].between(0, 100).all()
+
+
+def test_partial_offers_show_their_perimeter_and_say_they_do_not_count(reference, bundled):
+    inputs, analysis = bundled
+    frame = tables.opsn_table(reference, analysis, inputs).frame.set_index("Identifiant")
+    partial = frame[frame["Offre"].str.startswith("partielle")]
+    assert len(partial), "the bundled registry has partial offers"
+    assert (partial["Comptée"] == "non").all()  # not counted unless asked
+    datasud = frame.loc["datasud"]
+    assert datasud["Offre"] == "partielle : plateforme de données, SIG"
+    assert datasud["Communes dans le périmètre"] > 0  # its perimeter is shown all the same
+    counted = analyse(reference, inputs, CoverageOptions(count_partial_offers=True))
+    again = tables.opsn_table(reference, counted, inputs).frame.set_index("Identifiant")
+    assert again.loc["datasud", "Comptée"] == "oui"

@@ -270,11 +270,19 @@ def comparison_rows(
 
 
 def _how(row) -> str:
+    """« périmètre : 277 communes ; adhésions : 12 communes », and a partial offer said so."""
     parts = []
     if row["Communes dans le périmètre"]:
         parts.append(f"périmètre : {fmt.count(row['Communes dans le périmètre'], 'commune')}")
     if row["Communes adhérentes"]:
-        parts.append(f"adhésions : {fmt.count(row['Communes adhérentes'], 'commune')}")
+        members = fmt.count(row["Communes adhérentes"], "commune")
+        if row["dont par leur EPCI"]:
+            members += f" (dont {fmt.integer(row['dont par leur EPCI'])} par leur EPCI)"
+        parts.append(f"adhésions : {members}")
+    if row["Offre"] != "complète":
+        parts.append(f"offre {row['Offre']}")
+    if row["Comptée"] != "oui":
+        parts.append("non comptée")
     return " ; ".join(parts) or "—"
 
 
@@ -339,7 +347,7 @@ def _figures_pages(pages: _Pages, reference, analysis, inputs, scope: Scope, tit
         )
         present = _with_text_column(present, "Service", "comment il sert le territoire")
         columns = ["OPSN", "Portée", "Service", "Population du périmètre", "Population adhérente"]
-        pages.table(columns, _cells(present, columns), [2.0, 1.5, 3.8, 1.8, 1.8])
+        pages.table(columns, _cells(present, columns), [1.9, 1.4, 4.3, 1.6, 1.6])
         pages.paragraph(
             "Périmètre : départements où l'OPSN propose ses services ; adhésions : communes "
             "membres (directement ou par leur EPCI). Une commune servie par plusieurs OPSN "
