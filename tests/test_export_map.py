@@ -225,3 +225,13 @@ def test_names_with_math_or_dollars_are_drawn_as_typed():
     assert "Saint-$x^2$-\\frac{a}{b}" in rendered.labels
     assert [k for k in rendered.boxes if k.startswith("inset:")] == ["inset:971"]
     assert plain(CREDITS) in plain(" ".join(t for t, _ in text_boxes(rendered)))
+
+
+def test_metropole_has_no_insets(reference):
+    inputs = bundled_inputs()
+    analysis = analyse(reference, inputs, CoverageOptions(territory="metropole"))
+    rendered = draw_map(reference, analysis, inputs, resolve(reference, analysis, "france"))
+    assert rendered.title == "Couverture des communes par un OPSN — France métropolitaine"
+    assert not [k for k in rendered.boxes if k.startswith("inset:")]
+    assert "France métropolitaine" in plain(" ".join(t for t, _ in text_boxes(rendered)))
+    assert_tidy(rendered)

@@ -11,6 +11,7 @@ credits; every name in them is HTML-escaped (names come from files).
 from __future__ import annotations
 
 import html
+import json
 
 import geopandas as gpd
 import pandas as pd
@@ -89,8 +90,31 @@ def standalone_html(
     figure.html.add_child(Element(header), name="opsn_header", index=0)
     figure.html.add_child(Element(footer), name="opsn_footer")
     title = html.escape(f"Couverture OPSN — {scope.name}")
-    page = inline_assets_html(folium_map)
+    page = _standalone_hints(inline_assets_html(folium_map))
     return page.replace("<head>", f"<head>\n<title>{title}</title>", 1)
+
+
+CLICK_HINTS = {
+    "Cliquez sur un département pour le détailler.": (
+        "Survolez un département pour voir sa part couverte."
+    ),
+}
+"""Hints of the live map that promise a navigation a standalone file cannot do."""
+
+
+def _standalone_hints(page: str) -> str:
+    """The live map's « click to open » hints, reworded for a file with no app behind it.
+
+    The legend's text reaches the page as a JSON string (``tojson``: non-ASCII
+    characters escaped); both spellings are replaced.
+    """
+    for live, standalone in CLICK_HINTS.items():
+        for encode in (
+            lambda t: json.dumps(t)[1:-1],
+            lambda t: json.dumps(t, ensure_ascii=False)[1:-1],
+        ):
+            page = page.replace(encode(live), encode(standalone))
+    return page
 
 
 def html_bytes(reference, analysis, inputs, scope, info: About | None = None) -> bytes:

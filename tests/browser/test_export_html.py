@@ -45,6 +45,7 @@ def test_html_export_draws_offline(
     assert "Licence Ouverte 2.0" in page.locator("footer.opsn-footer").inner_text()
     legend = page.locator(".opsn-legend")
     assert legend.count() == 1 and legend.is_visible()
+    assert "Cliquez" not in legend.inner_text()  # nothing opens from a file
     box = page.locator(".leaflet-container").bounding_box()
     assert box["height"] > 400  # the map fills the window between header and footer
     assert all(url.startswith(("file:", "data:", "about:")) for url in requests), requests
