@@ -214,7 +214,7 @@ def _wrap(text: str, width_in: float, size_pt: float) -> list[str]:
     """
     for plain, joined in _NO_BREAK:
         text = text.replace(plain, joined)
-    chars = max(12, int(width_in * 72 / (size_pt * 0.56)))
+    chars = max(12, int(width_in * 72 / (size_pt * 0.58)))
     return textwrap.wrap(text, chars, break_on_hyphens=False) or [""]
 
 
@@ -765,6 +765,9 @@ def draw_map(
             national = analysis.figures
         _legend(figure, legend_box, figures, national, layout.sizes, canvas, notes)
         texts = _header_footer(figure, layout)
+        legend_axes = figure.axes[-1]
+        _keep_inside(figure, list(texts.values()), canvas.width_in - layout.sizes["margin"])
+        _keep_inside(figure, legend_axes.texts, canvas.width_in - layout.sizes["margin"] / 2)
         rendered = RenderedMap(figure, canvas, info, title, labels=boxes.pop("labels", []))
         renderer = figure.canvas.get_renderer()
         for name, ax in boxes.items():
@@ -774,6 +777,21 @@ def draw_map(
         for name, artist in texts.items():
             rendered.boxes[name] = _pixels(figure, artist.get_window_extent(renderer))
     return rendered
+
+
+def _keep_inside(figure: Figure, texts, right_in: float) -> None:
+    """Shrink any text whose measured width runs past ``right_in`` (inches from the left).
+
+    Lines are wrapped from an estimate of the glyphs' width; a line of wide
+    capitals can still exceed it, and nothing may be cut off by the page edge.
+    """
+    renderer = figure.canvas.get_renderer()
+    right = right_in * figure.dpi
+    for text in texts:
+        extent = text.get_window_extent(renderer)
+        if extent.x1 > right and extent.width > 0:
+            scale = max(0.6, (right - extent.x0) / extent.width * 0.98)
+            text.set_fontsize(text.get_fontsize() * scale)
 
 
 def _header_footer(figure: Figure, layout: _Layout) -> dict:
