@@ -89,16 +89,16 @@ class ProjectedOutlines:
 PROJECTED = ProjectedOutlines()
 
 
-def dissolve_by_status(outlines: np.ndarray, status: np.ndarray) -> dict[str, shapely.Geometry]:
-    """One (multi)polygon per status from a coverage of commune outlines.
+def dissolve_by(outlines: np.ndarray, keys: np.ndarray) -> dict[str, shapely.Geometry]:
+    """One (multi)polygon per key (status, department, region) from commune outlines.
 
     ``coverage_union_all`` merges a valid coverage (shared edges identical, as
     the build step guarantees) far faster than ``union_all``; rounding can leave
     the result slightly invalid, which ``make_valid`` mends.
     """
     result = {}
-    for name in pd.unique(status):
-        union = shapely.coverage_union_all(outlines[status == name])
+    for name in pd.unique(keys):
+        union = shapely.coverage_union_all(outlines[keys == name])
         if not shapely.is_valid(union):
             union = shapely.make_valid(union)
         result[name] = union

@@ -29,12 +29,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 
 from geo import fmt
 from geo.analysis import Analysis, Inputs
 from geo.coverage import STATUS_LABELS, STATUSES
 from geo.exports.about import About, about
-from geo.exports.projected import METRO, PROJECTED, dissolve_by_status, zone_of_mask
+from geo.exports.projected import METRO, PROJECTED, dissolve_by, zone_of_mask
 from geo.exports.scope import Scope, scope_figures
 from geo.maps import STATUS_COLOURS
 from geo.reference import ReferenceData
@@ -358,7 +359,7 @@ def _borders_of(ax, outlines: np.ndarray, keys: np.ndarray, colour: str, width: 
     """Borders between groups of communes (departments, regions) at the communes' detail."""
     if len(np.unique(keys)) < 2:
         return
-    groups = dissolve_by_status(outlines, keys)
+    groups = dissolve_by(outlines, keys)
     _plot(ax, shapely.boundary(list(groups.values())), color=colour, linewidth=width)
 
 
@@ -378,23 +379,25 @@ class _Label:
     bold: bool = False
 
 
-def _place_labels(figure: Figure, ax, labels: list[_Label], size: float) -> list[str]:
-    """Draw labels in order of priority, skipping any that would overlap one already drawn.
+def _place_labels(
+    figure: Figure, ax, labels: list[_Label], size: float, avoid: list | None = None
+) -> list[str]:
+    """Draw labels in order of priority, skipping any that would overlap one already drawn
+    (or a box of ``avoid``: the scale bar) or leave the map.
 
     Returns the texts drawn (tests and reports can say which towns are named).
     """
     renderer = figure.canvas.get_renderer()
     ax.apply_aspect()
     inside = ax.get_window_extent(renderer)
-    taken = []
+    taken = list(avoid or [])
     drawn = []
     for label in labels:
-        dx = 0.05 * size / 72 * figure.dpi if label.dot else 0
         text = ax.annotate(
             label.text,
             (label.x, label.y),
-            xytext=(dx + (3 if label.dot else 0), 0),
-            textcoords="offset pixels",
+            xytext=(size * 0.45 if label.dot else 0, 0),
+            textcoords="offset points",
             ha="left" if label.dot else "center",
             va="center",
             fontsize=size * (0.92 if label.muted else 1.0),
@@ -431,8 +434,11 @@ def _place_labels(figure: Figure, ax, labels: list[_Label], size: float) -> list
     return drawn
 
 
-def _scale_bar(ax, u: float, size: float) -> None:
-    """A bar of a round length (about a fifth of the map's width), bottom left."""
+def _scale_bar(figure: Figure, ax, u: float, size: float):
+    """A bar of a round length (about a fifth of the map's width), bottom left.
+
+    Returns the box it takes on the page, for the labels to keep clear of it.
+    """
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     target = (x1 - x0) / 5
@@ -444,10 +450,15 @@ def _scale_bar(ax, u: float, size: float) -> None:
             solid_capstyle="butt")  # fmt: skip
     km = length / 1000
     label = f"{fmt.integer(km)} km" if km >= 1 else f"{fmt.integer(length)} m"
-    ax.annotate(
+    text = ax.annotate(
         label, (left + length / 2, base), xytext=(0, 4 * u), textcoords="offset points",
         ha="center", va="bottom", fontsize=size, color=TEXT, path_effects=_halo(size), zorder=8,
     )  # fmt: skip
+    renderer = figure.canvas.get_renderer()
+    box = text.get_window_extent(renderer)
+    start = ax.transData.transform((left, base))
+    end = ax.transData.transform((left + length, base))
+    return Bbox.union([box, Bbox([start - 4, end + 4])]).expanded(1.1, 1.2)
 
 
 # ----------------------------------------------------------------------------- legend
@@ -578,7 +589,7 @@ def _france(
             ax = figure.add_axes(_fraction(canvas, box))
             _bare(ax, frame=True)
             chosen = drawn & (zones == code)
-            _draw_statuses(ax, dissolve_by_status(outlines[chosen], status[chosen]), STATUS_COLOURS)
+            _draw_statuses(ax, dissolve_by(outlines[chosen], status[chosen]), STATUS_COLOURS)
             _borders(ax, reference, code, u, regions=False)
             _fit(ax, shapely.total_bounds(outlines[chosen]), box[2] / box[3], pad=0.08)
             figure.text(
@@ -591,13 +602,13 @@ def _france(
 
     ax = figure.add_axes(_fraction(canvas, (x, bottom, map_w, height)))
     _bare(ax)
-    _draw_statuses(ax, dissolve_by_status(outlines[mainland], status[mainland]), STATUS_COLOURS)
+    _draw_statuses(ax, dissolve_by(outlines[mainland], status[mainland]), STATUS_COLOURS)
     _borders(ax, reference, METRO, u)
     _fit(ax, bounds, map_w / height)
     boxes["map"] = ax
     labels = _towns_by(reference, outlines, mainland, "region", 1)
-    boxes["labels"] = _place_labels(figure, ax, labels, layout.sizes["label"])
-    _scale_bar(ax, u, layout.sizes["label"])
+    scale = _scale_bar(figure, ax, u, layout.sizes["label"])
+    boxes["labels"] = _place_labels(figure, ax, labels, layout.sizes["label"], [scale])
     legend_box = (x + map_w + gap, bottom, legend_w, height)
     return ["Traits blancs : départements ; traits sombres : régions."], _fraction(
         canvas, legend_box
@@ -657,7 +668,7 @@ def _territory(
     around = visible & ~drawn
     if around.any():
         pale = {s: tint(c) for s, c in STATUS_COLOURS.items()}
-        _draw_statuses(ax, dissolve_by_status(outlines[around], status[around]), pale)
+        _draw_statuses(ax, dissolve_by(outlines[around], status[around]), pale)
     edge = "#ffffff" if drawn.sum() < 1500 else None
     for name in STATUSES:
         chosen = drawn & (status == name)
@@ -692,8 +703,8 @@ def _territory(
         labels += _towns_by(reference, outlines, drawn, "departement", 1)
     labels += _top_towns(reference, outlines, drawn, 4 if scope.level == "region" else 8)
     labels += _neighbour_names(reference, zone, window, drawn)
-    boxes["labels"] = _place_labels(figure, ax, labels, layout.sizes["label"])
-    _scale_bar(ax, u, layout.sizes["label"])
+    scale = _scale_bar(figure, ax, u, layout.sizes["label"])
+    boxes["labels"] = _place_labels(figure, ax, labels, layout.sizes["label"], [scale])
     legend_box = (x + map_w + gap, bottom, legend_w, height)
     return notes, _fraction(canvas, legend_box)
 
