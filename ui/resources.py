@@ -13,6 +13,7 @@ from folium_component import folium_component_args
 from geo import tables
 from geo.analysis import Inputs, analyse, bundled_inputs
 from geo.coverage import CoverageOptions
+from geo.panel import view_facts
 from geo.reference import load_reference
 from geo.search import SearchIndex
 from geo.views import View, render_map
@@ -50,6 +51,12 @@ def map_args_for(
     analysis = analysis_for(token, options, _inputs)
     folium_map = render_map(reference_data(), analysis, _inputs, view, ASSET_PREFIX, basemap)
     return folium_component_args(folium_map, key=f"map_{token}_{view.key}_{basemap}")
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def facts_for(token: str, options: CoverageOptions, view: View, _inputs: Inputs) -> dict:
+    """Everything the headline and side panel show about ``view`` (geo.panel.view_facts)."""
+    return view_facts(reference_data(), analysis_for(token, options, _inputs), _inputs, view)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
