@@ -19,6 +19,7 @@ COMMANDS = (
     "geo.commands.white_zones",
     "geo.commands.scenario",
     "geo.commands.validate",
+    "geo.commands.export",
 )
 
 
