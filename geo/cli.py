@@ -23,6 +23,7 @@ COMMANDS = (
     "geo.commands.timeline",
     "geo.commands.db",
     "geo.commands.hash_password",
+    "geo.commands.export",
 )
 
 

@@ -19,6 +19,7 @@ parameter       values                                   default
 ``territoire``  france, metropole                        france
 ``epci``        oui, non (EPCI membership extended)      oui
 ``opsn``        registry ids, comma-separated            all OPSN
+``partielles``  oui, non (partial offers counted)        non
 ``date``        AAAA-MM-JJ (memberships in force then)   today
 ``fond``        ign (Plan IGN tiles, online only)        plain background
 ``version``     number of a saved version of the data     the latest version
@@ -46,7 +47,9 @@ from geo.views import FRANCE, View, parse_view
 VIEW_PARAMS = ("vue", "code")
 """Parameters whose change is a new history entry (Back returns to the previous view)."""
 
-PARAMS = ("vue", "code", "regle", "territoire", "epci", "opsn", "date", "fond", "version")
+PARAMS = (
+    "vue", "code", "regle", "territoire", "epci", "opsn", "partielles", "date", "fond", "version",
+)  # fmt: skip
 """Every parameter of the contract, in the order they are written."""
 
 _DEFAULT_OPTIONS = CoverageOptions()
@@ -73,6 +76,7 @@ def to_query(link: Permalink) -> dict[str, str]:
         "territoire": options.territory,
         "epci": _YES_NO[options.epci_membership],
         "opsn": ",".join(options.opsn),
+        "partielles": "oui" if options.count_partial_offers else "",
         "date": options.at.isoformat() if options.at else "",
         "fond": "ign" if link.basemap else "",
         "version": str(link.version) if link.version else "",
@@ -131,6 +135,7 @@ def parse_query(
         if unknown:
             messages.append(f"OPSN inconnu(s) dans le lien, ignoré(s) : {', '.join(unknown)}.")
         chosen = [x for x in chosen if x in known]
+    partial = choice("partielles", ("oui", "non"), "non", "Option offres partielles")
     at = None
     if date := _value(params, "date"):
         try:
@@ -143,6 +148,7 @@ def parse_query(
         epci_membership=epci == "oui",
         at=at,
         opsn=tuple(chosen),
+        count_partial_offers=partial == "oui",
     )
     basemap = _value(params, "fond") == "ign"
     version = None

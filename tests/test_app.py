@@ -174,8 +174,13 @@ def test_query_string_opens_the_view_and_follows_the_controls(engine):
     assert at.multiselect(key="opsn_filter").value == ["sitpi"]
     assert heading(at) == "Isère (38)"
     assert at.button(key="crumb_departement:38").disabled
-    assert_page_shows(
-        at, engine(rule="adhesion", territory="metropole", epci_membership=False, opsn=("sitpi",))
+    # The headline is the view's (tests/test_app_figures.py compares every number).
+    assert "Isère (38) : " in headline_html(at)
+    national = engine(
+        rule="adhesion", territory="metropole", epci_membership=False, opsn=("sitpi",)
+    )
+    assert f'<div class="france"><span>{fmt.percent(national["covered_share"])}</span>' in (
+        headline_html(at)
     )
 
     at.radio(key="territory").set_value("france")
@@ -298,6 +303,7 @@ def test_tables_have_csv_downloads_and_filters(reference, engine, monkeypatch):
         at.session_state["table_tab"] = label
         run(at)
         shown = {b.key: b.label for b in at.get("download_button")}
+        shown.pop("download_xlsx")  # the workbook of every table, built on click
         assert len(shown) == 1, (label, shown)  # the other tabs are not sent
         downloads |= shown
         tables += [d.value for d in at.dataframe]
@@ -315,7 +321,7 @@ def test_tables_have_csv_downloads_and_filters(reference, engine, monkeypatch):
     text = departments_csv.decode("utf-8-sig")
     assert departments_csv.startswith(b"\xef\xbb\xbf")
     header = text.splitlines()[0]
-    assert header.split(";")[:3] == ["Code", "Nom", "Communes"]
+    assert header.split(";")[:4] == ["Code", "Nom", "Région", "Communes"]
     rule = engine()["counting_rule"]
     assert f'"Règle : {rule}"' in text
     assert f'"{CREDITS}"' in text

@@ -16,7 +16,10 @@ import sys
 import pytest
 
 from geo.analysis import analyse, bundled_inputs
+from geo.cli import main
 from geo.coverage import CoverageOptions
+from geo.panel import view_facts
+from geo.views import View
 
 from .conftest import ROOT
 
@@ -184,3 +187,82 @@ def test_scenario_reports_population_gained():
         result["after"]["covered_population"] == result["before"]["covered_population"] + 2_087_658
     )
     assert result["white_zones_reduced"] + result["white_zones_split"] >= 1
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """``python -m geo ARGS`` in-process: status, stdout, stderr."""
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_declic_2020_reference_beside_todays_figure(capsys, bundled_json):
+    declic = bundled_json["reference_declic_2020"]
+    assert (declic["population"], declic["share"], declic["date"]) == (
+        38_000_000,
+        0.57,
+        "2020-05-18",
+    )
+    assert declic["structures"] == "une quarantaine"
+    assert "70\u00a0% ici" in declic["why_different"]
+    status, out, _ = run_cli(capsys, "coverage", "--format", "text")
+    assert status == 0
+    assert (
+        "Référence : Déclic, mai 2020 : une quarantaine de structures, 38 millions d'habitants, "
+        "57\u00a0% de la population (communiqué de presse de Déclic du 18 mai 2020)."
+    ) in out
+    assert "ne se compare pas directement" in out
+
+
+def test_view_option_gives_the_view_figures_with_france_beside(capsys, reference, bundled_json):
+    status, out, _ = run_cli(
+        capsys, "coverage", "--format", "json", "--vue", "departement", "--code", "14"
+    )
+    assert status == 0
+    view = json.loads(out)
+    assert view["view"] == {"niveau": "departement", "code": "14", "nom": "Calvados (14)"}
+    # Same keys as the national JSON, describing the view…
+    assert set(bundled_json) <= set(view)
+    assert (view["total_communes"], view["total_population"]) == (526, 709_441)
+    assert view["covered_share"] == 0 and view["white_zone_count"] == 1
+    # … and the national figures under "france", as printed without --vue.
+    national = {k: v for k, v in bundled_json.items() if k != "reference_declic_2020"}
+    assert view["france"] == national
+    assert [o["id"] for o in view["partial_offers"]] == ["cdg14", "geocalvados_mapeo"]
+    inputs = bundled_inputs()
+    facts = view_facts(
+        reference, analyse(reference, inputs, CoverageOptions()), inputs, View("departement", "14")
+    )
+    assert {k: view[k] for k in facts["figures"]} == facts["figures"]
+
+
+def test_view_option_text_and_errors(capsys):
+    status, out, _ = run_cli(
+        capsys, "coverage", "--vue", "commune", "--code", "97411", "--territory", "metropole"
+    )
+    assert status == 0
+    assert "Couverture OPSN — Saint-Denis (97411) — données livrées" in out
+    assert "Hors du territoire choisi" in out
+    assert "Territoire sans OPSN « autour de Saint-Denis (974) »" in out
+
+    status, out, err = run_cli(
+        capsys, "coverage", "--format", "json", "--vue", "territoire", "--code", "Z69123"
+    )
+    assert status == 0 and json.loads(out)["view"]["code"] == "Z13055"
+    assert "n'existe pas avec les options choisies" in err and "Lyon (69123)" in err
+
+    status, out, err = run_cli(capsys, "coverage", "--vue", "region", "--code", "99")
+    assert status == 2 and not out
+    assert "--vue region : code « 99 » introuvable" in err
+    status, out, err = run_cli(capsys, "coverage", "--vue", "departement")
+    assert status == 2 and "il faut aussi --code" in err
+
+
+def test_scenario_on_a_partial_offer_counts_only_when_asked(capsys):
+    """DataSud reaching Haute-Vienne brings inhabitants only if partial offers count."""
+    args = ("scenario", "datasud", "--add-departements", "87", "--format", "json")
+    status, out, _ = run_cli(capsys, *args)
+    assert status == 0 and json.loads(out)["population_gained"] == 0
+    status, out, _ = run_cli(capsys, *args, "--offres-partielles")
+    gained = json.loads(out)["population_gained"]
+    assert status == 0 and gained == 373_167  # all of Haute-Vienne, without OPSN today

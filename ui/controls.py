@@ -31,6 +31,11 @@ def controls(registry: pd.DataFrame, dated: bool = False) -> CoverageOptions:
         "Compter les communes des EPCI adhérents", key="epci_membership",
         help="Une intercommunalité adhérente rend adhérentes toutes ses communes.",
     )  # fmt: skip
+    side.checkbox(
+        "Compter les offres partielles", key="partial_offers",
+        help="Structures qui ne proposent qu'un service (commande publique, délégué à la "
+        "protection des données, SIG, données) : non comptées par défaut.",
+    )  # fmt: skip
     names = opsn_names(registry)
     valid = [x for x in st.session_state.get("opsn_filter", []) if x in names]
     st.session_state["opsn_filter"] = valid
@@ -55,4 +60,5 @@ def controls(registry: pd.DataFrame, dated: bool = False) -> CoverageOptions:
         epci_membership=st.session_state["epci_membership"],
         at=st.session_state.get("at"),
         opsn=tuple(st.session_state["opsn_filter"]),
+        count_partial_offers=st.session_state["partial_offers"],
     )

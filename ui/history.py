@@ -74,6 +74,7 @@ def sync_from_url(reference: ReferenceData, known_opsn: list[str]) -> None:
     state["territory"] = link.options.territory
     state["epci_membership"] = link.options.epci_membership
     state["opsn_filter"] = list(link.options.opsn)
+    state["partial_offers"] = link.options.count_partial_offers
     state["at"] = link.options.at
     state["basemap"] = link.basemap
     state["data_version"] = link.version  # ui.data.VERSION: None = the latest

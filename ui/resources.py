@@ -6,13 +6,14 @@ are the data token (saved version, plus a hash of the what-if: ``ui.data``) and 
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
 from folium_component import folium_component_args
-from geo.analysis import Inputs, analyse, table_by
-from geo.coverage import CoverageOptions, figures_by_opsn
+from geo import tables
+from geo.analysis import Inputs, analyse
+from geo.coverage import CoverageOptions
+from geo.panel import view_facts
 from geo.reference import load_reference
 from geo.search import SearchIndex
 from geo.views import View, render_map
@@ -47,33 +48,13 @@ def map_args_for(
     return folium_component_args(folium_map, key=f"map_{token}_{view.key}_{basemap}")
 
 
-TABLE_COLUMNS = {
-    "code": "Code",
-    "nom": "Nom",
-    "communes": "Communes",
-    "population": "Population",
-    "communes_couvertes": "Communes couvertes",
-    "population_couverte": "Population couverte",
-    "part_couverte": "Part couverte (%)",
-    "adherentes": "Adhérentes",
-    "perimetre": "Dans un périmètre",
-    "sans_opsn": "Sans OPSN",
-}
+@st.cache_resource(max_entries=128, show_spinner=False)
+def facts_for(token: str, options: CoverageOptions, view: View, _inputs: Inputs) -> dict:
+    """Everything the headline and side panel show about ``view`` (geo.panel.view_facts)."""
+    return view_facts(reference_data(), analysis_for(token, options, _inputs), _inputs, view)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def coverage_table_for(
-    token: str, options: CoverageOptions, level: str, _inputs: Inputs
-) -> pd.DataFrame:
-    """Coverage by region or department as the table shows it (not to be modified)."""
-    table = table_by(reference_data(), analysis_for(token, options, _inputs), level)
-    table["part_couverte"] = (table["part_couverte"] * 100).round(1)
-    return table.rename(columns=TABLE_COLUMNS)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def opsn_table_for(token: str, options: CoverageOptions, _inputs: Inputs) -> pd.DataFrame:
-    reference = reference_data()
-    return figures_by_opsn(
-        reference.communes, _inputs.perimeters, _inputs.memberships, _inputs.registry, options
-    )
+def table_for(token: str, options: CoverageOptions, key: str, _inputs: Inputs) -> tables.Table:
+    """A national table as :mod:`geo.tables` builds it (French columns; not to be modified)."""
+    return tables.build(key, reference_data(), analysis_for(token, options, _inputs), _inputs)

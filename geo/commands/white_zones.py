@@ -31,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
         records = json.loads(zones.to_json(orient="records", force_ascii=False))
         print(json.dumps(records, ensure_ascii=False))
     elif args.format == "csv":
-        sys.stdout.write(zones.to_csv(sep=";", index=False))
+        from geo.exports.csv import script_csv
+
+        sys.stdout.write(script_csv(zones))
     else:
         for zone in zones.itertuples():
             if zone.distance_km != zone.distance_km:  # NaN: nothing served in this territory
@@ -43,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
                     f", à {fmt.decimal(zone.distance_km)} km de la commune servie la plus proche"
                 )
             print(
-                f"{zone.rang:>3}. {zone.nom} ({zone.departements}) : {fmt.integer(zone.communes)} "
-                f"communes, {fmt.inhabitants(zone.population)}{distance}"
+                f"{zone.rang:>3}. {zone.nom} — {zone.departements} : "
+                f"{fmt.count(zone.communes, 'commune')}, {fmt.inhabitants(zone.population)}{distance}"
             )
     return 0
