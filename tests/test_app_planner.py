@@ -356,3 +356,23 @@ def test_the_map_offers_a_date_when_memberships_are_dated(reference):
     today = analyse(reference, saved.inputs("x"), CoverageOptions(rule="adhesion"))
     assert covered_population(at) == today.figures["covered_population"]
     assert at.query_params["date"] == dt.date.today().isoformat()
+
+
+def test_oidc_configured_without_authlib_says_what_to_install():
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "un secret assez long pour les tests",
+        "client_id": "id",
+        "client_secret": "secret",
+        "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
+    }
+    run(at)
+    go(at, "connexion")
+    from geo.auth import authlib_available
+
+    if authlib_available():
+        assert any(b.label.startswith("Se connecter") for b in at.button)
+    else:
+        assert any("Authlib" in w.value for w in at.warning)
+        assert not any(b.label.startswith("Se connecter (") for b in at.button)

@@ -104,7 +104,7 @@ def signin_page() -> None:
                     f" avec {provider}" if provider else " (compte de l'organisation)"
                 )
                 if st.button(label, key=f"oidc_{provider or 'default'}"):
-                    st.login(provider) if provider else st.login()
+                    st.login(provider)  # None: the unnamed [auth] provider
     if auth.password_enabled:
         with st.form("signin"):
             name = st.text_input(
