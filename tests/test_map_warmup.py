@@ -47,16 +47,18 @@ def test_warm_up_fills_the_caches_the_page_reads(monkeypatch):
     assert {"reference", "map_files", "analysis", "national", "regions", "options"} <= set(
         warmup.timings
     )
-    inputs = resources.bundled()
+    token, inputs = warmup.latest_data()
     # Cached: the page gets the very objects the warm-up computed.
-    spec = resources.map_spec_for("bundled", CoverageOptions(), FRANCE, False, inputs)
-    assert spec is resources.map_spec_for("bundled", CoverageOptions(), FRANCE, False, inputs)
-    region = resources.map_spec_for(
-        "bundled", CoverageOptions(), View("region", "53"), False, inputs
-    )
+    default = CoverageOptions()
+    spec = resources.map_spec_for(token, default, FRANCE, False, inputs)
+    assert spec is resources.map_spec_for(token, default, FRANCE, False, inputs)
+    brittany = View("region", "53")
+    region = resources.map_spec_for(token, default, brittany, False, inputs)
     assert region["view"] == "region:53"
+    facts = resources.facts_for(token, default, brittany, inputs)
+    assert facts is resources.facts_for(token, default, brittany, inputs)
     metropole = CoverageOptions(territory="metropole")
-    assert resources.analysis_for("bundled", metropole, inputs).options == metropole
+    assert resources.analysis_for(token, metropole, inputs).options == metropole
 
 
 def test_warm_up_can_be_switched_off(monkeypatch):

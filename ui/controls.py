@@ -1,20 +1,23 @@
-"""The sidebar: which data, and how to count (rule, territory, EPCI, OPSN, background)."""
+"""The sidebar: how to count (rule, territory, EPCI, OPSN, background).
+
+Which data is counted is :mod:`ui.data` (a saved version, perhaps with a what-if)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import Inputs
 from geo.coverage import CoverageOptions
 from geo.registry import opsn_names
-from ui.resources import bundled
 
 RULE_CHOICES = {"perimetre": "Adhérentes ou dans un périmètre", "adhesion": "Adhérentes seulement"}
 TERRITORY_CHOICES = {"france": "France entière (métropole et DROM)", "metropole": "Métropole"}
 
 
-def controls(registry: pd.DataFrame) -> CoverageOptions:
+def controls(registry: pd.DataFrame, dated: bool = False) -> CoverageOptions:
+    """The counting options; ``dated``: memberships carry dates, so offer the date control."""
     side = st.sidebar
     side.radio(
         "Règle de comptage", list(RULE_CHOICES), format_func=RULE_CHOICES.get, key="rule",
@@ -28,6 +31,11 @@ def controls(registry: pd.DataFrame) -> CoverageOptions:
         "Compter les communes des EPCI adhérents", key="epci_membership",
         help="Une intercommunalité adhérente rend adhérentes toutes ses communes.",
     )  # fmt: skip
+    side.checkbox(
+        "Compter les offres partielles", key="partial_offers",
+        help="Structures qui ne proposent qu'un service (commande publique, délégué à la "
+        "protection des données, SIG, données) : non comptées par défaut.",
+    )  # fmt: skip
     names = opsn_names(registry)
     valid = [x for x in st.session_state.get("opsn_filter", []) if x in names]
     st.session_state["opsn_filter"] = valid
@@ -35,6 +43,12 @@ def controls(registry: pd.DataFrame) -> CoverageOptions:
         "OPSN", list(names), format_func=lambda i: names.get(i, i), key="opsn_filter",
         placeholder="Tous les OPSN",
     )  # fmt: skip
+    if dated or st.session_state.get("at"):
+        side.date_input(
+            "Adhésions en vigueur au", key="at", format="DD/MM/YYYY",
+            min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1),
+            help="Vide : aujourd'hui. Comparer deux dates : page « Évolution ».",
+        )  # fmt: skip
     side.checkbox(
         "Fond de carte Plan IGN (connexion Internet requise)", key="basemap",
         help="Sans connexion, la carte reste complète sur fond uni : régions, départements "
@@ -46,16 +60,5 @@ def controls(registry: pd.DataFrame) -> CoverageOptions:
         epci_membership=st.session_state["epci_membership"],
         at=st.session_state.get("at"),
         opsn=tuple(st.session_state["opsn_filter"]),
+        count_partial_offers=st.session_state["partial_offers"],
     )
-
-
-def data_choice() -> tuple[str, Inputs]:
-    imported = st.session_state.get("imported")
-    options = ["bundled"] + (["imported"] if imported else [])
-    labels = {"bundled": "Données livrées", "imported": "Fichiers importés"}
-    choice = st.sidebar.radio(
-        "Données utilisées", options, format_func=labels.get, key="data_source"
-    )
-    if choice == "imported" and imported:
-        return imported
-    return "bundled", bundled()

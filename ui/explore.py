@@ -4,84 +4,66 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import replace
 
 import streamlit as st
 
-from geo import fmt
-from geo.analysis import Inputs
-from geo.coverage import STATUSES, selection_figures, without_label
-from geo.maps import STATUS_COLOURS
-from geo.registry import opsn_names
-from geo.stats import CREDITS, reference_figures, vintage_sentence
+from geo.permalink import is_equivalent
+from geo.stats import CREDITS
+from geo.timeline import membership_dates
 from geo.views import (
     DROM,
     LEVEL_LABELS,
     View,
-    breadcrumb,
-    commune_row,
-    name_of,
     parse_view,
     resolve_view,
-    serving_opsn,
-    territory_mask,
-    zone_of_commune,
 )
-from ui import history, warmup
-from ui.controls import controls, data_choice
+from ui import history, panel, warmup
+from ui.controls import controls
+from ui.data import OPTIONS, VERSION, data_banner, data_in_use
 from ui.history import go
-from ui.imports import import_panel
 from ui.map_element import clicked, map_element
 from ui.markdown import md
-from ui.resources import analysis_for, map_assets, map_spec_for, reference_data, search_index
+from ui.resources import (
+    analysis_for,
+    facts_for,
+    map_assets,
+    map_spec_for,
+    reference_data,
+    search_index,
+)
 from ui.tables import tables
 
 MAP_KEY = "opsn_map"
 
 
-def headline(figures: dict, reference_vintage: str) -> None:
-    share = fmt.percent(figures["covered_share"])
-    rule = html.escape(figures["counting_rule"])
-    st.markdown(
-        f"""<div class="headline"><div class="big">{share}</div>
-        <div class="sentence"><b>{fmt.integer(figures["covered_population"])} habitants</b> sur
-        {fmt.integer(figures["total_population"])} : {rule}.</div></div>""",
-        unsafe_allow_html=True,
-    )
-    without = without_label(figures["opsn_filter"])
-    cols = st.columns(4)
-    cols[0].metric("Communes couvertes", fmt.integer(figures["covered_communes"]))
-    cols[1].metric(f"Communes {without}", fmt.integer(figures["status"]["sans_opsn"]["communes"]))
-    cols[2].metric(f"Territoires {without}", fmt.integer(figures["white_zone_count"] or 0))
-    cols[3].metric(f"Habitants {without}", fmt.integer(figures["white_zone_population"] or 0))
-
-
-def breadcrumb_bar(reference, view: View) -> None:
-    trail = breadcrumb(reference, view)
+def breadcrumb_bar(facts: dict) -> None:
+    current = View(facts["view"]["niveau"], facts["view"]["code"])
     with st.container(horizontal=True, gap="small"):
-        for step in trail:
-            label = name_of(reference, step) if step.level != "france" else "France"
-            prefix = "" if step.level == "france" else "› "
+        for step in facts["view"]["fil"]:
+            view = View(step["niveau"], step["code"])
+            prefix = "" if view.level == "france" else "› "
             st.button(
-                prefix + label, key=f"crumb_{step.key}", on_click=go, args=(step,),
-                disabled=step == view, width="content", help=LEVEL_LABELS[step.level],
+                prefix + step["nom"], key=f"crumb_{view.key}", on_click=go, args=(view,),
+                disabled=view == current, width="content", help=LEVEL_LABELS[view.level],
             )  # fmt: skip
 
 
-def search_box(reference) -> None:
+def search_box(zones) -> None:
     query = st.text_input(
         "Rechercher", key="search", placeholder="Commune, code INSEE ou postal, département, région, EPCI…",
         label_visibility="collapsed",
     )  # fmt: skip
     if not query.strip():
         return
-    hits = search_index().search(query, limit=30)
-    if not hits:
+    results = search_index().find(query, limit=SEARCH_LIMIT, zones=zones)
+    if not results.hits:
         st.caption(f"Aucun territoire ne correspond à « {md(query)} ».")
         return
-    labels = {f"{h.kind}:{h.code}": h.label for h in hits}
+    labels = {f"{h.kind}:{h.code}": h.label for h in results.hits}
     key = f"search_choice_{query}"
     st.selectbox(
-        f"{len(hits)} résultat(s)", list(labels), format_func=labels.get, index=None,
+        results.caption(), list(labels), format_func=labels.get, index=None,
         placeholder="Choisir un résultat…", key=key, on_change=open_result, args=(key,),
     )  # fmt: skip
 
@@ -119,117 +101,36 @@ def open_clicked() -> None:
         go(view)
 
 
-def side_panel(reference, analysis, inputs: Inputs, view: View, national: dict) -> None:
-    names = opsn_names(inputs.registry)
-    mask = territory_mask(reference, view)
-    figures = selection_figures(reference.communes, analysis.coverage, mask, analysis.options)
-    labels = figures["status_labels"]
-    st.subheader(name_of(reference, view))
-    if view.level == "commune":
-        commune = commune_row(reference, view.code)
-        row = analysis.coverage.set_index("insee").loc[view.code]
-        epci_name = (
-            reference.epci.set_index("siren").at[commune["epci"], "nom"]
-            if commune["epci"]
-            else "aucun"
-        )
-        st.markdown(
-            f"**{labels[row['statut']]}**  \n"
-            f"Population municipale : {fmt.inhabitants(commune['population'])}  \n"
-            f"Département : {md(commune['departement'])} — EPCI : {md(epci_name)}"
-        )
-        members = [names.get(i, i) for i in row["opsn_adhesion"].split("|") if i]
-        perimeter = [names.get(i, i) for i in row["opsn_perimetre"].split("|") if i]
-        via = " (par son EPCI)" if row["adhesion_via_epci"] else ""
-        st.markdown(
-            f"**Adhérente à** : {md(', '.join(members)) + via if members else 'aucun OPSN connu'}"
-        )
-        st.markdown(
-            f"**Dans le périmètre de** : {md(', '.join(perimeter)) if perimeter else 'aucun OPSN'}"
-        )
-        zone = zone_of_commune(analysis, view.code)
-        if zone is not None:
-            border = [names.get(i, i) for i in zone["opsn_voisins_perimetre"].split("|") if i]
-            st.markdown(
-                f"Territoire sans OPSN **{md(zone['nom'])}** : {fmt.integer(zone['communes'])} communes, "
-                f"{fmt.inhabitants(zone['population'])}.  \nOPSN voisins : "
-                f"{md(', '.join(border)) if border else 'aucun'}"
-            )
-        return
-    comparison = (
-        ""
-        if view.level == "france"
-        else f", contre {fmt.percent(national['covered_share'])} pour la France "
-        + ("entière" if analysis.options.territory == "france" else "métropolitaine")
-    )
-    st.markdown(
-        f"**{fmt.percent(figures['covered_share'])}** de la population couverte "
-        f"({fmt.integer(figures['covered_population'])} sur "
-        f"{fmt.integer(figures['total_population'])} habitants){comparison}."
-    )
-    for status in STATUSES:
-        counts = figures["status"][status]
-        colour = STATUS_COLOURS[status]
-        st.markdown(
-            f"<span style='display:inline-block;width:12px;height:10px;background:{colour};"
-            f"border:1px solid #555'></span> {html.escape(labels[status])} : "
-            f"{fmt.count(counts['communes'], 'commune')}, {fmt.inhabitants(counts['population'])}",
-            unsafe_allow_html=True,
-        )
-    if view.level == "france":
-        return
-    perimeter = serving_opsn(analysis, mask, "opsn_perimetre")
-    members = serving_opsn(analysis, mask, "opsn_adhesion")
-    st.markdown("**OPSN présents**")
-    if perimeter.empty and members.empty:
-        st.markdown("Aucun OPSN connu sur ce territoire.")
-    for opsn_id in sorted(set(perimeter.index) | set(members.index), key=lambda i: names.get(i, i)):
-        how = []
-        if opsn_id in perimeter.index:
-            how.append(f"périmètre ({fmt.integer(perimeter[opsn_id])} communes)")
-        if opsn_id in members.index:
-            how.append(f"{fmt.integer(members[opsn_id])} communes adhérentes")
-        st.markdown(f"- {md(names.get(opsn_id, opsn_id))} : {', '.join(how)}")
-    zones = analysis.zones
-    if not zones.empty:
-        codes = set(reference.communes.loc[mask, "insee"])
-        inside = zones[zones["insee"].str.split("|").map(lambda c: bool(codes.intersection(c)))]
-        if len(inside):
-            st.markdown(
-                f"**Territoires sans OPSN** touchant ce territoire : {len(inside)} "
-                f"({fmt.inhabitants(inside['population'].sum())} au total)"
-            )
-            for zone in inside.head(5).itertuples():
-                border = [names.get(i, i) for i in zone.opsn_voisins_perimetre.split("|") if i]
-                st.markdown(
-                    f"- {md(zone.nom)} : {fmt.inhabitants(zone.population)} ; OPSN voisins : "
-                    f"{md(', '.join(border)) if border else 'aucun'}"
-                )
-
-
-def copy_link_button() -> None:
+def copy_link_button(version: int) -> None:
+    """Copy the address, naming the saved version shown (a bare address has none yet)."""
     st.iframe(
         """<button id="copy" style="font:14px system-ui,sans-serif;padding:6px 12px;border:1px solid #bbb;
         border-radius:6px;background:#fff;cursor:pointer">Copier le lien de cette vue</button>
         <span id="done" style="font:13px system-ui,sans-serif;color:#2e7d32;margin-left:8px"></span>
         <script>
         document.getElementById("copy").onclick = async () => {
-          const url = window.parent.location.href;
-          try { await navigator.clipboard.writeText(url); }
-          catch (e) { const t = document.createElement("textarea"); t.value = url;
+          const url = new URL(window.parent.location.href);
+          if (!url.searchParams.has("version")) url.searchParams.set("version", "VERSION");
+          try { await navigator.clipboard.writeText(url.href); }
+          catch (e) { const t = document.createElement("textarea"); t.value = url.href;
             document.body.appendChild(t); t.select(); document.execCommand("copy"); t.remove(); }
           document.getElementById("done").textContent = "Lien copié";
         };
-        </script>""",
+        </script>""".replace("VERSION", str(int(version))),
         height=44,
     )
 
+
+SEARCH_LIMIT = 30
 
 STYLE = """
 <style>
 .headline {display:flex;gap:1.2rem;align-items:center;margin:.2rem 0 .6rem 0}
 .headline .big {font-size:3.4rem;font-weight:700;color:#5e3c99;line-height:1}
 .headline .sentence {font-size:1.02rem;max-width:60rem}
+.headline .france {font-size:.9rem;color:#444;text-align:center;line-height:1.1}
+.headline .france span {display:block;font-size:1.9rem;font-weight:700;color:#5e3c99}
+.swatch {display:inline-block;width:12px;height:10px;border:1px solid #555;margin-right:2px}
 .credits {font-size:.8rem;color:#555}
 </style>
 """
@@ -238,11 +139,14 @@ STYLE = """
 def page() -> None:
     st.markdown(STYLE, unsafe_allow_html=True)
     reference = reference_data()
-    st.sidebar.title("Couverture OPSN")
-    import_panel()
-    token, inputs = data_choice()
-    history.sync_from_url(reference, list(inputs.registry["id"]))
-    options = controls(inputs.registry)
+    data = data_in_use()
+    asked = st.session_state.get(VERSION)
+    history.sync_from_url(reference, list(data.inputs.registry["id"]))
+    if st.session_state.get(VERSION) != asked:  # the URL names another saved version
+        data = data_in_use()
+    token, inputs = data.token, data.inputs
+    options = controls(inputs.registry, dated=bool(membership_dates(inputs.memberships)))
+    st.session_state[OPTIONS] = options  # the other pages count the same way
     analysis = analysis_for(token, options, inputs)
     figures = analysis.figures
     # A territory without OPSN exists only under the options that made it (geo.views).
@@ -250,15 +154,24 @@ def page() -> None:
     if moved:
         st.session_state["view"] = view
         st.session_state.setdefault("url_messages", []).append(moved)
-    history.write_url(history.current_link(options), reference)
+    link = history.current_link(options, data.version.number)
+    if not st.query_params and st.session_state.get(VERSION) is None:
+        # Arriving at the bare address (the latest data) rewrites nothing; the copied
+        # link names the version all the same (copy_link_button).
+        bare = replace(link, version=None)
+        if is_equivalent({}, bare, reference):
+            link = bare
+    history.write_url(link, reference)
     history.install()
 
     st.title("Couverture OPSN")
     for message in st.session_state.pop("url_messages", []):
         st.warning(md(message))  # the values come from the URL
-    headline(figures, vintage_sentence(reference_figures(reference)))
-    search_box(reference)
-    breadcrumb_bar(reference, view)
+    data_banner(data)
+    facts = facts_for(token, options, view, inputs)
+    panel.headline(facts)
+    search_box(analysis.zones)
+    breadcrumb_bar(facts)
     drom_buttons(view)
 
     left, right = st.columns([2, 1], gap="medium")
@@ -266,15 +179,15 @@ def page() -> None:
         basemap = st.session_state["basemap"]
         spec = map_spec_for(token, options, view, basemap, inputs)
         map_element(spec, map_assets(), key=MAP_KEY, on_click=open_clicked)
-        copy_link_button()
+        copy_link_button(data.version.number)
     with right:
-        side_panel(reference, analysis, inputs, view, figures)
+        panel.side_panel(facts)
 
     tables(reference, analysis, inputs, token, figures["counting_rule"])
     warmup.start()  # once per server process, after this page (serve.py: at start)
     st.markdown(
-        f"<p class='credits'>{html.escape(CREDITS)} Données OPSN : registre du projet "
-        f"(sources et niveau de confiance par ligne dans data/opsn/). "
-        f"Calculé le {dt.date.today():%d/%m/%Y}.</p>",
+        f"<p class='credits'>{html.escape(CREDITS)} Données OPSN : "
+        f"{html.escape(inputs.label)} (sources et niveau de confiance par ligne dans "
+        f"data/opsn/). Calculé le {dt.date.today():%d/%m/%Y}.</p>",
         unsafe_allow_html=True,
     )

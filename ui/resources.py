@@ -1,17 +1,18 @@
 """Cached data of the app: reference data, inputs, analyses, maps and tables.
 
 ``st.cache_resource`` keeps one copy per server process for every visitor; the keys
-are the data token (bundled data or a hash of imported files) and the options.
+are the data token (saved version, plus a hash of the what-if: ``ui.data``) and the options.
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from geo.analysis import Inputs, analyse, bundled_inputs, table_by
-from geo.coverage import CoverageOptions, area_figures, figures_by_opsn
+from geo import tables
+from geo.analysis import Inputs, analyse
+from geo.coverage import CoverageOptions, area_figures
 from geo.maps import coverage_shares, live_map_spec
+from geo.panel import view_facts
 from geo.reference import load_reference
 from geo.registry import opsn_names
 from geo.search import SearchIndex
@@ -27,11 +28,6 @@ def reference_data():
 @st.cache_resource
 def search_index() -> SearchIndex:
     return SearchIndex(reference_data())
-
-
-@st.cache_resource
-def bundled() -> Inputs:
-    return bundled_inputs()
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -79,33 +75,13 @@ def map_spec_for(
     )  # fmt: skip
 
 
-TABLE_COLUMNS = {
-    "code": "Code",
-    "nom": "Nom",
-    "communes": "Communes",
-    "population": "Population",
-    "communes_couvertes": "Communes couvertes",
-    "population_couverte": "Population couverte",
-    "part_couverte": "Part couverte (%)",
-    "adherentes": "Adhérentes",
-    "perimetre": "Dans un périmètre",
-    "sans_opsn": "Sans OPSN",
-}
+@st.cache_resource(max_entries=128, show_spinner=False)
+def facts_for(token: str, options: CoverageOptions, view: View, _inputs: Inputs) -> dict:
+    """Everything the headline and side panel show about ``view`` (geo.panel.view_facts)."""
+    return view_facts(reference_data(), analysis_for(token, options, _inputs), _inputs, view)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def coverage_table_for(
-    token: str, options: CoverageOptions, level: str, _inputs: Inputs
-) -> pd.DataFrame:
-    """Coverage by region or department as the table shows it (not to be modified)."""
-    table = table_by(reference_data(), analysis_for(token, options, _inputs), level)
-    table["part_couverte"] = (table["part_couverte"] * 100).round(1)
-    return table.rename(columns=TABLE_COLUMNS)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def opsn_table_for(token: str, options: CoverageOptions, _inputs: Inputs) -> pd.DataFrame:
-    reference = reference_data()
-    return figures_by_opsn(
-        reference.communes, _inputs.perimeters, _inputs.memberships, _inputs.registry, options
-    )
+def table_for(token: str, options: CoverageOptions, key: str, _inputs: Inputs) -> tables.Table:
+    """A national table as :mod:`geo.tables` builds it (French columns; not to be modified)."""
+    return tables.build(key, reference_data(), analysis_for(token, options, _inputs), _inputs)

@@ -16,9 +16,6 @@ import os
 import threading
 import time
 
-BUNDLED = "bundled"
-"""The data token of the bundled data (``ui.controls.data_choice``)."""
-
 OPTION_VARIANTS = (
     {},
     {"territory": "metropole"},
@@ -41,9 +38,20 @@ timings: dict[str, float] = {}
 """Seconds each step took (for the benchmark and the log)."""
 
 
+def latest_data() -> tuple[str, object]:
+    """(token, inputs) of the latest saved version, as ``ui.data.data_in_use`` gives them
+    to a visitor with no version in the URL and no what-if."""
+    from ui import data
+
+    number = data.store().latest().number
+    _version, inputs = data.version_inputs(number)
+    return data.version_token(number), inputs
+
+
 def warm() -> None:
-    """Compute, in order: reference data, search, inputs, map files, the national view,
-    the region views, then the national view under each other set of options."""
+    """Compute, in order: reference data, map files, the national view (analysis, map,
+    headline and side panel), search, the region views, then the national view under
+    each other set of options: what visitors with no version in their link see."""
     started = time.perf_counter()
     # Imported here: the server answers its first requests while this thread imports.
     from geo.coverage import CoverageOptions
@@ -59,25 +67,30 @@ def warm() -> None:
         timings[name] = time.perf_counter() - begin
 
     step("reference", resources.reference_data)
-    inputs = resources.bundled()
+    token, inputs = latest_data()
     step("map_files", resources.map_assets)
     default = variants[0]
-    step("analysis", lambda: resources.analysis_for(BUNDLED, default, inputs))
-    step("national", lambda: resources.map_spec_for(BUNDLED, default, FRANCE, False, inputs))
+
+    def view(options, where) -> None:
+        resources.map_spec_for(token, options, where, False, inputs)
+        resources.facts_for(token, options, where, inputs)
+
+    step("analysis", lambda: resources.analysis_for(token, default, inputs))
+    step("national", lambda: view(default, FRANCE))
     step("search", resources.search_index)
     regions = resources.reference_data().regions["code"]
 
     def region_views() -> None:
         for code in regions:
-            resources.map_spec_for(BUNDLED, default, View("region", code), False, inputs)
+            view(default, View("region", code))
             time.sleep(PAUSE_S)
 
     step("regions", region_views)
 
     def other_options() -> None:
         for options in variants[1:]:
-            resources.analysis_for(BUNDLED, options, inputs)
-            resources.map_spec_for(BUNDLED, options, FRANCE, False, inputs)
+            resources.analysis_for(token, options, inputs)
+            view(options, FRANCE)
             time.sleep(PAUSE_S)
 
     step("options", other_options)

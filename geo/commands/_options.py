@@ -24,6 +24,11 @@ def add_coverage_options(parser: argparse.ArgumentParser) -> None:
         "--filter", dest="opsn_filter", help="OPSN retenus (ids séparés par des virgules)"
     )
     parser.add_argument(
+        "--db-version",
+        type=_db_version,
+        help="version enregistrée (numéro, ou « derniere ») au lieu des données livrées",
+    )
+    parser.add_argument(
         "--offres-partielles",
         dest="count_partial_offers",
         action="store_true",
@@ -31,6 +36,20 @@ def add_coverage_options(parser: argparse.ArgumentParser) -> None:
         "plateforme de données seulement)",
     )
     parser.add_argument("--data", type=Path, default=COMMUNES_DIR, help=argparse.SUPPRESS)
+
+
+def _db_version(text: str) -> int | str:
+    if text.strip().lower() in ("derniere", "dernière", "latest"):
+        return "derniere"
+    from geo.storage.labels import parse_version
+
+    try:
+        number = parse_version(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+    if number is None:
+        raise argparse.ArgumentTypeError("numéro de version attendu")
+    return number
 
 
 def coverage_options(args: argparse.Namespace, registry=None) -> CoverageOptions:
@@ -63,5 +82,21 @@ def load(args: argparse.Namespace):
     from geo.reference import load_reference
 
     reference = load_reference(args.data)
+    if getattr(args, "db_version", None) is not None:
+        return reference, _saved_inputs(args)
     loaded = load_inputs(reference, args.operators, args.adherents, args.opsn)
     return reference, loaded
+
+
+def _saved_inputs(args: argparse.Namespace):
+    """Inputs of a saved version (``--db-version``), from the data directory's database."""
+    from geo.inputs import LoadedInputs
+    from geo.storage import open_store
+    from geo.storage.versions import inputs_for_version
+
+    if args.operators or args.adherents:
+        raise ValueError("--db-version ne se combine pas avec --operators ni --adherents.")
+    number = None if args.db_version == "derniere" else args.db_version
+    with open_store() as store:
+        _, inputs = inputs_for_version(store, number)
+    return LoadedInputs(inputs)

@@ -32,21 +32,24 @@ def heading(page: Page, text: str):
 
 def search_and_open(page: Page, query: str, option: re.Pattern) -> None:
     box = page.get_by_placeholder(SEARCH_PLACEHOLDER)
+    results = page.get_by_role("combobox", name=re.compile(r"résultat"))
+    box.fill("")  # the previous search's results go away first
+    box.press("Enter")
+    expect(results).to_have_count(0, timeout=UI_TIMEOUT)
     box.fill(query)
     box.press("Enter")
-    results = page.get_by_role("combobox", name=re.compile(r"résultat"))
     expect(results).to_be_visible(timeout=UI_TIMEOUT)
-    # The previous search's list can still be on the page until the rerun ends: open
-    # the list until it holds the wanted result.
-    wanted = page.get_by_role("option", name=option)
-    for _ in range(60):
+    # The previous search's result list stays on screen until the page has rerun, and
+    # the rerun closes a list opened meanwhile: open it again until the result is there.
+    wanted = page.get_by_role("option", name=option).first
+    for _ in range(20):
         results.click()
-        expect(page.get_by_role("option").first).to_be_visible()
-        if wanted.count():
+        try:
+            expect(wanted).to_be_visible(timeout=3000)
             break
-        page.keyboard.press("Escape")
-        page.wait_for_timeout(500)
-    wanted.first.click()
+        except AssertionError:
+            page.keyboard.press("Escape")
+    wanted.click()
 
 
 def history_length(page: Page) -> int:

@@ -1115,6 +1115,17 @@ class CoverageMap {
         times.sort((a, b) => a - b);
         return times[Math.floor(runs / 2)];
       },
+      // The words of the status the map shows for commune `insee` of the view, or null.
+      statusOf(insee) {
+        for (const file of self.detailFiles || []) {
+          const j = file.layers.communes.codes.indexOf(insee);
+          if (j >= 0) {
+            const code = String.fromCharCode(self.status[file.layers.communes.index[j]]);
+            return self.spec.labels[code] || null;
+          }
+        }
+        return null;
+      },
       openLevel(value) {
         self.openLevel = value;
         self.updateControls();
