@@ -344,9 +344,10 @@ class CoverageMap {
     const single = this.spec.highlight !== null;
     // A single commune is shown with its neighbours around it.
     if (single) bounds = bounds.pad(1.2);
+    // Clear of the controls: « Ouvrir » at the top, the zoom buttons at the bottom right.
     this.map.fitBounds(bounds, {
       paddingTopLeft: [8, 48],
-      paddingBottomRight: [8, 8],
+      paddingBottomRight: [52, 8],
       maxZoom: single ? 12 : 11,
       animate: false,
     });
