@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo import fmt
 from geo.analysis import Analysis, table_by
@@ -107,15 +108,37 @@ def legend(figures: dict, territory: str, note: str, area: str | None = None) ->
     return {"title": title, "entries": entries, "note": note}
 
 
+COMMUNE_VIEW_PAD = 1.2
+"""A commune view shows the commune and this many times its size on each side (map.js)."""
+
+
 def _detail_departments(
-    reference: ReferenceData, level: str, focus: np.ndarray, files: MapFiles
+    reference: ReferenceData,
+    level: str,
+    focus: np.ndarray,
+    files: MapFiles,
+    bounds: list[list[float]] | None = None,
 ) -> list[str]:
-    """Departments whose detailed file the view needs: its own, and around a department."""
+    """Departments whose detailed file the view needs: its own, and around a department.
+
+    Around a commune, only the neighbouring departments its view reaches
+    (``bounds``: the commune's), so that its link loads one or two files, not eight.
+    """
     own = sorted(set(reference.communes.loc[focus, "departement"]))
-    if level in ("departement", "commune"):
-        around = [code for department in own for code in files.neighbours.get(department, [])]
-        return own + sorted(set(around) - set(own))
-    return own
+    if level not in ("departement", "commune"):
+        return own
+    around = {code for department in own for code in files.neighbours.get(department, [])}
+    around -= set(own)
+    if level == "commune" and bounds is not None:
+        (south, west), (north, east) = bounds
+        pad_x, pad_y = (east - west) * COMMUNE_VIEW_PAD, (north - south) * COMMUNE_VIEW_PAD
+        view = shapely.box(west - pad_x, south - pad_y, east + pad_x, north + pad_y)
+        departements = reference.departements
+        reached = departements.loc[
+            shapely.intersects(departements["geometry_generalisee"].values, view), "code"
+        ]
+        around &= set(reached)
+    return own + sorted(around)
 
 
 def _commune_details(
@@ -195,7 +218,7 @@ def live_map_spec(
         bounds = _bounds(reference, (communes["insee"] == highlight).to_numpy(), "geometry")
     prefix = url_prefix.rstrip("/") + "/"
     detail = (
-        _detail_departments(reference, level, focus, files)
+        _detail_departments(reference, level, focus, files, bounds)
         if detail_level or level == "region"
         else []
     )

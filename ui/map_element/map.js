@@ -343,7 +343,7 @@ class CoverageMap {
     }
     const single = this.spec.highlight !== null;
     // A single commune is shown with its neighbours around it.
-    if (single) bounds = bounds.pad(1.2);
+    if (single) bounds = bounds.pad(1.2); // geo/maps/live.py: COMMUNE_VIEW_PAD
     // Clear of the controls: « Ouvrir » at the top, the zoom buttons at the bottom right.
     this.map.fitBounds(bounds, {
       paddingTopLeft: [8, 48],
