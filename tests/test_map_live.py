@@ -141,6 +141,12 @@ def test_commune_view_highlights_the_commune(reference, analysis, inputs, files)
     assert spec["highlight"] == position
     (south, west), (north, east) = spec["bounds"]
     assert east - west < 0.5 and north - south < 0.5  # framed on the commune
+    # Brest's view stays in the Finistère: one file, not the neighbours' too.
+    assert spec["detail"] == [f"{PREFIX}/{files.departements['29']}"]
+    # Near a border, the neighbour its view reaches (Marseille: the Var).
+    marseille = spec_for(reference, analysis, inputs, files, View("commune", "13055"))
+    assert f"{PREFIX}/{files.departements['83']}" in marseille["detail"]
+    assert f"{PREFIX}/{files.departements['05']}" not in marseille["detail"]
 
 
 def test_overseas_views_use_true_positions(reference, analysis, inputs, files):
