@@ -191,3 +191,19 @@ def test_a_control_change_sends_statuses_not_shapes(reference, inputs, files):
     )
     assert one["national"] == other["national"] and one["detail"] == other["detail"]
     assert one["statuses"] != other["statuses"]
+
+
+def test_territories_without_opsn_on_the_national_map(reference, analysis, inputs, files):
+    """Each commune of a territory without OPSN is in its territory's runs, and no other."""
+    spec = spec_for(reference, analysis, inputs, files, View())
+    zones = spec["zones"]
+    assert zones["ids"] == analysis.zones["id"].tolist()
+    position = {code: i for i, code in enumerate(reference.communes["insee"])}
+    for rank, codes in enumerate(analysis.zones["insee"]):
+        wanted = sorted(position[c] for c in codes.split("|"))
+        got = sorted(
+            i for start, end, zone in zones["runs"] if zone == rank for i in range(start, end)
+        )
+        assert got == wanted, zones["ids"][rank]
+    assert zones["population"][0] == fmt.inhabitants(analysis.zones["population"].iloc[0])
+    assert "zones" not in spec_for(reference, analysis, inputs, files, View("region", "53"))

@@ -19,7 +19,7 @@ import shapely
 
 from geo import fmt
 from geo.analysis import Analysis, table_by
-from geo.coverage import STATUS_LABELS, STATUSES
+from geo.coverage import STATUS_LABELS, STATUSES, without_label
 from geo.insets import DROM_ORDER, national_bounds
 from geo.mapdata import MapFiles
 from geo.maps.style import (
@@ -38,7 +38,8 @@ OUTSIDE_LABEL = "Hors du territoire compté"
 DETAIL_LEVELS = ("departement", "commune", "epci", "territoire")
 """Views drawn from the departments' detailed files, with hoverable communes."""
 CLICK_HINTS = {
-    "france": "Cliquez sur un département, ou sur une région (bouton « Régions »), pour l'ouvrir.",
+    "france": "Cliquez sur un département pour l'ouvrir ; les boutons « Régions » et « {Without} » "
+    "de la carte ouvrent une région ou un territoire {without}.",
     "region": "Cliquez sur un département pour l'ouvrir ; « Communes » affiche leurs limites.",
     "detail": "Cliquez sur une commune pour l'ouvrir, ou sur un département voisin.",
 }
@@ -141,6 +142,29 @@ def _detail_departments(
     return own + sorted(around)
 
 
+def territory_runs(reference: ReferenceData, zones: pd.DataFrame) -> dict:
+    """The territories without OPSN, for the map: id, name, population and, as
+    ``[start, end, territory]`` runs over the reference order, which communes are in each."""
+    if zones is None or zones.empty:
+        return {"ids": [], "names": [], "population": [], "runs": []}
+    position = pd.Series(np.arange(len(reference.communes)), index=reference.communes["insee"])
+    which = np.full(len(reference.communes), -1, dtype=np.int64)
+    for rank, codes in enumerate(zones["insee"]):
+        which[position.reindex(codes.split("|")).dropna().astype(int).to_numpy()] = rank
+    change = np.flatnonzero(np.diff(which)) + 1
+    starts = np.concatenate([[0], change])
+    ends = np.concatenate([change, [len(which)]])
+    runs = [
+        [int(a), int(b), int(which[a])] for a, b in zip(starts, ends, strict=True) if which[a] >= 0
+    ]
+    return {
+        "ids": zones["id"].tolist(),
+        "names": zones["nom"].tolist(),
+        "population": [fmt.inhabitants(p) for p in zones["population"]],
+        "runs": runs,
+    }
+
+
 def _commune_details(
     reference: ReferenceData,
     analysis: Analysis,
@@ -210,7 +234,8 @@ def live_map_spec(
     if level == "france":
         west, south, east, north = national_bounds()
         bounds = [[south, west], [north, east]]
-        hint = CLICK_HINTS["france"]
+        without = without_label(analysis.options.opsn)
+        hint = CLICK_HINTS["france"].format(Without=without.capitalize(), without=without)
     else:
         bounds = _bounds(reference, focus, "geometry" if detail_level else "geometry_generalisee")
         hint = CLICK_HINTS["detail" if detail_level else "region"]
@@ -257,6 +282,14 @@ def live_map_spec(
             else None
         ),
     }
+    if level == "france":
+        without = without_label(analysis.options.opsn)
+        spec["zones"] = territory_runs(reference, analysis.zones) | {
+            "button": without.capitalize(),
+            "kind": f"Territoire {without}",
+            "title": f"Ouvrir un territoire {without} : des communes voisines {without}, "
+            "d'un seul tenant",
+        }
     if level in ("france", "region") or detail_level:
         spec["shares"] = shares if shares is not None else coverage_shares(reference, analysis)
     if detail_level:

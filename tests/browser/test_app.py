@@ -367,3 +367,25 @@ def test_legend_never_hides_the_mainland(
     )
     assert sizes and min(sizes) >= 12, sizes
     assert_no_blocked(blocked_requests)
+
+
+def test_territory_without_opsn_opens_from_the_national_map(
+    app: Page, app_url, blocked_requests, dialogs, artifacts
+) -> None:
+    """« Sans OPSN » on the map: a click opens the territory, drawn with its communes."""
+    app.goto(app_url)
+    the_map = wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
+    the_map.get_by_role("button", name="Sans OPSN").click()
+    wait_for_map(app, lambda keys: any(k.startswith("territoire:") for k in keys))
+    point = page_point(app, the_map, "territoire")
+    app.mouse.move(point["x"], point["y"])
+    expect(the_map.locator(".opsn-tooltip")).to_contain_text("Territoire sans OPSN")
+    app.mouse.click(point["x"], point["y"])
+    code = point["code"]
+    expect(app).to_have_url(re.compile(rf"[?&]vue=territoire&code={code}(&|$)"), timeout=UI_TIMEOUT)
+    the_map = wait_for_map(app, lambda keys: any(k.startswith("commune:") for k in keys))
+    app.mouse.move(0, 0)
+    settle(app)
+    app.screenshot(path=artifacts / "app_territory.png")
+    assert not dialogs
+    assert_no_blocked(blocked_requests)

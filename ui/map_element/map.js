@@ -325,6 +325,15 @@ class CoverageMap {
       for (const i of file.layers.communes.index) this.covered[i] = 1;
       this.detailDepartments.add(file.header.code);
     }
+    // Territories without OPSN (national view): which one each commune is in.
+    this.zoneOf = new Int16Array(communes.count).fill(-1);
+    this.zoneMembers = new Map();
+    for (const [start, end, zone] of (spec.zones && spec.zones.runs) || []) {
+      this.zoneOf.fill(zone, start, end);
+      if (!this.zoneMembers.has(zone)) this.zoneMembers.set(zone, []);
+      for (let i = start; i < end; i++) this.zoneMembers.get(zone).push(i);
+    }
+    if (!this.zoneMembers.size && this.openLevel === "territoire") this.openLevel = "departement";
     this.details = new Map();
     if (spec.details) {
       spec.details.index.forEach((g, row) => this.details.set(g, row));
@@ -711,6 +720,25 @@ class CoverageMap {
       }
     }
     const level = spec.level === "france" ? this.openLevel : "departement";
+    if (level === "territoire") {
+      const communes = this.national.layers.communes;
+      const gx = mx / communes.step;
+      const gy = my / communes.step;
+      for (const [zone, members] of this.zoneMembers) {
+        for (const i of members) {
+          if (!inFeature(communes, i, gx, gy)) continue;
+          return {
+            level,
+            code: spec.zones.ids[zone],
+            name: spec.zones.names[zone],
+            population: spec.zones.population[zone],
+            layer: communes,
+            members,
+          };
+        }
+      }
+      return null;
+    }
     const layer = level === "region" ? this.national.layers.regions : this.national.layers.departements;
     // Departments drawn in detail are tested on their detailed outline.
     for (const file of this.detailFiles) {
@@ -756,7 +784,11 @@ class CoverageMap {
         ctx.setTransform(1, 0, 0, 1, 0, 0);
         ctx.clearRect(0, 0, this.hover.width, this.hover.height);
         ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-        if (target) {
+        if (target && target.members) {
+          // A territory: its communes darkened.
+          ctx.fillStyle = "rgba(20, 20, 20, 0.35)";
+          this.paint(ctx, target.layer, target.members, f, "fill");
+        } else if (target) {
           ctx.lineWidth = 2.5;
           ctx.strokeStyle = "#000000";
           this.paint(ctx, target.layer, [target.index], f, "stroke");
@@ -801,6 +833,10 @@ class CoverageMap {
         line(TEXT.members, members ? members + (d.via_epci[row] ? TEXT.viaEpci : "") : TEXT.none);
         line(TEXT.perimeter, names(d.perimetre[row]) || TEXT.none);
       }
+    } else if (target.level === "territoire") {
+      title = target.name;
+      lines.push([spec.zones.kind, ""]);
+      line(TEXT.population, target.population);
     } else {
       const label = target.level === "region" ? TEXT.region : TEXT.departement;
       title = target.level === "region" ? target.name : `${target.name} (${target.code})`;
@@ -869,13 +905,16 @@ class CoverageMap {
       label.className = "opsn-control-label";
       label.textContent = TEXT.openLabel;
       box.appendChild(label);
-      for (const [value, text] of [
+      const choices = [
         ["departement", TEXT.departements],
         ["region", TEXT.regions],
-      ]) {
+      ];
+      if (this.zoneMembers.size) choices.push(["territoire", this.spec.zones.button, this.spec.zones.title]);
+      for (const [value, text, title] of choices) {
         const button = document.createElement("button");
         button.type = "button";
         button.textContent = text;
+        if (title) button.title = title;
         button.dataset.open = value;
         button.setAttribute("aria-pressed", String(this.openLevel === value));
         button.addEventListener("click", () => {
@@ -1009,6 +1048,10 @@ class CoverageMap {
           }
         }
         const level = spec.level === "france" ? self.openLevel : "departement";
+        if (level === "territoire") {
+          for (const zone of self.zoneMembers.keys()) keys.push(`territoire:${spec.zones.ids[zone]}`);
+          return keys;
+        }
         const layer = level === "region" ? self.national.layers.regions : self.national.layers.departements;
         for (const code of layer.codes) keys.push(`${level}:${code}`);
         return keys;
@@ -1033,7 +1076,9 @@ class CoverageMap {
           const far = Math.hypot(p.x - target[0] * size.x, p.y - target[1] * size.y);
           candidates.push({ p, code: layer.codes[i], rank: (at < 0 ? codes.length : at) * 1e6 + far });
         };
-        if (level === "commune") {
+        if (level === "territoire") {
+          // No label point: found on the grid below.
+        } else if (level === "commune") {
           for (const file of self.detailFiles) {
             const layer = file.layers.communes;
             for (let j = 0; j < layer.count; j++) if (self.focus[layer.index[j]]) add(layer, j, layer.step);
