@@ -18,7 +18,7 @@ import streamlit.components.v1 as components
 
 from folium_component import folium_component_args, show_map
 from geo import fmt
-from geo.analysis import Inputs, analyse, bundled_inputs, table_by
+from geo.analysis import analyse, table_by
 from geo.coverage import (
     STATUSES,
     CoverageOptions,
@@ -27,7 +27,7 @@ from geo.coverage import (
     without_label,
 )
 from geo.exports import csv_bytes
-from geo.inputs import inputs_from_contents
+from geo.inputs import Inputs, bundled_inputs, inputs_from_contents
 from geo.maps import STATUS_COLOURS
 from geo.reference import load_reference
 from geo.registry import opsn_names

@@ -87,8 +87,9 @@ def naive_page(path: Path, coloured: bool = True) -> Path:
     inlined (jQuery, Bootstrap and the font packs, unused by polygons, are dropped;
     so is explore's legend, which needs jQuery UI from a CDN).
     """
-    from geo.analysis import analyse, bundled_inputs
+    from geo.analysis import analyse
     from geo.coverage import CoverageOptions
+    from geo.inputs import bundled_inputs
     from geo.reference import load_reference
 
     reference = load_reference()
@@ -508,8 +509,9 @@ def map_payloads() -> dict[str, dict[str, float]]:
     size of the script, header and HTML. Also the server time of each step.
     """
     from folium_component import folium_component_args
-    from geo.analysis import analyse, bundled_inputs
+    from geo.analysis import analyse
     from geo.coverage import CoverageOptions
+    from geo.inputs import bundled_inputs
     from geo.reference import load_reference
     from geo.views import View, render_map
     from geo.web_assets import DEFAULT_ASSET_PREFIX

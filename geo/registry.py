@@ -14,8 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from geo.ids import check_department
-from geo.importers.tables import fold
+from geo.importers.bounded import LIMITS
+from geo.importers.tables import read_text_frame
 from geo.paths import OPSN_DIR
+from geo.text import fold
 
 REGISTRY_PATH = OPSN_DIR / "registre_opsn.csv"
 
@@ -69,15 +71,18 @@ def parse_departments(text: str, where: str = "") -> tuple[str, ...]:
     return tuple(codes)
 
 
-def load_registry(path: Path | str | None = None) -> pd.DataFrame:
+def load_registry(path: Path | str | None = None, content: bytes | None = None) -> pd.DataFrame:
     """The OPSN registry as a DataFrame (columns :data:`REGISTRY_COLUMNS`).
+
+    Read through the bounded reader (``content``: the bytes of an uploaded
+    file that ``path`` only names).
 
     Raises :class:`RegistryError` with a French message when an identifier,
     a scope or a department code in the file is invalid, because a silently
     wrong perimeter would paint the wrong map.
     """
     path = Path(path) if path is not None else REGISTRY_PATH
-    frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame = read_text_frame(path, content, max_rows=LIMITS.operators)
     missing = [c for c in REGISTRY_COLUMNS if c not in frame.columns]
     if missing:
         raise RegistryError(f"{path.name} : colonnes manquantes : {', '.join(missing)}")

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.analysis import Analysis, Inputs, analyse
+from geo.analysis import Analysis, analyse
 from geo.coverage import CoverageOptions
+from geo.inputs import Inputs
 from geo.reference import ReferenceData
 
 
@@ -69,7 +70,7 @@ def apply_change(inputs: Inputs, change: Change) -> Inputs:
             [registry, pd.DataFrame({"id": [change.opsn], "nom": [change.name or change.opsn]})],
             ignore_index=True,
         )
-    return Inputs(registry, perimeters, members, f"{inputs.label} + scénario")
+    return Inputs(registry, perimeters, members, f"{inputs.label} + scénario", inputs.sources)
 
 
 def zone_transitions(before: Analysis, after: Analysis) -> pd.DataFrame:

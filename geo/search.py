@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.importers.tables import fold
 from geo.reference import ReferenceData
+from geo.text import fold
 
 KIND_LABELS = {
     "commune": "commune",

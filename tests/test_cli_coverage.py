@@ -15,8 +15,9 @@ import sys
 
 import pytest
 
-from geo.analysis import analyse, bundled_inputs
+from geo.analysis import analyse
 from geo.coverage import CoverageOptions
+from geo.inputs import bundled_inputs
 
 from .conftest import ROOT
 

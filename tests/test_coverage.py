@@ -10,9 +10,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from geo.analysis import Inputs, analyse
+from geo.analysis import analyse
 from geo.coverage import CoverageOptions
-from geo.memberships import empty_memberships
+from geo.importers.memberships import empty_memberships
+from geo.inputs import Inputs
 from geo.scenarios import Change, apply_change, compare
 from tests.tiny_reference import memberships, perimeters, tiny_reference
 

@@ -13,8 +13,9 @@ import pytest
 import streamlit_folium
 
 from folium_component import MAP_HEIGHT, MAP_RETURNS, folium_component_args
-from geo.analysis import analyse, bundled_inputs
+from geo.analysis import analyse
 from geo.coverage import CoverageOptions
+from geo.inputs import bundled_inputs
 from geo.views import View, render_map
 
 

@@ -1,0 +1,604 @@
+"""Who joined which OPSN: one entry point for every file people bring.
+
+:func:`read_memberships` recognises the file (ANCT *Suite territoriale*
+``operators`` CSV, ANCT ``adherents`` CSV.gz, a registry of this project, or
+an OPSN's own CSV/TSV/XLSX list), resolves every row to a current commune or
+an EPCI through :class:`geo.reference.ReferenceData`, and returns what was
+kept together with a :class:`ValidationReport` that names the file, the line
+and the value of every correction and rejection: bad input must never crash
+nor silently lose data.
+
+Counting rule (also in ``data/opsn/README.md``): every non-header line is one
+of *accepted* (kept, possibly *corrected*), *rejected*, *duplicate* (kept
+once, at its first line) or *blank*, so
+``rows == accepted + rejected + duplicates + blank`` and
+``len(memberships) == accepted``. A file that cannot be read at all raises
+:class:`ImportFileError` (French message naming the file).
+
+Rows are streamed: each distinct value (code, name, operator, date) is
+resolved once, and a kept row costs a few integers until the final table is
+built, so that a list of a million lines reads in seconds within a few
+hundred megabytes.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass
+from operator import itemgetter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo import fmt
+from geo.ids import check_siret
+from geo.importers.bounded import LIMITS, Budget, ImportFileError, Limits, display_name
+from geo.importers.cells import french_date, parse_date, text_of
+from geo.importers.headers import Header, find_header, first_line_shown, sheet_kind
+from geo.importers.names import Outcome, name_index, resolve_name
+from geo.importers.operators import read_anct_operators, read_registry_file
+from geo.importers.report import ValidationReport
+from geo.importers.tables import HEAD_LINES, Row, Table, is_blank, open_table, read_text_frame
+from geo.paths import OPSN_DIR
+from geo.reference import ReferenceData, Resolution
+from geo.registry import load_registry, operator_lookup, resolve_operator
+
+__all__ = [
+    "MEMBERSHIP_COLUMNS",
+    "ImportFileError",
+    "ImportResult",
+    "ValidationReport",
+    "empty_memberships",
+    "load_bundled_memberships",
+    "open_import",
+    "read_memberships",
+]
+
+BUNDLED_PATH = OPSN_DIR / "adhesions.csv"
+
+#: Columns of every memberships DataFrame. ``insee`` is the current commune
+#: ("" for an EPCI member), ``epci`` the EPCI SIREN ("" for a commune member),
+#: ``source`` the file name, ``ligne`` the 1-based line in it (header = 1),
+#: ``reference`` the row's own provenance (URL) when the file has a
+#: ``source`` column, else "".
+MEMBERSHIP_COLUMNS = ("opsn", "insee", "epci", "depuis", "jusqu_a", "source", "ligne", "reference")
+
+#: Distinct member values resolved once and remembered (beyond: resolved per row).
+MEMO_ENTRIES = 200_000
+MEMBER_ROLES = ("insee", "siren", "siret", "nom", "departement")
+OTHER_ROLES = ("opsn", "depuis", "jusqu_a", "reference")
+
+
+@dataclass
+class ImportResult:
+    """Memberships kept from a file, operators it described, and the report."""
+
+    memberships: pd.DataFrame
+    operators: pd.DataFrame | None
+    report: ValidationReport
+
+
+def empty_memberships() -> pd.DataFrame:
+    """A memberships DataFrame with no row but the right columns and types."""
+    return _memberships_frame({c: [] for c in MEMBERSHIP_COLUMNS})
+
+
+def _memberships_frame(columns: dict[str, object]) -> pd.DataFrame:
+    frame = pd.DataFrame(columns, columns=list(MEMBERSHIP_COLUMNS))
+    for column in ("opsn", "insee", "epci", "source", "reference"):
+        frame[column] = frame[column].astype("str")
+    for column in ("depuis", "jusqu_a"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    frame["ligne"] = frame["ligne"].astype("int64")
+    return frame
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def open_import(
+    path: Path | str,
+    content: bytes | None = None,
+    *,
+    sheet: str | None = None,
+    limits: Limits = LIMITS,
+    budget: Budget | None = None,
+) -> Table:
+    """The file's table, read within the limits (before any reference data is needed).
+
+    ``content`` lets the app pass an uploaded file's bytes (``path`` then only
+    names it); ``sheet`` names the sheet of a workbook holding several lists.
+    """
+    name = display_name(path)
+    budget = budget or Budget(name, limits.seconds)
+    try:
+        return open_table(
+            path, content, limits=limits, budget=budget, sheet_kind=sheet_kind, sheet=sheet
+        )
+    except MemoryError:
+        raise _out_of_memory(name) from None
+
+
+def read_memberships(
+    path: Path | str,
+    reference: ReferenceData,
+    registry: pd.DataFrame | None = None,
+    content: bytes | None = None,
+    opsn: str | None = None,
+    *,
+    sheet: str | None = None,
+    table: Table | None = None,
+    limits: Limits = LIMITS,
+) -> ImportResult:
+    """Read any membership or operators file; see the module docstring for the counting rule.
+
+    ``opsn`` is the operator of every row when the file has no operator
+    column (or leaves it empty). ``registry`` defaults to the bundled one; it
+    maps ANCT uuids, SIREN, acronyms and names to registry ids. ``table`` is
+    a table already opened by :func:`open_import`. Raises
+    :class:`ImportFileError` when the file cannot be read at all.
+    """
+    name = display_name(path)
+    budget = Budget(name, limits.seconds)
+    try:
+        if table is None:
+            table = open_import(path, content, sheet=sheet, limits=limits, budget=budget)
+        registry = load_registry() if registry is None else registry
+        return _interpret(table, path, content, reference, registry, opsn, budget, limits)
+    except MemoryError:
+        raise _out_of_memory(name) from None
+
+
+def _out_of_memory(name: str) -> ImportFileError:
+    return ImportFileError(
+        f"{name} : mémoire insuffisante pour lire ce fichier ; découpez-le en plusieurs "
+        "fichiers plus petits."
+    )
+
+
+def _interpret(
+    table: Table,
+    path: Path | str,
+    content: bytes | None,
+    reference: ReferenceData,
+    registry: pd.DataFrame,
+    opsn: str | None,
+    budget: Budget,
+    limits: Limits,
+) -> ImportResult:
+    report = ValidationReport(file=table.name, read_as=table.describe(), max_issues=limits.issues)
+    report.notes.extend(table.notes)
+    head = table.head(HEAD_LINES)
+    header = find_header(head)
+    if header is None:
+        raise ImportFileError(
+            f"{table.name} : format non reconnu — aucune colonne code INSEE, SIREN, SIRET ou "
+            f"nom de commune dans les {HEAD_LINES} premières lignes (première ligne lue : "
+            f"« {first_line_shown(head)} »). Attendu : une liste d'adhérents avec une ligne "
+            "d'en-tête, ou un fichier « operators » ou « adherents » de l'ANCT."
+        )
+    report.format = header.format
+    report.notes.extend(header.notes)
+    rows = _after_header(table.rows, header)
+    if header.format == "registre":
+        data = content if content is not None else None
+        operators = read_registry_file(str(path), data)
+        report.rows = report.accepted = len(operators)
+        return ImportResult(empty_memberships(), operators, report)
+    if header.format == "anct_operateurs":
+        operators = read_anct_operators(rows, header, registry, reference, report, limits)
+        return ImportResult(empty_memberships(), operators, report)
+    lookup = operator_lookup(registry)
+    default_opsn = None
+    if opsn:
+        default_opsn = resolve_operator(opsn, lookup)
+        if default_opsn is None:
+            default_opsn = opsn.strip()
+            report.notes.append(
+                f"opérateur « {opsn} » absent du registre : identifiant gardé tel quel"
+            )
+    elif "opsn" not in header.roles:
+        raise ImportFileError(
+            f"{table.name} : aucune colonne « opérateur » ou « OPSN » ; précisez l'opérateur de "
+            "toutes les lignes (option --opsn de la ligne de commande)."
+        )
+    reader = _MemberRows(table, header, reference, lookup, default_opsn, report, limits)
+    return ImportResult(reader.read(rows), None, report)
+
+
+def _after_header(rows: Iterator[Row], header: Header) -> Iterator[Row]:
+    for _ in range(header.index + 1):
+        next(rows, None)
+    return rows
+
+
+# --------------------------------------------------------------------------- members
+
+
+def _resolve_siret(raw: str, reference: ReferenceData) -> Resolution:
+    checked = check_siret(raw)
+    if not checked.ok:
+        return Resolution(None, None, checked.message)
+    found = reference.resolve_siren(checked.value[:9])
+    if found.kind is None:
+        return Resolution(
+            None, None, f"SIRET « {checked.value} » : ni une commune ni un EPCI connus"
+        )
+    return Resolution(found.kind, found.code, checked.message, checked.corrected)
+
+
+_CODE_IN_NAME = re.compile(r"(\d{4,5}|2[abAB]\d{3})")
+
+
+def resolve_member(cells: dict[str, object], reference: ReferenceData) -> Outcome:
+    """Current commune or EPCI of one row: INSEE, then SIREN, then SIRET, then name."""
+    failures: list[str] = []
+    first_value = ""
+    name = text_of(cells.get("nom"))
+    insee_raw = cells.get("insee")
+    if text_of(insee_raw) == "" and _CODE_IN_NAME.fullmatch(name or "-"):
+        insee_raw, name = name, ""  # a "commune" column holding codes
+    attempts = (
+        (insee_raw, reference.resolve_insee),
+        (cells.get("siren"), reference.resolve_siren),
+        (cells.get("siret"), lambda raw: _resolve_siret(raw, reference)),
+    )
+    for raw, resolve in attempts:
+        text = text_of(raw)
+        if not text:
+            continue
+        first_value = first_value or text
+        found = resolve(raw if not isinstance(raw, str) else text)
+        if found.kind is not None:
+            notes = list(failures)
+            if failures:
+                notes.append(f"membre identifié par « {text} »")
+            if found.corrected and found.message:
+                notes.append(found.message)
+            return Outcome(found.kind, found.code, first_value, notes)
+        failures.append(found.message or f"« {text} » inconnu")
+    if name:
+        outcome = resolve_name(name, text_of(cells.get("departement")), name_index(reference))
+        if outcome.kind is not None:
+            outcome.notes = failures + outcome.notes
+            outcome.value = first_value or outcome.value
+            return outcome
+        failures.append(outcome.error or "")
+        first_value = first_value or outcome.value
+    if not failures:
+        return Outcome(value="", error="aucun identifiant (code INSEE, SIREN, SIRET ou nom)")
+    return Outcome(value=first_value, error=" ; ".join(failures))
+
+
+@dataclass
+class _Resolved:
+    member: int  # index in _MemberRows.members
+    value: str
+    notes: tuple[str, ...]
+
+
+@dataclass
+class _Failure:
+    error: str
+    value: str
+
+
+class _MemberRows:
+    """One pass over the rows of a member list: distinct values resolved once, rows as integers."""
+
+    def __init__(
+        self,
+        table: Table,
+        header: Header,
+        reference: ReferenceData,
+        lookup: dict[str, str],
+        default_opsn: str | None,
+        report: ValidationReport,
+        limits: Limits,
+    ) -> None:
+        self.table, self.header, self.reference = table, header, reference
+        self.lookup, self.default_opsn, self.report, self.limits = (
+            lookup,
+            default_opsn,
+            report,
+            limits,
+        )
+        roles = header.roles
+        self.member_roles = [r for r in MEMBER_ROLES if r in roles]
+        self.other_roles = [r for r in OTHER_ROLES if r in roles]
+        positions = [roles[r] for r in (*self.member_roles, *self.other_roles)]
+        self.width = max(positions) + 1
+        getter = itemgetter(*positions)
+        self.pick = getter if len(positions) > 1 else (lambda cells: (getter(cells),))
+        self.role_slots = {r: i for i, r in enumerate((*self.member_roles, *self.other_roles))}
+        self.members: list[tuple[str, str]] = []  # (kind, code)
+        self.member_index: dict[tuple[str, str], int] = {}
+        self.resolved: list[_Resolved] = []
+        self.memo: dict[tuple, int | _Failure] = {}  # member cells → resolved index
+        self.operators: list[str] = []
+        self.operator_index: dict[str, int] = {}
+        self.operator_memo: dict[object, int] = {}
+        self.unknown_operators: dict[int, str] = {}  # operator index → raw text
+        self.operator_rows: list[int] = []
+        self.dates: list[pd.Timestamp | None] = [None]
+        self.date_notes: list[str | None] = [None]
+        self.date_memo: dict[object, int] = {}
+        self.rejected: list[tuple[int, str, str]] = []  # (line, value, detail), first ones only
+
+    # ------------------------------------------------------------------ per distinct value
+
+    def _member(self, key: tuple) -> int | _Failure:
+        """Index of the resolved member for these cells, or why there is none."""
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        outcome = resolve_member(dict(zip(self.member_roles, key, strict=True)), self.reference)
+        if outcome.kind is None:
+            result: int | _Failure = _Failure(outcome.error or "membre inconnu", outcome.value)
+        else:
+            member = (outcome.kind, outcome.code)
+            index = self.member_index.get(member)
+            if index is None:
+                index = self.member_index[member] = len(self.members)
+                self.members.append(member)
+            self.resolved.append(_Resolved(index, outcome.value, tuple(outcome.notes)))
+            result = len(self.resolved) - 1
+        if len(self.memo) < MEMO_ENTRIES:
+            self.memo[key] = result
+        return result
+
+    def _operator(self, raw: object) -> int | None:
+        found = self.operator_memo.get(raw)
+        if found is not None:
+            return found
+        text = text_of(raw)
+        if text:
+            operator = resolve_operator(text, self.lookup)
+            unknown = operator is None
+            operator = operator or text
+        elif self.default_opsn is not None:
+            operator, unknown = self.default_opsn, False
+        else:
+            return None
+        index = self.operator_index.get(operator)
+        if index is None:
+            index = self.operator_index[operator] = len(self.operators)
+            self.operators.append(operator)
+            self.operator_rows.append(0)
+        if unknown:
+            self.unknown_operators.setdefault(index, text)
+        if len(self.operator_memo) < MEMO_ENTRIES:
+            self.operator_memo[raw] = index
+        return index
+
+    def _date(self, raw: object) -> int:
+        found = self.date_memo.get(raw)
+        if found is not None:
+            return found
+        value, note, _ = parse_date(raw)
+        if value is None and note is None:
+            index = 0
+        else:
+            index = len(self.dates)
+            self.dates.append(value)
+            self.date_notes.append(note)
+        if len(self.date_memo) < MEMO_ENTRIES:
+            self.date_memo[raw] = index
+        return index
+
+    # ------------------------------------------------------------------ the pass
+
+    def _reject(self, line: int, value: str, detail: str) -> None:
+        self.report.rejected += 1
+        if len(self.rejected) < self.limits.issues:
+            self.rejected.append((line, value, detail))
+
+    def read(self, rows: Iterator[Row]) -> pd.DataFrame:
+        report, table = self.report, self.table
+        blank = _csv_blank if table.kind == "csv" else is_blank
+        width, pick, spans = self.width, self.pick, table.spans
+        slots = self.role_slots
+        member_count = len(self.member_roles)
+        operator_slot = slots.get("opsn")
+        since_slot, until_slot = slots.get("depuis"), slots.get("jusqu_a")
+        reference_slot = slots.get("reference")
+        separator = table.separator or ";"
+        lines, kept, operators = array("q"), array("q"), array("q")
+        since, until = array("q"), array("q")
+        references: list[str] = []
+        default_operator = self._operator(None) if self.default_opsn is not None else None
+        for line, cells in rows:
+            report.rows += 1
+            if blank(cells):
+                report.blank += 1
+                continue
+            if len(cells) < width:
+                cells = (*cells, *([None] * (width - len(cells))))
+            picked = pick(cells)
+            if spans and line in spans:
+                if self._swallowed(line, spans[line], cells, picked, separator):
+                    continue
+            key = picked[:member_count]
+            member = self.memo.get(key)
+            if member is None:
+                member = self._member(key)
+            if operator_slot is None:
+                operator = default_operator
+            else:
+                raw = picked[operator_slot]
+                operator = self.operator_memo.get(raw)
+                if operator is None:
+                    operator = self._operator(raw)
+            if operator is not None:
+                self.operator_rows[operator] += 1
+            if member.__class__ is _Failure:
+                self._reject(line, member.value, f"{member.error} : ligne rejetée")
+                continue
+            if operator is None:
+                value = self.resolved[member].value
+                self._reject(line, value, "opérateur absent (colonne vide) : ligne rejetée")
+                continue
+            lines.append(line)
+            kept.append(member)
+            operators.append(operator)
+            since.append(0 if since_slot is None else self._date(picked[since_slot]))
+            until.append(0 if until_slot is None else self._date(picked[until_slot]))
+            if reference_slot is not None:
+                references.append(text_of(picked[reference_slot]))
+        for index, text in self.unknown_operators.items():
+            count = self.operator_rows[index]
+            report.notes.append(
+                f"opérateur « {text} » absent du registre ({fmt.integer(count)} ligne"
+                f"{'s' if count > 1 else ''}) : identifiant gardé tel quel"
+            )
+        return self._finish(lines, kept, operators, since, until, references)
+
+    def _swallowed(self, line, end, cells, picked, separator) -> bool:
+        """Reject the lines of a record that a stray quote made one; False if the record is fine."""
+        broken = any(isinstance(c, str) and ("\n" in c or "\r" in c) for c in picked) or any(
+            isinstance(c, str) and ("\n" in c or "\r" in c) and separator in c for c in cells
+        )
+        if not broken:
+            return False
+        pieces = re.split(r"\r\n|\r|\n", separator.join(str(c) for c in cells if c is not None))
+        self.report.rows += end - line
+        for offset, number in enumerate(range(line, end + 1)):
+            value = pieces[offset] if offset < len(pieces) else ""
+            value = value if len(value) <= 80 else value[:79] + "…"
+            if number == line:
+                detail = (
+                    f'guillemet (") ouvert ligne {line} : les lignes {line} à {end} ont été lues '
+                    "comme une seule cellule et sont rejetées ; retirez ce guillemet (ou "
+                    'doublez-le : "") puis importez de nouveau le fichier'
+                )
+            else:
+                detail = f'ligne avalée par le guillemet (") ouvert ligne {line} : rejetée'
+            self._reject(number, value, detail)
+        return True
+
+    def _finish(self, lines, kept, operators, since, until, references) -> pd.DataFrame:
+        """Duplicates, notes and the memberships table, computed on whole columns at once."""
+        report = self.report
+        line_of, resolved, operator_of = _ints(lines), _ints(kept), _ints(operators)
+        since_index, until_index = _ints(since), _ints(until)
+        member_of = np.array([r.member for r in self.resolved], dtype=np.int64)[resolved]
+        noted = np.array([bool(r.notes) for r in self.resolved], dtype=bool)[resolved]
+        dates = np.array(
+            [np.datetime64("NaT") if d is None else d.to_datetime64() for d in self.dates],
+            dtype="datetime64[ns]",
+        )
+        date_noted = np.array([n is not None for n in self.date_notes], dtype=bool)
+        start, end = dates[since_index], dates[until_index]
+        backwards = ~np.isnat(start) & ~np.isnat(end) & (end < start)
+        start[backwards] = np.datetime64("NaT")
+        end[backwards] = np.datetime64("NaT")
+        keys = pd.DataFrame(
+            {
+                "operator": operator_of,
+                "member": member_of,
+                "start": start.view(np.int64),
+                "end": end.view(np.int64),
+            }
+        )
+        duplicate = keys.duplicated(keep="first").to_numpy()
+        noted |= date_noted[since_index] | date_noted[until_index] | backwards
+        report.accepted = int((~duplicate).sum())
+        report.duplicates = int(duplicate.sum())
+        report.corrected = int((noted & ~duplicate).sum())
+        first_line = None
+        if duplicate.any():
+            groups = keys.assign(line=line_of).groupby(list(keys.columns), sort=False)
+            first_line = groups["line"].transform("first").to_numpy()
+        flagged = []
+        for row in np.flatnonzero(noted | duplicate)[: self.limits.issues]:
+            entry = self.resolved[resolved[row]]
+            notes = list(entry.notes)
+            notes += [
+                self.date_notes[i]
+                for i in (since_index[row], until_index[row])
+                if self.date_notes[i]
+            ]
+            if backwards[row]:
+                notes.append(
+                    f"date de fin {french_date(self.dates[until_index[row]])} antérieure à la "
+                    f"date d'adhésion {french_date(self.dates[since_index[row]])} : dates ignorées"
+                )
+            status = "corrected"
+            if duplicate[row]:
+                notes.append(f"doublon de la ligne {first_line[row]} : gardé une seule fois")
+                status = "duplicate"
+            flagged.append((int(line_of[row]), entry.value, status, " ; ".join(notes)))
+        rejected = [(line, value, "rejected", detail) for line, value, detail in self.rejected]
+        for line, value, status, detail in heapq.merge(rejected, flagged, key=itemgetter(0)):
+            if len(report.issues) >= self.limits.issues:
+                break
+            report.add(line, value, status, detail)
+        report.omitted = report.rejected + report.corrected + report.duplicates - len(report.issues)
+        keep = ~duplicate
+        kept_count = int(keep.sum())
+        kinds = np.array([k for k, _ in self.members] or [""], dtype=object)
+        codes = np.array([c for _, c in self.members] or [""], dtype=object)
+        member_kept = member_of[keep]
+        is_commune = kinds[member_kept] == "commune"
+        code_kept = codes[member_kept]
+        operator_names = np.array(self.operators or [""], dtype=object)
+        return _memberships_frame(
+            {
+                "opsn": operator_names[operator_of[keep]],
+                "insee": np.where(is_commune, code_kept, ""),
+                "epci": np.where(is_commune, "", code_kept),
+                "depuis": start[keep],
+                "jusqu_a": end[keep],
+                "source": np.full(kept_count, report.file, dtype=object),
+                "ligne": line_of[keep],
+                "reference": (
+                    np.array(references, dtype=object)[keep]
+                    if references
+                    else np.full(kept_count, "", dtype=object)
+                ),
+            }
+        )
+
+
+def _ints(values: array) -> np.ndarray:
+    return np.frombuffer(values, dtype=np.int64) if len(values) else np.zeros(0, np.int64)
+
+
+def _csv_blank(cells) -> bool:
+    return not "".join(cells).strip()
+
+
+# --------------------------------------------------------------------------- bundled data
+
+
+def load_bundled_memberships(path: Path | str | None = None) -> pd.DataFrame:
+    """The sourced memberships shipped in ``data/opsn/adhesions.csv``.
+
+    Read directly (no reference data needed): in that file ``insee`` is the
+    current commune for a commune member and empty for an EPCI member, whose
+    SIREN is then in ``siren``. The tests check that :func:`read_memberships`
+    reads the same file to the same rows with nothing rejected.
+    """
+    path = Path(path) if path is not None else BUNDLED_PATH
+    raw = read_text_frame(path)
+    depuis = [parse_date(text)[0] for text in raw["depuis"]]
+    jusqu_a = [parse_date(text)[0] for text in raw["jusqu_a"]]
+    return _memberships_frame(
+        {
+            "opsn": raw["opsn"],
+            "insee": raw["insee"],
+            "epci": [
+                siren if not insee else ""
+                for insee, siren in zip(raw["insee"], raw["siren"], strict=True)
+            ],
+            "depuis": depuis,
+            "jusqu_a": jusqu_a,
+            "source": [path.name] * len(raw),
+            "ligne": range(2, len(raw) + 2),
+            "reference": raw["source"],
+        }
+    )
