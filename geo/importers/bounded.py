@@ -65,7 +65,7 @@ class Limits:
     #: Decompressed gzip payload (the text of a CSV).
     decompressed_bytes: int = MAX_FILE_BYTES
     #: Lines of a table (CSV records or spreadsheet rows, blank ones included).
-    rows: int = 1_000_000
+    rows: int = 1_048_576  # as many as an Excel sheet holds
     #: Filled width of a row (trailing empty cells are not counted).
     columns: int = 1_000
     #: Cells of a table, counted as read (padding included).

@@ -234,16 +234,26 @@ def _resolve_siret(raw: str, reference: ReferenceData) -> Resolution:
 _CODE_IN_NAME = re.compile(r"(\d{4,5}|2[abAB]\d{3})")
 
 
-def resolve_member(cells: dict[str, object], reference: ReferenceData) -> Outcome:
-    """Current commune or EPCI of one row: INSEE, then SIREN, then SIRET, then name."""
+def _codes_in_name(cells: dict[str, object]) -> dict[str, object]:
+    """A « commune » column holding codes (and no INSEE column) is an INSEE column."""
+    name = text_of(cells.get("nom"))
+    if text_of(cells.get("insee")) == "" and _CODE_IN_NAME.fullmatch(name or "-"):
+        return {**cells, "insee": name, "nom": ""}
+    return cells
+
+
+def resolve_codes(
+    cells: dict[str, object], reference: ReferenceData
+) -> tuple[Outcome | None, list[str], str]:
+    """The member found by its codes (INSEE, then SIREN, then SIRET), if any.
+
+    Returns ``(outcome, failures, first value)``: ``outcome`` is ``None``
+    when no code resolves, ``failures`` says why each code given failed.
+    """
     failures: list[str] = []
     first_value = ""
-    name = text_of(cells.get("nom"))
-    insee_raw = cells.get("insee")
-    if text_of(insee_raw) == "" and _CODE_IN_NAME.fullmatch(name or "-"):
-        insee_raw, name = name, ""  # a "commune" column holding codes
     attempts = (
-        (insee_raw, reference.resolve_insee),
+        (cells.get("insee"), reference.resolve_insee),
         (cells.get("siren"), reference.resolve_siren),
         (cells.get("siret"), lambda raw: _resolve_siret(raw, reference)),
     )
@@ -259,29 +269,47 @@ def resolve_member(cells: dict[str, object], reference: ReferenceData) -> Outcom
                 notes.append(f"membre identifié par « {text} »")
             if found.corrected and found.message:
                 notes.append(found.message)
-            return Outcome(found.kind, found.code, first_value, notes)
+            return Outcome(found.kind, found.code, first_value, notes), failures, first_value
         failures.append(found.message or f"« {text} » inconnu")
+    return None, failures, first_value
+
+
+def resolve_by_name(
+    cells: dict[str, object],
+    reference: ReferenceData,
+    failures: list[str],
+    first_value: str,
+) -> Outcome:
+    """The member found by name and department, after its codes failed (``failures``)."""
+    name = text_of(cells.get("nom"))
     if name:
         outcome = resolve_name(name, text_of(cells.get("departement")), name_index(reference))
         if outcome.kind is not None:
             outcome.notes = failures + outcome.notes
             outcome.value = first_value or outcome.value
             return outcome
-        failures.append(outcome.error or "")
+        failures = [*failures, outcome.error or ""]
         first_value = first_value or outcome.value
     if not failures:
         return Outcome(value="", error="aucun identifiant (code INSEE, SIREN, SIRET ou nom)")
     return Outcome(value=first_value, error=" ; ".join(failures))
 
 
-@dataclass
+def resolve_member(cells: dict[str, object], reference: ReferenceData) -> Outcome:
+    """Current commune or EPCI of one row: INSEE, then SIREN, then SIRET, then name."""
+    cells = _codes_in_name(cells)
+    outcome, failures, first_value = resolve_codes(cells, reference)
+    return outcome or resolve_by_name(cells, reference, failures, first_value)
+
+
+@dataclass(slots=True)
 class _Resolved:
     member: int  # index in _MemberRows.members
     value: str
     notes: tuple[str, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Failure:
     error: str
     value: str
@@ -319,11 +347,14 @@ class _MemberRows:
         self.member_index: dict[tuple[str, str], int] = {}
         self.resolved: list[_Resolved] = []
         self.memo: dict[tuple, int | _Failure] = {}  # member cells → resolved index
+        # Codes resolve without the name: remember them alone, so that a list
+        # naming each commune its own way still resolves each code once.
+        self.code_count = sum(r in ("insee", "siren", "siret") for r in self.member_roles)
+        self.code_memo: dict[tuple, int] = {}
         self.operators: list[str] = []
         self.operator_index: dict[str, int] = {}
         self.operator_memo: dict[object, int] = {}
         self.unknown_operators: dict[int, str] = {}  # operator index → raw text
-        self.operator_rows: list[int] = []
         self.dates: list[pd.Timestamp | None] = [None]
         self.date_notes: list[str | None] = [None]
         self.date_memo: dict[object, int] = {}
@@ -331,22 +362,38 @@ class _MemberRows:
 
     # ------------------------------------------------------------------ per distinct value
 
+    def _remember(self, outcome: Outcome) -> int | _Failure:
+        if outcome.kind is None:
+            return _Failure(outcome.error or "membre inconnu", outcome.value)
+        member = (outcome.kind, outcome.code)
+        index = self.member_index.get(member)
+        if index is None:
+            index = self.member_index[member] = len(self.members)
+            self.members.append(member)
+        self.resolved.append(_Resolved(index, outcome.value, tuple(outcome.notes)))
+        return len(self.resolved) - 1
+
     def _member(self, key: tuple) -> int | _Failure:
-        """Index of the resolved member for these cells, or why there is none."""
+        """Index of the resolved member for these cells, or why there is none.
+
+        Codes are resolved once per distinct codes (the name does not matter
+        when a code is found); the name, when needed, once per distinct row.
+        """
         found = self.memo.get(key)
         if found is not None:
             return found
-        outcome = resolve_member(dict(zip(self.member_roles, key, strict=True)), self.reference)
-        if outcome.kind is None:
-            result: int | _Failure = _Failure(outcome.error or "membre inconnu", outcome.value)
-        else:
-            member = (outcome.kind, outcome.code)
-            index = self.member_index.get(member)
-            if index is None:
-                index = self.member_index[member] = len(self.members)
-                self.members.append(member)
-            self.resolved.append(_Resolved(index, outcome.value, tuple(outcome.notes)))
-            result = len(self.resolved) - 1
+        given = dict(zip(self.member_roles, key, strict=True))
+        cells = _codes_in_name(given)
+        codes = key[: self.code_count]
+        outcome, failures, first_value = resolve_codes(cells, self.reference)
+        if outcome is not None:
+            result = self._remember(outcome)
+            if cells is given and self.code_count and len(self.code_memo) < MEMO_ENTRIES:
+                self.code_memo[codes] = result  # the name does not matter for these codes
+            elif len(self.memo) < MEMO_ENTRIES:
+                self.memo[key] = result
+            return result
+        result = self._remember(resolve_by_name(cells, self.reference, failures, first_value))
         if len(self.memo) < MEMO_ENTRIES:
             self.memo[key] = result
         return result
@@ -368,7 +415,6 @@ class _MemberRows:
         if index is None:
             index = self.operator_index[operator] = len(self.operators)
             self.operators.append(operator)
-            self.operator_rows.append(0)
         if unknown:
             self.unknown_operators.setdefault(index, text)
         if len(self.operator_memo) < MEMO_ENTRIES:
@@ -398,45 +444,51 @@ class _MemberRows:
             self.rejected.append((line, value, detail))
 
     def read(self, rows: Iterator[Row]) -> pd.DataFrame:
+        """The memberships of ``rows`` (after the header); counts and issues in the report."""
         report, table = self.report, self.table
         blank = _csv_blank if table.kind == "csv" else is_blank
         width, pick, spans = self.width, self.pick, table.spans
         slots = self.role_slots
-        member_count = len(self.member_roles)
+        member_count, code_count = len(self.member_roles), self.code_count
+        code_memo, operator_memo, date_memo = self.code_memo, self.operator_memo, self.date_memo
         operator_slot = slots.get("opsn")
         since_slot, until_slot = slots.get("depuis"), slots.get("jusqu_a")
         reference_slot = slots.get("reference")
         separator = table.separator or ";"
         lines, kept, operators = array("q"), array("q"), array("q")
-        since, until = array("q"), array("q")
+        since, until, refused_operators = array("q"), array("q"), array("q")
         references: list[str] = []
         default_operator = self._operator(None) if self.default_opsn is not None else None
+        count = blanks = 0
         for line, cells in rows:
-            report.rows += 1
-            if blank(cells):
-                report.blank += 1
-                continue
+            count += 1
             if len(cells) < width:
+                if blank(cells):
+                    blanks += 1
+                    continue
                 cells = (*cells, *([None] * (width - len(cells))))
             picked = pick(cells)
             if spans and line in spans:
                 if self._swallowed(line, spans[line], cells, picked, separator):
                     continue
             key = picked[:member_count]
-            member = self.memo.get(key)
+            member = code_memo.get(key[:code_count]) if code_count else None
             if member is None:
+                if blank(cells):
+                    blanks += 1
+                    continue
                 member = self._member(key)
             if operator_slot is None:
                 operator = default_operator
             else:
                 raw = picked[operator_slot]
-                operator = self.operator_memo.get(raw)
+                operator = operator_memo.get(raw)
                 if operator is None:
                     operator = self._operator(raw)
-            if operator is not None:
-                self.operator_rows[operator] += 1
             if member.__class__ is _Failure:
                 self._reject(line, member.value, f"{member.error} : ligne rejetée")
+                if operator is not None:
+                    refused_operators.append(operator)
                 continue
             if operator is None:
                 value = self.resolved[member].value
@@ -445,17 +497,36 @@ class _MemberRows:
             lines.append(line)
             kept.append(member)
             operators.append(operator)
-            since.append(0 if since_slot is None else self._date(picked[since_slot]))
-            until.append(0 if until_slot is None else self._date(picked[until_slot]))
+            if since_slot is not None:
+                raw = picked[since_slot]
+                date = date_memo.get(raw)
+                since.append(self._date(raw) if date is None else date)
+            if until_slot is not None:
+                raw = picked[until_slot]
+                date = date_memo.get(raw)
+                until.append(self._date(raw) if date is None else date)
             if reference_slot is not None:
                 references.append(text_of(picked[reference_slot]))
-        for index, text in self.unknown_operators.items():
-            count = self.operator_rows[index]
-            report.notes.append(
-                f"opérateur « {text} » absent du registre ({fmt.integer(count)} ligne"
-                f"{'s' if count > 1 else ''}) : identifiant gardé tel quel"
-            )
-        return self._finish(lines, kept, operators, since, until, references)
+        report.rows += count
+        report.blank += blanks
+        if self.unknown_operators:
+            used = np.bincount(_ints(operators), minlength=len(self.operators))
+            used += np.bincount(_ints(refused_operators), minlength=len(self.operators))
+            for index, text in self.unknown_operators.items():
+                rows_count = int(used[index])
+                report.notes.append(
+                    f"opérateur « {text} » absent du registre ({fmt.integer(rows_count)} ligne"
+                    f"{'s' if rows_count > 1 else ''}) : identifiant gardé tel quel"
+                )
+        zeros = array("q", bytes(8 * len(lines)))
+        return self._finish(
+            lines,
+            kept,
+            operators,
+            since if since_slot is not None else zeros,
+            until if until_slot is not None else zeros,
+            references,
+        )
 
     def _swallowed(self, line, end, cells, picked, separator) -> bool:
         """Reject the lines of a record that a stray quote made one; False if the record is fine."""
@@ -496,23 +567,15 @@ class _MemberRows:
         backwards = ~np.isnat(start) & ~np.isnat(end) & (end < start)
         start[backwards] = np.datetime64("NaT")
         end[backwards] = np.datetime64("NaT")
-        keys = pd.DataFrame(
-            {
-                "operator": operator_of,
-                "member": member_of,
-                "start": start.view(np.int64),
-                "end": end.view(np.int64),
-            }
+        duplicate, first_row = _first_occurrences(
+            operator_of * max(len(self.members), 1) + member_of,
+            start.view(np.int64),
+            end.view(np.int64),
         )
-        duplicate = keys.duplicated(keep="first").to_numpy()
         noted |= date_noted[since_index] | date_noted[until_index] | backwards
         report.accepted = int((~duplicate).sum())
         report.duplicates = int(duplicate.sum())
         report.corrected = int((noted & ~duplicate).sum())
-        first_line = None
-        if duplicate.any():
-            groups = keys.assign(line=line_of).groupby(list(keys.columns), sort=False)
-            first_line = groups["line"].transform("first").to_numpy()
         flagged = []
         for row in np.flatnonzero(noted | duplicate)[: self.limits.issues]:
             entry = self.resolved[resolved[row]]
@@ -529,7 +592,9 @@ class _MemberRows:
                 )
             status = "corrected"
             if duplicate[row]:
-                notes.append(f"doublon de la ligne {first_line[row]} : gardé une seule fois")
+                notes.append(
+                    f"doublon de la ligne {line_of[first_row[row]]} : gardé une seule fois"
+                )
                 status = "duplicate"
             flagged.append((int(line_of[row]), entry.value, status, " ; ".join(notes)))
         rejected = [(line, value, "rejected", detail) for line, value, detail in self.rejected]
@@ -539,7 +604,6 @@ class _MemberRows:
             report.add(line, value, status, detail)
         report.omitted = report.rejected + report.corrected + report.duplicates - len(report.issues)
         keep = ~duplicate
-        kept_count = int(keep.sum())
         kinds = np.array([k for k, _ in self.members] or [""], dtype=object)
         codes = np.array([c for _, c in self.members] or [""], dtype=object)
         member_kept = member_of[keep]
@@ -553,15 +617,30 @@ class _MemberRows:
                 "epci": np.where(is_commune, "", code_kept),
                 "depuis": start[keep],
                 "jusqu_a": end[keep],
-                "source": np.full(kept_count, report.file, dtype=object),
+                "source": report.file,
                 "ligne": line_of[keep],
-                "reference": (
-                    np.array(references, dtype=object)[keep]
-                    if references
-                    else np.full(kept_count, "", dtype=object)
-                ),
+                "reference": np.array(references, dtype=object)[keep] if references else "",
             }
         )
+
+
+def _first_occurrences(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows keyed by several int64 columns: is each a repeat, and the row it repeats."""
+    size = len(keys[0])
+    order = np.lexsort(keys[::-1])  # stable: equal keys stay in row order
+    repeat = np.zeros(size, dtype=bool)
+    if size > 1:
+        same = np.ones(size - 1, dtype=bool)
+        for key in keys:
+            ordered = key[order]
+            same &= ordered[1:] == ordered[:-1]
+        repeat[1:] = same
+    starts = np.maximum.accumulate(np.where(repeat, 0, np.arange(size)))
+    duplicate = np.empty(size, dtype=bool)
+    duplicate[order] = repeat
+    first = np.empty(size, dtype=np.int64)
+    first[order] = order[starts]
+    return duplicate, first
 
 
 def _ints(values: array) -> np.ndarray:
