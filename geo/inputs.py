@@ -21,10 +21,12 @@ from pathlib import Path
 import pandas as pd
 
 from geo.importers.bounded import ImportFileError, display_name, read_bytes
+from geo.importers.headers import find_header
 from geo.importers.memberships import (
     ValidationReport,
     empty_memberships,
     load_bundled_memberships,
+    open_import,
     read_memberships,
 )
 from geo.reference import ReferenceData
@@ -277,6 +279,10 @@ def load_inputs(
     ``--operators`` must be an operators file and ``--adherents`` membership
     files: a file given in the wrong place is refused with a message saying so.
     """
+    if operators is not None:
+        _check_format(operators, sheet, operators_wanted=True)
+    for path in adherents or []:
+        _check_format(path, sheet, operators_wanted=False)
     files = [(str(path), read_bytes(path)) for path in [operators] if path is not None]
     files += [(str(path), read_bytes(path)) for path in adherents or []]
     loaded = build_inputs(
@@ -284,19 +290,26 @@ def load_inputs(
     )
     if loaded.errors:
         raise ImportFileError(" ; ".join(loaded.errors))
-    kinds = {report.file: report.format for report in loaded.reports}
-    if operators is not None:
-        name = display_name(operators)
-        if kinds.get(name) not in ("anct_operateurs", "registre"):
-            raise ImportFileError(
-                f"{name} : ce n'est pas un fichier d'opérateurs (« operators » de l'ANCT ou "
-                "registre d'OPSN) mais une liste d'adhésions ; donnez-le avec --adherents."
-            )
-    for path in adherents or []:
-        name = display_name(path)
-        if kinds.get(name) in ("anct_operateurs", "registre"):
-            raise ImportFileError(
-                f"{name} : c'est un fichier d'opérateurs, pas une liste d'adhésions ; "
-                "donnez-le avec --operators."
-            )
     return loaded
+
+
+OPERATOR_FORMATS = ("anct_operateurs", "registre")
+
+
+def _check_format(path: Path, sheet: str | None, operators_wanted: bool) -> None:
+    """Refuse at once a file given in the wrong place (from its first lines only)."""
+    table = open_import(path, sheet=sheet)
+    found = find_header(table.head())
+    if found is None:
+        return  # the full read says what is wrong with it
+    name = display_name(path)
+    if operators_wanted and found.format not in OPERATOR_FORMATS:
+        raise ImportFileError(
+            f"{name} : ce n'est pas un fichier d'opérateurs (« operators » de l'ANCT ou "
+            "registre d'OPSN) mais une liste d'adhésions ; donnez-le avec --adherents."
+        )
+    if not operators_wanted and found.format in OPERATOR_FORMATS:
+        raise ImportFileError(
+            f"{name} : c'est un fichier d'opérateurs, pas une liste d'adhésions ; "
+            "donnez-le avec --operators."
+        )

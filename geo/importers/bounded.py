@@ -22,8 +22,11 @@ messages ever reaches the user.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import errno
-import gzip
+import functools
+import gc
 import io
 import os
 import re
@@ -33,6 +36,8 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from geo import fmt
 
 #: Larger files are refused before being read (and the app's uploader refuses
 #: them in the browser: ``server.maxUploadSize`` in ``.streamlit/config.toml``
@@ -117,11 +122,33 @@ class Budget:
 
     def check(self, line: int | None = None) -> None:
         if time.monotonic() > self.deadline:
-            where = f" (arrivé à la ligne {line:,})".replace(",", "\u202f") if line else ""
+            where = f" (arrivé à la ligne {fmt.integer(line)})" if line else ""
             raise ImportFileError(
                 f"{self.name} : lecture arrêtée après {self.seconds:.0f} s{where} : le fichier "
                 "est trop long à analyser. Découpez-le en plusieurs fichiers plus petits."
             )
+
+
+def release_memory() -> None:
+    """Give the memory of a refused file back to the system.
+
+    Python frees the objects at once, but the C allocator (glibc) keeps the
+    freed pages of a large read for later; ``malloc_trim`` hands them back,
+    so that a server that refused a bomb stays at the size it had before.
+    """
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim():
+    try:
+        library = ctypes.util.find_library("c")
+        return ctypes.CDLL(library).malloc_trim if library else None
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        return None
 
 
 # --------------------------------------------------------------------------- files
@@ -208,33 +235,48 @@ def read_bytes(path: Path | str, content: bytes | None = None, limits: Limits = 
 # --------------------------------------------------------------------------- gzip
 
 
+def _gzip_error(name: str, detail: str) -> ImportFileError:
+    return ImportFileError(f"{name} : fichier gzip {detail} ; téléchargez-le de nouveau.")
+
+
 def gunzip(name: str, data: bytes, limits: Limits = LIMITS) -> bytes:
-    """Decompress gzip as a stream, refusing more than ``limits.decompressed_bytes``."""
+    """Decompress gzip as a stream, refusing more than ``limits.decompressed_bytes``.
+
+    Every member must end properly (a truncated download is refused, never
+    read as far as it goes); several members follow each other as gzip allows;
+    zero padding at the end is accepted, anything else after the data is not.
+    """
     cap = limits.decompressed_bytes
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            out = stream.read(cap + 1)
-    except EOFError:
-        raise ImportFileError(
-            f"{name} : fichier gzip tronqué (téléchargement interrompu ?) ; "
-            "téléchargez-le de nouveau."
-        ) from None
-    except gzip.BadGzipFile:
-        raise ImportFileError(
-            f"{name} : fichier gzip endommagé (données illisibles après l'en-tête ou à la "
-            "suite des données compressées) ; téléchargez-le de nouveau."
-        ) from None
-    except (OSError, zlib.error, ValueError):
-        raise ImportFileError(
-            f"{name} : fichier gzip corrompu (somme de contrôle ou données compressées "
-            "invalides) ; téléchargez-le de nouveau."
-        ) from None
-    if len(out) > cap:
-        raise ImportFileError(
-            f"{name} : une fois décompressé, le fichier dépasse la limite de {megabytes(cap)} ; "
-            "découpez-le en plusieurs fichiers."
-        )
-    return out
+    parts: list[bytes] = []
+    total = 0
+    rest: bytes | memoryview = memoryview(data)
+    while True:
+        stream = zlib.decompressobj(wbits=31)
+        try:
+            while True:
+                part = stream.decompress(rest, cap + 1 - total)
+                parts.append(part)
+                total += len(part)
+                if total > cap:
+                    raise ImportFileError(
+                        f"{name} : une fois décompressé, le fichier dépasse la limite de "
+                        f"{megabytes(cap)} ; découpez-le en plusieurs fichiers."
+                    )
+                if not stream.unconsumed_tail:
+                    break
+                rest = stream.unconsumed_tail
+        except zlib.error:
+            raise _gzip_error(
+                name, "corrompu (en-tête, somme de contrôle ou données compressées invalides)"
+            ) from None
+        if not stream.eof:
+            raise _gzip_error(name, "tronqué (téléchargement interrompu ?)")
+        rest = stream.unused_data
+        if not rest.strip(b"\x00"):
+            break
+        if not rest.startswith(GZIP_MAGIC):
+            raise _gzip_error(name, "suivi de données qui ne sont pas compressées")
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -264,7 +306,7 @@ def check_xlsx(name: str, data: bytes, limits: Limits = LIMITS, budget: Budget |
     the whole shared-string table, before handing anything back.
     """
     if data.count(b"PK\x01\x02") > limits.zip_members:
-        raise _xlsx_refusal(name, f"archive de plus de {limits.zip_members} éléments")
+        raise _xlsx_refusal(name, f"archive de plus de {fmt.integer(limits.zip_members)} éléments")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -333,20 +375,24 @@ def _scan_member(name, archive, member, limits: Limits, budget: Budget | None) -
                         rows += 1
                         row_cells = 0
                         if rows > limits.rows:
-                            raise _xlsx_refusal(name, f"feuille de plus de {limits.rows:,} lignes")
+                            raise _xlsx_refusal(
+                                name, f"feuille de plus de {fmt.integer(limits.rows)} lignes"
+                            )
                     found = len(_CELL_START.findall(part))
                     row_cells += found
                     cells += found
                     if row_cells > limits.row_cells:
                         raise _xlsx_refusal(
-                            name, f"une ligne de plus de {limits.row_cells:,} cellules"
+                            name, f"une ligne de plus de {fmt.integer(limits.row_cells)} cellules"
                         )
                 if cells > limits.cells:
-                    raise _xlsx_refusal(name, f"feuille de plus de {limits.cells:,} cellules")
+                    raise _xlsx_refusal(
+                        name, f"feuille de plus de {fmt.integer(limits.cells)} cellules"
+                    )
                 strings += len(_SHARED_STRING.findall(body))
                 if strings > limits.shared_strings:
                     raise _xlsx_refusal(
-                        name, f"plus de {limits.shared_strings:,} textes différents"
+                        name, f"plus de {fmt.integer(limits.shared_strings)} textes différents"
                     )
                 if budget is not None:
                     budget.check()

@@ -36,7 +36,14 @@ import pandas as pd
 
 from geo import fmt
 from geo.ids import check_siret
-from geo.importers.bounded import LIMITS, Budget, ImportFileError, Limits, display_name
+from geo.importers.bounded import (
+    LIMITS,
+    Budget,
+    ImportFileError,
+    Limits,
+    display_name,
+    release_memory,
+)
 from geo.importers.cells import french_date, parse_date, text_of
 from geo.importers.headers import Header, find_header, first_line_shown, sheet_kind
 from geo.importers.names import Outcome, name_index, resolve_name
@@ -150,7 +157,14 @@ def read_memberships(
         registry = load_registry() if registry is None else registry
         return _interpret(table, path, content, reference, registry, opsn, budget, limits)
     except MemoryError:
-        raise _out_of_memory(name) from None
+        message = str(_out_of_memory(name))
+    except ImportFileError as error:
+        message = str(error)
+    # Out of the except block: the error and the frames it holds (the file's
+    # text, its rows) are gone, so their memory can be handed back.
+    table = content = None
+    release_memory()
+    raise ImportFileError(message)
 
 
 def _out_of_memory(name: str) -> ImportFileError:

@@ -286,6 +286,12 @@ def sniff_separator(lines: list[str]) -> str:
 def _csv_table(name: str, data: bytes, limits: Limits, budget: Budget) -> Table:
     text, encoding = _decode(name, data)
     del data
+    if (nul := text.find("\x00")) >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise ImportFileError(
+            f"{name}, ligne {fmt.integer(line)} : caractère nul (fichier binaire ou endommagé) ; "
+            "enregistrez-le de nouveau en CSV."
+        )
     if _looks_binary(text):
         raise ImportFileError(
             f"{name} : contenu illisible (caractères de contrôle) ; attendu : un tableau CSV "
@@ -297,6 +303,8 @@ def _csv_table(name: str, data: bytes, limits: Limits, budget: Budget) -> Table:
         if line.strip()
     ][:HEAD_LINES]
     separator = sniff_separator(sample)
+    if text.count(separator) > limits.cells:  # cells ≤ separators + lines: refuse before parsing
+        raise ImportFileError(_too_many_cells(name, None, limits))
     table = Table(name, iter(()), "csv", encoding=encoding, separator=separator)
     table.rows = _csv_rows(table, text, limits, budget)
     return table
@@ -388,9 +396,10 @@ def _too_many_columns(name: str, line: int, limits: Limits) -> str:
     )
 
 
-def _too_many_cells(name: str, line: int, limits: Limits) -> str:
+def _too_many_cells(name: str, line: int | None, limits: Limits) -> str:
+    where = f"{name}, ligne {fmt.integer(line)}" if line else name
     return (
-        f"{name}, ligne {fmt.integer(line)} : plus de {fmt.integer(limits.cells)} cellules "
+        f"{where} : plus de {fmt.integer(limits.cells)} cellules "
         "au total ; découpez le fichier ou supprimez les colonnes inutiles."
     )
 
@@ -416,7 +425,12 @@ def _xlsx_table(
         raise
     except MemoryError:
         raise
-    except Exception:  # openpyxl raises many types for a damaged archive
+    except Exception as error:  # openpyxl raises many types for a damaged archive
+        if _forbidden_xml(error):
+            raise ImportFileError(
+                f"{name} : classeur piégé (déclarations d'entités XML, refusées par sécurité) ; "
+                "enregistrez-le de nouveau depuis Excel ou LibreOffice."
+            ) from None
         raise ImportFileError(
             f"{name} : archive ZIP qui n'est pas un classeur .xlsx lisible ; un classeur "
             "LibreOffice (.ods) ou Numbers doit être enregistré en .xlsx ou CSV."
@@ -429,6 +443,19 @@ def _xlsx_table(
     table = Table(name, iter(()), "xlsx", sheet=chosen.title, notes=notes)
     table.rows = _xlsx_rows(name, book, chosen, limits, budget)
     return table
+
+
+def _forbidden_xml(error: BaseException) -> bool:
+    """Whether defusedxml refused the workbook's XML (entities, external references)."""
+    try:
+        from defusedxml import DefusedXmlException
+    except ImportError:  # pragma: no cover - defusedxml is a pinned requirement
+        return False
+    while error is not None:
+        if isinstance(error, DefusedXmlException):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _choose_sheet(name, sheets, limits, budget, sheet_kind, wanted):
