@@ -469,26 +469,30 @@ class _MemberRows:
         since_slot, until_slot = slots.get("depuis"), slots.get("jusqu_a")
         reference_slot = slots.get("reference")
         separator = table.separator or ";"
+        unterminated = table.unterminated
         lines, kept, operators = array("q"), array("q"), array("q")
         since, until, refused_operators = array("q"), array("q"), array("q")
         references: list[str] = []
         default_operator = self._operator(None) if self.default_opsn is not None else None
         count = blanks = 0
-        for line, cells in rows:
+        for line, given in rows:
             count += 1
+            cells = given
             if len(cells) < width:
                 if blank(cells):
                     blanks += 1
                     continue
                 cells = (*cells, *([None] * (width - len(cells))))
             picked = pick(cells)
+            if line == unterminated and self._cut(line, given, picked):
+                continue
             if spans and line in spans:
                 if self._swallowed(line, spans[line], cells, picked, separator):
                     continue
             key = picked[:member_count]
             member = code_memo.get(key[:code_count]) if code_count else None
             if member is None:
-                if blank(cells):
+                if blank(given):
                     blanks += 1
                     continue
                 member = self._member(key)
@@ -541,6 +545,32 @@ class _MemberRows:
             until if until_slot is not None else zeros,
             references,
         )
+
+    def _cut(self, line: int, cells, picked) -> bool:
+        """The last line, without a line break: rejected if shorter than the header, else flagged."""
+        header_width = len(self.header.cells)
+        while header_width and is_blank(self.header.cells[header_width - 1 : header_width]):
+            header_width -= 1
+        width = len(cells)
+        while width and is_blank(cells[width - 1 : width]):
+            width -= 1
+        if is_blank(cells):
+            return False
+        if width < header_width:
+            value = (self.table.separator or ";").join(text_of(c) for c in cells)
+            self._reject(
+                line,
+                value,
+                f"dernière ligne coupée ({width} colonne(s) sur {header_width}, sans fin de "
+                "ligne) : le fichier a sans doute été tronqué ; ligne rejetée — vérifiez la fin "
+                "du fichier",
+            )
+            return True
+        self.report.notes.append(
+            f"ligne {line}, la dernière, sans fin de ligne : vérifiez que le fichier n'a pas "
+            "été coupé (téléchargement ou copie interrompus)"
+        )
+        return False
 
     def _swallowed(self, line, end, cells, picked, separator) -> bool:
         """Reject the lines of a record that a stray quote made one; False if the record is fine."""

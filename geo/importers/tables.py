@@ -83,6 +83,9 @@ class Table:
     sheet: str = ""
     notes: list[str] = field(default_factory=list)
     spans: dict[int, int] = field(default_factory=dict)
+    #: The last line of a CSV that ends without a line break (a download cut
+    #: short ends that way too), else 0.
+    unterminated: int = 0
 
     def describe(self) -> str:
         """French one-liner of how the file was read, for the report."""
@@ -306,6 +309,8 @@ def _csv_table(name: str, data: bytes, limits: Limits, budget: Budget) -> Table:
     if text.count(separator) > limits.cells:  # cells ≤ separators + lines: refuse before parsing
         raise ImportFileError(_too_many_cells(name, None, limits))
     table = Table(name, iter(()), "csv", encoding=encoding, separator=separator)
+    if not text.endswith(("\n", "\r")):
+        table.unterminated = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
     table.rows = _csv_rows(table, text, limits, budget)
     return table
 
