@@ -16,7 +16,7 @@ import pandas as pd
 from geo.coverage import CoverageOptions, commune_coverage, coverage_figures, figures_by
 from geo.inputs import Inputs
 from geo.reference import ReferenceData
-from geo.registry import opsn_names
+from geo.registry import opsn_names, uncounted_opsn
 from geo.stats import vintage_sentence
 from geo.white_zones import neighbour_positions, white_zones
 
@@ -57,17 +57,30 @@ class PairsCache:
 _PAIRS = PairsCache()
 
 
+def neighbour_pairs(reference: ReferenceData) -> np.ndarray:
+    """Neighbour pairs as row positions in ``reference.communes`` (computed once)."""
+    return _PAIRS.get(reference)
+
+
 def analyse(reference: ReferenceData, inputs: Inputs, options: CoverageOptions) -> Analysis:
     """Coverage, territories without OPSN and headline figures."""
     communes = reference.communes
-    coverage = commune_coverage(communes, inputs.perimeters, inputs.memberships, options)
-    zones = white_zones(communes, coverage, reference.neighbours, _PAIRS.get(reference))
+    uncounted = uncounted_opsn(inputs.registry, options.count_partial_offers, options.opsn)
+    coverage = commune_coverage(communes, inputs.perimeters, inputs.memberships, options, uncounted)
+    zones = white_zones(
+        communes,
+        coverage,
+        reference.neighbours,
+        _PAIRS.get(reference),
+        reference.departements,
+        reference.regions,
+    )
     names = opsn_names(inputs.registry)
     figures = coverage_figures(communes, coverage, options, zones, vintage(reference), names)
     figures["cog_year"] = reference.metadata.get("cog_year")
     figures["population_year"] = reference.metadata.get("population_year")
     figures["data"] = inputs.label
-    figures["sources"] = inputs.sources_json()
+    figures["data_sources"] = inputs.sources_json()
     return Analysis(options, coverage, zones, figures)
 
 

@@ -12,6 +12,7 @@ import argparse
 import errno
 import importlib
 import os
+import re
 import sys
 import traceback
 
@@ -53,15 +54,32 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+# French typography (a space before the colon, guillemets) or accented letters:
+# what this project's messages have and Python's and its libraries' do not.
+_FRENCH = re.compile(r" : |[«»éèêàâùûçîôÉÈÀ]")
+
+
+def _raised_in_geo(error: BaseException) -> bool:
+    trace = error.__traceback__
+    if trace is None:
+        return False
+    while trace.tb_next is not None:
+        trace = trace.tb_next
+    return str(trace.tb_frame.f_globals.get("__name__", "")).split(".")[0] == "geo"
+
+
 def error_message(error: BaseException) -> str | None:
     """The French sentence shown for ``error`` (``None``: say nothing).
 
     Exceptions of this project's own types carry French text and are shown
-    as they are; anything else (a library's English message, Python's own)
-    is replaced by a French sentence.
+    as they are, and so are French messages raised by this project's code as
+    plain ``ValueError``; anything else (a library's English message,
+    Python's own) is replaced by a French sentence.
     """
     if isinstance(error, ImportFileError) or type(error).__module__.split(".")[0] == "geo":
         return str(error).strip() or "fichier illisible."
+    if _raised_in_geo(error) and _FRENCH.search(str(error)):
+        return str(error).strip()  # a ValueError raised by this project, in French
     if isinstance(error, MemoryError):
         return (
             "mémoire insuffisante pour terminer ; découpez les fichiers donnés en fichiers plus "

@@ -12,6 +12,7 @@ communes: long tables of (OPSN, commune) pairs, grouped once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,13 +49,19 @@ MEMBERSHIP_COLUMNS = ("opsn", "insee", "epci", "depuis", "jusqu_a")
 
 @dataclass(frozen=True)
 class CoverageOptions:
-    """How to count: the rule, the territory, EPCI membership, the date, an OPSN filter."""
+    """How to count: the rule, the territory, EPCI membership, the date, an OPSN filter.
+
+    ``count_partial_offers``: a body offering one service only (public
+    procurement, DPO, GIS or data platform) makes a commune covered only when
+    asked; by default only complete offers count.
+    """
 
     rule: str = "perimetre"
     territory: str = "france"
     epci_membership: bool = True
     at: dt.date | None = None
     opsn: tuple[str, ...] = field(default_factory=tuple)
+    count_partial_offers: bool = False
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
@@ -119,24 +126,51 @@ def _joined(pairs: pd.DataFrame, index: pd.Index) -> pd.Series:
     return result
 
 
+def counted_perimeters(
+    perimeters: pd.DataFrame, options: CoverageOptions, uncounted: Collection[str] = ()
+) -> pd.DataFrame:
+    """The perimeters that count under ``options`` (OPSN filter, ``uncounted`` left out)."""
+    if options.opsn:
+        perimeters = perimeters[perimeters["opsn"].isin(options.opsn)]
+    if uncounted:
+        perimeters = perimeters[~perimeters["opsn"].isin(list(uncounted))]
+    return perimeters
+
+
+def counted_members(
+    memberships: pd.DataFrame,
+    communes: pd.DataFrame,
+    options: CoverageOptions,
+    uncounted: Collection[str] = (),
+) -> pd.DataFrame:
+    """(opsn, insee, via) member pairs that count under ``options``: in force on the
+    date, in the OPSN filter, not ``uncounted``, EPCI members extended if asked."""
+    active = active_memberships(memberships, options.at)
+    if options.opsn:
+        active = active[active["opsn"].isin(options.opsn)]
+    if uncounted:
+        active = active[~active["opsn"].isin(list(uncounted))]
+    return member_pairs(active, communes, options.epci_membership)
+
+
 def commune_coverage(
     communes: pd.DataFrame,
     perimeters: pd.DataFrame,
     memberships: pd.DataFrame,
     options: CoverageOptions = CoverageOptions(),
+    uncounted: Collection[str] = (),
 ) -> pd.DataFrame:
     """One row per commune (same order as ``communes``) with its coverage.
 
     Columns: ``insee``, ``statut``, ``opsn_adhesion`` and ``opsn_perimetre``
     (``|``-joined OPSN ids), ``adhesion_via_epci`` (member only through its
     EPCI), ``n_opsn`` (OPSN serving it under the rule), ``couverte`` (under
-    the rule) and ``dans_territoire``.
+    the rule) and ``dans_territoire``. The OPSN in ``uncounted`` (partial
+    offers not counted, bodies that do not serve communes: see
+    :func:`geo.registry.uncounted_opsn`) are left out entirely.
     """
-    active = active_memberships(memberships, options.at)
-    if options.opsn:
-        active = active[active["opsn"].isin(options.opsn)]
-        perimeters = perimeters[perimeters["opsn"].isin(options.opsn)]
-    members = member_pairs(active, communes, options.epci_membership)
+    perimeters = counted_perimeters(perimeters, options, uncounted)
+    members = counted_members(memberships, communes, options, uncounted)
 
     # Perimeters depend on the department only: join ~100 departments, then map.
     departments = communes["departement"].to_numpy(dtype=object)
@@ -199,19 +233,93 @@ def counting_rule(
     """The sentence written next to every percentage, naming the chosen OPSN if any."""
     epci = "" if options.epci_membership else ", adhésions des EPCI non étendues à leurs communes"
     date = f", adhésions au {options.at:%d/%m/%Y}" if options.at else ""
+    partial = ", offres partielles comptées" if options.count_partial_offers else ""
     chosen = ""
     if options.opsn:
         names = [(opsn_names or {}).get(i, i) for i in options.opsn]
         chosen = f", OPSN choisis : {', '.join(names)}"
     return (
         f"part de la population municipale ({vintage}) vivant dans une commune "
-        f"{RULE_LABELS[options.rule]} — {TERRITORY_LABELS[options.territory]}{epci}{date}{chosen}"
+        f"{RULE_LABELS[options.rule]} — {TERRITORY_LABELS[options.territory]}{epci}{date}{partial}{chosen}"
     )
 
 
 def size_class(population: pd.Series) -> pd.Series:
     """Commune size class label for each population."""
     return pd.cut(population, SIZE_BINS, labels=SIZE_LABELS, right=False).astype(str)
+
+
+def counted_communes(
+    coverage: pd.DataFrame, mask: np.ndarray | None = None
+) -> tuple[np.ndarray, bool]:
+    """The communes of ``mask`` that figures count, and whether the view lies outside the territory.
+
+    Counted: those of the chosen territory (``dans_territoire``). When none is,
+    the view lies wholly outside it (a DROM under « Métropole ») and all of its
+    communes are counted, flagged by the second value.
+    """
+    selected = np.ones(len(coverage), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    inside = selected & coverage["dans_territoire"].to_numpy()
+    outside = bool(selected.any() and not inside.any())
+    return (selected if outside else inside), outside
+
+
+def area_figures(
+    communes: pd.DataFrame,
+    coverage: pd.DataFrame,
+    mask: np.ndarray | None = None,
+    options: CoverageOptions | None = None,
+) -> dict:
+    """Counts of a set of communes (``mask``; all of them when ``None``) within the territory.
+
+    The one place where communes and population are counted, for the national
+    headline as for a region, a department or a commune: the territory option
+    (``dans_territoire``) is honoured everywhere, so that the France of the
+    side panel is the France of the headline. A view lying wholly outside the
+    territory (Guadeloupe under « Métropole ») keeps its own figures and says
+    so (``outside_territory``) rather than showing zeros.
+    """
+    inside, outside = counted_communes(coverage, mask)
+    population = communes["population"].to_numpy()[inside]
+    covered = coverage["couverte"].to_numpy()[inside]
+    status = coverage["statut"].to_numpy()[inside]
+    total_population = int(population.sum())
+    covered_population = int(population[covered].sum())
+    statuses = {
+        s: {
+            "communes": int((status == s).sum()),
+            "population": int(population[status == s].sum()),
+        }
+        for s in STATUSES
+    }
+    multi = coverage["n_opsn"].to_numpy()[inside] >= 2
+    sizes = size_class(communes["population"][inside]).to_numpy()
+    by_size = []
+    for label in SIZE_LABELS:
+        in_class = sizes == label
+        by_size.append(
+            {
+                "taille": label,
+                "communes": int(in_class.sum()),
+                "covered_communes": int((in_class & covered).sum()),
+                "population": int(population[in_class].sum()),
+                "covered_population": int(population[in_class & covered].sum()),
+            }
+        )
+    share = covered_population / total_population if total_population else 0.0
+    return {
+        "total_communes": int(inside.sum()),
+        "total_population": total_population,
+        "covered_communes": int(covered.sum()),
+        "covered_population": covered_population,
+        "covered_share": round(share, 6),
+        "status": statuses,
+        "multi_opsn_communes": int(multi.sum()),
+        "multi_opsn_population": int(population[multi].sum()),
+        "by_size": by_size,
+        "status_labels": status_labels(options or CoverageOptions()),
+        "outside_territory": outside,
+    }
 
 
 def coverage_figures(
@@ -223,47 +331,21 @@ def coverage_figures(
     opsn_names: dict[str, str] | None = None,
 ) -> dict:
     """Headline figures for the territory (the ``coverage --format json`` contract)."""
-    inside = coverage["dans_territoire"].to_numpy()
-    population = communes["population"].to_numpy()[inside]
-    table = coverage[inside]
-    covered = table["couverte"].to_numpy()
-    total_population = int(population.sum())
-    covered_population = int(population[covered].sum())
-    statuses = {
-        status: {
-            "communes": int((table["statut"] == status).sum()),
-            "population": int(population[(table["statut"] == status).to_numpy()].sum()),
-        }
-        for status in STATUSES
-    }
-    multi = (table["n_opsn"] >= 2).to_numpy()
-    sizes = size_class(communes["population"][inside])
-    by_size = []
-    for label in SIZE_LABELS:
-        in_class = (sizes == label).to_numpy()
-        by_size.append(
-            {
-                "taille": label,
-                "communes": int(in_class.sum()),
-                "covered_communes": int((in_class & covered).sum()),
-                "population": int(population[in_class].sum()),
-                "covered_population": int(population[in_class & covered].sum()),
-            }
-        )
+    counts = area_figures(communes, coverage, None, options)
+    counts.pop("outside_territory")
     if white_zones is not None:
         zones = white_zones
         if options.territory == "metropole":
             zones = zones[~zones["outre_mer"]]
         zone_count, zone_population = len(zones), int(zones["population"].sum())
     else:
-        zone_count, zone_population = None, statuses["sans_opsn"]["population"]
-    share = covered_population / total_population if total_population else 0.0
+        zone_count, zone_population = None, counts["status"]["sans_opsn"]["population"]
     return {
-        "total_communes": int(inside.sum()),
-        "total_population": total_population,
-        "covered_communes": int(covered.sum()),
-        "covered_population": covered_population,
-        "covered_share": round(share, 6),
+        "total_communes": counts["total_communes"],
+        "total_population": counts["total_population"],
+        "covered_communes": counts["covered_communes"],
+        "covered_population": counts["covered_population"],
+        "covered_share": counts["covered_share"],
         "white_zone_count": zone_count,
         "white_zone_population": zone_population,
         "rule": options.rule,
@@ -271,12 +353,13 @@ def coverage_figures(
         "epci_membership": options.epci_membership,
         "at": options.at.isoformat() if options.at else None,
         "opsn_filter": list(options.opsn),
-        "status": statuses,
-        "multi_opsn_communes": int(multi.sum()),
-        "multi_opsn_population": int(population[multi].sum()),
-        "by_size": by_size,
+        "partial_offers_counted": options.count_partial_offers,
+        "status": counts["status"],
+        "multi_opsn_communes": counts["multi_opsn_communes"],
+        "multi_opsn_population": counts["multi_opsn_population"],
+        "by_size": counts["by_size"],
         "counting_rule": counting_rule(options, vintage, opsn_names),
-        "status_labels": status_labels(options),
+        "status_labels": counts["status_labels"],
     }
 
 
@@ -359,23 +442,8 @@ def selection_figures(
     mask: np.ndarray,
     options: CoverageOptions | None = None,
 ) -> dict:
-    """Population, share covered and status counts of a set of communes (a territory)."""
-    population = communes["population"].to_numpy()[mask]
-    covered = coverage["couverte"].to_numpy()[mask]
-    status = coverage["statut"].to_numpy()[mask]
-    total = int(population.sum())
-    return {
-        "total_communes": int(mask.sum()),
-        "total_population": total,
-        "covered_communes": int(covered.sum()),
-        "covered_population": int(population[covered].sum()),
-        "covered_share": float(population[covered].sum() / total) if total else 0.0,
-        "status": {
-            s: {
-                "communes": int((status == s).sum()),
-                "population": int(population[status == s].sum()),
-            }
-            for s in STATUSES
-        },
-        "status_labels": status_labels(options or CoverageOptions()),
-    }
+    """Population, share covered and status counts of a set of communes (a territory).
+
+    The same counting as the headline (:func:`area_figures`), territory option included.
+    """
+    return area_figures(communes, coverage, mask, options)

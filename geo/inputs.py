@@ -10,7 +10,7 @@ it; imported membership files replace the bundled memberships; operators
 imported alone come with no membership (the file's figures alone), unless the
 registry is completed, in which case the bundled memberships stay. Every
 :class:`Inputs` carries its :class:`DataSource` list, which the JSON output
-(``sources``), the ``data`` label and the exports name.
+(``data_sources``), the ``data`` label and the exports name.
 """
 
 from __future__ import annotations

@@ -23,6 +23,15 @@ REGISTRY_PATH = OPSN_DIR / "registre_opsn.csv"
 
 SCOPES = ("locale", "departementale", "regionale", "nationale")
 CONFIDENCE_LEVELS = ("haute", "moyenne", "basse")
+OFFERS = ("complete", "partielle")
+#: What a partial offer is limited to (``offre_partielle`` codes → French words).
+PARTIAL_OFFER_KINDS = {
+    "commande_publique": "commande publique",
+    "dpo": "délégué à la protection des données",
+    "sig": "SIG",
+    "donnees": "plateforme de données",
+    "urbanisme": "guichet d'urbanisme en ligne",
+}
 
 #: Columns of :func:`load_registry`, in order. ``departements`` and ``sources``
 #: are tuples of strings; ``membre_declic_*`` are nullable booleans (NA = unknown,
@@ -39,6 +48,9 @@ REGISTRY_COLUMNS = (
     "portee",
     "departements",
     "perimetre_note",
+    "offre",
+    "offre_partielle",
+    "sert_les_communes",
     "siege_commune",
     "siege_insee",
     "nb_adherents",
@@ -48,9 +60,19 @@ REGISTRY_COLUMNS = (
     "anct_id",
     "sources",
     "confiance",
+    "revision",
 )
+#: Columns added in November 2026; a registry file written before has none of
+#: them and reads as complete offers to communes.
+OFFER_DEFAULTS = {
+    "offre": "complete",
+    "offre_partielle": "",
+    "sert_les_communes": "oui",
+    "revision": "",
+}
 
 _MEMBERSHIP = {"oui": True, "non": False, "inconnu": pd.NA, "": pd.NA}
+_YES_NO = {"oui": True, "non": False, "": True}
 
 
 class RegistryError(ValueError):
@@ -83,6 +105,9 @@ def load_registry(path: Path | str | None = None, content: bytes | None = None) 
     """
     path = Path(path) if path is not None else REGISTRY_PATH
     frame = read_text_frame(path, content, max_rows=LIMITS.operators)
+    for column, default in OFFER_DEFAULTS.items():
+        if column not in frame.columns:
+            frame[column] = default
     missing = [c for c in REGISTRY_COLUMNS if c not in frame.columns]
     if missing:
         raise RegistryError(f"{path.name} : colonnes manquantes : {', '.join(missing)}")
@@ -95,6 +120,7 @@ def load_registry(path: Path | str | None = None, content: bytes | None = None) 
             raise RegistryError(f"{where}confiance « {row.confiance} » inconnue")
         if row.siret and not row.siret.startswith(row.siren):
             raise RegistryError(f"{where}SIRET « {row.siret} » ≠ SIREN « {row.siren} »")
+        check_offer(row, where)
     duplicated = frame["id"][frame["id"].duplicated()]
     if len(duplicated):
         raise RegistryError(f"{path.name} : identifiant en double « {duplicated.iloc[0]} »")
@@ -107,7 +133,33 @@ def load_registry(path: Path | str | None = None, content: bytes | None = None) 
         frame[column] = frame[column].map(_MEMBERSHIP).astype("boolean")
     for column in ("nb_adherents", "annee_nb_adherents"):
         frame[column] = pd.to_numeric(frame[column].replace("", None)).astype("Int64")
+    frame["offre"] = frame["offre"].replace("", "complete")
+    frame["offre_partielle"] = [
+        tuple(k for k in t.split("|") if k) for t in frame["offre_partielle"]
+    ]
+    frame["sert_les_communes"] = frame["sert_les_communes"].map(_YES_NO).astype(bool)
     return frame.reset_index(drop=True)
+
+
+def check_offer(row, where: str) -> None:
+    """``offre`` is complete or partial; a partial offer says what it is limited to."""
+    offer = row.offre or "complete"
+    if offer not in OFFERS:
+        raise RegistryError(f"{where}offre « {row.offre} » inconnue ({', '.join(OFFERS)})")
+    kinds = [k for k in row.offre_partielle.split("|") if k]
+    unknown = [k for k in kinds if k not in PARTIAL_OFFER_KINDS]
+    if unknown:
+        raise RegistryError(
+            f"{where}offre partielle « {unknown[0]} » inconnue ({', '.join(PARTIAL_OFFER_KINDS)})"
+        )
+    if offer == "partielle" and not kinds:
+        raise RegistryError(f"{where}offre partielle sans nature (offre_partielle vide)")
+    if offer == "complete" and kinds:
+        raise RegistryError(
+            f"{where}offre complète avec une offre_partielle « {row.offre_partielle} »"
+        )
+    if row.sert_les_communes not in _YES_NO:
+        raise RegistryError(f"{where}sert_les_communes « {row.sert_les_communes} » : oui ou non")
 
 
 def scope_from_departments(departments: tuple[str, ...], departements: pd.DataFrame) -> str:
@@ -137,17 +189,19 @@ def perimeter_table(registry: pd.DataFrame) -> pd.DataFrame:
     perimeter is empty, they only serve their actual members. Local ones
     (``portee == "locale"``: a syndicate of a few named towns) have none
     either: painting their whole departments as "in a perimeter" would be
-    wrong, only their memberships count.
+    wrong, only their memberships count. Bodies that do not serve communes
+    (``sert_les_communes`` false: a health GIP, a syndicate of departments)
+    have none. Partial offers keep theirs: whether they count is an option
+    of the coverage (:func:`uncounted_opsn`).
     """
-    scopes = (
-        registry["portee"] if "portee" in registry.columns else pd.Series("", index=registry.index)
-    )
+    scopes = _column(registry, "portee", "")
+    communal = _column(registry, "sert_les_communes", True)
     pairs = [
         (opsn, department)
-        for opsn, departments, scope in zip(
-            registry["id"], registry["departements"], scopes, strict=True
+        for opsn, departments, scope, serves in zip(
+            registry["id"], registry["departements"], scopes, communal, strict=True
         )
-        if scope != "locale"
+        if scope != "locale" and _serves_communes(serves)
         for department in departments
     ]
     return pd.DataFrame(pairs, columns=["opsn", "departement"], dtype="str")
@@ -187,3 +241,53 @@ def opsn_names(registry: pd.DataFrame) -> dict[str, str]:
         s if isinstance(s, str) and s else n for s, n in zip(sigles, registry["nom"], strict=True)
     ]
     return dict(zip(registry["id"], labels, strict=True))
+
+
+def _column(registry: pd.DataFrame, name: str, default) -> pd.Series:
+    """A registry column, or ``default`` everywhere when the frame has none (imported operators)."""
+    if name in registry.columns:
+        return registry[name]
+    return pd.Series([default] * len(registry), index=registry.index, dtype=object)
+
+
+def _serves_communes(value) -> bool:
+    """Unknown (an imported operator, a scenario's new OPSN) means it does."""
+    if isinstance(value, str):
+        return value != "non"
+    return True if pd.isna(value) else bool(value)
+
+
+def partial_offer_ids(registry: pd.DataFrame) -> frozenset[str]:
+    """Ids of the bodies whose offer is partial (one service only: procurement, DPO, GIS…)."""
+    offers = _column(registry, "offre", "complete")
+    return frozenset(registry["id"][(offers == "partielle").to_numpy()])
+
+
+def non_communal_ids(registry: pd.DataFrame) -> frozenset[str]:
+    """Ids of the bodies that do not serve communes (``sert_les_communes`` false)."""
+    serves = _column(registry, "sert_les_communes", True)
+    return frozenset(
+        opsn
+        for opsn, value in zip(registry["id"], serves, strict=True)
+        if not _serves_communes(value)
+    )
+
+
+def uncounted_opsn(
+    registry: pd.DataFrame, count_partial_offers: bool = False, chosen: tuple[str, ...] = ()
+) -> frozenset[str]:
+    """OPSN whose perimeters and members do not make a commune covered.
+
+    Bodies that do not serve communes never count. Partial offers count only
+    when asked (``count_partial_offers``), or when the person chose them in
+    the OPSN filter: asking for DataSud alone and getting 0 % would be absurd.
+    """
+    partial = frozenset() if count_partial_offers else partial_offer_ids(registry) - set(chosen)
+    return non_communal_ids(registry) | partial
+
+
+def partial_offer_label(kinds: tuple[str, ...] | str) -> str:
+    """``("donnees", "sig")`` → ``plateforme de données, SIG``."""
+    if isinstance(kinds, str):
+        kinds = tuple(k for k in kinds.split("|") if k)
+    return ", ".join(PARTIAL_OFFER_KINDS.get(k, k) for k in kinds)

@@ -1,8 +1,10 @@
 """Find a territory by what a person types: name, INSEE code, postal code, SIREN.
 
-Names are compared without accents, case, hyphens or apostrophes, so that
-"saint denis" finds every Saint-Denis; homonyms come back each with its
-department so the person can choose.
+Names are compared without accents, case, hyphens, apostrophes or spaces, so
+that "saint denis" finds every Saint-Denis and "lhay les roses"
+L'Haÿ-les-Roses; homonyms come back each with its department so the person can
+choose. The results say how many matched in all, so that a list cut at 30 says
+so. Text folding is :func:`geo.text.fold`, the import's.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geo import fmt
 from geo.reference import ReferenceData
 from geo.text import fold
 
@@ -20,8 +23,9 @@ KIND_LABELS = {
     "departement": "département",
     "region": "région",
     "epci": "EPCI",
+    "territoire": "territoire sans OPSN",
 }
-KIND_ORDER = {"region": 0, "departement": 1, "epci": 2, "commune": 3}
+KIND_ORDER = {"region": 0, "departement": 1, "epci": 2, "commune": 3, "territoire": 4}
 
 
 def normalize_text(text: object) -> str:
@@ -66,6 +70,58 @@ def _entries(
     )
 
 
+@dataclass(frozen=True)
+class SearchResults:
+    """The first hits of a search, and how many territories matched in all."""
+
+    hits: list[Hit]
+    total: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.hits)
+
+    def caption(self) -> str:
+        """« 30 premiers résultats sur 57 », « 3 résultats », « Aucun résultat »."""
+        if not self.total:
+            return "Aucun résultat"
+        if self.truncated:
+            return f"{fmt.integer(len(self.hits))} premiers résultats sur {fmt.integer(self.total)}"
+        return fmt.count(self.total, "résultat")
+
+
+def _ranks(table: pd.DataFrame, text: str) -> pd.Series:
+    """Rank of each row for ``text`` (9 = no match): codes, exact names, prefixes, words, parts.
+
+    Names are compared folded (no accents, case, hyphens, apostrophes) and
+    without spaces, so that « lhay les roses » finds L'Haÿ-les-Roses and
+    « saintdenis » Saint-Denis.
+    """
+    key = normalize_text(text)
+    compact = key.replace(" ", "")
+    code = text.replace(" ", "").upper()
+    nothing = pd.Series(False, index=table.index)
+    by_code = table["code"].str.upper() == code
+    if code.isdigit() and len(code) == 4:
+        by_code |= table["code"] == "0" + code  # a lost leading zero
+    by_postcode = (
+        table["extra"].str.contains(rf"\b{re.escape(code)}\b", regex=True)
+        if code.isdigit()
+        else nothing
+    )
+    exact = (table["compact"] == compact) if compact else nothing
+    prefix = table["compact"].str.startswith(compact) if compact else nothing
+    words = table["key"].str.contains(rf"\b{re.escape(key)}", regex=True) if key else nothing
+    inside = table["compact"].str.contains(compact, regex=False) if compact else nothing
+    rank = pd.Series(9, index=table.index)
+    rank[inside] = 4
+    rank[words] = 3
+    rank[prefix] = 2
+    rank[exact | by_postcode] = 1
+    rank[by_code] = 0
+    return rank
+
+
 class SearchIndex:
     """Every territory with its normalised name and codes, built once per reference."""
 
@@ -83,43 +139,52 @@ class SearchIndex:
             _entries("epci", epci["siren"], epci["nom"], epci["population"],
                      epci["departements"].str.split(",").str[0]),
         ]  # fmt: skip
-        table = pd.concat(frames, ignore_index=True)
-        table["key"] = table["name"].map(normalize_text)
-        table["dep_name"] = table["departement"].map(dep_names).fillna("")
-        self.table = table
+        self.dep_names = dep_names
+        self.table = self._keyed(pd.concat(frames, ignore_index=True))
 
-    def search(self, query: str, limit: int = 20) -> list[Hit]:
-        """Territories matching ``query``: exact codes first, then names."""
+    def _keyed(self, table: pd.DataFrame) -> pd.DataFrame:
+        table["key"] = table["name"].map(normalize_text)
+        table["compact"] = table["key"].str.replace(" ", "", regex=False)
+        table["dep_name"] = table["departement"].map(self.dep_names).fillna("")
+        return table
+
+    def find(self, query: str, limit: int = 20, zones: pd.DataFrame | None = None) -> SearchResults:
+        """Territories matching ``query``, best first, and how many matched in all.
+
+        Order: exact codes; exact names (and postal codes); names starting
+        with the query; names with a word starting with it; names containing
+        it — then regions, departments, EPCI, communes, territories without
+        OPSN, most populated first. ``zones`` (the current territories without
+        OPSN, which depend on the options) are searched too, by name and id.
+        """
         text = str(query).strip()
         if not text:
-            return []
-        table = self.table
-        key = normalize_text(text)
-        compact = text.replace(" ", "").upper()
-        by_code = table["code"].str.upper() == compact
-        if compact.isdigit() and len(compact) == 4:
-            by_code |= table["code"] == "0" + compact  # a lost leading zero
-        nothing = pd.Series(False, index=table.index)
-        by_postcode = (
-            table["extra"].str.contains(rf"\b{re.escape(compact)}\b", regex=True)
-            if compact.isdigit()
-            else nothing
+            return SearchResults([], 0)
+        parts = [self.table]
+        if zones is not None and not zones.empty:
+            parts.append(self._zone_entries(zones))
+        found = []
+        for table in parts:
+            rank = _ranks(table, text)
+            hit = table[rank < 9]
+            found.append(hit.assign(rank=rank[rank < 9], order=hit["kind"].map(KIND_ORDER)))
+        matches = pd.concat(found, ignore_index=True)
+        matches = matches.sort_values(
+            ["rank", "order", "weight", "name"], ascending=[True, True, False, True]
         )
-        exact = table["key"] == key
-        prefix = table["key"].str.startswith(key) if key else nothing
-        words = table["key"].str.contains(rf"\b{re.escape(key)}", regex=True) if key else nothing
-        rank = pd.Series(9, index=table.index)
-        rank[words] = 3
-        rank[prefix] = 2
-        rank[exact] = 1
-        rank[by_postcode] = 1
-        rank[by_code] = 0
-        found = table[rank < 9]
-        found = found.assign(rank=rank[rank < 9], order=found["kind"].map(KIND_ORDER))
-        found = found.sort_values(["rank", "order", "weight"], ascending=[True, True, False]).head(
-            limit
+        return SearchResults(
+            [self._hit(row) for row in matches.head(limit).itertuples()], len(matches)
         )
-        return [self._hit(row) for row in found.itertuples()]
+
+    def search(self, query: str, limit: int = 20, zones: pd.DataFrame | None = None) -> list[Hit]:
+        """The hits of :meth:`find` only (a list, best first)."""
+        return self.find(query, limit, zones).hits
+
+    def _zone_entries(self, zones: pd.DataFrame) -> pd.DataFrame:
+        extra = zones["communes"].map(lambda n: fmt.count(n, "commune"))
+        table = _entries("territoire", zones["id"], zones["nom"], zones["population"],
+                         zones["departements"].str.split(",").str[0], extra)  # fmt: skip
+        return self._keyed(table)
 
     @staticmethod
     def _hit(row) -> Hit:
@@ -130,6 +195,10 @@ class SearchIndex:
             label = f"{row.name} ({row.code}) — département"
         elif row.kind == "region":
             label = f"{row.name} — région"
+        elif row.kind == "territoire":
+            label = (
+                f"{row.name} — territoire sans OPSN ({row.extra}, {fmt.inhabitants(row.weight)})"
+            )
         else:
             label = f"{row.name} — EPCI ({row.code})"
         return Hit(row.kind, row.code, label, row.departement)

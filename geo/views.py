@@ -1,8 +1,14 @@
-"""Views of the map: France, a region, a department, an EPCI or a commune.
+"""Views of the map: France, a region, a department, an EPCI, a commune, a territory without OPSN.
 
 A view is what a permalink names (level + code); this module turns it into the
 communes to draw, the neighbours to dim, the breadcrumb back up and the facts
 of the side panel — without Streamlit, so that all of it can be tested.
+
+A territory without OPSN (level ``territoire``, code = its ``id``, ``Z`` + the
+INSEE code of its most populated commune) exists only under the options that
+made it: the functions that need it take the current ``zones`` table, and
+:func:`resolve_view` says what to open when a link names a territory that the
+current options do not give.
 """
 
 from __future__ import annotations
@@ -21,13 +27,14 @@ from geo.coverage import selection_figures
 from geo.reference import ReferenceData
 from geo.registry import opsn_names
 
-LEVELS = ("france", "region", "departement", "epci", "commune")
+LEVELS = ("france", "region", "departement", "epci", "commune", "territoire")
 LEVEL_LABELS = {
     "france": "France",
     "region": "Région",
     "departement": "Département",
     "epci": "EPCI",
     "commune": "Commune",
+    "territoire": "Territoire sans OPSN",
 }
 DROM = {
     "971": "Guadeloupe",
@@ -63,6 +70,12 @@ def parse_view(level: object, code: object, reference: ReferenceData) -> tuple[V
         "epci": set(reference.epci["siren"]),
         "commune": set(reference.communes["insee"]),
     }
+    if level == "territoire":
+        # Z + INSEE code of a commune; whether the territory exists depends on the
+        # options: resolve_view() decides once the coverage is known.
+        if code[:1] == "Z" and code[1:] in known["commune"]:
+            return View(level, code), None
+        return FRANCE, f"Territoire sans OPSN « {code} » introuvable : retour à la France entière."
     if level not in known:
         return FRANCE, f"Vue « {level} » inconnue : retour à la France entière."
     if code not in known[level]:
@@ -70,9 +83,61 @@ def parse_view(level: object, code: object, reference: ReferenceData) -> tuple[V
     return View(level, code), None
 
 
-def name_of(reference: ReferenceData, view: View) -> str:
+def zone_row(zones: pd.DataFrame | None, zone_id: str) -> pd.Series | None:
+    """The row of territory ``zone_id`` in ``zones``, or ``None`` when it does not exist."""
+    if zones is None or zones.empty:
+        return None
+    hit = zones[zones["id"] == zone_id]
+    return None if hit.empty else hit.iloc[0]
+
+
+def zone_containing(zones: pd.DataFrame | None, insee: str) -> pd.Series | None:
+    """The territory without OPSN that contains commune ``insee``, if any."""
+    if zones is None or zones.empty:
+        return None
+    hit = zones[zones["insee"].str.contains(rf"(?:^|\|){insee}(?:\||$)", regex=True)]
+    return None if hit.empty else hit.iloc[0]
+
+
+def resolve_view(
+    view: View, reference: ReferenceData, zones: pd.DataFrame | None
+) -> tuple[View, str | None]:
+    """The view to open under the current options, and a French message if it changed.
+
+    Only a territory without OPSN can vanish with the options (another rule,
+    an OPSN filter, partial offers counted): its id names its most populated
+    commune, so the territory that now contains that commune is opened; if the
+    commune is served under these options, its department is.
+    """
+    if view.level != "territoire" or zone_row(zones, view.code) is not None:
+        return view, None
+    insee = view.code[1:]
+    if insee not in reference.communes_by_insee.index:
+        return (
+            FRANCE,
+            f"Territoire sans OPSN « {view.code} » introuvable : retour à la France entière.",
+        )
+    commune = commune_row(reference, insee)
+    place = f"{commune['nom']} ({insee})"
+    zone = zone_containing(zones, insee)
+    if zone is not None:
+        return View("territoire", zone["id"]), (
+            f"Le territoire sans OPSN « {view.code} » n'existe pas avec les options choisies : "
+            f"ouverture du territoire sans OPSN qui contient {place}, « {zone['nom']} »."
+        )
+    department = commune["departement"]
+    return View("departement", department), (
+        f"Avec les options choisies, {place} n'est dans aucun territoire sans OPSN : "
+        f"ouverture de son département."
+    )
+
+
+def name_of(reference: ReferenceData, view: View, zones: pd.DataFrame | None = None) -> str:
     if view.level == "france":
         return "France"
+    if view.level == "territoire":
+        zone = zone_row(zones, view.code)
+        return f"Territoire sans OPSN {view.code}" if zone is None else zone["nom"]
     if view.level == "region":
         return reference.regions.set_index("code").at[view.code, "nom"]
     if view.level == "departement":
@@ -87,9 +152,27 @@ def commune_row(reference: ReferenceData, insee: str) -> pd.Series:
     return reference.communes_by_insee.loc[insee]
 
 
-def breadcrumb(reference: ReferenceData, view: View) -> list[View]:
-    """France › region › department › EPCI › commune, down to ``view``."""
+def breadcrumb(
+    reference: ReferenceData, view: View, zones: pd.DataFrame | None = None
+) -> list[View]:
+    """France › region › department › EPCI › commune, down to ``view``.
+
+    A territory without OPSN sits under its department, or under its region
+    when it spans several departments, or right under France when it spans
+    several regions.
+    """
     trail = [FRANCE]
+    if view.level == "territoire":
+        zone = zone_row(zones, view.code)
+        if zone is not None:
+            departments = zone["departements"].split(",")
+            region_of = reference.departements.set_index("code")["region"]
+            regions = set(region_of.reindex(departments))
+            if len(regions) == 1:
+                trail.append(View("region", regions.pop()))
+                if len(departments) == 1:
+                    trail.append(View("departement", departments[0]))
+        return [*trail, view]
     if view.level == "region":
         trail.append(view)
     elif view.level == "departement":
@@ -108,11 +191,29 @@ def breadcrumb(reference: ReferenceData, view: View) -> list[View]:
     return trail
 
 
-def selection(reference: ReferenceData, view: View) -> np.ndarray:
-    """Communes drawn in the view (a commune is shown within its department)."""
+def zone_mask(reference: ReferenceData, zones: pd.DataFrame | None, zone_id: str) -> np.ndarray:
+    """The communes of territory ``zone_id`` (none when it does not exist)."""
+    zone = zone_row(zones, zone_id)
+    if zone is None:
+        return np.zeros(len(reference.communes), dtype=bool)
+    return reference.communes["insee"].isin(zone["insee"].split("|")).to_numpy()
+
+
+def selection(
+    reference: ReferenceData, view: View, zones: pd.DataFrame | None = None
+) -> np.ndarray:
+    """Communes drawn in the view.
+
+    A commune is shown within its department; a territory without OPSN within
+    the departments it touches, so that the OPSN next door are on the map.
+    """
     communes = reference.communes
     if view.level == "france":
         return np.ones(len(communes), dtype=bool)
+    if view.level == "territoire":
+        inside = zone_mask(reference, zones, view.code)
+        departments = communes["departement"].to_numpy()[inside]
+        return communes["departement"].isin(set(departments)).to_numpy()
     if view.level == "region":
         return (communes["region"] == view.code).to_numpy()
     if view.level == "departement":
@@ -123,10 +224,15 @@ def selection(reference: ReferenceData, view: View) -> np.ndarray:
     return (communes["departement"] == department).to_numpy()
 
 
-def territory_mask(reference: ReferenceData, view: View) -> np.ndarray:
-    """Communes the figures of the view are about (the commune itself at commune level)."""
+def territory_mask(
+    reference: ReferenceData, view: View, zones: pd.DataFrame | None = None
+) -> np.ndarray:
+    """Communes the figures of the view are about (the commune itself at commune level,
+    the territory's own communes for a territory without OPSN)."""
     if view.level == "commune":
         return (reference.communes["insee"] == view.code).to_numpy()
+    if view.level == "territoire":
+        return zone_mask(reference, zones, view.code)
     return selection(reference, view)
 
 
@@ -214,8 +320,4 @@ def serving_opsn(analysis: Analysis, mask: np.ndarray, column: str) -> pd.Series
 
 def zone_of_commune(analysis: Analysis, insee: str) -> pd.Series | None:
     """The territory without OPSN a commune belongs to, if any."""
-    zones = analysis.zones
-    if zones.empty:
-        return None
-    hit = zones[zones["insee"].str.contains(rf"(?:^|\|){insee}(?:\||$)", regex=True)]
-    return None if hit.empty else hit.iloc[0]
+    return zone_containing(analysis.zones, insee)

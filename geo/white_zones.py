@@ -18,6 +18,26 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from geo import geometry
+from geo.zone_names import zone_names
+
+WHITE_ZONE_DEFINITION = (
+    "Territoire sans OPSN : groupe de communes voisines (qui partagent une limite) dont "
+    "aucune n'adhère à un OPSN ni ne se trouve dans le périmètre d'un OPSN (département où "
+    "il propose ses services) ; une commune isolée, une île, forme à elle seule un territoire."
+)
+"""The one-line definition shown next to every mention of the notion (UI, legend, exports)."""
+
+FILTERED_WHITE_ZONE_DEFINITION = (
+    "Territoire hors des OPSN choisis : groupe de communes voisines (qui partagent une limite) "
+    "dont aucune n'adhère à l'un des OPSN choisis ni ne se trouve dans le périmètre de l'un "
+    "d'eux ; ces communes peuvent être servies par un autre OPSN."
+)
+"""The same notion under an OPSN filter, where « sans OPSN » would be wrong."""
+
+
+def white_zone_definition(opsn_filter: tuple[str, ...] | list[str] = ()) -> str:
+    """:data:`WHITE_ZONE_DEFINITION`, or its filtered variant when OPSN are chosen."""
+    return FILTERED_WHITE_ZONE_DEFINITION if opsn_filter else WHITE_ZONE_DEFINITION
 
 
 def neighbour_positions(communes: pd.DataFrame, neighbours: pd.DataFrame) -> np.ndarray:
@@ -48,16 +68,21 @@ def white_zones(
     coverage: pd.DataFrame,
     neighbours: pd.DataFrame,
     pairs: np.ndarray | None = None,
+    departements: pd.DataFrame | None = None,
+    regions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The territories without OPSN, ranked by population (largest first).
 
     Columns: ``id`` (stable: ``Z`` + INSEE code of its most populated commune),
-    ``rang``, ``nom`` (« autour de … »), ``communes`` (count), ``population``,
-    ``superficie_km2``, ``departements``, ``insee`` (``|``-joined codes),
-    ``outre_mer``, ``opsn_voisins_perimetre``, ``opsn_voisins_adhesion`` and
-    ``distance_km`` to the nearest commune served by an OPSN (0 when it borders
-    one; empty when its territory has none). ``pairs`` (from
-    :func:`neighbour_positions`) may be passed to skip recomputing it.
+    ``rang``, ``nom`` (built from what it contains, see :mod:`geo.zone_names`),
+    ``communes`` (count), ``population``, ``superficie_km2``, ``departements``,
+    ``insee`` (``|``-joined codes), ``outre_mer``, ``opsn_voisins_perimetre``,
+    ``opsn_voisins_adhesion``, ``distance_km`` to the nearest commune served by
+    an OPSN (0 when it borders one; empty when its territory has none), then
+    ``communes_principales``, ``regions`` (names) and ``description`` (one
+    line). ``pairs`` (from :func:`neighbour_positions`) may be passed to skip
+    recomputing it; ``departements`` and ``regions`` (reference tables) give
+    the names, codes are used without them.
     """
     uncovered = (coverage["statut"] == "sans_opsn").to_numpy()
     if not uncovered.any():
@@ -72,6 +97,9 @@ def white_zones(
             "insee": communes["insee"].to_numpy(dtype=object)[rows],
             "nom": communes["nom"].to_numpy(dtype=object)[rows],
             "departement": communes["departement"].to_numpy(dtype=object)[rows],
+            "region": communes["region"].to_numpy(dtype=object)[rows]
+            if "region" in communes.columns
+            else "",
             "population": communes["population"].to_numpy()[rows],
             "superficie_km2": communes["superficie_km2"].to_numpy()[rows],
             "position": rows,
@@ -90,7 +118,10 @@ def white_zones(
         }
     )
     zones["id"] = "Z" + leader["insee"].reindex(zones.index)
-    zones["nom"] = "autour de " + leader["nom"].reindex(zones.index)
+    names = communes["nom"]
+    homonyms = set(names[names.duplicated(keep=False)])
+    named = zone_names(table, homonyms, _names(departements), _names(regions))
+    zones["nom"] = named["nom"].reindex(zones.index)
     zones["outre_mer"] = zones["departements"].str.startswith("97")
 
     # Border pairs: one end inside a zone, the other served by an OPSN.
@@ -105,11 +136,19 @@ def white_zones(
         zones[name] = _bordering(labels[inside], coverage[column].to_numpy(dtype=object)[outside])
         zones[name] = zones[name].reindex(zones.index).fillna("")
     zones["distance_km"] = _distance_to_served(communes, uncovered, table, set(labels[inside]))
+    for column in ("communes_principales", "regions", "description"):
+        zones[column] = named[column].reindex(zones.index)
     zones = zones.sort_values(["population", "id"], ascending=[False, True]).reset_index(drop=True)
     zones.insert(0, "rang", np.arange(1, len(zones) + 1))
     columns = ["id", "rang", "nom", "communes", "population", "superficie_km2", "departements"]
     rest = [c for c in zones.columns if c not in columns]
     return zones[columns + rest]
+
+
+def _names(layer: pd.DataFrame | None) -> dict[str, str]:
+    if layer is None or "nom" not in layer.columns:
+        return {}
+    return {code: name for code, name in zip(layer["code"], layer["nom"], strict=True) if name}
 
 
 def _bordering(groups: np.ndarray, opsn: np.ndarray) -> pd.Series:
@@ -168,5 +207,6 @@ def _empty_zones() -> pd.DataFrame:
     columns = [
         "id", "rang", "nom", "communes", "population", "superficie_km2", "departements",
         "insee", "outre_mer", "opsn_voisins_perimetre", "opsn_voisins_adhesion", "distance_km",
+        "communes_principales", "regions", "description",
     ]  # fmt: skip
     return pd.DataFrame(columns=columns)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from geo.analysis import analyse
-from geo.coverage import CoverageOptions
+from geo.coverage import CoverageOptions, area_figures, commune_coverage, selection_figures
 from geo.importers.memberships import empty_memberships
 from geo.inputs import Inputs
 from geo.scenarios import Change, apply_change, compare
@@ -196,3 +197,88 @@ def test_scenario_dropping_a_department_loses_population(reference):
     assert result["share_gained"] < 0
     changed = apply_change(BASE, Change("D", drop_epci=("200000001",)))
     assert changed.memberships["epci"].eq("200000001").sum() == 0
+
+
+# ----------------------------------------------------------------------------- one counting
+
+
+def test_selection_figures_honour_the_territory_like_the_headline(reference):
+    """France under « Métropole » in the side panel is the France of the headline."""
+    for options in (CoverageOptions(territory="metropole"), CoverageOptions(opsn=("B",))):
+        result = analyse(reference, BASE, options)
+        everything = np.ones(len(reference.communes), dtype=bool)
+        panel = selection_figures(reference.communes, result.coverage, everything, options)
+        for key in ("total_communes", "total_population", "covered_communes", "covered_share"):
+            assert panel[key] == result.figures[key], (options, key)
+        assert panel["status"] == result.figures["status"]
+        assert not panel["outside_territory"]
+    metro = analyse(reference, BASE, CoverageOptions(territory="metropole"))
+    assert metro.figures["total_population"] == METRO_TOTAL
+
+
+def test_a_view_outside_the_territory_keeps_its_own_figures(reference):
+    """Guadeloupe under « Métropole »: its 5 000 inhabitants, flagged, not zeros."""
+    options = CoverageOptions(territory="metropole")
+    result = analyse(reference, BASE, options)
+    guadeloupe = (reference.communes["departement"] == "971").to_numpy()
+    figures = area_figures(reference.communes, result.coverage, guadeloupe, options)
+    assert figures["total_population"] == 5000 and figures["outside_territory"]
+    corsica = (reference.communes["departement"] == "2A").to_numpy()
+    figures = area_figures(reference.communes, result.coverage, corsica, options)
+    assert figures["total_population"] == 1400 and not figures["outside_territory"]
+
+
+# ----------------------------------------------------------------------------- partial offers
+
+
+def offer_inputs() -> Inputs:
+    """A complete offer in Corsica, a partial one (a GIS platform) in department 01, a
+    health GIP that does not serve communes with a member in the grid."""
+    registry = pd.DataFrame(
+        {
+            "id": ["A", "P", "H"],
+            "nom": ["OPSN A", "SIG P", "GIP H"],
+            "offre": ["complete", "partielle", "complete"],
+            "offre_partielle": [(), ("sig",), ()],
+            "sert_les_communes": [True, True, False],
+        }
+    )
+    return Inputs(
+        registry,
+        perimeters([("A", "2A"), ("P", "01")]),
+        memberships([("P", "75056", ""), ("H", "01005", "")]),
+    )
+
+
+def test_partial_offers_count_only_when_asked(reference):
+    offers = offer_inputs()
+    default = analyse(reference, offers, CoverageOptions())
+    assert default.figures["covered_population"] == 1400  # Corsica only
+    assert default.figures["partial_offers_counted"] is False
+    status = statuses(default)
+    assert status["01005"] == status["75056"] == "sans_opsn"  # H never counts
+    counted = analyse(reference, offers, CoverageOptions(count_partial_offers=True))
+    assert counted.figures["covered_population"] == 1400 + 15610 + 2_000_000
+    assert statuses(counted)["75056"] == "adherente"
+    assert statuses(counted)["01005"] == "perimetre"  # H's membership still ignored
+    assert "offres partielles comptées" in counted.figures["counting_rule"]
+    # Chosen in the filter, a partial offer counts: the person asked for it.
+    chosen = analyse(reference, offers, CoverageOptions(opsn=("P",)))
+    assert chosen.figures["covered_population"] == 15610 + 2_000_000
+
+
+def test_commune_coverage_leaves_out_uncounted_opsn(reference):
+    communes = reference.communes
+    both = commune_coverage(
+        communes, perimeters([("A", "01"), ("P", "01")]), empty_memberships(), CoverageOptions()
+    )
+    assert set(both["opsn_perimetre"][communes["departement"] == "01"]) == {"A|P"}
+    without = commune_coverage(
+        communes,
+        perimeters([("A", "01"), ("P", "01")]),
+        empty_memberships(),
+        CoverageOptions(),
+        uncounted={"P"},
+    )
+    assert set(without["opsn_perimetre"][communes["departement"] == "01"]) == {"A"}
+    assert (without["n_opsn"][communes["departement"] == "01"] == 1).all()

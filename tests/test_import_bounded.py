@@ -317,6 +317,26 @@ def test_the_command_line_never_prints_english_or_nothing(error, expected):
     assert "invalid" not in message and "No such" not in message and "'x'" not in message
 
 
+def test_french_value_errors_of_this_project_are_shown_english_ones_are_not():
+    module = {"__name__": "geo.commands.essai"}  # code of this project raising ValueError
+    exec("def fail(message):\n    raise ValueError(message)", module)
+
+    def raised(message, fail=module["fail"]):
+        try:
+            fail(message)
+        except ValueError as error:
+            return error
+
+    shown = error_message(raised("--vue region : code « 99 » introuvable"))
+    assert shown == "--vue region : code « 99 » introuvable"
+    hidden = error_message(raised("invalid literal for int() with base 10: 'x'"))
+    assert hidden.startswith("erreur interne inattendue")
+    try:
+        raise ValueError("code « 99 » introuvable")  # French, but not from geo
+    except ValueError as error:
+        assert error_message(error).startswith("erreur interne inattendue")
+
+
 def test_main_turns_any_failure_into_one_french_line(monkeypatch, capsys, tmp_path):
     import geo.commands.validate as validate
 

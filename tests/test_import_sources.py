@@ -4,7 +4,7 @@
 alone: with the ANCT sample (30 operators, ``tests/fixtures/import/``), the
 communes in a perimeter are exactly those of the departments its rows list,
 computed here from the CSV itself. ``--merge-registry`` gives the union with
-the bundled data. The ``data`` label, the ``sources`` key and the text output
+the bundled data. The ``data`` label, the ``data_sources`` key and the text output
 name what was used.
 """
 
@@ -48,7 +48,7 @@ def test_operators_file_alone_gives_its_own_perimeters(capsys, reference):
         "opérateurs : fichier anct_operators.csv (remplace le registre livré) ; "
         "adhésions : aucune (le fichier d'opérateurs n'en donne pas)"
     )
-    assert figures["sources"] == [
+    assert figures["data_sources"] == [
         {
             "kind": "registry",
             "origin": "file",
@@ -76,13 +76,13 @@ def test_merge_registry_gives_the_union(capsys, reference):
     assert merged["data"] == (
         "opérateurs : registre livré complété par anct_operators.csv ; adhésions livrées"
     )
-    assert [s["origin"] for s in merged["sources"]] == ["bundled+file", "bundled"]
+    assert [s["origin"] for s in merged["data_sources"]] == ["bundled+file", "bundled"]
 
 
 def test_bundled_data_keep_their_label_and_gain_sources(capsys):
     figures = coverage_json(capsys)
     assert figures["data"] == "données livrées"
-    assert [(s["kind"], s["origin"]) for s in figures["sources"]] == [
+    assert [(s["kind"], s["origin"]) for s in figures["data_sources"]] == [
         ("registry", "bundled"),
         ("memberships", "bundled"),
     ]

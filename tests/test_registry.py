@@ -11,15 +11,23 @@ from geo.ids import check_department, check_siren, check_siret
 from geo.paths import ROOT
 from geo.reference import load_reference
 from geo.registry import (
+    PARTIAL_OFFER_KINDS,
     REGISTRY_COLUMNS,
     SCOPES,
     RegistryError,
     load_registry,
+    non_communal_ids,
+    partial_offer_ids,
     perimeter_table,
     scope_from_departments,
+    uncounted_opsn,
 )
 
-SHARED = ROOT.parent / "shared" / "data"
+# The research data sit in shared/ beside the clone (or beside its parent, for a worktree).
+SHARED = next(
+    (p / "shared" / "data" for p in ROOT.parents[:2] if (p / "shared" / "data").is_dir()),
+    ROOT.parent / "shared" / "data",
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +40,22 @@ def by_id(registry):
     return registry.set_index("id")
 
 
-def test_74_opsn_with_every_column(registry):
-    assert len(registry) == 74
+@pytest.fixture(scope="module")
+def corrections() -> pd.DataFrame:
+    return pd.read_csv(
+        SHARED / "opsn" / "corrections_2026-11.csv", dtype=str, keep_default_na=False
+    ).set_index("id")
+
+
+def test_86_bodies_with_every_column(registry):
+    assert len(registry) == 86  # 74 of the 2025 registry + 12 added in November 2026
     assert registry["id"].is_unique
     assert tuple(registry.columns) == REGISTRY_COLUMNS
     required = {
         "id", "nom", "sigle", "forme_juridique", "siren", "siret", "site_web", "portee",
         "departements", "membre_declic_2020", "membre_declic_recent", "sources",
-        "confiance", "anct_id", "perimetre_note",
+        "confiance", "anct_id", "perimetre_note", "offre", "offre_partielle",
+        "sert_les_communes", "revision",
     }  # fmt: skip
     assert required <= set(registry.columns)
 
@@ -49,17 +65,18 @@ def test_perimeters_are_normalised_tuples(registry, by_id):
         assert isinstance(departments, tuple)
         for code in departments:
             assert check_department(code).value == code
-    assert by_id.at["numerian", "departements"] == ("07",)  # leading zero kept
+    assert by_id.at["numerian", "departements"] == ("07", "26")  # leading zero kept
     assert by_id.at["siea", "departements"] == ("01",)
     assert by_id.at["megalis", "departements"] == ("22", "29", "35", "56")
 
 
-def test_agedi_is_national_with_an_empty_perimeter(by_id, registry):
+def test_national_bodies_have_an_empty_perimeter(by_id, registry):
     assert by_id.at["agedi", "portee"] == "nationale"
     assert by_id.at["agedi", "departements"] == ()
     national = registry[registry["portee"] == "nationale"]
-    assert list(national["id"]) == ["agedi"]
-    assert "agedi" not in set(perimeter_table(registry)["opsn"])
+    assert sorted(national["id"]) == ["agedi", "sib"]  # SIB: health GIP, 22|29|35|56 withdrawn
+    assert by_id.at["sib", "departements"] == ()
+    assert not {"agedi", "sib"} & set(perimeter_table(registry)["opsn"])
 
 
 def test_unknown_territories_have_no_scope(by_id):
@@ -81,6 +98,9 @@ def test_scope_rule(registry, by_id):
     assert by_id.at["megalis", "portee"] == "regionale"
     assert by_id.at["gip_arnia", "portee"] == "regionale"
     assert by_id.at["adico", "portee"] == "departementale"  # 8 departments, 3 regions
+    # The corrections say "regionale", but 7 Grand Est departments + Aisne are no whole region.
+    assert by_id.at["spl_xdemat", "portee"] == "departementale"
+    assert by_id.at["gip_maximilien", "portee"] == "regionale"  # all of Île-de-France
     assert by_id.at["la_fibre_5962", "portee"] == "departementale"  # 2 of 5 departments
     assert by_id.at["sitpi", "portee"] == "locale"
     assert by_id.at["sitiv", "portee"] == "locale"
@@ -122,18 +142,21 @@ def test_anct_ids_match_the_published_operators(registry):
     assert {o["nom"] for o in operators.values()} - names == {"ANCT", "TEST"}
 
 
-def test_facts_and_sources_are_copied(registry):
+def test_facts_and_sources_are_copied(registry, corrections):
+    """Each row says what the 2025 registry says, unless the November 2026 corrections say otherwise."""
     source = pd.read_csv(
         SHARED / "opsn" / "registre_opsn_2025.csv", dtype=str, keep_default_na=False
     ).set_index("id")
-    assert set(source.index) == set(registry["id"])
+    assert set(source.index) | set(corrections.index) == set(registry["id"])
     for row in registry.itertuples():
-        original = source.loc[row.id]
-        assert row.nom == original["nom"] and row.sigle == original["sigle"]
-        assert row.confiance == original["confiance"]
-        assert set(original["sources"].split("|")) <= set(row.sources)
+        original = corrections.loc[row.id] if row.id in corrections.index else source.loc[row.id]
+        assert row.nom == original["nom"] and row.sigle == original["sigle"], row.id
+        assert row.confiance == original["confiance"], row.id
+        assert set(original["sources"].split("|")) <= set(row.sources), row.id
+        if row.id in source.index:  # old sources are kept after a correction
+            assert set(source.at[row.id, "sources"].split("|")) <= set(row.sources), row.id
         expected = {check_department(d).value for d in original["departements"].split("|") if d}
-        assert set(row.departements) == expected
+        assert set(row.departements) == expected, row.id
 
 
 def test_declic_membership_unknown_is_not_no(by_id):
@@ -145,6 +168,81 @@ def test_declic_membership_unknown_is_not_no(by_id):
     assert bool(by_id.at["megalis", "membre_declic_recent"])
 
 
+def test_corrections_of_november_2026_are_applied(registry, by_id, corrections):
+    assert len(corrections) == 21
+    assert set(corrections.index) == set(
+        registry.loc[registry["revision"] == "corrections_2026-11", "id"]
+    )
+    new = corrections[corrections["nature"] == "nouveau"]
+    assert len(new) == 12 and not set(new.index) & set(
+        registry.loc[registry["revision"] == "registre_2025", "id"]
+    )
+    for opsn, fix in corrections.iterrows():
+        assert by_id.at[opsn, "offre"] == fix["offre"], opsn
+        assert by_id.at[opsn, "perimetre_note"] == fix["note"], opsn
+        recent = by_id.at[opsn, "membre_declic_recent"]
+        expected = {"oui": True, "non": False}.get(fix["membre_declic"])
+        assert pd.isna(recent) if expected is None else recent == expected, opsn
+        if opsn != "spl_xdemat":
+            assert by_id.at[opsn, "portee"] == fix["portee"], opsn
+    assert by_id.at["sictiam", "departements"] == ("06", "83")
+    assert by_id.at["spl_xdemat", "departements"] == (
+        "02",
+        "08",
+        "10",
+        "51",
+        "52",
+        "54",
+        "55",
+        "88",
+    )
+    assert by_id.at["seine_yvelines_numerique", "confiance"] == "haute"
+    assert by_id.at["infocom94", "portee"] == "locale"
+    assert by_id.at["cogitis", "forme_juridique"] == "syndicat mixte"
+
+
+def test_offers_complete_or_partial_with_what(registry, by_id):
+    assert set(registry["offre"]) == {"complete", "partielle"}
+    partial = registry[registry["offre"] == "partielle"]
+    assert len(partial) == 12
+    assert all(
+        kinds and set(kinds) <= set(PARTIAL_OFFER_KINDS) for kinds in partial["offre_partielle"]
+    )
+    assert all(
+        kinds == () for kinds in registry.loc[registry["offre"] == "complete", "offre_partielle"]
+    )
+    assert by_id.at["cdg14", "offre_partielle"] == ("dpo",)
+    assert by_id.at["gip_maximilien", "offre_partielle"] == ("commande_publique",)
+    assert by_id.at["datasud", "offre_partielle"] == ("donnees", "sig")
+    assert partial_offer_ids(registry) == frozenset(partial["id"])
+
+
+def test_bodies_that_do_not_serve_communes_never_count(registry, by_id):
+    assert non_communal_ids(registry) == {"sib", "cogitis"}
+    assert not by_id.at["sib", "sert_les_communes"] and by_id.at["megalis", "sert_les_communes"]
+    assert not {"sib", "cogitis"} & set(perimeter_table(registry)["opsn"])
+    assert {"sib", "cogitis"} <= uncounted_opsn(registry, count_partial_offers=True)
+    # Partial offers count when asked, or when chosen in the OPSN filter.
+    assert "datasud" in uncounted_opsn(registry)
+    assert "datasud" not in uncounted_opsn(registry, count_partial_offers=True)
+    assert "datasud" not in uncounted_opsn(registry, chosen=("datasud",))
+    # Their perimeters stay in the table: the side panel lists them apart.
+    assert "datasud" in set(perimeter_table(registry)["opsn"])
+
+
+def test_registry_without_the_offer_columns_still_reads(tmp_path):
+    """A registry written before November 2026 reads as complete offers to communes."""
+    frame = pd.read_csv(
+        ROOT / "data" / "opsn" / "registre_opsn.csv", sep=";", dtype=str,
+        keep_default_na=False, encoding="utf-8-sig",
+    ).drop(columns=["offre", "offre_partielle", "sert_les_communes", "revision"])  # fmt: skip
+    path = tmp_path / "ancien.csv"
+    frame.to_csv(path, sep=";", index=False)
+    old = load_registry(path)
+    assert set(old["offre"]) == {"complete"} and old["sert_les_communes"].all()
+    assert tuple(old.columns) == REGISTRY_COLUMNS
+
+
 def test_every_row_is_sourced(registry):
     assert all(len(s) >= 1 for s in registry["sources"])
     assert all(url.startswith("http") for s in registry["sources"] for url in s)
@@ -153,7 +251,7 @@ def test_every_row_is_sourced(registry):
 def test_perimeter_table_long_form(registry):
     table = perimeter_table(registry)
     assert list(table.columns) == ["opsn", "departement"]
-    painted = registry[registry["portee"] != "locale"]
+    painted = registry[(registry["portee"] != "locale") & registry["sert_les_communes"]]
     assert len(table) == sum(len(d) for d in painted["departements"])
     assert not table.duplicated().any()
     megalis = table[table["opsn"] == "megalis"]
@@ -167,9 +265,15 @@ def test_perimeter_table_long_form(registry):
 def test_bad_registry_file_gives_a_french_error(tmp_path, registry):
     path = tmp_path / "registre.csv"
     text = (ROOT / "data" / "opsn" / "registre_opsn.csv").read_text(encoding="utf-8-sig")
-    path.write_text(text.replace(";07;", ";7|99;", 1), encoding="utf-8")
+    path.write_text(text.replace(";07|26;", ";7|99;", 1), encoding="utf-8")
     with pytest.raises(RegistryError, match="99"):
         load_registry(path)
     path.write_text(text.replace(";regionale;", ";continentale;", 1), encoding="utf-8")
     with pytest.raises(RegistryError, match="continentale"):
+        load_registry(path)
+    path.write_text(text.replace(";partielle;dpo;", ";partielle;;", 1), encoding="utf-8")
+    with pytest.raises(RegistryError, match="offre partielle sans nature"):
+        load_registry(path)
+    path.write_text(text.replace(";partielle;dpo;", ";partielle;rgpd;", 1), encoding="utf-8")
+    with pytest.raises(RegistryError, match="rgpd"):
         load_registry(path)

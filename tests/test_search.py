@@ -47,3 +47,46 @@ def test_departments_regions_and_epci_by_name(index):
 def test_nothing_found_is_an_empty_list(index):
     assert index.search("") == []
     assert index.search("zzzzzz") == []
+
+
+def test_apostrophes_hyphens_and_spaces_are_folded(index):
+    for query in ("lhay les roses", "L'Haÿ-les-Roses", "l hay les roses", "lhaylesroses"):
+        assert codes(index.search(query))[:1] == ["94038"], query
+    assert "93066" in codes(index.search("saintdenis"))
+
+
+def test_exact_names_first_then_prefixes_then_the_rest(index):
+    hits = index.search("Saint-Denis", limit=10)
+    # The four communes called exactly Saint-Denis come first, most populated first.
+    assert codes(hits)[:4] == ["97411", "93066", "11339", "30247"]
+    assert all(h.label.startswith("Saint-Denis-") for h in hits[4:] if h.kind == "commune")
+    # « marseille »: Marseille, then names starting with it, then names containing it.
+    names = [h.label.split(" (")[0].split(" — ")[0] for h in index.search("marseille", limit=10)]
+    assert names[0] == "Marseille"
+    assert names.index("Marseille-en-Beauvaisis") < names.index(
+        "Métropole d'Aix-Marseille-Provence"
+    )
+
+
+def test_results_say_when_they_are_cut(index):
+    results = index.find("saint denis", limit=30)
+    assert len(results.hits) == 30 and results.total > 30 and results.truncated
+    assert results.caption() == f"30 premiers résultats sur {results.total}"
+    whole = index.find("marseille", limit=30)
+    assert not whole.truncated and whole.caption() == f"{whole.total} résultats"
+    assert index.find("l'hay les roses").caption() == "1 résultat"
+    assert index.find("zzzz").caption() == "Aucun résultat"
+
+
+def test_territories_without_opsn_are_found(index, reference):
+    from geo.analysis import analyse
+    from geo.coverage import CoverageOptions
+    from geo.inputs import bundled_inputs
+
+    zones = analyse(reference, bundled_inputs(), CoverageOptions()).zones
+    by_id = index.find("z13055", zones=zones).hits
+    assert [(h.kind, h.code) for h in by_id] == [("territoire", "Z13055")]
+    abymes = index.search("abymes", zones=zones)
+    assert [(h.kind, h.code) for h in abymes] == [("commune", "97101"), ("territoire", "Z97101")]
+    assert abymes[1].label.startswith("autour des Abymes — territoire sans OPSN (10 communes")
+    assert all(h.kind != "territoire" for h in index.search("abymes"))  # no zones given

@@ -39,6 +39,13 @@ def add_coverage_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--filter", dest="opsn_filter", help="OPSN retenus (ids séparés par des virgules)"
     )
+    parser.add_argument(
+        "--offres-partielles",
+        dest="count_partial_offers",
+        action="store_true",
+        help="compter comme couverture les offres partielles (commande publique, DPO, SIG, "
+        "plateforme de données seulement)",
+    )
     parser.add_argument("--data", type=Path, default=COMMUNES_DIR, help=argparse.SUPPRESS)
 
 
@@ -56,7 +63,14 @@ def coverage_options(args: argparse.Namespace, registry=None) -> CoverageOptions
                 f"--filter : OPSN inconnu(s) : {', '.join(unknown)} "
                 f"(identifiants du registre, par exemple : {', '.join(sorted(known)[:5])}…)"
             )
-    return CoverageOptions(args.rule, args.territory, not args.no_epci, args.at, chosen)
+    return CoverageOptions(
+        args.rule,
+        args.territory,
+        not args.no_epci,
+        args.at,
+        chosen,
+        count_partial_offers=getattr(args, "count_partial_offers", False),
+    )
 
 
 def load(args: argparse.Namespace):

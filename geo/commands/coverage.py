@@ -1,4 +1,11 @@
-"""``python -m geo coverage``: the headline figures, for scripts (JSON, CSV) and people."""
+"""``python -m geo coverage``: the headline figures, for scripts (JSON, CSV) and people.
+
+With ``--vue LEVEL --code CODE`` (the words of the app's links), the figures are
+those of that view — the same keys, for the view — and the JSON gains ``view``
+(level, code, name), ``france`` (the national figures of the headline) and the
+side-panel facts (:func:`geo.panel.view_facts`). Without ``--vue`` the output
+is the national one; ``reference_declic_2020`` is added in both cases.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +16,52 @@ import json
 import sys
 
 from geo.commands._options import add_coverage_options, coverage_options, load
+from geo.views import LEVELS
+
+#: Side-panel facts added to the JSON of a view (the figures are its top-level keys).
+VIEW_KEYS = (
+    "outside_territory",
+    "opsn",
+    "partial_offers",
+    "bordering_opsn",
+    "white_zones",
+    "commune",
+    "zone",
+    "sources",
+    "definition",
+)
 
 
 def add_parser(commands) -> argparse.ArgumentParser:
     parser = commands.add_parser("coverage", help="part de la population couverte par un OPSN")
     add_coverage_options(parser)
     parser.add_argument("--format", choices=["json", "text", "csv"], default="text")
+    parser.add_argument(
+        "--vue",
+        choices=LEVELS,
+        help="chiffres d'une vue, comme dans les liens de l'application (avec --code)",
+    )
+    parser.add_argument(
+        "--code", help="code de la vue : région, département, SIREN d'EPCI, INSEE, Z+INSEE"
+    )
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo import fmt
     from geo.analysis import analyse, table_by
-    from geo.coverage import STATUSES, without_label
+    from geo.declic import declic_reference
 
     reference, loaded = load(args)  # unreadable files: French message, exit 2 (geo.cli)
     analysis = analyse(reference, loaded.inputs, coverage_options(args, loaded.inputs.registry))
-    figures = analysis.figures
+    figures = dict(analysis.figures)
+    facts = None
+    if args.vue:
+        facts = _view_facts(args, reference, analysis, loaded.inputs)
+        figures = dict(facts["figures"])
+        figures["view"] = {k: facts["view"][k] for k in ("niveau", "code", "nom")}
+        figures["france"] = facts["france"]
+        figures.update({key: facts[key] for key in VIEW_KEYS})
+    figures["reference_declic_2020"] = declic_reference(analysis.figures)
     if args.format == "json":
         print(json.dumps(figures, ensure_ascii=False))
     elif args.format == "csv":
@@ -34,31 +70,7 @@ def run(args: argparse.Namespace) -> int:
         table.to_csv(buffer, sep=";", index=False, quoting=csv.QUOTE_MINIMAL)
         sys.stdout.write(buffer.getvalue())
     else:
-        print(f"Couverture OPSN — {loaded.inputs.label}")
-        print(
-            f"  {fmt.percent(figures['covered_share'])} de la population : "
-            f"{fmt.integer(figures['covered_population'])} habitants sur "
-            f"{fmt.integer(figures['total_population'])}"
-        )
-        print(f"  Règle : {figures['counting_rule']}")
-        print(
-            f"  Communes couvertes : {fmt.integer(figures['covered_communes'])} sur "
-            f"{fmt.integer(figures['total_communes'])}"
-        )
-        for status in STATUSES:
-            counts = figures["status"][status]
-            print(
-                f"  {figures['status_labels'][status]} : {fmt.integer(counts['communes'])} communes, "
-                f"{fmt.inhabitants(counts['population'])}"
-            )
-        print(
-            f"  Territoires {without_label(figures['opsn_filter'])} : "
-            f"{fmt.integer(figures['white_zone_count'])}, "
-            f"{fmt.inhabitants(figures['white_zone_population'])}"
-        )
-        print(
-            f"  Communes servies par plusieurs OPSN : {fmt.integer(figures['multi_opsn_communes'])}"
-        )
+        _print_text(figures, facts, loaded.inputs.label)
     for report in loaded.reports:
         if report.rejected:
             print(
@@ -67,3 +79,63 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     return 0
+
+
+def _view_facts(args, reference, analysis, inputs) -> dict:
+    """The facts of ``--vue/--code``; an unknown code is an error (exit 2, French message)."""
+    from geo.panel import view_facts
+    from geo.views import parse_view, resolve_view
+
+    if args.vue != "france" and not args.code:
+        raise ValueError(f"--vue {args.vue} : il faut aussi --code")
+    view, message = parse_view(args.vue, args.code, reference)
+    if message:
+        raise ValueError(f"--vue {args.vue} : code « {args.code} » introuvable")
+    view, message = resolve_view(view, reference, analysis.zones)
+    if message:  # a territory the options do not give: the app opens the nearest one
+        print(f"Attention : {message}", file=sys.stderr)
+    return view_facts(reference, analysis, inputs, view)
+
+
+def _print_text(figures: dict, facts: dict | None, label: str) -> None:
+    from geo import fmt
+    from geo.coverage import STATUSES, without_label
+    from geo.panel import panel_lines
+
+    title = f" — {figures['view']['nom']}" if facts else ""
+    print(f"Couverture OPSN{title} — {label}")
+    print(
+        f"  {fmt.percent(figures['covered_share'])} de la population : "
+        f"{fmt.integer(figures['covered_population'])} habitants sur "
+        f"{fmt.integer(figures['total_population'])}"
+    )
+    print(f"  Règle : {figures['counting_rule']}")
+    print(
+        f"  Communes couvertes : {fmt.integer(figures['covered_communes'])} sur "
+        f"{fmt.integer(figures['total_communes'])}"
+    )
+    for status in STATUSES:
+        counts = figures["status"][status]
+        print(
+            f"  {figures['status_labels'][status]} : {fmt.integer(counts['communes'])} communes, "
+            f"{fmt.inhabitants(counts['population'])}"
+        )
+    print(
+        f"  Territoires {without_label(figures['opsn_filter'])} : "
+        f"{fmt.integer(figures['white_zone_count'])}, "
+        f"{fmt.inhabitants(figures['white_zone_population'])}"
+    )
+    print(f"  Communes servies par plusieurs OPSN : {fmt.integer(figures['multi_opsn_communes'])}")
+    if facts:
+        france = facts["france"]
+        print(
+            f"  France : {fmt.percent(france['covered_share'])} "
+            f"({fmt.integer(france['covered_population'])} habitants sur "
+            f"{fmt.integer(france['total_population'])})"
+        )
+        print("  Panneau latéral :")
+        for line in panel_lines(facts):
+            print(f"    {line}")
+    declic = figures["reference_declic_2020"]
+    print(f"  Référence : {declic['headline']} ({declic['source']}).")
+    print(f"  {declic['why_different']}")

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
                     f", à {fmt.decimal(zone.distance_km)} km de la commune servie la plus proche"
                 )
             print(
-                f"{zone.rang:>3}. {zone.nom} ({zone.departements}) : {fmt.integer(zone.communes)} "
-                f"communes, {fmt.inhabitants(zone.population)}{distance}"
+                f"{zone.rang:>3}. {zone.nom} — {zone.departements} : "
+                f"{fmt.count(zone.communes, 'commune')}, {fmt.inhabitants(zone.population)}{distance}"
             )
     return 0

@@ -34,7 +34,15 @@ from geo.text import fold
 OPERATOR_EXTRA_COLUMNS = ("statut", "services", "nom_avec_article")
 
 
+#: Registry facts an ANCT file does not give, as the registry reads them when
+#: unknown: a complete offer to communes (what the Suite territoriale lists).
+ANCT_DEFAULTS = {"offre": "complete", "offre_partielle": (), "sert_les_communes": True}
+
+
 def _operators_frame(records: list[dict]) -> pd.DataFrame:
+    for record in records:
+        for column in REGISTRY_COLUMNS:
+            record.setdefault(column, ANCT_DEFAULTS.get(column, ""))
     frame = pd.DataFrame.from_records(records, columns=[*REGISTRY_COLUMNS, *OPERATOR_EXTRA_COLUMNS])
     for column in ("membre_declic_2020", "membre_declic_recent"):
         frame[column] = frame[column].astype("boolean")

@@ -1,0 +1,6 @@
+"""The Streamlit interface: pages and their parts (layout, widgets, caching, URL state).
+
+Nothing here computes a figure: every number and fact comes from ``geo``. Modules:
+``resources`` (cached data), ``history`` (URL ⇄ view, Back/Forward), ``controls``
+(sidebar options), ``explore`` (the map page), ``tables``, ``imports``, ``markdown``.
+"""

@@ -1,0 +1,174 @@
+"""The headline and the side panel of a view, printed from ``geo.panel.view_facts``.
+
+Every number here comes from one dict computed once per view and options, so the
+big figure, the metrics, the legend and the side panel cannot disagree. Names come
+from files (OPSN, territories): they are escaped before being shown.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from geo import fmt
+from geo.coverage import STATUSES, without_label
+from geo.maps import STATUS_COLOURS
+from geo.views import View
+from ui.history import go
+from ui.markdown import md
+
+PANEL_ZONES = 5
+"""Territories without OPSN listed in the side panel (the table lists them all)."""
+
+
+def _territory_words(france: dict) -> str:
+    return "France entière" if france["territory"] == "france" else "France métropolitaine"
+
+
+def headline(facts: dict) -> None:
+    """The view's share, France's beside it, the counting rule and Déclic's 2020 figure."""
+    figures, france, view = facts["figures"], facts["france"], facts["view"]
+    share = fmt.percent(figures["covered_share"])
+    where = "" if view["niveau"] == "france" else f"{html.escape(view['nom'])} : "
+    beside = (
+        ""
+        if view["niveau"] == "france"
+        else f'<div class="france"><span>{fmt.percent(france["covered_share"])}</span>'
+        f"{_territory_words(france)}</div>"
+    )
+    st.markdown(
+        f"""<div class="headline"><div class="big">{share}</div>{beside}
+        <div class="sentence">{where}<b>{fmt.integer(figures["covered_population"])} habitants</b>
+        sur {fmt.integer(figures["total_population"])} — {html.escape(figures["counting_rule"])}.
+        </div></div>""",
+        unsafe_allow_html=True,
+    )
+    declic = facts["reference_declic_2020"]
+    st.caption(f"Repère : {md(declic['headline'])}", help=md(declic["why_different"]))
+    without = without_label(figures["opsn_filter"])
+    cols = st.columns(4)
+    cols[0].metric("Communes couvertes", fmt.integer(figures["covered_communes"]))
+    cols[1].metric(f"Communes {without}", fmt.integer(figures["status"]["sans_opsn"]["communes"]))
+    cols[2].metric(
+        f"Territoires {without}",
+        fmt.integer(figures["white_zone_count"] or 0),
+        help=facts["definition"],
+    )
+    cols[3].metric(f"Habitants {without}", fmt.integer(figures["white_zone_population"] or 0))
+
+
+def _swatch(status: str) -> str:
+    return f"<span class='swatch' style='background:{STATUS_COLOURS[status]}'></span>"
+
+
+def side_panel(facts: dict) -> None:
+    """Who serves the view and how, its figures against France, its territories without OPSN."""
+    figures, france, view = facts["figures"], facts["france"], facts["view"]
+    labels = figures["status_labels"]
+    st.subheader(view["nom"])
+    if facts["outside_territory"]:
+        st.info(
+            "Hors du territoire choisi (Métropole) : ses chiffres ne comptent pas dans le total."
+        )
+    comparison = (
+        ""
+        if view["niveau"] == "france"
+        else f", contre {fmt.percent(france['covered_share'])} pour la {_territory_words(france)}"
+    )
+    lines = [
+        f"<b>{fmt.percent(figures['covered_share'])}</b> de la population couverte "
+        f"({fmt.integer(figures['covered_population'])} sur "
+        f"{fmt.inhabitants(figures['total_population'])}){comparison}."
+    ]
+    commune = facts["commune"]
+    if commune is None:
+        for status in STATUSES:
+            counts = figures["status"][status]
+            lines.append(
+                f"{_swatch(status)} {html.escape(labels[status])} : "
+                f"{fmt.count(counts['communes'], 'commune')}, "
+                f"{fmt.inhabitants(counts['population'])}"
+            )
+    else:
+        lines += _commune_lines(commune)
+    if facts["zone"] is not None:
+        zone = facts["zone"]
+        lines.append(html.escape(zone.get("description") or zone["nom"]))
+    st.markdown("<br>".join(lines), unsafe_allow_html=True)
+    _serving(facts)
+    _white_zones(facts)
+    st.caption(f"Données : {md(facts['sources']['data'])}")
+
+
+def _commune_lines(commune: dict) -> list[str]:
+    epci = html.escape(commune["epci"]["nom"]) if commune["epci"] else "aucun"
+    department = commune["departement"]
+    members = [html.escape(o["nom"]) for o in commune["adhesion"] if o["via"] == "commune"]
+    members += [
+        f"{html.escape(o['nom'])} (par son EPCI)" for o in commune["adhesion"] if o["via"] == "epci"
+    ]
+    perimeter = [html.escape(o["nom"]) for o in commune["perimetre"]]
+    return [
+        f"{_swatch(commune['statut'])} <b>{html.escape(commune['statut_libelle'])}</b>",
+        f"Population municipale : {fmt.inhabitants(commune['population'])}",
+        f"Département : {html.escape(department['nom'])} ({html.escape(department['code'])}) — "
+        f"EPCI : {epci}",
+        f"<b>Adhérente à</b> : {', '.join(members) if members else 'aucun OPSN connu'}",
+        f"<b>Dans le périmètre de</b> : {', '.join(perimeter) if perimeter else 'aucun OPSN'}",
+    ]
+
+
+def _serving(facts: dict) -> None:
+    view = facts["view"]
+    if view["niveau"] == "france":
+        return
+    lines = []
+    for opsn in facts["opsn"]:
+        how = []
+        if opsn["perimetre_communes"]:
+            how.append(f"périmètre ({fmt.count(opsn['perimetre_communes'], 'commune')})")
+        if opsn["adhesion_communes"]:
+            via = opsn["adhesion_via_epci_communes"]
+            how.append(
+                fmt.count(opsn["adhesion_communes"], "commune adhérente", "communes adhérentes")
+                + (f" (dont {fmt.integer(via)} par leur EPCI)" if via else "")
+            )
+        partial = " (offre partielle)" if opsn["offre"] == "partielle" else ""
+        lines.append(f"- {md(opsn['nom'])}{partial} : {', '.join(how)}")
+    st.markdown("**OPSN présents**  \n" + ("\n".join(lines) or "Aucun OPSN compté ici."))
+    if facts["partial_offers"]:
+        listed = ", ".join(f"{md(o['nom'])} ({md(o['nature'])})" for o in facts["partial_offers"])
+        counted = all(o["counted"] for o in facts["partial_offers"])
+        st.markdown(
+            f"**Offres partielles** ({'comptées' if counted else 'non comptées'}) : {listed}"
+        )
+    if facts["bordering_opsn"]:
+        st.markdown(
+            "**OPSN voisins** : " + ", ".join(md(o["nom"]) for o in facts["bordering_opsn"])
+        )
+
+
+def _white_zones(facts: dict) -> None:
+    zones = facts["white_zones"]
+    view = facts["view"]
+    if not zones["count"] or view["niveau"] == "territoire":
+        return
+    without = without_label(facts["figures"]["opsn_filter"])
+    st.markdown(
+        f"**Territoires {without}** touchant ce territoire : {fmt.integer(zones['count'])} "
+        f"({fmt.inhabitants(zones['population_in_view'])} ici, "
+        f"{fmt.inhabitants(zones['population'])} en tout)",
+        help=facts["definition"],
+    )
+    for zone in zones["zones"][:PANEL_ZONES]:
+        st.button(
+            f"{zone['nom']} — {fmt.inhabitants(zone['population'])}",
+            key=f"zone_{zone['id']}",
+            on_click=go,
+            args=(View("territoire", zone["id"]),),
+            type="tertiary",
+            icon=":material/arrow_forward:",
+        )
+    if zones["count"] > PANEL_ZONES:
+        st.caption(f"… et {fmt.integer(zones['count'] - PANEL_ZONES)} autres (tableau ci-dessous).")

@@ -1,0 +1,92 @@
+"""Cached data of the app: reference data, inputs, analyses, maps and tables.
+
+``st.cache_resource`` keeps one copy per server process for every visitor; the keys
+are the data token (bundled data or a hash of imported files) and the options.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+import streamlit.components.v1 as components
+
+from folium_component import folium_component_args
+from geo.analysis import analyse, table_by
+from geo.coverage import CoverageOptions, figures_by_opsn
+from geo.inputs import Inputs, bundled_inputs
+from geo.panel import view_facts
+from geo.reference import load_reference
+from geo.search import SearchIndex
+from geo.views import View, render_map
+from geo.web_assets import LEAFLET_COMPONENT, leaflet_asset_dir, streamlit_asset_prefix
+
+# Leaflet is served by this app from an installed package: maps draw offline.
+_leaflet_assets = components.declare_component(LEAFLET_COMPONENT, path=leaflet_asset_dir())
+ASSET_PREFIX = streamlit_asset_prefix(_leaflet_assets.name)
+
+
+@st.cache_resource(show_spinner="Chargement des données de référence…")
+def reference_data():
+    return load_reference()
+
+
+@st.cache_resource
+def search_index() -> SearchIndex:
+    return SearchIndex(reference_data())
+
+
+@st.cache_resource
+def bundled() -> Inputs:
+    return bundled_inputs()
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def analysis_for(token: str, options: CoverageOptions, _inputs: Inputs):
+    return analyse(reference_data(), _inputs, options)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def map_args_for(
+    token: str, options: CoverageOptions, view: View, basemap: bool, _inputs: Inputs
+) -> dict:
+    analysis = analysis_for(token, options, _inputs)
+    folium_map = render_map(reference_data(), analysis, _inputs, view, ASSET_PREFIX, basemap)
+    return folium_component_args(folium_map, key=f"map_{token}_{view.key}_{basemap}")
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def facts_for(token: str, options: CoverageOptions, view: View, _inputs: Inputs) -> dict:
+    """Everything the headline and side panel show about ``view`` (geo.panel.view_facts)."""
+    return view_facts(reference_data(), analysis_for(token, options, _inputs), _inputs, view)
+
+
+TABLE_COLUMNS = {
+    "code": "Code",
+    "nom": "Nom",
+    "communes": "Communes",
+    "population": "Population",
+    "communes_couvertes": "Communes couvertes",
+    "population_couverte": "Population couverte",
+    "part_couverte": "Part couverte (%)",
+    "adherentes": "Adhérentes",
+    "perimetre": "Dans un périmètre",
+    "sans_opsn": "Sans OPSN",
+}
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def coverage_table_for(
+    token: str, options: CoverageOptions, level: str, _inputs: Inputs
+) -> pd.DataFrame:
+    """Coverage by region or department as the table shows it (not to be modified)."""
+    table = table_by(reference_data(), analysis_for(token, options, _inputs), level)
+    table["part_couverte"] = (table["part_couverte"] * 100).round(1)
+    return table.rename(columns=TABLE_COLUMNS)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def opsn_table_for(token: str, options: CoverageOptions, _inputs: Inputs) -> pd.DataFrame:
+    reference = reference_data()
+    return figures_by_opsn(
+        reference.communes, _inputs.perimeters, _inputs.memberships, _inputs.registry, options
+    )
