@@ -68,12 +68,6 @@ def run_worker(runs: list[list[str]]) -> list[dict]:
     return results
 
 
-@pytest.fixture(scope="session")
-def corpus(tmp_path_factory) -> dict[str, Path]:
-    directory = tmp_path_factory.mktemp("corpus")
-    return {case.name: path for case, path in write_corpus(directory)}
-
-
 def argv(command: str, path: Path) -> list[str]:
     if command == "validate":
         return ["validate", str(path)]
@@ -121,6 +115,8 @@ def test_clean_french_answer_in_time_and_memory(answers, case, command):
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_validate_refuses_or_reports_as_expected(answers, case):
     result = answers["validate", case.name]
+    if case.refused is None:
+        return
     if case.refused:
         assert result["code"] == 2, result["stdout"][:500]
     else:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from geo.analysis import Inputs
 from geo.coverage import CoverageOptions
+from geo.inputs import inputs_in_use
 from geo.registry import opsn_names
 from ui.resources import bundled
 
@@ -56,12 +57,23 @@ def controls(registry: pd.DataFrame) -> CoverageOptions:
 
 
 def data_choice() -> tuple[str, Inputs]:
-    imported = st.session_state.get("imported")
-    options = ["bundled"] + (["imported"] if imported else [])
+    """The data the figures come from: never files that are gone or unreadable (geo.inputs)."""
+    from ui.imports import imported
+
+    files, failed = imported()
+    if files is None and st.session_state.get("data_source") == "imported":
+        st.session_state["data_source"] = "bundled"  # before the radio exists in this run
+        requested = "imported"
+    else:
+        requested = None
+    options = ["bundled"] + (["imported"] if files is not None else [])
     labels = {"bundled": "Données livrées", "imported": "Fichiers importés"}
     choice = st.sidebar.radio(
         "Données utilisées", options, format_func=labels.get, key="data_source"
     )
-    if choice == "imported" and imported:
-        return imported
-    return "bundled", bundled()
+    choice, inputs, message = inputs_in_use(requested or choice, files, bundled(), failed)
+    if message:
+        st.sidebar.warning(message)
+    if choice == "imported":
+        return st.session_state["imported"][0], inputs
+    return "bundled", inputs

@@ -82,9 +82,10 @@ class ValidationReport:
         label = FORMAT_LABELS.get(self.format, self.format)
         lines = [
             f"Fichier : {self.file} — {label} ({self.read_as})",
-            f"Lignes : {self.rows} ; acceptées : {self.accepted} (dont {self.corrected} "
-            f"corrigées) ; rejetées : {self.rejected} ; doublons : {self.duplicates} ; "
-            f"vides : {self.blank}",
+            f"Lignes : {fmt.integer(self.rows)} ; acceptées : {fmt.integer(self.accepted)} "
+            f"(dont {fmt.integer(self.corrected)} corrigées) ; rejetées : "
+            f"{fmt.integer(self.rejected)} ; doublons : {fmt.integer(self.duplicates)} ; "
+            f"vides : {fmt.integer(self.blank)}",
         ]
         lines += [f"Remarque : {note}" for note in self.notes]
         status_label = {"corrected": "corrigée", "rejected": "rejetée", "duplicate": "doublon"}
