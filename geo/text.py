@@ -35,6 +35,19 @@ _MARKDOWN_SPECIAL = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+# Streamlit's renderer (remark-gfm) turns bare URLs, ``www.`` addresses and
+# e-mail addresses into links *after* escapes are resolved, by searching the
+# text itself; so does its emoji and icon shortcode pass (``:smile:``). A word
+# joiner (U+2060, invisible, no line break) where such a match would start
+# leaves the text as it reads and matches nothing.
+WORD_JOINER = "\u2060"
+_AUTOLINK_STARTS = re.compile(r"(?i)(:)(?=\S)|\b(www)(?=\.)|(?=@)")
+
+
+def _break_autolinks(line: str) -> str:
+    return _AUTOLINK_STARTS.sub(lambda m: (m.group(1) or m.group(2) or "") + WORD_JOINER, line)
+
+
 def plain_markdown(text: object) -> str:
     """``text`` as Markdown that Streamlit renders as exactly that text.
 
@@ -42,9 +55,11 @@ def plain_markdown(text: object) -> str:
     and messages from uploaded files or from the URL can carry links
     (``[x](http://…)``, bare ``http://3232235777/``), images, ``$math$`` or
     HTML. Line breaks are kept (as hard breaks); leading spaces are dropped so
-    that no line becomes a code block.
+    that no line becomes a code block; an invisible word joiner follows a
+    colon that starts a word (``http:``, ``:smile:``) and precedes ``@`` and
+    the dot of ``www.``.
     """
     text = _UNSAFE_CHARACTERS.sub("\ufffd", str(text))
     lines = re.split(r"\r\n|\r|\n", text)
-    escaped = [_MARKDOWN_SPECIAL.sub(r"\\\1", line.strip()) for line in lines]
+    escaped = [_MARKDOWN_SPECIAL.sub(r"\\\1", _break_autolinks(line.strip())) for line in lines]
     return "  \n".join(escaped)

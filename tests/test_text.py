@@ -16,14 +16,14 @@ from hypothesis import strategies as st
 
 from geo import search
 from geo.importers import names
-from geo.text import fold, plain_markdown
+from geo.text import WORD_JOINER, fold, plain_markdown
 
 PUNCTUATION = set(string.punctuation)
 
 
 def unescape(markdown: str) -> str:
     """What a CommonMark renderer shows for :func:`plain_markdown`'s output."""
-    lines = markdown.split("  \n")
+    lines = markdown.replace(WORD_JOINER, "").split("  \n")
     return "\n".join(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", line) for line in lines)
 
 
@@ -78,6 +78,15 @@ def test_markdown_specials_are_all_escaped(payload):
     assert bare_punctuation(shown) == []
     assert unescape(shown) == payload
     assert "http://" not in shown and "www." not in shown and "$" not in shown.replace("\\$", "")
+    # remark-gfm links bare URLs, www. and e-mail addresses from the text itself
+    # (escapes resolved): none of them may still read as one there
+    text = re.sub(r"\\(.)", r"\1", shown)
+    assert not re.search(r"(?i)https?://|www\.|[\w.+-]+@[\w-]+\.|:[\w+-]+:", text)
+
+
+def test_the_text_reads_the_same_and_french_colons_are_untouched():
+    assert plain_markdown("valeur : x") == "valeur \\: x"
+    assert unescape(plain_markdown("http://a.fr et a@b.fr")) == "http://a.fr et a@b.fr"
 
 
 def test_lines_and_invisible_characters():
@@ -98,5 +107,5 @@ def test_plain_markdown_shows_the_text_itself(text):
             ),
         )
     )
-    assert unescape(shown) == expected
+    assert unescape(shown) == expected.replace(WORD_JOINER, "")
     assert bare_punctuation(shown) == []
