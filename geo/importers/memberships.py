@@ -155,7 +155,7 @@ def read_memberships(
         if table is None:
             table = open_import(path, content, sheet=sheet, limits=limits, budget=budget)
         registry = load_registry() if registry is None else registry
-        return _interpret(table, path, content, reference, registry, opsn, budget, limits)
+        return _interpret(table, path, content, reference, registry, opsn, limits)
     except MemoryError:
         message = str(_out_of_memory(name))
     except ImportFileError as error:
@@ -181,7 +181,6 @@ def _interpret(
     reference: ReferenceData,
     registry: pd.DataFrame,
     opsn: str | None,
-    budget: Budget,
     limits: Limits,
 ) -> ImportResult:
     report = ValidationReport(file=table.name, read_as=table.describe(), max_issues=limits.issues)
@@ -199,8 +198,7 @@ def _interpret(
     report.notes.extend(header.notes)
     rows = _after_header(table.rows, header)
     if header.format == "registre":
-        data = content if content is not None else None
-        operators = read_registry_file(str(path), data)
+        operators = read_registry_file(str(path), content)
         report.rows = report.accepted = len(operators)
         return ImportResult(empty_memberships(), operators, report)
     if header.format == "anct_operateurs":

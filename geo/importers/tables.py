@@ -482,7 +482,9 @@ def _choose_sheet(name, sheets, limits, budget, sheet_kind, wanted):
     kinds: dict[str, str | None] = {}
     filled: dict[str, bool] = {}
     for sheet in sheets:
-        head = take_head(_xlsx_rows(name, None, sheet, limits, budget))
+        rows = _xlsx_rows(name, None, sheet, limits, budget)
+        head = take_head(rows)
+        rows.close()  # openpyxl closes the sheet's XML stream
         filled[sheet.title] = any(not is_blank(cells) for _, cells in head)
         kinds[sheet.title] = sheet_kind(head) if (sheet_kind and filled[sheet.title]) else None
     recognised = [s for s in sheets if kinds[s.title]]
