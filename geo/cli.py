@@ -25,6 +25,7 @@ COMMANDS = (
     "geo.commands.white_zones",
     "geo.commands.scenario",
     "geo.commands.validate",
+    "geo.commands.export",
 )
 
 

@@ -6,13 +6,13 @@ are the data token (bundled data or a hash of imported files) and the options.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
 from folium_component import folium_component_args
-from geo.analysis import analyse, table_by
-from geo.coverage import CoverageOptions, figures_by_opsn
+from geo import tables
+from geo.analysis import analyse
+from geo.coverage import CoverageOptions
 from geo.inputs import Inputs, bundled_inputs
 from geo.panel import view_facts
 from geo.reference import load_reference
@@ -60,33 +60,7 @@ def facts_for(token: str, options: CoverageOptions, view: View, _inputs: Inputs)
     return view_facts(reference_data(), analysis_for(token, options, _inputs), _inputs, view)
 
 
-TABLE_COLUMNS = {
-    "code": "Code",
-    "nom": "Nom",
-    "communes": "Communes",
-    "population": "Population",
-    "communes_couvertes": "Communes couvertes",
-    "population_couverte": "Population couverte",
-    "part_couverte": "Part couverte (%)",
-    "adherentes": "Adhérentes",
-    "perimetre": "Dans un périmètre",
-    "sans_opsn": "Sans OPSN",
-}
-
-
 @st.cache_resource(max_entries=32, show_spinner=False)
-def coverage_table_for(
-    token: str, options: CoverageOptions, level: str, _inputs: Inputs
-) -> pd.DataFrame:
-    """Coverage by region or department as the table shows it (not to be modified)."""
-    table = table_by(reference_data(), analysis_for(token, options, _inputs), level)
-    table["part_couverte"] = (table["part_couverte"] * 100).round(1)
-    return table.rename(columns=TABLE_COLUMNS)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def opsn_table_for(token: str, options: CoverageOptions, _inputs: Inputs) -> pd.DataFrame:
-    reference = reference_data()
-    return figures_by_opsn(
-        reference.communes, _inputs.perimeters, _inputs.memberships, _inputs.registry, options
-    )
+def table_for(token: str, options: CoverageOptions, key: str, _inputs: Inputs) -> tables.Table:
+    """A national table as :mod:`geo.tables` builds it (French columns; not to be modified)."""
+    return tables.build(key, reference_data(), analysis_for(token, options, _inputs), _inputs)

@@ -10,8 +10,6 @@ is the national one; ``reference_declic_2020`` is added in both cases.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 
@@ -65,10 +63,9 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(figures, ensure_ascii=False))
     elif args.format == "csv":
-        table = table_by(reference, analysis, "departement")
-        buffer = io.StringIO()
-        table.to_csv(buffer, sep=";", index=False, quoting=csv.QUOTE_MINIMAL)
-        sys.stdout.write(buffer.getvalue())
+        from geo.exports.csv import script_csv
+
+        sys.stdout.write(script_csv(table_by(reference, analysis, "departement")))
     else:
         _print_text(figures, facts, loaded.inputs.label)
     for report in loaded.reports:

@@ -31,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
         records = json.loads(zones.to_json(orient="records", force_ascii=False))
         print(json.dumps(records, ensure_ascii=False))
     elif args.format == "csv":
-        sys.stdout.write(zones.to_csv(sep=";", index=False))
+        from geo.exports.csv import script_csv
+
+        sys.stdout.write(script_csv(zones))
     else:
         for zone in zones.itertuples():
             if zone.distance_km != zone.distance_km:  # NaN: nothing served in this territory

@@ -32,9 +32,12 @@ def heading(page: Page, text: str):
 
 def search_and_open(page: Page, query: str, option: re.Pattern) -> None:
     box = page.get_by_placeholder(SEARCH_PLACEHOLDER)
+    results = page.get_by_role("combobox", name=re.compile(r"résultat"))
+    box.fill("")  # the previous search's results go away first
+    box.press("Enter")
+    expect(results).to_have_count(0, timeout=UI_TIMEOUT)
     box.fill(query)
     box.press("Enter")
-    results = page.get_by_role("combobox", name=re.compile(r"résultat"))
     expect(results).to_be_visible(timeout=UI_TIMEOUT)
     results.click()
     page.get_by_role("option", name=option).first.click()
