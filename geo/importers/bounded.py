@@ -137,6 +137,11 @@ def release_memory() -> None:
     so that a server that refused a bomb stays at the size it had before.
     """
     gc.collect()
+    trim_memory()
+
+
+def trim_memory() -> None:
+    """Hand the C allocator's free pages back to the system (glibc only; else nothing)."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from geo import fmt
 from geo.ids import check_siret
@@ -43,6 +44,7 @@ from geo.importers.bounded import (
     Limits,
     display_name,
     release_memory,
+    trim_memory,
 )
 from geo.importers.cells import french_date, parse_date, text_of
 from geo.importers.headers import Header, find_header, first_line_shown, sheet_kind
@@ -95,12 +97,15 @@ def empty_memberships() -> pd.DataFrame:
 
 
 def _memberships_frame(columns: dict[str, object]) -> pd.DataFrame:
-    frame = pd.DataFrame(columns, columns=list(MEMBERSHIP_COLUMNS))
+    frame = pd.DataFrame(columns, columns=list(MEMBERSHIP_COLUMNS), copy=False)
     for column in ("opsn", "insee", "epci", "source", "reference"):
-        frame[column] = frame[column].astype("str")
+        if frame[column].dtype != "str":
+            frame[column] = frame[column].astype("str")
     for column in ("depuis", "jusqu_a"):
-        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
-    frame["ligne"] = frame["ligne"].astype("int64")
+        if frame[column].dtype != "datetime64[ns]":
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    if frame["ligne"].dtype != "int64":
+        frame["ligne"] = frame["ligne"].astype("int64")
     return frame
 
 
@@ -468,8 +473,9 @@ class _MemberRows:
         reference_slot = slots.get("reference")
         separator = table.separator or ";"
         unterminated = table.unterminated
-        lines, kept, operators = array("q"), array("q"), array("q")
-        since, until, refused_operators = array("q"), array("q"), array("q")
+        # 4-byte integers: a million kept rows cost 20 MB here, not 40
+        lines, kept, operators = array("i"), array("i"), array("i")
+        since, until, refused_operators = array("i"), array("i"), array("i")
         references: list[str] = []
         default_operator = self._operator(None) if self.default_opsn is not None else None
         count = blanks = 0
@@ -534,7 +540,7 @@ class _MemberRows:
                     f"opérateur « {text} » absent du registre ({fmt.integer(rows_count)} ligne"
                     f"{'s' if rows_count > 1 else ''}) : identifiant gardé tel quel"
                 )
-        zeros = array("q", bytes(8 * len(lines)))
+        zeros = array("i", bytes(lines.itemsize * len(lines)))
         return self._finish(
             lines,
             kept,
@@ -595,6 +601,7 @@ class _MemberRows:
 
     def _finish(self, lines, kept, operators, since, until, references) -> pd.DataFrame:
         """Duplicates, notes and the memberships table, computed on whole columns at once."""
+        trim_memory()  # the pass's garbage (the file's text, its rows) goes back first
         report = self.report
         line_of, resolved, operator_of = _ints(lines), _ints(kept), _ints(operators)
         since_index, until_index = _ints(since), _ints(until)
@@ -610,7 +617,7 @@ class _MemberRows:
         start[backwards] = np.datetime64("NaT")
         end[backwards] = np.datetime64("NaT")
         duplicate, first_row = _first_occurrences(
-            operator_of * max(len(self.members), 1) + member_of,
+            operator_of.astype(np.int64) * max(len(self.members), 1) + member_of,
             start.view(np.int64),
             end.view(np.int64),
         )
@@ -646,29 +653,39 @@ class _MemberRows:
             report.add(line, value, status, detail)
         report.omitted = report.rejected + report.corrected + report.duplicates - len(report.issues)
         keep = ~duplicate
-        kinds = np.array([k for k, _ in self.members] or [""], dtype=object)
-        codes = np.array([c for _, c in self.members] or [""], dtype=object)
         member_kept = member_of[keep]
-        is_commune = kinds[member_kept] == "commune"
-        code_kept = codes[member_kept]
-        operator_names = np.array(self.operators or [""], dtype=object)
+        commune = np.array([kind == "commune" for kind, _ in self.members], dtype=bool)
+        codes = [code for _, code in self.members]
+        none = len(codes)  # the position of "" after the codes
+        is_commune = commune[member_kept]
+        blank = np.zeros(int(keep.sum()), dtype=np.int64)
         return _memberships_frame(
             {
-                "opsn": operator_names[operator_of[keep]],
-                "insee": np.where(is_commune, code_kept, ""),
-                "epci": np.where(is_commune, "", code_kept),
+                "opsn": _strings(self.operators, operator_of[keep]),
+                "insee": _strings([*codes, ""], np.where(is_commune, member_kept, none)),
+                "epci": _strings([*codes, ""], np.where(is_commune, none, member_kept)),
                 "depuis": start[keep],
                 "jusqu_a": end[keep],
-                "source": report.file,
+                "source": _strings([report.file], blank),
                 "ligne": line_of[keep],
-                "reference": np.array(references, dtype=object)[keep] if references else "",
+                "reference": _strings(references, np.flatnonzero(keep))
+                if references
+                else _strings([""], blank),
             }
         )
+
+
+def _strings(values: list[str], positions: np.ndarray) -> pd.Series:
+    """``values[positions]`` as a string column, built by Arrow (no Python object per row)."""
+    taken = pa.array(values, type=pa.large_string()).take(pa.array(positions, type=pa.int64()))
+    return pd.Series(pd.array(taken, dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
 
 
 def _first_occurrences(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For rows keyed by several int64 columns: is each a repeat, and the row it repeats."""
     size = len(keys[0])
+    # A key equal on every row (no dates in the file, say) orders nothing.
+    keys = tuple(k for k in keys if size and (k != k[0]).any()) or keys[:1]
     order = np.lexsort(keys[::-1])  # stable: equal keys stay in row order
     repeat = np.zeros(size, dtype=bool)
     if size > 1:
@@ -686,7 +703,9 @@ def _first_occurrences(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _ints(values: array) -> np.ndarray:
-    return np.frombuffer(values, dtype=np.int64) if len(values) else np.zeros(0, np.int64)
+    if not len(values):
+        return np.zeros(0, np.int64)
+    return np.frombuffer(values, dtype=np.dtype(f"i{values.itemsize}"))
 
 
 def _csv_blank(cells) -> bool:
