@@ -25,6 +25,10 @@ COMMANDS = (
     "geo.commands.white_zones",
     "geo.commands.scenario",
     "geo.commands.validate",
+    "geo.commands.opportunities",
+    "geo.commands.timeline",
+    "geo.commands.db",
+    "geo.commands.hash_password",
     "geo.commands.export",
 )
 

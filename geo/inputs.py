@@ -40,7 +40,7 @@ class DataSource:
     """One source actually used: the registry or the memberships, and from where."""
 
     kind: str  # "registry" or "memberships"
-    origin: str  # "bundled", "file", "bundled+file" (registry completed) or "none"
+    origin: str  # "bundled", "file", "bundled+file" (registry completed), "version" or "none"
     files: tuple[str, ...] = ()
     text: str = ""  # French, as shown and exported
 
@@ -92,6 +92,14 @@ def memberships_source(files: tuple[str, ...] = (), none: bool = False) -> DataS
 
 
 BUNDLED_SOURCES = (registry_source(), memberships_source())
+
+
+def saved_sources(label: str) -> tuple[DataSource, DataSource]:
+    """The sources of a version saved in the database (``label`` names it)."""
+    return (
+        DataSource("registry", "version", (), f"registre de la {label}"),
+        DataSource("memberships", "version", (), f"adhésions de la {label}"),
+    )
 
 
 def sources_label(sources: tuple[DataSource, ...]) -> str:
@@ -313,25 +321,3 @@ def _check_format(path: Path, sheet: str | None, operators_wanted: bool) -> None
             f"{name} : c'est un fichier d'opérateurs, pas une liste d'adhésions ; "
             "donnez-le avec --operators."
         )
-
-
-IMPORT_FAILED = (
-    "Les fichiers importés n'ont pas pu être lus (voir les messages du panneau « Importer des "
-    "fichiers ») : les chiffres affichés sont ceux des données livrées."
-)
-
-
-def inputs_in_use(
-    requested: str, imported: Inputs | None, bundled: Inputs, failed: bool = False
-) -> tuple[str, Inputs, str | None]:
-    """Which inputs the figures come from: ``(choice, inputs, French message or None)``.
-
-    ``requested`` is what the person chose (``"imported"`` or ``"bundled"``);
-    ``imported`` the inputs read from the files in the uploader now (``None``
-    when there are none or none could be read). Figures never come from files
-    that are no longer there or no longer readable: the bundled data are used
-    instead, and ``failed`` (files present, none readable) says so.
-    """
-    if requested == "imported" and imported is not None:
-        return "imported", imported, None
-    return "bundled", bundled, IMPORT_FAILED if failed else None

@@ -22,7 +22,11 @@ parameter       values                                   default
 ``partielles``  oui, non (partial offers counted)        non
 ``date``        AAAA-MM-JJ (memberships in force then)   today
 ``fond``        ign (Plan IGN tiles, online only)        plain background
+``version``     number of a saved version of the data     the latest version
 ==============  =======================================  =====================
+
+A link copied from the app always names its ``version`` (:mod:`geo.storage`):
+it shows the same data later, whatever has been saved since.
 
 A change of ``vue`` or ``code`` (:data:`VIEW_PARAMS`) is a new entry in the browser's
 history; a change of any other parameter replaces the current entry.
@@ -37,12 +41,15 @@ from urllib.parse import urlencode
 
 from geo.coverage import RULES, TERRITORIES, CoverageOptions
 from geo.reference import ReferenceData
+from geo.storage.labels import parse_version
 from geo.views import FRANCE, View, parse_view
 
 VIEW_PARAMS = ("vue", "code")
 """Parameters whose change is a new history entry (Back returns to the previous view)."""
 
-PARAMS = ("vue", "code", "regle", "territoire", "epci", "opsn", "partielles", "date", "fond")
+PARAMS = (
+    "vue", "code", "regle", "territoire", "epci", "opsn", "partielles", "date", "fond", "version",
+)  # fmt: skip
 """Every parameter of the contract, in the order they are written."""
 
 _DEFAULT_OPTIONS = CoverageOptions()
@@ -56,6 +63,7 @@ class Permalink:
     view: View = FRANCE
     options: CoverageOptions = field(default_factory=CoverageOptions)
     basemap: bool = False
+    version: int | None = None  # saved version of the data (None: the latest)
 
 
 def to_query(link: Permalink) -> dict[str, str]:
@@ -71,6 +79,7 @@ def to_query(link: Permalink) -> dict[str, str]:
         "partielles": "oui" if options.count_partial_offers else "",
         "date": options.at.isoformat() if options.at else "",
         "fond": "ign" if link.basemap else "",
+        "version": str(link.version) if link.version else "",
     }
     return {name: values[name] for name in PARAMS if values[name]}
 
@@ -142,7 +151,12 @@ def parse_query(
         count_partial_offers=partial == "oui",
     )
     basemap = _value(params, "fond") == "ign"
-    return Permalink(view, options, basemap), messages
+    version = None
+    try:
+        version = parse_version(_value(params, "version"))
+    except ValueError as error:
+        messages.append(f"{str(error).capitalize()} dans le lien : dernière version affichée.")
+    return Permalink(view, options, basemap, version), messages
 
 
 def with_view(link: Permalink, view: View) -> Permalink:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geo.ids import check_department
@@ -93,6 +94,20 @@ def parse_departments(text: str, where: str = "") -> tuple[str, ...]:
     return tuple(codes)
 
 
+def read_registry_table(
+    path: Path | str | None = None, content: bytes | None = None
+) -> pd.DataFrame:
+    """The registry CSV as written: one row per OPSN, every cell a string.
+
+    This raw form is what the storage keeps and writes back, so that an export
+    of an unchanged registry is byte-identical to the published file. Read
+    through the bounded reader (``content``: the bytes of an uploaded file
+    that ``path`` only names).
+    """
+    path = Path(path) if path is not None else REGISTRY_PATH
+    return read_text_frame(path, content, max_rows=LIMITS.operators)
+
+
 def load_registry(path: Path | str | None = None, content: bytes | None = None) -> pd.DataFrame:
     """The OPSN registry as a DataFrame (columns :data:`REGISTRY_COLUMNS`).
 
@@ -104,16 +119,21 @@ def load_registry(path: Path | str | None = None, content: bytes | None = None) 
     wrong perimeter would paint the wrong map.
     """
     path = Path(path) if path is not None else REGISTRY_PATH
-    frame = read_text_frame(path, content, max_rows=LIMITS.operators)
+    return registry_from_table(read_registry_table(path, content), path.name)
+
+
+def registry_from_table(table: pd.DataFrame, name: str = "registre") -> pd.DataFrame:
+    """Check and type a raw registry table (strings, as in the CSV); ``name`` is used in messages."""
+    frame = table.copy()
     for column, default in OFFER_DEFAULTS.items():
         if column not in frame.columns:
             frame[column] = default
     missing = [c for c in REGISTRY_COLUMNS if c not in frame.columns]
     if missing:
-        raise RegistryError(f"{path.name} : colonnes manquantes : {', '.join(missing)}")
+        raise RegistryError(f"{name} : colonnes manquantes : {', '.join(missing)}")
     frame = frame[list(REGISTRY_COLUMNS)].copy()
     for number, row in enumerate(frame.itertuples(index=False), start=2):
-        where = f"{path.name}, ligne {number} ({row.id}) : "
+        where = f"{name}, ligne {number} ({row.id}) : "
         if row.portee not in (*SCOPES, ""):
             raise RegistryError(f"{where}portée « {row.portee} » inconnue")
         if row.confiance not in CONFIDENCE_LEVELS:
@@ -123,9 +143,9 @@ def load_registry(path: Path | str | None = None, content: bytes | None = None) 
         check_offer(row, where)
     duplicated = frame["id"][frame["id"].duplicated()]
     if len(duplicated):
-        raise RegistryError(f"{path.name} : identifiant en double « {duplicated.iloc[0]} »")
+        raise RegistryError(f"{name} : identifiant en double « {duplicated.iloc[0]} »")
     frame["departements"] = [
-        parse_departments(text, f"{path.name}, ligne {number} : ")
+        parse_departments(text, f"{name}, ligne {number} : ")
         for number, text in enumerate(frame["departements"], start=2)
     ]
     frame["sources"] = [tuple(s for s in text.split("|") if s) for text in frame["sources"]]
@@ -139,6 +159,36 @@ def load_registry(path: Path | str | None = None, content: bytes | None = None) 
     ]
     frame["sert_les_communes"] = frame["sert_les_communes"].map(_YES_NO).astype(bool)
     return frame.reset_index(drop=True)
+
+
+def registry_to_table(registry: pd.DataFrame) -> pd.DataFrame:
+    """The inverse of :func:`registry_from_table`: every cell back to its CSV string.
+
+    Works on any registry-shaped frame (an imported ANCT operators table too):
+    tuples are ``|``-joined, booleans ``oui``/``non`` (nullable ones ``inconnu`` when unknown),
+    missing numbers and texts become "".
+    """
+    words = {True: "oui", False: "non"}
+
+    def cell(value: object) -> str:
+        if isinstance(value, bool | np.bool_):
+            return words[bool(value)]
+        if isinstance(value, tuple | list):
+            return "|".join(str(v) for v in value)
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            return ""
+        return str(value)
+
+    table = pd.DataFrame(index=registry.index)
+    for column in registry.columns:
+        values = registry[column]
+        if str(values.dtype) == "boolean":
+            table[column] = [
+                words.get(v, "inconnu") if v is not pd.NA else "inconnu" for v in values
+            ]
+        else:
+            table[column] = [cell(v) for v in values]
+    return table.reset_index(drop=True)
 
 
 def check_offer(row, where: str) -> None:

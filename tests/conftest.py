@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -10,6 +11,16 @@ import pytest
 
 from geo.paths import ROOT
 from geo.reference import ReferenceData, load_reference
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_data_dir(tmp_path_factory) -> None:
+    """Every test (and every app or CLI it starts) saves into a throw-away data directory.
+
+    Without this, a test run would create or change the developer's own
+    database in ``~/.local/share/couverture-opsn``.
+    """
+    os.environ["OPSN_DATA_DIR"] = str(tmp_path_factory.mktemp("opsn-data"))
 
 
 @pytest.fixture(scope="session")

@@ -193,6 +193,7 @@ def test_query_string_opens_the_view_and_follows_the_controls(engine):
         "regle": "adhesion",
         "territoire": "france",
         "epci": "non",
+        "version": "1",  # a link names the saved version it shows (a new database: 1)
     }
     assert heading(at) == "Isère (38)"
 
@@ -220,7 +221,9 @@ def test_unknown_code_warns_in_french_and_falls_back_to_france():
     assert at.radio(key="territory").value == "france"
     # The unknown OPSN id is dropped, the known one kept, and the URL is cleaned.
     assert at.multiselect(key="opsn_filter").value == ["sitpi"]
-    assert url(at) == {"regle": "perimetre", "territoire": "france", "epci": "oui", "opsn": "sitpi"}
+    assert url(at) == {
+        "regle": "perimetre", "territoire": "france", "epci": "oui", "opsn": "sitpi", "version": "1",
+    }  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- navigation
@@ -334,42 +337,6 @@ def test_tables_have_csv_downloads_and_filters(reference, engine, monkeypatch):
     shown_tables = [d.value for d in at.dataframe if "Part couverte (%)" in d.value.columns]
     assert any(t["Code"].tolist() == ["38"] for t in shown_tables)
     assert not any(len(t) == len(reference.departements) for t in shown_tables)
-
-
-# ----------------------------------------------------------------------------- imports
-
-
-def test_garbage_upload_is_reported_and_valid_rows_are_kept(reference, engine):
-    at = app()
-    at.file_uploader(key="uploads").set_value(
-        [
-            ("garbage.csv", b"\x00\x01\x02\xff\xfe not a table" * 40, "text/csv"),
-            ("liste.csv", b"opsn;insee\nsitpi;38185\nsitpi;99999\n", "text/csv"),
-        ]
-    )
-    run(at)
-    # Markdown is escaped (file names come from the user): compare the text shown.
-    errors = [e.value.replace("\\", "") for e in at.error]
-    assert len(errors) == 1 and errors[0].startswith("garbage.csv : "), errors
-    report = " ".join(w.value for w in at.warning)
-    assert "liste\\.csv" in report and "1 ligne(s) acceptée(s)" in report
-    assert "1 rejetée(s)" in report
-    issues = next(d.value for d in at.dataframe if "Valeur" in d.value.columns)
-    assert issues["Valeur"].astype(str).str.contains("99999").any()
-    assert issues["Ligne"].astype(str).str.contains("3").any()
-
-    # The valid row is used when the imported data are chosen.
-    at.radio(key="data_source").set_value("imported")
-    at.radio(key="rule").set_value("adhesion")
-    run(at)
-    assert shown(at)["Communes couvertes"] == "1"
-    grenoble = reference.communes_by_insee.loc["38185", "population"]
-    assert f"<b>{fmt.integer(grenoble)} habitants</b>" in headline_html(at)
-
-    # The shipped data are untouched: back to them, back to their figures.
-    at.radio(key="data_source").set_value("bundled")
-    run(at)
-    assert shown(at) == expected(engine(rule="adhesion"))
 
 
 def test_markdown_in_a_permalink_is_shown_as_text():

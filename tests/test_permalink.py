@@ -27,6 +27,7 @@ LINKS = [
     Permalink(View("region", "53"), CoverageOptions(territory="metropole", epci_membership=False)),
     Permalink(View("epci", "200040715"), CoverageOptions(opsn=("sitpi", "megalis")), basemap=True),
     Permalink(FRANCE, CoverageOptions(at=dt.date(2020, 5, 18))),
+    Permalink(View("departement", "14"), version=12),
 ]
 
 
@@ -108,3 +109,14 @@ def test_a_view_change_is_a_new_history_entry_an_option_change_is_not():
     assert is_new_entry(france, finistere)
     assert not is_new_entry(finistere, finistere_members)
     assert is_new_entry(finistere_members, to_query(Permalink(View("commune", "29019"))))
+
+
+def test_a_link_names_the_saved_version_it_shows(reference):
+    assert to_query(Permalink(version=3))["version"] == "3"
+    assert "version" not in to_query(Permalink())
+    parsed, messages = parse_query({"version": "abc"}, reference)
+    assert parsed.version is None
+    assert messages == [
+        "Version « abc » invalide : attendu un numéro (1, 2, 3…) dans le lien : "
+        "dernière version affichée."
+    ]

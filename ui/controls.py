@@ -1,21 +1,23 @@
-"""The sidebar: which data, and how to count (rule, territory, EPCI, OPSN, background)."""
+"""The sidebar: how to count (rule, territory, EPCI, OPSN, background).
+
+Which data is counted is :mod:`ui.data` (a saved version, perhaps with a what-if)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import Inputs
 from geo.coverage import CoverageOptions
-from geo.inputs import inputs_in_use
 from geo.registry import opsn_names
-from ui.resources import bundled
 
 RULE_CHOICES = {"perimetre": "Adhérentes ou dans un périmètre", "adhesion": "Adhérentes seulement"}
 TERRITORY_CHOICES = {"france": "France entière (métropole et DROM)", "metropole": "Métropole"}
 
 
-def controls(registry: pd.DataFrame) -> CoverageOptions:
+def controls(registry: pd.DataFrame, dated: bool = False) -> CoverageOptions:
+    """The counting options; ``dated``: memberships carry dates, so offer the date control."""
     side = st.sidebar
     side.radio(
         "Règle de comptage", list(RULE_CHOICES), format_func=RULE_CHOICES.get, key="rule",
@@ -41,6 +43,12 @@ def controls(registry: pd.DataFrame) -> CoverageOptions:
         "OPSN", list(names), format_func=lambda i: names.get(i, i), key="opsn_filter",
         placeholder="Tous les OPSN",
     )  # fmt: skip
+    if dated or st.session_state.get("at"):
+        side.date_input(
+            "Adhésions en vigueur au", key="at", format="DD/MM/YYYY",
+            min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1),
+            help="Vide : aujourd'hui. Comparer deux dates : page « Évolution ».",
+        )  # fmt: skip
     side.checkbox(
         "Fond de carte Plan IGN (connexion Internet requise)", key="basemap",
         help="Sans connexion, la carte reste complète sur fond uni : régions, départements "
@@ -54,26 +62,3 @@ def controls(registry: pd.DataFrame) -> CoverageOptions:
         opsn=tuple(st.session_state["opsn_filter"]),
         count_partial_offers=st.session_state["partial_offers"],
     )
-
-
-def data_choice() -> tuple[str, Inputs]:
-    """The data the figures come from: never files that are gone or unreadable (geo.inputs)."""
-    from ui.imports import imported
-
-    files, failed = imported()
-    if files is None and st.session_state.get("data_source") == "imported":
-        st.session_state["data_source"] = "bundled"  # before the radio exists in this run
-        requested = "imported"
-    else:
-        requested = None
-    options = ["bundled"] + (["imported"] if files is not None else [])
-    labels = {"bundled": "Données livrées", "imported": "Fichiers importés"}
-    choice = st.sidebar.radio(
-        "Données utilisées", options, format_func=labels.get, key="data_source"
-    )
-    choice, inputs, message = inputs_in_use(requested or choice, files, bundled(), failed)
-    if message:
-        st.sidebar.warning(message)
-    if choice == "imported":
-        return st.session_state["imported"][0], inputs
-    return "bundled", inputs

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import replace
 
 import streamlit as st
 
 from folium_component import show_map
+from geo.permalink import is_equivalent
 from geo.stats import CREDITS
+from geo.timeline import membership_dates
 from geo.views import (
     DROM,
     LEVEL_LABELS,
@@ -18,9 +21,9 @@ from geo.views import (
     resolve_view,
 )
 from ui import history, panel
-from ui.controls import controls, data_choice
+from ui.controls import controls
+from ui.data import OPTIONS, VERSION, data_banner, data_in_use
 from ui.history import go
-from ui.imports import import_panel
 from ui.markdown import md
 from ui.resources import analysis_for, facts_for, map_args_for, reference_data, search_index
 from ui.tables import tables
@@ -96,20 +99,22 @@ def handle_click(state: dict | None, reference) -> None:
         st.rerun()
 
 
-def copy_link_button() -> None:
+def copy_link_button(version: int) -> None:
+    """Copy the address, naming the saved version shown (a bare address has none yet)."""
     st.iframe(
         """<button id="copy" style="font:14px system-ui,sans-serif;padding:6px 12px;border:1px solid #bbb;
         border-radius:6px;background:#fff;cursor:pointer">Copier le lien de cette vue</button>
         <span id="done" style="font:13px system-ui,sans-serif;color:#2e7d32;margin-left:8px"></span>
         <script>
         document.getElementById("copy").onclick = async () => {
-          const url = window.parent.location.href;
-          try { await navigator.clipboard.writeText(url); }
-          catch (e) { const t = document.createElement("textarea"); t.value = url;
+          const url = new URL(window.parent.location.href);
+          if (!url.searchParams.has("version")) url.searchParams.set("version", "VERSION");
+          try { await navigator.clipboard.writeText(url.href); }
+          catch (e) { const t = document.createElement("textarea"); t.value = url.href;
             document.body.appendChild(t); t.select(); document.execCommand("copy"); t.remove(); }
           document.getElementById("done").textContent = "Lien copié";
         };
-        </script>""",
+        </script>""".replace("VERSION", str(int(version))),
         height=44,
     )
 
@@ -132,11 +137,14 @@ STYLE = """
 def page() -> None:
     st.markdown(STYLE, unsafe_allow_html=True)
     reference = reference_data()
-    st.sidebar.title("Couverture OPSN")
-    import_panel()
-    token, inputs = data_choice()
-    history.sync_from_url(reference, list(inputs.registry["id"]))
-    options = controls(inputs.registry)
+    data = data_in_use()
+    asked = st.session_state.get(VERSION)
+    history.sync_from_url(reference, list(data.inputs.registry["id"]))
+    if st.session_state.get(VERSION) != asked:  # the URL names another saved version
+        data = data_in_use()
+    token, inputs = data.token, data.inputs
+    options = controls(inputs.registry, dated=bool(membership_dates(inputs.memberships)))
+    st.session_state[OPTIONS] = options  # the other pages count the same way
     analysis = analysis_for(token, options, inputs)
     figures = analysis.figures
     # A territory without OPSN exists only under the options that made it (geo.views).
@@ -144,12 +152,20 @@ def page() -> None:
     if moved:
         st.session_state["view"] = view
         st.session_state.setdefault("url_messages", []).append(moved)
-    history.write_url(history.current_link(options), reference)
+    link = history.current_link(options, data.version.number)
+    if not st.query_params and st.session_state.get(VERSION) is None:
+        # Arriving at the bare address (the latest data) rewrites nothing; the copied
+        # link names the version all the same (copy_link_button).
+        bare = replace(link, version=None)
+        if is_equivalent({}, bare, reference):
+            link = bare
+    history.write_url(link, reference)
     history.install()
 
     st.title("Couverture OPSN")
     for message in st.session_state.pop("url_messages", []):
         st.warning(md(message))  # the values come from the URL
+    data_banner(data)
     facts = facts_for(token, options, view, inputs)
     panel.headline(facts)
     search_box(analysis.zones)
@@ -165,7 +181,7 @@ def page() -> None:
         )
         state = show_map(map_args_for(token, options, drawn, basemap, inputs))
         handle_click(state, reference)
-        copy_link_button()
+        copy_link_button(data.version.number)
     with right:
         panel.side_panel(facts)
 

@@ -77,13 +77,17 @@ def sync_from_url(reference: ReferenceData, known_opsn: list[str]) -> None:
     state["partial_offers"] = link.options.count_partial_offers
     state["at"] = link.options.at
     state["basemap"] = link.basemap
+    state["data_version"] = link.version  # ui.data.VERSION: None = the latest
     state[_WRITTEN] = query
     if messages:
         state["url_messages"] = messages
 
 
-def current_link(options: CoverageOptions) -> Permalink:
-    return Permalink(st.session_state["view"], options, bool(st.session_state.get("basemap")))
+def current_link(options: CoverageOptions, version: int | None = None) -> Permalink:
+    """The link of what the page shows; ``version``: the saved version of the data shown."""
+    return Permalink(
+        st.session_state["view"], options, bool(st.session_state.get("basemap")), version
+    )
 
 
 def write_url(link: Permalink, reference: ReferenceData) -> None:

@@ -1,7 +1,7 @@
 """Cached data of the app: reference data, inputs, analyses, maps and tables.
 
 ``st.cache_resource`` keeps one copy per server process for every visitor; the keys
-are the data token (bundled data or a hash of imported files) and the options.
+are the data token (saved version, plus a hash of the what-if: ``ui.data``) and the options.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from folium_component import folium_component_args
 from geo import tables
 from geo.analysis import analyse
 from geo.coverage import CoverageOptions
-from geo.inputs import Inputs, bundled_inputs
+from geo.inputs import Inputs
 from geo.panel import view_facts
 from geo.reference import load_reference
 from geo.search import SearchIndex
@@ -33,11 +33,6 @@ def reference_data():
 @st.cache_resource
 def search_index() -> SearchIndex:
     return SearchIndex(reference_data())
-
-
-@st.cache_resource
-def bundled() -> Inputs:
-    return bundled_inputs()
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -40,6 +40,11 @@ def add_coverage_options(parser: argparse.ArgumentParser) -> None:
         "--filter", dest="opsn_filter", help="OPSN retenus (ids séparés par des virgules)"
     )
     parser.add_argument(
+        "--db-version",
+        type=_db_version,
+        help="version enregistrée (numéro, ou « derniere ») au lieu des données livrées",
+    )
+    parser.add_argument(
         "--offres-partielles",
         dest="count_partial_offers",
         action="store_true",
@@ -47,6 +52,20 @@ def add_coverage_options(parser: argparse.ArgumentParser) -> None:
         "plateforme de données seulement)",
     )
     parser.add_argument("--data", type=Path, default=COMMUNES_DIR, help=argparse.SUPPRESS)
+
+
+def _db_version(text: str) -> int | str:
+    if text.strip().lower() in ("derniere", "dernière", "latest"):
+        return "derniere"
+    from geo.storage.labels import parse_version
+
+    try:
+        number = parse_version(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+    if number is None:
+        raise argparse.ArgumentTypeError("numéro de version attendu")
+    return number
 
 
 def coverage_options(args: argparse.Namespace, registry=None) -> CoverageOptions:
@@ -83,6 +102,8 @@ def load(args: argparse.Namespace):
             "--merge-registry complète le registre livré avec --operators FICHIER : donnez ce fichier."
         )
     reference = load_reference(args.data)
+    if getattr(args, "db_version", None) is not None:
+        return reference, _saved_inputs(args)
     loaded = load_inputs(
         reference,
         args.operators,
@@ -92,3 +113,17 @@ def load(args: argparse.Namespace):
         sheet=args.sheet,
     )
     return reference, loaded
+
+
+def _saved_inputs(args: argparse.Namespace):
+    """Inputs of a saved version (``--db-version``), from the data directory's database."""
+    from geo.inputs import LoadedInputs
+    from geo.storage import open_store
+    from geo.storage.versions import inputs_for_version
+
+    if args.operators or args.adherents:
+        raise ValueError("--db-version ne se combine pas avec --operators ni --adherents.")
+    number = None if args.db_version == "derniere" else args.db_version
+    with open_store() as store:
+        _, inputs = inputs_for_version(store, number)
+    return LoadedInputs(inputs)

@@ -221,7 +221,7 @@ def read_text_frame(
     for column in header:  # as pandas does: a repeated column gets ".1"
         columns.append(f"{column}.{seen[column]}" if seen[column] else column)
         seen[column] += 1
-    return pd.DataFrame(records, columns=columns, dtype=object)
+    return pd.DataFrame(records, columns=columns, dtype=object).astype("str")
 
 
 # --------------------------------------------------------------------------- CSV

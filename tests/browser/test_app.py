@@ -1,4 +1,7 @@
-"""The real app in headless Chromium: national map, drill-down, search, permalinks, XSS.
+"""The real app in headless Chromium: national map, drill-down, search, permalinks.
+
+(The imported OPSN name with HTML is tested through the Importer page, signed in:
+``tests/browser/test_planner.py``.)
 
 One Streamlit server for the module (``module_app_server``); every test has its own
 page, hence its own Streamlit session. Nothing but 127.0.0.1 is reachable, and each
@@ -14,7 +17,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Frame, Page, expect
@@ -28,8 +30,6 @@ MAP_TIMEOUT = 60.0
 UI_TIMEOUT = 60_000  # ms, for Playwright's expect
 VIEWPORT = {"width": 1280, "height": 1500}  # tall enough to see the whole map
 SEARCH_PLACEHOLDER = re.compile(r"^Commune, code INSEE ou postal")
-XSS = "<img src=x onerror=alert(1)>"
-OPSN_NAME = f"Test {XSS}"
 
 # The streamlit-folium frame keeps its Leaflet map in ``window.map``.
 FEATURES_JS = """() => {
@@ -288,50 +288,3 @@ def test_plan_ign_basemap_is_an_online_option(app: Page, app_url, blocked_reques
     assert all(url.startswith("https://data.geopf.fr/wmts?") for url in blocked_requests), [
         url for url in blocked_requests if not url.startswith("https://data.geopf.fr/")
     ]
-
-
-def test_opsn_name_with_html_is_shown_as_text(
-    app: Page, app_url, blocked_requests, dialogs, artifacts, tmp_path: Path
-) -> None:
-    operators = tmp_path / "operators_test.csv"
-    operators.write_text(
-        "id;nom;nom_avec_article;statut;url;siret;services;departements\n"
-        f"00000000-0000-4000-8000-000000000038;{OPSN_NAME};le test;actif;;;;38\n",
-        encoding="utf-8",
-    )
-    app.goto(app_url)
-    wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
-    sidebar = app.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Importer des fichiers").click()
-    sidebar.locator("input[type=file]").set_input_files(operators)
-    expect(sidebar.get_by_text(re.compile(r"1 ligne\(s\) acceptée"))).to_be_visible(
-        timeout=UI_TIMEOUT
-    )
-    imported = sidebar.get_by_role("radio", name="Fichiers importés")
-    expect(imported).to_be_visible()
-    sidebar.get_by_text("Fichiers importés", exact=True).click()
-    expect(imported).to_be_checked()
-    settle(app)
-
-    # A query string would start a new session without the upload: use the search.
-    search_and_pick(app, "Isère", re.compile(r"^Isère \(38\)"))
-    heading = side_heading(app, "Isère (38)")
-    expect(heading).to_be_visible(timeout=UI_TIMEOUT)
-    frame = wait_for_map(app, communes_of("38"))
-    panel = app.get_by_test_id("stColumn").filter(has=heading).last
-    expect(panel).to_contain_text(OPSN_NAME)
-
-    # Near the left edge: the sticky tooltip opens to the right and is ~370 px wide.
-    point = page_point(app, frame, "commune", target=(0.0, 0.45))
-    app.mouse.move(point["x"], point["y"])
-    tooltip = frame.locator(".leaflet-tooltip")
-    expect(tooltip).to_be_visible()
-    expect(tooltip).to_contain_text(OPSN_NAME)
-    settle(app)
-    app.screenshot(path=artifacts / "app_xss.png")
-
-    for where in (app, frame):
-        assert where.locator("img[src='x']").count() == 0
-    assert frame.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
-    assert not dialogs, dialogs
-    assert_no_blocked(blocked_requests)

@@ -39,8 +39,17 @@ def search_and_open(page: Page, query: str, option: re.Pattern) -> None:
     box.fill(query)
     box.press("Enter")
     expect(results).to_be_visible(timeout=UI_TIMEOUT)
-    results.click()
-    page.get_by_role("option", name=option).first.click()
+    # The previous search's result list stays on screen until the page has rerun, and
+    # the rerun closes a list opened meanwhile: open it again until the result is there.
+    wanted = page.get_by_role("option", name=option).first
+    for _ in range(20):
+        results.click()
+        try:
+            expect(wanted).to_be_visible(timeout=3000)
+            break
+        except AssertionError:
+            page.keyboard.press("Escape")
+    wanted.click()
 
 
 def history_length(page: Page) -> int:

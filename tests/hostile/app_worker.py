@@ -1,12 +1,13 @@
-"""Upload files one by one into the app's import panel (AppTest), and measure each upload.
+"""Upload files one by one into the app's « Importer » page (AppTest), and measure each upload.
 
-    python -m tests.hostile.app_worker 30 < files.json   # ["/tmp/corpus/vide.csv", …]
+    OPSN_DATA_DIR=/tmp/x python -m tests.hostile.app_worker 30 < files.json
 
-One AppTest page, opened once; for each file: the uploader receives it, the
-page runs, and one JSON line says what the page showed (errors, warnings,
-successes, captions, as plain text), whether Streamlit caught an exception,
-how long the run took and the peak resident memory of the process during it.
-The uploader is emptied between files, as a person removing a file would.
+One AppTest session, signed in (as the sign-in page would leave it) and on
+the import page; for each file: the uploader receives it, the page runs, and
+one JSON line says what the page showed (errors, warnings, infos, successes,
+captions, as plain text), whether Streamlit caught an exception, how long the
+run took and the peak resident memory of the process during it. The uploader
+is emptied between files, as a person removing a file would.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import time
 
 from tests.hostile.worker import RunTimeout, _alarm, peak_rss_mb, reset_peak
 
+UPLOADER = "import_files"  # ui/pages/importer.py
+
 
 def plain(markdown: str) -> str:
     """What a Markdown renderer shows for escaped text."""
@@ -28,11 +31,15 @@ def plain(markdown: str) -> str:
 def main() -> None:
     from streamlit.testing.v1 import AppTest
 
+    from geo.auth import Identity
     from geo.paths import ROOT
 
     seconds_allowed = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     paths = json.load(sys.stdin)
-    page = AppTest.from_file(str(ROOT / "app.py"), default_timeout=seconds_allowed)
+    page = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    page.session_state["identity"] = Identity("Test", "password")
+    page.run()
+    page.switch_page("ui/pages/importer.py")
     page.run()
     signal.signal(signal.SIGALRM, _alarm)
     for path in paths:
@@ -44,8 +51,8 @@ def main() -> None:
         start = time.perf_counter()
         signal.alarm(seconds_allowed + 5)
         try:
-            page.file_uploader(key="uploads").set_value([(name, data, "text/csv")])
-            page.run()
+            page.file_uploader(key=UPLOADER).set_value([(name, data, "text/csv")])
+            page.run(timeout=seconds_allowed)
         except RunTimeout:
             escaped = "délai dépassé"
         except BaseException as error:  # what escapes is the failure we look for
@@ -62,13 +69,11 @@ def main() -> None:
             "errors": [plain(e.value) for e in page.error],
             "warnings": [plain(w.value) for w in page.warning],
             "successes": [plain(s.value) for s in page.success],
+            "infos": [plain(i.value) for i in page.info],
             "captions": [plain(c.value) for c in page.caption],
-            "data_source": page.session_state["data_source"]
-            if "data_source" in page.session_state
-            else None,
         }
         print(json.dumps(result, ensure_ascii=False), flush=True)
-        page.file_uploader(key="uploads").set_value([])
+        page.file_uploader(key=UPLOADER).set_value([])
         page.run()
         del data
 

@@ -1,0 +1,181 @@
+"""What a store keeps — snapshots of the OPSN data, and the versions that made them.
+
+A :class:`Snapshot` is the whole planner data at one version: the registry in
+its published CSV form (strings) and the memberships in the typed form that
+:mod:`geo.importers.memberships` returns. A :class:`Version` says who made it, when, why
+and from which files. :class:`Store` is the interface every database backend
+implements (SQLite today, :mod:`geo.storage.sqlite`), so that the app and the
+command line never speak SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from geo.importers.memberships import MEMBERSHIP_COLUMNS
+
+#: What made a version: the first start, an import, an edit of the registry,
+#: a what-if saved on request, a restore, or the bundled files brought in again.
+KINDS = {
+    "seed": "création depuis les données livrées",
+    "import": "import",
+    "edit": "modification du registre",
+    "scenario": "scénario enregistré",
+    "restore": "restauration",
+    "bundled": "données livrées mises à jour",
+}
+
+MEMBERSHIP_TEXT_COLUMNS = ("opsn", "insee", "epci", "source", "reference")
+
+
+class StorageError(RuntimeError):
+    """The database cannot be opened or written (French message for the user)."""
+
+
+class ConflictError(StorageError):
+    """Someone saved a change to the same thing since the user started (French message)."""
+
+
+class NothingToSave(StorageError):
+    """The change leaves the data as it is: no version is created."""
+
+
+class UnknownVersion(StorageError, LookupError):
+    """No version with that number."""
+
+
+def memberships_frame(rows: pd.DataFrame | list[dict] | None = None) -> pd.DataFrame:
+    """Memberships with the columns and types of :data:`geo.importers.memberships.MEMBERSHIP_COLUMNS`."""
+    frame = pd.DataFrame(rows if rows is not None else [], columns=list(MEMBERSHIP_COLUMNS))
+    frame = frame[list(MEMBERSHIP_COLUMNS)].copy()
+    for column in MEMBERSHIP_TEXT_COLUMNS:
+        frame[column] = frame[column].astype(object).fillna("").astype(str)
+    for column in ("depuis", "jusqu_a"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    frame["ligne"] = pd.to_numeric(frame["ligne"]).fillna(0).astype("int64")
+    return frame.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The registry (CSV strings, one row per OPSN) and the memberships, at one version."""
+
+    registry: pd.DataFrame
+    memberships: pd.DataFrame
+
+    def registry_typed(self) -> pd.DataFrame:
+        """The registry as :func:`geo.registry.load_registry` gives it (checked, typed)."""
+        from geo.registry import REGISTRY_COLUMNS, registry_from_table
+
+        table = self.registry.copy()
+        for column in REGISTRY_COLUMNS:  # rows saved before a column existed
+            if column not in table.columns:
+                table[column] = ""
+        return registry_from_table(table, "registre enregistré")
+
+    def inputs(self, label: str):
+        """Coverage inputs (:class:`geo.inputs.Inputs`) for this snapshot."""
+        from geo.inputs import Inputs, saved_sources
+        from geo.registry import perimeter_table
+
+        registry = self.registry_typed()
+        memberships = self.memberships.copy()
+        return Inputs(registry, perimeter_table(registry), memberships, label, saved_sources(label))
+
+
+@dataclass(frozen=True)
+class Version:
+    """One saved state: number, time (UTC), author, kind, reason, files and counts."""
+
+    number: int
+    created_at: dt.datetime
+    author: str
+    kind: str
+    reason: str
+    base: int | None = None  # the version the user was looking at when they saved
+    restored_from: int | None = None
+    files: tuple[dict, ...] = field(default_factory=tuple)
+    counts: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        """JSON-ready (the ``db versions --format json`` contract)."""
+        return {
+            "version": self.number,
+            "created_at": self.created_at.isoformat(),
+            "author": self.author,
+            "kind": self.kind,
+            "reason": self.reason,
+            "base": self.base,
+            "restored_from": self.restored_from,
+            "files": list(self.files),
+            "counts": dict(self.counts),
+        }
+
+
+Change = Callable[[Snapshot], Snapshot]
+
+
+class Store(ABC):
+    """Versioned storage of the planner data.
+
+    Every write is one transaction that creates one version; reads see a
+    consistent version. Implementations: :class:`geo.storage.sqlite.SQLiteStore`.
+    """
+
+    location: str
+    uid: str  # names this database (not its path) in caches: versions are numbered per database
+
+    @abstractmethod
+    def versions(self) -> list[Version]:
+        """Every version, oldest first."""
+
+    @abstractmethod
+    def version(self, number: int | None = None) -> Version:
+        """One version (the latest when ``number`` is ``None``); :class:`UnknownVersion`."""
+
+    @abstractmethod
+    def snapshot(self, number: int | None = None) -> tuple[Version, Snapshot]:
+        """The data of one version (the latest by default), read consistently."""
+
+    @abstractmethod
+    def commit(
+        self,
+        change: Change,
+        *,
+        author: str,
+        kind: str,
+        reason: str,
+        files: tuple[dict, ...] | list[dict] = (),
+        base: int | None = None,
+        counts: dict | None = None,
+    ) -> Version:
+        """Apply ``change`` to the latest snapshot and save the result as a new version.
+
+        ``change`` runs inside the write transaction, on the latest data, so two
+        people saving at once both see each other's work: the second change is
+        applied on top of the first, never over it. It may raise
+        :class:`ConflictError` to refuse. Raises :class:`NothingToSave` when the
+        data would not change.
+        """
+
+    @abstractmethod
+    def restore(self, number: int, *, author: str, reason: str = "") -> Version:
+        """A new version whose data equals version ``number``'s."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection."""
+
+    def latest(self) -> Version:
+        return self.version(None)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,81 @@
+"""Words for the data in use: what the headline, every export and a permalink name.
+
+A figure is only as good as its sources (DESIGN §2.2: sources are never mixed
+silently), so the UI and the exports print :func:`data_label` next to every
+figure, and a permalink carries ``version=N`` (:data:`VERSION_PARAM`) so that
+the link shows the same data later, whatever was saved since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from geo.storage.base import KINDS, Version
+
+VERSION_PARAM = "version"
+TIMEZONE = ZoneInfo("Europe/Paris")
+
+
+def local_time(version: Version) -> str:
+    """``03/12/2026 à 14:05`` (heure de Paris)."""
+    when = version.created_at
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(TIMEZONE).strftime("%d/%m/%Y à %H:%M")
+
+
+def short_label(version: Version) -> str:
+    """``version 12 du 03/12/2026``, for tight places (legends, file names, tabs)."""
+    return f"version {version.number} du {local_time(version)[:10]}"
+
+
+def describe(version: Version) -> str:
+    """What made the version: « import de liste.csv, par Marie — motif »."""
+    what = KINDS.get(version.kind, version.kind)
+    if version.kind == "seed":
+        return what + " (data/opsn/)"
+    files = [f["name"] for f in version.files if f.get("name")]
+    if version.kind == "import" and files:
+        what = f"import de {', '.join(files)}"
+    if version.kind == "restore" and version.restored_from:
+        what = f"restauration de la version {version.restored_from}"
+    text = f"{what}, par {version.author}"
+    reason = version.reason.strip()
+    if reason and reason not in what:
+        text += f" — {reason}"
+    return text
+
+
+def data_label(version: Version, latest: int | None = None) -> str:
+    """``base enregistrée, version 12 du 03/12/2026 à 14:05 (import de liste.csv, par Marie)``.
+
+    ``latest`` (the newest version number) adds « version la plus récente » or
+    « une version plus récente existe » so that an old permalink says so.
+    """
+    text = f"base enregistrée, version {version.number} du {local_time(version)}"
+    text += f" ({describe(version)})"
+    if latest is not None:
+        text += (
+            " — version la plus récente"
+            if latest == version.number
+            else f" — une version plus récente existe (version {latest})"
+        )
+    return text
+
+
+def parse_version(text: object) -> int | None:
+    """``version=12`` in a URL → 12; absent → ``None``; anything else → ``ValueError`` (French)."""
+    if text is None:
+        return None
+    value = str(text).strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1 or len(value) > 9:
+        raise ValueError(f"version « {value[:20]} » invalide : attendu un numéro (1, 2, 3…)")
+    return int(value)
+
+
+def files_label(names: list[str]) -> str:
+    """``fichiers importés (non enregistrés) : a.csv, b.xlsx`` for data not saved yet."""
+    return "fichiers importés (non enregistrés) : " + ", ".join(names)

@@ -1,0 +1,472 @@
+"""The embedded store: one SQLite file, every version kept, one transaction per save.
+
+Rows are versioned in place (``added_in`` / ``removed_in``): the data of
+version *v* is every row with ``added_in <= v`` and ``removed_in`` empty or
+after *v*. A save adds the new rows and closes the removed ones, so an import
+of a few hundred lines costs a few hundred rows, not a copy of everything,
+and any version can be read, compared or restored.
+
+Durability and concurrency come from SQLite itself, not from this module:
+WAL journal (readers never wait for a writer), ``synchronous=FULL``, a busy
+timeout, and ``BEGIN IMMEDIATE`` for every writer so that two saves are
+serialised and the second one is computed on the data the first one wrote.
+A process killed in the middle of a save leaves the database on the last
+committed version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from geo.importers.memberships import MEMBERSHIP_COLUMNS
+from geo.storage.base import (
+    KINDS,
+    Change,
+    NothingToSave,
+    Snapshot,
+    StorageError,
+    Store,
+    UnknownVersion,
+    Version,
+    memberships_frame,
+)
+from geo.storage.diff import membership_keys, registry_changes
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_SECONDS = 30.0
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    base INTEGER REFERENCES versions(id),
+    restored_from INTEGER REFERENCES versions(id),
+    files TEXT NOT NULL,
+    counts TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS registry (
+    row INTEGER PRIMARY KEY,
+    opsn TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    added_in INTEGER NOT NULL REFERENCES versions(id),
+    removed_in INTEGER REFERENCES versions(id)
+);
+CREATE INDEX IF NOT EXISTS registry_added ON registry(added_in);
+CREATE INDEX IF NOT EXISTS registry_removed ON registry(removed_in);
+CREATE TABLE IF NOT EXISTS memberships (
+    row INTEGER PRIMARY KEY,
+    opsn TEXT NOT NULL,
+    insee TEXT NOT NULL,
+    epci TEXT NOT NULL,
+    depuis TEXT,
+    jusqu_a TEXT,
+    source TEXT NOT NULL,
+    ligne INTEGER NOT NULL,
+    reference TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    added_in INTEGER NOT NULL REFERENCES versions(id),
+    removed_in INTEGER REFERENCES versions(id)
+);
+CREATE INDEX IF NOT EXISTS memberships_added ON memberships(added_in);
+CREATE INDEX IF NOT EXISTS memberships_removed ON memberships(removed_in);
+"""
+
+_LIVE = "added_in <= :v AND (removed_in IS NULL OR removed_in > :v)"
+_VERSION_COLUMNS = "id, created_at, author, kind, reason, base, restored_from, files, counts"
+
+
+def _iso_day(value: object) -> str | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+class SQLiteStore(Store):
+    """A :class:`~geo.storage.base.Store` in one SQLite file (created if missing)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.location = str(self.path)
+        # One connection may serve several threads (Streamlit sessions): one call at a time.
+        self._lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                self.path,
+                timeout=BUSY_TIMEOUT_SECONDS,
+                isolation_level=None,  # transactions are opened explicitly below
+                check_same_thread=False,
+            )
+            self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StorageError(f"{self.path} : le mode WAL est refusé (mode « {mode} »).")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            found = self._schema_version()
+            if found is None:
+                with self._write():
+                    for statement in SCHEMA.split(";"):
+                        if statement.strip():  # not executescript: it would commit first
+                            self._db.execute(statement)
+                    self._db.execute(
+                        "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                        (str(SCHEMA_VERSION),),
+                    )
+                    self._db.execute(
+                        "INSERT OR IGNORE INTO meta VALUES ('uid', ?)", (uuid.uuid4().hex,)
+                    )
+            elif found > SCHEMA_VERSION:
+                raise StorageError(
+                    f"{self.path} : base créée par une version plus récente de l'application "
+                    f"(schéma {found}, cette version lit le schéma {SCHEMA_VERSION})."
+                )
+            with self._read():
+                found_uid = self._db.execute("SELECT value FROM meta WHERE key = 'uid'").fetchone()
+            self.uid = found_uid[0] if found_uid else self.location
+        except sqlite3.DatabaseError as error:
+            raise StorageError(f"{self.path} : base de données illisible ({error}).") from error
+
+    def _schema_version(self) -> int | None:
+        """The schema version written in the file, ``None`` for a new (empty) database."""
+        with self._lock:
+            try:
+                found = self._db.execute(
+                    "SELECT value FROM meta WHERE key = 'schema_version'"
+                ).fetchone()
+            except sqlite3.OperationalError:  # no meta table yet
+                return None
+        return int(found[0]) if found else None
+
+    # ------------------------------------------------------------------ transactions
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``: one writer at a time, all or nothing."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @contextmanager
+    def _read(self) -> Iterator[None]:
+        """A read transaction: every query inside sees the same committed state."""
+        with self._lock:
+            if self._db.in_transaction:  # inside a write: already consistent
+                yield
+                return
+            self._db.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self._db.execute("COMMIT")
+
+    # ------------------------------------------------------------------ reads
+
+    def _latest_number(self) -> int | None:
+        return self._db.execute("SELECT max(id) FROM versions").fetchone()[0]
+
+    @staticmethod
+    def _version(row: tuple) -> Version:
+        number, created, author, kind, reason, base, restored, files, counts = row
+        return Version(
+            number=number,
+            created_at=dt.datetime.fromisoformat(created),
+            author=author,
+            kind=kind,
+            reason=reason,
+            base=base,
+            restored_from=restored,
+            files=tuple(json.loads(files)),
+            counts=json.loads(counts),
+        )
+
+    def versions(self) -> list[Version]:
+        with self._read():
+            rows = self._db.execute(
+                f"SELECT {_VERSION_COLUMNS} FROM versions ORDER BY id"
+            ).fetchall()
+        return [self._version(row) for row in rows]
+
+    def version(self, number: int | None = None) -> Version:
+        with self._read():
+            return self._version_in_transaction(number)
+
+    def _version_in_transaction(self, number: int | None) -> Version:
+        if number is None:
+            number = self._latest_number()
+            if number is None:
+                raise UnknownVersion("la base ne contient encore aucune version.")
+        row = self._db.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM versions WHERE id = ?", (int(number),)
+        ).fetchone()
+        if row is None:
+            latest = self._latest_number()
+            raise UnknownVersion(
+                f"version {number} inconnue (versions enregistrées : 1 à {latest or 0})."
+            )
+        return self._version(row)
+
+    def snapshot(self, number: int | None = None) -> tuple[Version, Snapshot]:
+        with self._read():
+            version = self._version_in_transaction(number)
+            registry, memberships = self._rows(version.number)
+        return version, self._snapshot(registry, memberships)
+
+    def _rows(self, number: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Live rows of a version, with their row ids and positions."""
+        registry = pd.read_sql_query(
+            f"SELECT row, opsn, position, data FROM registry WHERE {_LIVE} ORDER BY position, row",
+            self._db,
+            params={"v": number},
+        )
+        memberships = pd.read_sql_query(
+            f"SELECT row, position, {', '.join(MEMBERSHIP_COLUMNS)} FROM memberships "
+            f"WHERE {_LIVE} ORDER BY position, row",
+            self._db,
+            params={"v": number},
+        )
+        return registry, memberships
+
+    @staticmethod
+    def _snapshot(registry: pd.DataFrame, memberships: pd.DataFrame) -> Snapshot:
+        records = [json.loads(text) for text in registry["data"]]
+        columns: list[str] = []
+        for record in records:
+            columns.extend(c for c in record if c not in columns)
+        table = pd.DataFrame.from_records(records, columns=columns).fillna("").astype(str)
+        return Snapshot(table, memberships_frame(memberships[list(MEMBERSHIP_COLUMNS)]))
+
+    # ------------------------------------------------------------------ writes
+
+    def commit(
+        self,
+        change: Change,
+        *,
+        author: str,
+        kind: str,
+        reason: str,
+        files: tuple[dict, ...] | list[dict] = (),
+        base: int | None = None,
+        counts: dict | None = None,
+    ) -> Version:
+        return self._commit(change, author, kind, reason, files, base, counts, None)
+
+    def restore(self, number: int, *, author: str, reason: str = "") -> Version:
+        def back(_: Snapshot) -> Snapshot:
+            return self._snapshot(*self._rows(number))
+
+        self.version(number)  # UnknownVersion before taking the write lock
+        why = reason.strip() or f"retour aux données de la version {number}"
+        return self._commit(back, author, "restore", why, (), None, None, number)
+
+    def _commit(self, change, author, kind, reason, files, base, counts, restored_from) -> Version:
+        author, reason = str(author).strip(), str(reason).strip()
+        if not author:
+            raise StorageError("enregistrement refusé : auteur manquant.")
+        if kind not in KINDS:
+            raise StorageError(f"enregistrement refusé : nature « {kind} » inconnue.")
+        with self._write():
+            latest = self._latest_number()
+            if latest is None:
+                current = Snapshot(pd.DataFrame(columns=["id"]), memberships_frame())
+                old_registry = pd.DataFrame(columns=["row", "opsn", "position", "data"])
+                old_members = pd.DataFrame(columns=["row", "position", *MEMBERSHIP_COLUMNS])
+            else:
+                old_registry, old_members = self._rows(latest)
+                current = self._snapshot(old_registry, old_members)
+            new = change(current)
+            new_registry = new.registry.fillna("").astype(str)
+            new.registry_typed()  # refuses an invalid registry (French RegistryError)
+            new_members = memberships_frame(new.memberships)
+            _check_memberships(new_members)
+            positions = self._restored_positions(restored_from) if restored_from else None
+            plan = _plan(old_registry, new_registry, old_members, new_members, positions)
+            if latest is not None and plan.empty:
+                raise NothingToSave("rien n'a changé : aucune version n'a été créée.")
+            number = self._insert_version(
+                author, kind, reason, files, base, restored_from, plan.counts(counts)
+            )
+            plan.write(self._db, number)
+        return self.version(number)
+
+    def _restored_positions(self, number: int) -> tuple[dict, dict]:
+        registry, memberships = self._rows(number)
+        return (
+            dict(zip(registry["opsn"], registry["position"], strict=True)),
+            dict(
+                zip(
+                    membership_keys(memberships_frame(memberships)),
+                    memberships["position"],
+                    strict=True,
+                )
+            ),
+        )
+
+    def _insert_version(self, author, kind, reason, files, base, restored_from, counts) -> int:
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        cursor = self._db.execute(
+            "INSERT INTO versions (created_at, author, kind, reason, base, restored_from, files, "
+            "counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                now,
+                author,
+                kind,
+                reason,
+                base,
+                restored_from,
+                json.dumps(list(files), ensure_ascii=False, default=str),
+                json.dumps(counts, ensure_ascii=False, default=str),
+            ),
+        )
+        return int(cursor.lastrowid)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The underlying connection (tests use it to interrupt a save on purpose)."""
+        return self._db
+
+
+def _check_memberships(members: pd.DataFrame) -> None:
+    no_operator = members["opsn"].str.strip() == ""
+    no_member = (members["insee"] == "") & (members["epci"] == "")
+    for mask, what in ((no_operator, "sans opérateur"), (no_member, "sans commune ni EPCI")):
+        if mask.any():
+            row = members[mask].iloc[0]
+            raise StorageError(
+                f"enregistrement refusé : adhésion {what} ({row['source']}, ligne {row['ligne']})."
+            )
+
+
+class _Plan:
+    """Rows to close and rows to add for one save, and the counts that describe it."""
+
+    def __init__(self, registry, registry_insert, members_close, members_insert, summary):
+        self.registry_close = registry
+        self.registry_insert = registry_insert
+        self.members_close = members_close
+        self.members_insert = members_insert
+        self.summary = summary
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            len(self.registry_close)
+            or len(self.registry_insert)
+            or len(self.members_close)
+            or len(self.members_insert)
+        )
+
+    def counts(self, extra: dict | None) -> dict:
+        return {**self.summary, **(extra or {})}
+
+    def write(self, db: sqlite3.Connection, number: int) -> None:
+        db.executemany(
+            "UPDATE registry SET removed_in = ? WHERE row = ?",
+            [(number, int(row)) for row in self.registry_close],
+        )
+        db.executemany(
+            "INSERT INTO registry (opsn, position, data, added_in) VALUES (?, ?, ?, ?)",
+            [(opsn, int(position), data, number) for opsn, position, data in self.registry_insert],
+        )
+        db.executemany(
+            "UPDATE memberships SET removed_in = ? WHERE row = ?",
+            [(number, int(row)) for row in self.members_close],
+        )
+        db.executemany(
+            f"INSERT INTO memberships ({', '.join(MEMBERSHIP_COLUMNS)}, position, added_in) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.members_insert_rows(number),
+        )
+
+    def members_insert_rows(self, number: int) -> Iterator[tuple]:
+        for row in self.members_insert.itertuples(index=False):
+            yield (
+                row.opsn,
+                row.insee,
+                row.epci,
+                _iso_day(row.depuis),
+                _iso_day(row.jusqu_a),
+                row.source,
+                int(row.ligne),
+                row.reference,
+                int(row.position),
+                number,
+            )
+
+
+def _plan(old_registry, new_registry, old_members, new_members, positions) -> _Plan:
+    """What to write so that the stored rows equal the new snapshot."""
+    registry_positions, member_positions = positions or ({}, {})
+    old_records = {
+        opsn: (int(row), int(position), json.loads(data))
+        for row, opsn, position, data in old_registry[
+            ["row", "opsn", "position", "data"]
+        ].itertuples(index=False)
+    }
+    new_records = new_registry.to_dict(orient="records")
+    changes = registry_changes([record for _, _, record in old_records.values()], new_records)
+    next_position = max([p for _, p, _ in old_records.values()], default=-1) + 1
+    close, insert = [], []
+    for record in new_records:
+        opsn = record["id"]
+        if opsn in old_records:
+            row, position, old = old_records[opsn]
+            if old == record:
+                continue
+            close.append(row)
+        else:
+            position = registry_positions.get(opsn, next_position)
+            next_position = max(next_position, position + 1)
+        insert.append((opsn, position, json.dumps(record, ensure_ascii=False)))
+    kept = {record["id"] for record in new_records}
+    close.extend(row for opsn, (row, _, _) in old_records.items() if opsn not in kept)
+
+    old = memberships_frame(old_members[list(MEMBERSHIP_COLUMNS)]) if len(old_members) else None
+    old_keys = membership_keys(old) if old is not None else pd.Series(dtype=object)
+    new_keys = membership_keys(new_members)
+    left = pd.DataFrame({"key": old_keys.to_numpy(), "row": old_members["row"].to_numpy()})
+    right = pd.DataFrame({"key": new_keys.to_numpy(), "at": range(len(new_members))})
+    left["n"] = left.groupby("key").cumcount()
+    right["n"] = right.groupby("key").cumcount()
+    merged = left.merge(right, on=["key", "n"], how="outer", indicator=True)
+    members_close = merged.loc[merged["_merge"] == "left_only", "row"].astype("int64").tolist()
+    added_at = merged.loc[merged["_merge"] == "right_only", "at"].astype("int64").sort_values()
+    members_insert = new_members.iloc[added_at.to_numpy()].copy()
+    start = int(pd.to_numeric(old_members["position"]).max()) + 1 if len(old_members) else 0
+    appended = pd.Series(range(start, start + len(members_insert)), index=members_insert.index)
+    restored = membership_keys(members_insert).map(member_positions)
+    members_insert["position"] = restored.fillna(appended).astype("int64").to_numpy()
+
+    summary = {
+        "opsn": len(new_records),
+        "adhesions": len(new_members),
+        "opsn_ajoutes": len(changes["added"]),
+        "opsn_retires": len(changes["removed"]),
+        "opsn_modifies": len(changes["changed"]),
+        "adhesions_ajoutees": len(members_insert),
+        "adhesions_retirees": len(members_close),
+    }
+    return _Plan(close, insert, members_close, members_insert, summary)

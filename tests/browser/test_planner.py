@@ -1,0 +1,307 @@
+"""The planner's workflow in headless Chromium: access, import with preview, restore, what-if.
+
+One server for the module, with its own data directory (a fresh database seeded
+from ``data/opsn/``) and a ``secrets.toml`` holding a password hash, as the README
+describes. Each test opens its own page, hence its own Streamlit session; a
+typed address opens a new session, which is signed out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from geo.analysis import analyse
+from geo.auth import hash_password
+from geo.coverage import CoverageOptions
+from geo.scenarios import Change, compare
+from geo.storage import open_store
+
+from .conftest import REPO_ROOT, assert_no_blocked
+from .test_app import (
+    FIRST_MAP_TIMEOUT,
+    UI_TIMEOUT,
+    VIEWPORT,
+    communes_of,
+    national,
+    settle,
+    wait_for_map,
+)
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "lanterne-bleue-2026"
+LIST = REPO_ROOT / "tests" / "fixtures" / "planner" / "liste_nom_insee.csv"
+CAEN_LIST_POPULATION = 150_748
+XSS = "<img src=x onerror=alert(1)>"
+OPSN_NAME = f"Test {XSS}"
+STATUS_JS = """(code) => {
+  let found = null;
+  window.map.eachLayer((layer) => {
+    const p = layer.feature && layer.feature.properties;
+    if (p && p.niveau === "commune" && p.code === code) found = p.statut;
+  });
+  return found;
+}"""
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("planner-data")
+
+
+@pytest.fixture(scope="module")
+def app_url(module_app_server, data_dir, tmp_path_factory) -> str:
+    secrets = tmp_path_factory.mktemp("secrets") / "secrets.toml"
+    encoded = hash_password(PASSWORD, cost={"n": 2**14, "r": 8, "p": 1})
+    secrets.write_text(f'[couverture_opsn]\npassword_hash = "{encoded}"\n', encoding="utf-8")
+    previous = os.environ.get("OPSN_DATA_DIR")
+    os.environ["OPSN_DATA_DIR"] = str(data_dir)  # the server inherits it
+    try:
+        return module_app_server(
+            REPO_ROOT / "app.py",
+            "--server.fileWatcherType",
+            "none",
+            "--secrets.files",
+            str(secrets),
+        )
+    finally:
+        os.environ["OPSN_DATA_DIR"] = previous or ""
+
+
+@pytest.fixture
+def app(page: Page) -> Page:
+    page.set_viewport_size(VIEWPORT)
+    page.on("dialog", lambda dialog: pytest.fail(f"JS dialog: {dialog.message}"))
+    return page
+
+
+def database(data_dir: Path):
+    return open_store(data_dir / "couverture-opsn.sqlite3")
+
+
+def headline_population(page: Page) -> int:
+    text = page.locator(".headline .sentence b").first.inner_text(timeout=UI_TIMEOUT)
+    return int(re.sub(r"\D", "", text))
+
+
+def expect_headline(page: Page, population: int) -> None:
+    from geo import fmt
+
+    expect(page.locator(".headline .sentence b").first).to_have_text(
+        f"{fmt.integer(population)} habitants", timeout=UI_TIMEOUT
+    )
+
+
+def commune_status(page: Page, department: str, insee: str) -> str:
+    frame = wait_for_map(page, communes_of(department), timeout=FIRST_MAP_TIMEOUT)
+    return frame.evaluate(STATUS_JS, insee)
+
+
+def sign_in(page: Page, url: str) -> None:
+    page.goto(url + "connexion")
+    page.get_by_role("textbox", name="Votre nom").fill("Marie Test")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_text("Connecté : Marie Test").first).to_be_visible(timeout=UI_TIMEOUT)
+    settle(page)
+
+
+PAGE_TITLES = {
+    "Carte": "Couverture OPSN",
+    "Importer": "Importer des adhésions ou des opérateurs",
+    "Versions": "Versions des données",
+    "Et si…": "Et si… un OPSN s'étendait ?",
+}
+
+
+def open_page(page: Page, name: str) -> None:
+    page.get_by_test_id("stSidebar").get_by_role("link", name=name).click()
+    heading = page.get_by_role("heading", name=PAGE_TITLES[name], exact=True)
+    expect(heading).to_be_visible(timeout=UI_TIMEOUT)
+    settle(page)
+
+
+def choose(page: Page, label: str | re.Pattern, typed: str, option: str | re.Pattern) -> None:
+    """Pick ``option`` in a select box, typing ``typed`` first (long lists are virtual)."""
+    box = page.get_by_role("combobox", name=label, exact=isinstance(label, str))
+    expect(box).to_be_visible(timeout=UI_TIMEOUT)
+    wanted = page.get_by_role("option", name=option).first
+    for _ in range(20):  # a rerun still under way closes a list opened meanwhile
+        box.click()
+        page.keyboard.type(typed)
+        try:
+            expect(wanted).to_be_visible(timeout=3000)
+            break
+        except AssertionError:
+            page.keyboard.press("Escape")
+    wanted.click()
+    settle(page)
+
+
+# ----------------------------------------------------------------------------- tests
+
+
+def test_signed_out_visitors_see_no_import_or_edit_control(app: Page, app_url, blocked_requests):
+    app.goto(app_url)
+    wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
+    sidebar = app.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("link", name="Se connecter")).to_be_visible()
+    expect(sidebar.get_by_role("link", name="Importer")).to_have_count(0)
+    assert app.locator("input[type=file]").count() == 0
+    # Typed by hand, the Importer's address leads nowhere.
+    app.goto(app_url + "importer")
+    settle(app)
+    expect(
+        app.get_by_role("heading", name="Importer des adhésions ou des opérateurs")
+    ).to_have_count(0)
+    assert app.locator("input[type=file]").count() == 0
+    for path, forbidden in (
+        ("registre", "Vérifier et enregistrer"),
+        ("versions", re.compile(r"^Restaurer")),
+        ("scenario", "Enregistrer"),
+    ):
+        app.goto(app_url + path)
+        settle(app)
+        expect(app.get_by_role("heading").first).to_be_visible()
+        expect(app.get_by_role("button", name=forbidden)).to_have_count(0)
+        assert app.locator("input[type=file]").count() == 0
+    assert_no_blocked(blocked_requests)
+
+
+def test_import_preview_confirm_then_restore(
+    app: Page, app_url, data_dir, blocked_requests, artifacts
+):
+    app.goto(app_url + "?vue=departement&code=14")
+    assert commune_status(app, "14", "14118") == "Sans OPSN"
+    sign_in(app, app_url)
+    open_page(app, "Carte")
+    wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
+    before = headline_population(app)
+
+    # Upload a « Nom ; Code Insee » list, pick its OPSN, read the report.
+    open_page(app, "Importer")
+    app.locator("input[type=file]").set_input_files(LIST)
+    choose(app, re.compile(r"^OPSN de la liste"), "Manche", re.compile(r"Manche Numérique"))
+    expect(
+        app.get_by_text(re.compile(r"4 acceptée\(s\) dont 0 corrigée\(s\), 1 rejetée\(s\)"))
+    ).to_be_visible(timeout=UI_TIMEOUT)
+    expect(app.get_by_role("heading", name="Rapport de lecture")).to_be_visible()
+    # The preview: the figures once saved, and the communes whose status changes.
+    expect(app.get_by_role("heading", name="Aperçu des changements")).to_be_visible()
+    expect(app.get_by_text(re.compile(r"Communes dont le statut change : 4"))).to_be_visible()
+    expect(app.get_by_test_id("stMetric").filter(has_text="Habitants couverts")).to_contain_text(
+        "+150\u202f748"
+    )
+    assert len(database(data_dir).versions()) == 1, "nothing saved before confirming"
+    app.screenshot(path=artifacts / "planner_import_preview.png", full_page=True)
+
+    app.get_by_role("button", name="Enregistrer comme nouvelle version").click()
+    expect(app.get_by_text(re.compile(r"Enregistré : base enregistrée, version 2"))).to_be_visible(
+        timeout=UI_TIMEOUT
+    )
+    app.get_by_role("link", name="Voir la carte").click()
+    settle(app)
+    wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
+    expect_headline(app, before + CAEN_LIST_POPULATION)
+    expect(
+        app.get_by_text(re.compile(r"version 2 du .*import de liste_nom_insee\.csv")).first
+    ).to_be_visible()
+    assert "version=2" in app.url
+
+    # The map changes: Caen is now a member.
+    viewer = app.context.new_page()
+    viewer.goto(app_url + "?vue=departement&code=14")
+    assert commune_status(viewer, "14", "14118") == "Adhérente à un OPSN"
+    viewer.close()
+
+    # Restoring version 1 brings the figures back.
+    open_page(app, "Versions")
+    expect(app.get_by_role("button", name="Restaurer la version 1")).to_be_visible(
+        timeout=UI_TIMEOUT
+    )
+    app.get_by_role("button", name="Restaurer la version 1").click()
+    expect(app.get_by_text(re.compile(r"Enregistré : base enregistrée, version 3"))).to_be_visible(
+        timeout=UI_TIMEOUT
+    )
+    app.get_by_role("link", name="Voir la carte").click()
+    settle(app)
+    expect_headline(app, before)
+    restored = database(data_dir).latest()
+    assert restored.kind == "restore" and restored.restored_from == 1
+    assert restored.author == "Marie Test"
+    assert_no_blocked(blocked_requests)
+
+
+def test_what_if_adding_a_department_changes_the_headline_by_the_scenario_amount(
+    app: Page, app_url, data_dir, reference, blocked_requests
+):
+    _, snapshot = database(data_dir).snapshot()
+    inputs = snapshot.inputs("dernière version")
+    change = Change("manche_numerique", add_departements=("14",))
+    expected = compare(reference, inputs, change, CoverageOptions())
+    assert expected["population_gained"] > 0
+    now = analyse(reference, inputs, CoverageOptions()).figures["covered_population"]
+
+    app.goto(app_url)
+    wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
+    expect_headline(app, now)
+    open_page(app, "Et si…")
+    choose(app, "OPSN", "Manche", re.compile(r"Manche Numérique"))
+    multi = app.get_by_role("combobox", name="Départements ajoutés au périmètre")
+    multi.click()
+    multi.fill("Calvados")
+    app.get_by_role("option", name=re.compile(r"^14 — Calvados")).click()
+    app.keyboard.press("Escape")
+    app.get_by_role("button", name="Ajouter au scénario").click()
+    settle(app)
+    expect(
+        app.get_by_text("python -m geo scenario manche_numerique --add-departements 14")
+    ).to_be_visible(timeout=UI_TIMEOUT)
+    app.get_by_role("link", name="Voir sur la carte").click()
+    settle(app)
+    wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
+    expect_headline(app, now + expected["population_gained"])
+    expect(
+        app.get_by_text(re.compile(r"Scénario « et si… » en cours, non enregistré"))
+    ).to_be_visible()
+    app.get_by_role("button", name="Abandonner le scénario").click()
+    settle(app)
+    expect_headline(app, now)
+    assert_no_blocked(blocked_requests)
+
+
+def test_an_imported_opsn_name_with_html_is_shown_as_text(
+    app: Page, app_url, blocked_requests, artifacts, tmp_path: Path
+):
+    operators = tmp_path / "operators_test.csv"
+    operators.write_text(
+        "id;nom;nom_avec_article;statut;url;siret;services;departements\n"
+        f"00000000-0000-4000-8000-000000000038;{OPSN_NAME};le test;actif;;;;38\n",
+        encoding="utf-8",
+    )
+    dialogs: list[str] = []
+    app.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    sign_in(app, app_url)
+    open_page(app, "Importer")
+    app.locator("input[type=file]").set_input_files(operators)
+    expect(app.get_by_text(re.compile(r"1 acceptée\(s\)"))).to_be_visible(timeout=UI_TIMEOUT)
+    app.get_by_role("button", name="Enregistrer comme nouvelle version").click()
+    expect(app.get_by_text(re.compile(r"Enregistré : base enregistrée"))).to_be_visible(
+        timeout=UI_TIMEOUT
+    )
+    viewer = app.context.new_page()
+    viewer.set_viewport_size(VIEWPORT)
+    viewer.goto(app_url + "?vue=departement&code=38")
+    frame = wait_for_map(viewer, communes_of("38"), timeout=FIRST_MAP_TIMEOUT)
+    expect(viewer.get_by_text(OPSN_NAME).first).to_be_visible(timeout=UI_TIMEOUT)
+    settle(viewer)
+    viewer.screenshot(path=artifacts / "planner_xss.png")
+    for where in (app, viewer, frame):
+        assert where.locator("img[src='x']").count() == 0
+    assert not dialogs, dialogs
+    assert_no_blocked(blocked_requests)

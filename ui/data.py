@@ -1,0 +1,152 @@
+"""The data in use: a saved version (the latest, or the one a link names), and the what-if.
+
+Every page asks :func:`data_in_use` and gets the same inputs: the saved
+version shown (``version=N`` in the URL, else the latest) with the what-if in
+progress applied (session key :data:`WHATIF`, a list of
+:class:`geo.scenarios.Change` as dicts, set by the « Et si… » page). The map
+page prints :func:`data_banner` above its figures. Versions never change once
+saved, so their inputs are cached by number for every visitor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import streamlit as st
+
+from geo.analysis import Inputs
+from geo.scenarios import Change, apply_changes
+from geo.storage import Store, UnknownVersion, Version, database_path, open_store
+from geo.storage.labels import data_label, short_label
+from ui.markdown import md
+from ui.resources import reference_data
+
+WHATIF = "whatif"
+"""Session key: the what-if shown on the map (list of ``Change.as_dict()``), none when empty."""
+VERSION = "data_version"
+"""Session key: the saved version the URL asked for (``None``: the latest)."""
+OPTIONS = "coverage_options"
+"""Session key: the counting options of the map page, for the other pages."""
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> Store:
+    return open_store(path)
+
+
+def store() -> Store:
+    """The database of the data directory (``$OPSN_DATA_DIR``), opened once per process."""
+    return _store(str(database_path()))
+
+
+@st.cache_resource(max_entries=16, show_spinner="Lecture de la version enregistrée…")
+def _version_inputs(path: str, number: int) -> tuple[Version, Inputs]:
+    version, snapshot = _store(path).snapshot(number)
+    return version, snapshot.inputs(data_label(version))
+
+
+def version_inputs(number: int) -> tuple[Version, Inputs]:
+    return _version_inputs(str(database_path()), number)
+
+
+@dataclass
+class DataInUse:
+    """What the page computes from, and how to name it."""
+
+    token: str  # cache key: version number (+ hash of the what-if)
+    inputs: Inputs
+    version: Version
+    latest: int
+    changes: tuple[Change, ...]
+    base: Inputs  # the version's inputs, without the what-if
+    messages: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        text = data_label(self.version, self.latest)
+        return text + (" + scénario non enregistré" if self.changes else "")
+
+
+def version_token(number: int) -> str:
+    """Cache key of a saved version: its number in this database."""
+    return f"v{number}@{store().uid[:12]}"
+
+
+def whatif_changes() -> tuple[Change, ...]:
+    return tuple(Change.from_dict(c) for c in st.session_state.get(WHATIF, []) or [])
+
+
+def changes_token(changes: tuple[Change, ...]) -> str:
+    text = json.dumps([c.as_dict() for c in changes], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def data_in_use() -> DataInUse:
+    """The saved version asked for (else the latest), with the what-if in progress."""
+    messages = []
+    latest = store().latest().number
+    number = st.session_state.get(VERSION) or latest
+    try:
+        version, base = version_inputs(number)
+    except UnknownVersion as error:
+        messages.append(f"Lien vers une {error} Dernière version affichée.")
+        st.session_state[VERSION] = None
+        version, base = version_inputs(latest)
+    changes = whatif_changes()
+    inputs, token = base, version_token(version.number)
+    if changes:
+        inputs = apply_changes(base, changes, reference_data().departements)
+        token += "+" + changes_token(changes)
+    return DataInUse(token, inputs, version, latest, changes, base, tuple(messages))
+
+
+def data_banner(data: DataInUse) -> None:
+    """Which data the figures come from, always visible above them."""
+    for message in data.messages:
+        st.warning(md(message))
+    text = f"**Données** : {md(data_label(data.version, data.latest))}"
+    if data.version.number != data.latest:
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.info(text, icon=":material/history:")
+            st.button("Voir la version la plus récente", key="to_latest", on_click=_show_latest)
+    else:
+        st.caption(text)
+    if data.changes:
+        with st.container(border=True):
+            described = "; ".join(
+                md(c.command().removeprefix("python -m geo scenario ")) for c in data.changes
+            )
+            st.markdown(
+                f":material/science: **Scénario « et si… » en cours, non enregistré** : {described}. "
+                "Les chiffres et la carte ci-dessous l'incluent."
+            )
+            with st.container(horizontal=True):
+                st.page_link(
+                    "ui/pages/scenario.py", label="Modifier le scénario", icon=":material/edit:"
+                )
+                st.button("Abandonner le scénario", key="drop_whatif", on_click=drop_whatif)
+
+
+def _show_latest() -> None:
+    st.session_state[VERSION] = None
+
+
+def drop_whatif() -> None:
+    st.session_state[WHATIF] = []
+
+
+def version_caption(version: Version) -> str:
+    return short_label(version)
+
+
+def map_query(**overrides: str) -> dict[str, str]:
+    """The map page's last query string with ``overrides``: a link back keeps the view."""
+    from ui.history import _WRITTEN
+
+    query = dict(st.session_state.get(_WRITTEN) or {})
+    if st.session_state.get(VERSION) is None:
+        query.pop("version", None)  # the latest version, whatever it is when the link is used
+    query.update({k: v for k, v in overrides.items() if v})
+    return query

@@ -1,0 +1,25 @@
+"""The sidebar menu: the pages this visitor may open, and who is signed in.
+
+The navigation itself is hidden (``app.py``): these links carry the map's
+query string back to the map, so that visiting another page and coming back
+keeps the view and the counting options.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.access import sidebar_badge
+from ui.data import map_query
+
+
+def menu(pages: dict) -> None:
+    side = st.sidebar
+    side.title("Couverture OPSN")
+    for key, page in pages.items():
+        if key == "connexion":
+            continue
+        query = map_query() if key == "carte" else None
+        side.page_link(page, query_params=query)
+    sidebar_badge()
+    side.divider()

@@ -1,0 +1,5 @@
+"""« Connexion » page (registered for everyone)."""
+
+from ui.access import signin_page
+
+signin_page()
