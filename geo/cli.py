@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib
+import linecache
 import os
 import re
 import sys
@@ -59,18 +60,30 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-# French typography (a space before the colon, guillemets) or accented letters:
-# what this project's messages have and Python's and its libraries' do not.
-_FRENCH = re.compile(r" : |[«»éèêàâùûçîôÉÈÀ]")
+# French typography (a space before the colon, guillemets), accented letters or
+# French function words: what this project's messages have and Python's and its
+# libraries' do not.
+_FRENCH = re.compile(
+    r" : |[«»éèêàâùûçîôÉÈÀ]|\b(ne|pas|avec|sans|une?|les?|la|des?|du|est|ou|ni|aucune?)\b"
+)
 
 
-def _raised_in_geo(error: BaseException) -> bool:
+def _raised_by_geo(error: BaseException) -> bool:
+    """Whether a ``raise`` statement of this project raised ``error`` (not Python nor a library).
+
+    The innermost frame must be in a ``geo`` module and its line a ``raise``:
+    ``int("x")`` called from geo code fails in geo's frame too, on a line
+    that raises nothing.
+    """
     trace = error.__traceback__
     if trace is None:
         return False
     while trace.tb_next is not None:
         trace = trace.tb_next
-    return str(trace.tb_frame.f_globals.get("__name__", "")).split(".")[0] == "geo"
+    frame = trace.tb_frame
+    if str(frame.f_globals.get("__name__", "")).split(".")[0] != "geo":
+        return False
+    return linecache.getline(frame.f_code.co_filename, trace.tb_lineno).lstrip().startswith("raise")
 
 
 def error_message(error: BaseException) -> str | None:
@@ -83,7 +96,7 @@ def error_message(error: BaseException) -> str | None:
     """
     if isinstance(error, ImportFileError) or type(error).__module__.split(".")[0] == "geo":
         return str(error).strip() or "fichier illisible."
-    if _raised_in_geo(error) and _FRENCH.search(str(error)):
+    if _raised_by_geo(error) and _FRENCH.search(str(error)):
         return str(error).strip()  # a ValueError raised by this project, in French
     if isinstance(error, MemoryError):
         return (

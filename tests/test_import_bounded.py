@@ -317,20 +317,37 @@ def test_the_command_line_never_prints_english_or_nothing(error, expected):
     assert "invalid" not in message and "No such" not in message and "'x'" not in message
 
 
-def test_french_value_errors_of_this_project_are_shown_english_ones_are_not():
-    module = {"__name__": "geo.commands.essai"}  # code of this project raising ValueError
-    exec("def fail(message):\n    raise ValueError(message)", module)
+def test_french_value_errors_of_this_project_are_shown_english_ones_are_not(tmp_path):
+    import importlib.util
 
-    def raised(message, fail=module["fail"]):
+    source = tmp_path / "essai.py"
+    source.write_text(
+        "def fail(message):\n"
+        "    raise ValueError(message)\n"
+        "\n"
+        "def parse(text):\n"
+        "    return int(text)\n",
+        encoding="utf-8",
+    )
+    spec = importlib.util.spec_from_file_location("geo.commands.essai", source)
+    module = importlib.util.module_from_spec(spec)  # code of this project
+    spec.loader.exec_module(module)
+
+    def raised(function, *args):
         try:
-            fail(message)
+            function(*args)
         except ValueError as error:
             return error
 
-    shown = error_message(raised("--vue region : code « 99 » introuvable"))
-    assert shown == "--vue region : code « 99 » introuvable"
-    hidden = error_message(raised("invalid literal for int() with base 10: 'x'"))
-    assert hidden.startswith("erreur interne inattendue")
+    french = "--db-version ne se combine pas avec --operators ni --adherents."
+    assert error_message(raised(module.fail, french)) == french
+    assert (
+        error_message(raised(module.fail, "code « 99 » introuvable")) == "code « 99 » introuvable"
+    )
+    english = error_message(raised(module.fail, "Leaflet files not found in the package."))
+    assert english.startswith("erreur interne inattendue")  # a raise of geo, but English
+    python = error_message(raised(module.parse, "x"))  # Python's own text, in geo's frame
+    assert python.startswith("erreur interne inattendue")
     try:
         raise ValueError("code « 99 » introuvable")  # French, but not from geo
     except ValueError as error:

@@ -122,7 +122,7 @@ def _saved_inputs(args: argparse.Namespace):
     from geo.storage.versions import inputs_for_version
 
     if args.operators or args.adherents:
-        raise ValueError("--db-version ne se combine pas avec --operators ni --adherents.")
+        raise UsageError("--db-version ne se combine pas avec --operators ni --adherents.")
     number = None if args.db_version == "derniere" else args.db_version
     with open_store() as store:
         _, inputs = inputs_for_version(store, number)
