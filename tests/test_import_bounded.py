@@ -371,3 +371,17 @@ def test_validate_json_has_the_omitted_count(tmp_path, capsys):
     path.write_bytes(b"insee;opsn\n01001;sitpi\n")
     assert main(["validate", str(path), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["issues_omitted"] == 0
+
+
+def test_a_list_without_operator_column_is_told_from_its_header_alone():
+    from geo.importers.memberships import needs_operator
+
+    assert needs_operator("liste.csv", b"Nom;Code Insee\nCaen;14118\n")
+    assert not needs_operator("liste.csv", b"insee;opsn\n14118;sitpi\n")
+    assert not needs_operator("hasard.csv", b"\x00\x01\x02")
+    assert not needs_operator(
+        "operators.csv", (ROOT / "tests/fixtures/import/anct_operators.csv").read_bytes()
+    )
+    # only the head is read: a million lines after it cost no interpretation
+    big = b"Nom;Code Insee\n" + b"Caen;99999\n" * 1_000_000
+    assert needs_operator("grande.csv", big)

@@ -63,6 +63,7 @@ __all__ = [
     "ValidationReport",
     "empty_memberships",
     "load_bundled_memberships",
+    "needs_operator",
     "open_import",
     "read_memberships",
 ]
@@ -133,6 +134,21 @@ def open_import(
         )
     except MemoryError:
         raise _out_of_memory(name) from None
+
+
+def needs_operator(
+    path: Path | str, content: bytes | None = None, *, sheet: str | None = None
+) -> bool:
+    """True for a member list without operator column: readable once its OPSN is given.
+
+    Only the first lines are read (the header tells). A file that cannot be
+    read at all gives ``False``: reading it says why.
+    """
+    try:
+        header = find_header(open_import(path, content, sheet=sheet).head())
+    except ImportFileError:
+        return False
+    return header is not None and header.format == "liste_opsn" and "opsn" not in header.roles
 
 
 def read_memberships(

@@ -132,27 +132,15 @@ def import_counts(batch: ImportBatch) -> dict:
     }
 
 
-_PROBE = "opsn-a-choisir"
-
-
 def needs_operator(reference, name: str, data: bytes, registry: pd.DataFrame) -> bool:
     """True for a list that can be read only once its OPSN is chosen (no operator column).
 
-    Read with and without an operator: a file refused without one and read
-    with one is such a list (whatever the wording of the refusal).
+    Told by the file's header alone (:func:`geo.importers.memberships.needs_operator`),
+    without reading the whole file.
     """
-    from geo.importers.memberships import ImportFileError, read_memberships
+    from geo.importers.memberships import needs_operator as without_operator_column
 
-    try:
-        read_memberships(name, reference, registry, content=data)
-        return False
-    except ImportFileError:
-        pass
-    try:
-        read_memberships(name, reference, registry, content=data, opsn=_PROBE)
-        return True
-    except ImportFileError:
-        return False
+    return without_operator_column(name, data)
 
 
 STATUS_WORDS = {
