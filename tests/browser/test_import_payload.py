@@ -3,20 +3,23 @@
 A member list whose operator names, codes and file name are payloads
 (``[lien](http://3232235777/)``, a bare ``http://3232235777/``, ``![image](…)``,
 ``<img onerror>``, ``<script>``, ``$math$``, Streamlit's ``:red[…]``), and an
-unreadable file whose first line is one, go through the import panel of the
-real app in headless Chromium. The page must then hold no link, image, script
-or formula made from them, show the payloads as text, open no dialog and ask
-no other host for anything.
+unreadable file whose first line is one, go through the « Importer » page of
+the real app in headless Chromium (signed in with a password from a
+``secrets.toml`` written for the test, the data directory a temporary one).
+The page must then hold no link, image, script or formula made from them,
+show the payloads as text, open no dialog and ask no other host for anything.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from geo.auth import hash_password
 from geo.text import WORD_JOINER
 
 from .conftest import REPO_ROOT, assert_no_blocked
@@ -37,9 +40,39 @@ PAYLOADS = [
 HOSTS = ("3232235777", "piege.exemple")
 
 
+PASSWORD = "mot de passe d'essai"
+
+
 @pytest.fixture(scope="module")
-def app_url(module_app_server) -> str:
-    return module_app_server(REPO_ROOT / "app.py", "--server.fileWatcherType", "none")
+def app_url(module_app_server, tmp_path_factory) -> str:
+    secrets = tmp_path_factory.mktemp("secrets") / "secrets.toml"
+    encoded = hash_password(PASSWORD, cost={"n": 2**14, "r": 8, "p": 1})
+    secrets.write_text(f'[couverture_opsn]\npassword_hash = "{encoded}"\n', encoding="utf-8")
+    previous = os.environ.get("OPSN_DATA_DIR")
+    os.environ["OPSN_DATA_DIR"] = str(tmp_path_factory.mktemp("donnees"))  # the server inherits it
+    try:
+        return module_app_server(
+            REPO_ROOT / "app.py",
+            "--server.fileWatcherType",
+            "none",
+            "--secrets.files",
+            str(secrets),
+        )
+    finally:
+        os.environ["OPSN_DATA_DIR"] = previous or ""
+
+
+def sign_in_and_open_the_import_page(page: Page, url: str) -> None:
+    page.goto(url + "connexion")
+    page.get_by_role("textbox", name="Votre nom").fill("Essai")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_text("Connecté : Essai").first).to_be_visible(timeout=UI_TIMEOUT)
+    settle(page)
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Importer").click()
+    heading = page.get_by_role("heading", name="Importer des adhésions ou des opérateurs")
+    expect(heading).to_be_visible(timeout=UI_TIMEOUT)
+    settle(page)
 
 
 def settle(page: Page) -> None:
@@ -89,25 +122,21 @@ def test_payloads_in_uploaded_files_stay_text(
     unreadable = tmp_path / "illisible.csv"
     unreadable.write_text(f"{PAYLOADS[0]};{PAYLOADS[1]};{PAYLOADS[3]}\n", encoding="utf-8")
 
-    page.goto(app_url)
+    sign_in_and_open_the_import_page(page, app_url)
+    main = page.get_by_test_id("stMain")
+    main.locator("input[type=file]").set_input_files([listing, unreadable])
+    expect(main.get_by_text(re.compile(r"acceptée\(s\)")).first).to_be_visible(timeout=UI_TIMEOUT)
     settle(page)
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Importer des fichiers").click()
-    sidebar.locator("input[type=file]").set_input_files([listing, unreadable])
-    expect(sidebar.get_by_text(re.compile(r"ligne\(s\) acceptée"))).to_be_visible(
-        timeout=UI_TIMEOUT
-    )
-    settle(page)
-    error = sidebar.get_by_test_id("stAlert").filter(has_text="illisible.csv")
+    error = main.get_by_test_id("stAlert").filter(has_text="illisible.csv")
     expect(error).to_contain_text("format non reconnu")
     # shown as the text it is (an invisible word joiner keeps URLs from being linked)
     assert "[lien](http://3232235777/)" in error.inner_text().replace(WORD_JOINER, "")
-    notes = sidebar.get_by_test_id("stCaptionContainer").filter(has_text="absent du registre")
+    notes = main.get_by_test_id("stCaptionContainer").filter(has_text="absent du registre")
     expect(notes.first).to_be_visible()
     shown = " ".join(notes.all_inner_texts()).replace(WORD_JOINER, "")
     for payload in ("[lien](http://3232235777/)", "$x^2$", "<script>alert(2)</script>"):
         assert payload in shown, shown
-    summary = sidebar.get_by_test_id("stAlert").filter(has_text="alert(3)).csv")
+    summary = main.get_by_test_id("stAlert").filter(has_text="alert(3)).csv")
     expect(summary).to_be_visible()
     page.screenshot(path=artifacts / "import_payloads.png", full_page=True)
 
