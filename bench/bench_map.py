@@ -423,8 +423,9 @@ def naive_page(path: Path) -> Path:
     commune. jQuery, Bootstrap and the font packs (unused by polygons) are dropped,
     and so is explore's legend (it needs jQuery UI from a CDN).
     """
-    from geo.analysis import analyse, bundled_inputs
+    from geo.analysis import analyse
     from geo.coverage import CoverageOptions
+    from geo.inputs import bundled_inputs
     from geo.reference import load_reference
 
     reference = load_reference()
@@ -724,8 +725,9 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
 
 def region_map_payload(code: str) -> dict[str, int]:
     """What a region view's map needs, computed without a browser: its JSON and its files."""
-    from geo.analysis import analyse, bundled_inputs
+    from geo.analysis import analyse
     from geo.coverage import CoverageOptions, area_figures
+    from geo.inputs import bundled_inputs
     from geo.mapdata import ensure_map_files
     from geo.maps import live_map_spec
     from geo.reference import load_reference

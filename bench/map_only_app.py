@@ -7,8 +7,9 @@ else the page shows. The benchmark runs a copy of it from a temporary folder, wh
 
 import streamlit as st
 
-from geo.analysis import analyse, bundled_inputs
+from geo.analysis import analyse
 from geo.coverage import CoverageOptions
+from geo.inputs import bundled_inputs
 from geo.maps import live_map_spec
 from geo.reference import load_reference
 from geo.registry import opsn_names

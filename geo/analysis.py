@@ -14,29 +14,11 @@ import numpy as np
 import pandas as pd
 
 from geo.coverage import CoverageOptions, commune_coverage, coverage_figures, figures_by
+from geo.inputs import Inputs
 from geo.reference import ReferenceData
 from geo.registry import opsn_names, uncounted_opsn
 from geo.stats import vintage_sentence
 from geo.white_zones import neighbour_positions, white_zones
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """What coverage is computed from: the OPSN, their perimeters, their members."""
-
-    registry: pd.DataFrame  # one row per OPSN (geo.registry columns; ``id`` and ``nom`` at least)
-    perimeters: pd.DataFrame  # opsn, departement
-    memberships: pd.DataFrame  # opsn, insee, epci, depuis, jusqu_a (+ source, ligne)
-    label: str = "données livrées"
-
-
-def bundled_inputs() -> Inputs:
-    """The registry and memberships shipped in ``data/opsn/``."""
-    from geo.memberships import load_bundled_memberships
-    from geo.registry import load_registry, perimeter_table
-
-    registry = load_registry()
-    return Inputs(registry, perimeter_table(registry), load_bundled_memberships())
 
 
 @dataclass
@@ -98,6 +80,7 @@ def analyse(reference: ReferenceData, inputs: Inputs, options: CoverageOptions) 
     figures["cog_year"] = reference.metadata.get("cog_year")
     figures["population_year"] = reference.metadata.get("population_year")
     figures["data"] = inputs.label
+    figures["data_sources"] = inputs.sources_json()
     return Analysis(options, coverage, zones, figures)
 
 

@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 
 from geo import fmt
-from geo.analysis import Analysis, Inputs, analyse
+from geo.analysis import Analysis, analyse
 from geo.coverage import CoverageOptions
+from geo.inputs import Inputs
 from geo.reference import ReferenceData
 from geo.registry import scope_from_departments, uncounted_opsn
 
@@ -175,7 +176,7 @@ def apply_change(
         members = pd.concat([members, new_rows], ignore_index=True)
     registry = changed_registry(registry, change, departements)
     label = inputs.label if inputs.label.endswith("+ scénario") else f"{inputs.label} + scénario"
-    return Inputs(registry, perimeters.reset_index(drop=True), members, label)
+    return Inputs(registry, perimeters.reset_index(drop=True), members, label, inputs.sources)
 
 
 def apply_changes(

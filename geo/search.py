@@ -4,8 +4,7 @@ Names are compared without accents, case, hyphens, apostrophes or spaces, so
 that "saint denis" finds every Saint-Denis and "lhay les roses"
 L'Haÿ-les-Roses; homonyms come back each with its department so the person can
 choose. The results say how many matched in all, so that a list cut at 30 says
-so. Text folding is :func:`geo.importers.tables.fold`, the import's (to move to
-``geo.text.fold`` when that module lands).
+so. Text folding is :func:`geo.text.fold`, the import's.
 """
 
 from __future__ import annotations
@@ -16,8 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo import fmt
-from geo.importers.tables import fold
 from geo.reference import ReferenceData
+from geo.text import fold
 
 KIND_LABELS = {
     "commune": "commune",

@@ -57,3 +57,12 @@ def stats_json(stats_json_run) -> dict:
     """What ``python -m geo stats --format json`` prints, parsed."""
     assert stats_json_run.returncode == 0, stats_json_run.stderr
     return json.loads(stats_json_run.stdout)
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> dict:
+    """The hostile corpus (``tests/hostile/corpus.py``) written once: file name → path."""
+    from tests.hostile.corpus import write_corpus
+
+    directory = tmp_path_factory.mktemp("corpus")
+    return {case.name: path for case, path in write_corpus(directory)}

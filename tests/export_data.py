@@ -15,7 +15,7 @@ import pandas as pd
 
 from geo.analysis import Inputs, analyse
 from geo.coverage import CoverageOptions
-from geo.memberships import empty_memberships
+from geo.importers.memberships import empty_memberships
 from geo.paths import ROOT
 from geo.reference import ReferenceData
 from tests.tiny_reference import memberships, perimeters, tiny_reference

@@ -19,8 +19,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import exports, fmt
-from geo.analysis import analyse, bundled_inputs
+from geo.analysis import analyse
 from geo.coverage import CoverageOptions
+from geo.inputs import bundled_inputs
 from geo.paths import ROOT
 from geo.stats import CREDITS
 

@@ -15,9 +15,10 @@ import sys
 
 import pytest
 
-from geo.analysis import analyse, bundled_inputs
+from geo.analysis import analyse
 from geo.cli import main
 from geo.coverage import CoverageOptions
+from geo.inputs import bundled_inputs
 from geo.panel import view_facts
 from geo.views import View
 

@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.analysis import Inputs, analyse
+from geo.analysis import analyse
 from geo.coverage import CoverageOptions, area_figures, commune_coverage, selection_figures
-from geo.memberships import empty_memberships
+from geo.importers.memberships import empty_memberships
+from geo.inputs import Inputs
 from geo.scenarios import Change, apply_change, compare
 from tests.tiny_reference import memberships, perimeters, tiny_reference
 

@@ -12,8 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from geo import cli
-from geo.analysis import bundled_inputs
-from geo.inputs import LoadedInputs
+from geo.inputs import LoadedInputs, bundled_inputs
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from geo import fmt
-from geo.analysis import analyse, bundled_inputs
+from geo.analysis import analyse
 from geo.coverage import STATUSES, CoverageOptions
 from geo.exports.scope import resolve
 from geo.exports.static_map import (
@@ -28,6 +28,7 @@ from geo.exports.static_map import (
     draw_map,
     parse_size,
 )
+from geo.inputs import bundled_inputs
 from geo.maps import STATUS_COLOURS
 from geo.stats import CREDITS
 from geo.views import DROM

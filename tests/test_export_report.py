@@ -12,10 +12,11 @@ import pytest
 from pypdf import PdfReader
 
 from geo import fmt
-from geo.analysis import analyse, bundled_inputs
+from geo.analysis import analyse
 from geo.coverage import CoverageOptions
 from geo.exports.report import ReportError, comparison_rows, report_bytes
 from geo.exports.scope import resolve
+from geo.inputs import bundled_inputs
 from tests.export_data import artifacts_dir
 
 

@@ -8,11 +8,12 @@ import openpyxl
 import pytest
 
 from geo import tables
-from geo.analysis import analyse, bundled_inputs
+from geo.analysis import analyse
 from geo.coverage import CoverageOptions
 from geo.exports.about import about
 from geo.exports.scope import resolve
 from geo.exports.xlsx import SOURCES_SHEET, sheet_title, workbook_bytes
+from geo.inputs import bundled_inputs
 from geo.stats import CREDITS
 
 

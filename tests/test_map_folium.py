@@ -8,8 +8,9 @@ import re
 import pytest
 import shapely
 
-from geo.analysis import analyse, bundled_inputs
+from geo.analysis import analyse
 from geo.coverage import CoverageOptions
+from geo.inputs import bundled_inputs
 from geo.insets import DROM_ORDER, inset_boxes
 from geo.maps import render_map
 from geo.views import View

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from geo import fmt
-from geo.analysis import analyse, bundled_inputs, table_by
+from geo.analysis import analyse, table_by
 from geo.coverage import CoverageOptions, selection_figures
+from geo.inputs import bundled_inputs
 from geo.insets import national_bounds
 from geo.mapdata import ensure_map_files
 from geo.maps import live_map_spec, mask_runs, status_runs

@@ -8,9 +8,10 @@ import json
 
 import pytest
 
-from geo.analysis import analyse, bundled_inputs
+from geo.analysis import analyse
 from geo.cli import main
 from geo.coverage import CoverageOptions
+from geo.inputs import bundled_inputs
 from geo.opportunities import COLUMNS, KINDS, opportunities
 from geo.scenarios import Change, run_scenario
 

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.analysis import Inputs, analyse, bundled_inputs
+from geo.analysis import analyse
 from geo.coverage import STATUSES, CoverageOptions
+from geo.inputs import Inputs, bundled_inputs
 from geo.panel import panel_lines, partial_offers_text, view_facts
 from geo.views import View
 from tests.tiny_reference import memberships, perimeters, tiny_reference

@@ -79,8 +79,9 @@ def test_results_say_when_they_are_cut(index):
 
 
 def test_territories_without_opsn_are_found(index, reference):
-    from geo.analysis import analyse, bundled_inputs
+    from geo.analysis import analyse
     from geo.coverage import CoverageOptions
+    from geo.inputs import bundled_inputs
 
     zones = analyse(reference, bundled_inputs(), CoverageOptions()).zones
     by_id = index.find("z13055", zones=zones).hits

@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from geo import tables
-from geo.analysis import analyse, bundled_inputs
+from geo.analysis import analyse
 from geo.coverage import CoverageOptions
+from geo.inputs import bundled_inputs
 from geo.paths import ROOT
 from geo.registry import opsn_names
 from tests.export_data import complete, tiny_inputs

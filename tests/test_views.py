@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo.analysis import analyse, bundled_inputs
+from geo.analysis import analyse
 from geo.coverage import CoverageOptions
+from geo.inputs import bundled_inputs
 from geo.views import (
     FRANCE,
     View,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.analysis import Inputs, analyse, bundled_inputs
+from geo.analysis import analyse
 from geo.coverage import CoverageOptions
-from geo.memberships import empty_memberships
+from geo.importers.memberships import empty_memberships
+from geo.inputs import Inputs, bundled_inputs
 from geo.white_zones import (
     FILTERED_WHITE_ZONE_DEFINITION,
     WHITE_ZONE_DEFINITION,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import re
+from geo.text import plain_markdown
 
 
 def md(text: object) -> str:
-    """Text safe inside Markdown: names from uploaded files must not become links or HTML."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", str(text))
+    """Text safe inside Markdown: no link (even a bare URL), image, math, HTML or emphasis.
+
+    Every Markdown-active character is escaped (:func:`geo.text.plain_markdown`).
+    """
+    return plain_markdown(text)

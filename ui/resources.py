@@ -9,8 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from geo import tables
-from geo.analysis import Inputs, analyse
+from geo.analysis import analyse
 from geo.coverage import CoverageOptions, area_figures
+from geo.inputs import Inputs
 from geo.maps import coverage_shares, live_map_spec
 from geo.panel import view_facts
 from geo.reference import load_reference

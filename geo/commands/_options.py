@@ -10,10 +10,26 @@ from geo.coverage import RULES, TERRITORIES, CoverageOptions
 from geo.paths import COMMUNES_DIR
 
 
+class UsageError(ValueError):
+    """A French message about the options given (``--filter`` with an unknown id…)."""
+
+
 def add_coverage_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--operators", type=Path, help="fichier operators (ANCT) ou registre")
-    parser.add_argument("--adherents", type=Path, nargs="+", help="fichiers d'adhésions")
+    parser.add_argument(
+        "--operators",
+        type=Path,
+        help="fichier operators (ANCT) ou registre d'OPSN : remplace le registre livré",
+    )
+    parser.add_argument(
+        "--merge-registry",
+        action="store_true",
+        help="compléter le registre livré avec --operators au lieu de le remplacer",
+    )
+    parser.add_argument(
+        "--adherents", type=Path, nargs="+", help="fichiers d'adhésions (remplacent les livrées)"
+    )
     parser.add_argument("--opsn", help="opérateur des fichiers d'adhésions sans colonne opérateur")
+    parser.add_argument("--sheet", help="feuille à lire dans un classeur qui en a plusieurs")
     parser.add_argument("--rule", choices=RULES, default="perimetre")
     parser.add_argument("--territory", choices=TERRITORIES, default="france")
     parser.add_argument(
@@ -62,7 +78,7 @@ def coverage_options(args: argparse.Namespace, registry=None) -> CoverageOptions
         known = set(registry["id"])
         unknown = [x for x in chosen if x not in known]
         if unknown:
-            raise ValueError(
+            raise UsageError(
                 f"--filter : OPSN inconnu(s) : {', '.join(unknown)} "
                 f"(identifiants du registre, par exemple : {', '.join(sorted(known)[:5])}…)"
             )
@@ -81,10 +97,21 @@ def load(args: argparse.Namespace):
     from geo.inputs import load_inputs
     from geo.reference import load_reference
 
+    if args.merge_registry and args.operators is None:
+        raise UsageError(
+            "--merge-registry complète le registre livré avec --operators FICHIER : donnez ce fichier."
+        )
     reference = load_reference(args.data)
     if getattr(args, "db_version", None) is not None:
         return reference, _saved_inputs(args)
-    loaded = load_inputs(reference, args.operators, args.adherents, args.opsn)
+    loaded = load_inputs(
+        reference,
+        args.operators,
+        args.adherents,
+        args.opsn,
+        merge_registry=args.merge_registry,
+        sheet=args.sheet,
+    )
     return reference, loaded
 
 
@@ -95,7 +122,7 @@ def _saved_inputs(args: argparse.Namespace):
     from geo.storage.versions import inputs_for_version
 
     if args.operators or args.adherents:
-        raise ValueError("--db-version ne se combine pas avec --operators ni --adherents.")
+        raise UsageError("--db-version ne se combine pas avec --operators ni --adherents.")
     number = None if args.db_version == "derniere" else args.db_version
     with open_store() as store:
         _, inputs = inputs_for_version(store, number)

@@ -2,6 +2,8 @@
 
 Exit status is a contract for scripts: 0 nothing rejected, 1 rows rejected,
 2 the file cannot be read at all (French message on stderr, no traceback).
+The file is opened (within the limits) before the reference data are loaded,
+so that an unreadable file is refused at once.
 """
 
 from __future__ import annotations
@@ -26,16 +28,18 @@ def add_parser(commands) -> argparse.ArgumentParser:
         default=None,
         help="opérateur de toutes les lignes si le fichier n'a pas de colonne opérateur",
     )
+    parser.add_argument("--sheet", help="feuille à lire dans un classeur qui en a plusieurs")
     parser.add_argument("--data", type=Path, default=COMMUNES_DIR, help=argparse.SUPPRESS)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.memberships import ImportFileError, read_memberships
+    from geo.importers.memberships import ImportFileError, open_import, read_memberships
     from geo.reference import load_reference
 
     try:
-        result = read_memberships(args.file, load_reference(args.data), opsn=args.opsn)
+        table = open_import(args.file, sheet=args.sheet)
+        result = read_memberships(args.file, load_reference(args.data), opsn=args.opsn, table=table)
     except ImportFileError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2

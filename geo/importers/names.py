@@ -12,8 +12,8 @@ import weakref
 from dataclasses import dataclass, field
 
 from geo.ids import check_department, department_of_insee
-from geo.importers.tables import fold
 from geo.reference import ReferenceData
+from geo.text import fold
 
 _ARTICLE_SUFFIX = re.compile(r"^(.*?)\s*\((le|la|les|l')\)\s*$", re.IGNORECASE)
 

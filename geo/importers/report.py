@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from geo import fmt
+
 FORMAT_LABELS = {
     "anct_operateurs": "opérateurs de la Suite territoriale (ANCT)",
     "anct_adherents": "adhérents de la Suite territoriale (ANCT)",
     "liste_opsn": "liste d'adhérents",
+    "registre": "registre d'OPSN (format du projet)",
 }
 
 
@@ -23,6 +26,9 @@ class ValidationReport:
     ``status`` (``corrected``, ``rejected`` or ``duplicate``) and ``message``
     (plain French text naming file, line and value; escaping is the UI's job).
     ``notes`` are file-level remarks (ignored columns, unknown operators…).
+    Only the first ``max_issues`` line messages are kept (a file of a million
+    bad lines would otherwise weigh more than its data); ``omitted`` counts
+    the others, and the counts stay exact.
     """
 
     file: str
@@ -36,10 +42,18 @@ class ValidationReport:
     blank: int = 0
     issues: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Line-level messages beyond ``max_issues`` are counted here, not kept.
+    omitted: int = 0
+    max_issues: int = 5_000
 
     def add(self, line: int, value: object, status: str, detail: str) -> None:
         """Record an issue whose message names the file, the line and the value."""
+        if len(self.issues) >= self.max_issues:
+            self.omitted += 1
+            return
         shown = "" if value is None else str(value).strip()
+        if len(shown) > 200:
+            shown = shown[:199] + "…"
         if shown and shown not in detail:
             message = f"{self.file}, ligne {line}, valeur « {shown} » : {detail}"
         else:
@@ -60,6 +74,7 @@ class ValidationReport:
             "blank": self.blank,
             "issues": list(self.issues),
             "notes": list(self.notes),
+            "issues_omitted": self.omitted,
         }
 
     def text(self) -> str:
@@ -67,11 +82,17 @@ class ValidationReport:
         label = FORMAT_LABELS.get(self.format, self.format)
         lines = [
             f"Fichier : {self.file} — {label} ({self.read_as})",
-            f"Lignes : {self.rows} ; acceptées : {self.accepted} (dont {self.corrected} "
-            f"corrigées) ; rejetées : {self.rejected} ; doublons : {self.duplicates} ; "
-            f"vides : {self.blank}",
+            f"Lignes : {fmt.integer(self.rows)} ; acceptées : {fmt.integer(self.accepted)} "
+            f"(dont {fmt.integer(self.corrected)} corrigées) ; rejetées : "
+            f"{fmt.integer(self.rejected)} ; doublons : {fmt.integer(self.duplicates)} ; "
+            f"vides : {fmt.integer(self.blank)}",
         ]
         lines += [f"Remarque : {note}" for note in self.notes]
         status_label = {"corrected": "corrigée", "rejected": "rejetée", "duplicate": "doublon"}
         lines += [f"[{status_label[i['status']]}] {i['message']}" for i in self.issues]
+        if self.omitted:
+            lines.append(
+                f"… et {fmt.integer(self.omitted)} autre(s) ligne(s) signalée(s), non détaillée(s) "
+                f"(seules les {fmt.integer(self.max_issues)} premières le sont)."
+            )
         return "\n".join(lines)

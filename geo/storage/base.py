@@ -2,7 +2,7 @@
 
 A :class:`Snapshot` is the whole planner data at one version: the registry in
 its published CSV form (strings) and the memberships in the typed form that
-:mod:`geo.memberships` returns. A :class:`Version` says who made it, when, why
+:mod:`geo.importers.memberships` returns. A :class:`Version` says who made it, when, why
 and from which files. :class:`Store` is the interface every database backend
 implements (SQLite today, :mod:`geo.storage.sqlite`), so that the app and the
 command line never speak SQL.
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo.memberships import MEMBERSHIP_COLUMNS
+from geo.importers.memberships import MEMBERSHIP_COLUMNS
 
 #: What made a version: the first start, an import, an edit of the registry,
 #: a what-if saved on request, a restore, or the bundled files brought in again.
@@ -50,7 +50,7 @@ class UnknownVersion(StorageError, LookupError):
 
 
 def memberships_frame(rows: pd.DataFrame | list[dict] | None = None) -> pd.DataFrame:
-    """Memberships with the columns and types of :data:`geo.memberships.MEMBERSHIP_COLUMNS`."""
+    """Memberships with the columns and types of :data:`geo.importers.memberships.MEMBERSHIP_COLUMNS`."""
     frame = pd.DataFrame(rows if rows is not None else [], columns=list(MEMBERSHIP_COLUMNS))
     frame = frame[list(MEMBERSHIP_COLUMNS)].copy()
     for column in MEMBERSHIP_TEXT_COLUMNS:
@@ -79,12 +79,13 @@ class Snapshot:
         return registry_from_table(table, "registre enregistré")
 
     def inputs(self, label: str):
-        """Coverage inputs (:class:`geo.analysis.Inputs`) for this snapshot."""
-        from geo.analysis import Inputs
+        """Coverage inputs (:class:`geo.inputs.Inputs`) for this snapshot."""
+        from geo.inputs import Inputs, saved_sources
         from geo.registry import perimeter_table
 
         registry = self.registry_typed()
-        return Inputs(registry, perimeter_table(registry), self.memberships.copy(), label)
+        memberships = self.memberships.copy()
+        return Inputs(registry, perimeter_table(registry), memberships, label, saved_sources(label))
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ def membership_keys(frame: pd.DataFrame, columns=None) -> pd.Series:
     ``columns`` defaults to every stored column (provenance included); pass
     :data:`FACT_COLUMNS` to compare facts only.
     """
-    from geo.memberships import MEMBERSHIP_COLUMNS
+    from geo.importers.memberships import MEMBERSHIP_COLUMNS
 
     columns = list(columns or MEMBERSHIP_COLUMNS)
     if frame is None or frame.empty:

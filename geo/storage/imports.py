@@ -1,6 +1,6 @@
 """Imported files into the store: read once, then saved as one version.
 
-Reading is :func:`geo.memberships.read_memberships`'s job (formats, bounds,
+Reading is :func:`geo.importers.memberships.read_memberships`'s job (formats, bounds,
 French messages); this module only orders the files (operators first, since
 membership files name operators by their ANCT ids), reads a file given twice
 once, and turns what was accepted into a change of the saved data.
@@ -54,8 +54,8 @@ def read_import(
     ``repeated``. An unreadable file is reported in ``errors`` and the others
     are still read.
     """
-    from geo.inputs import merge_registry
-    from geo.memberships import ImportFileError, read_memberships
+    from geo.importers.memberships import ImportFileError, read_memberships
+    from geo.inputs import completed_registry
 
     batch = ImportBatch(memberships_frame(), None)
     seen: dict[str, str] = {}
@@ -83,7 +83,7 @@ def read_import(
     if operators:
         batch.operators = pd.concat([r.operators for r in operators], ignore_index=True)
         batch.operators = batch.operators.drop_duplicates("id", keep="last")
-        registry = merge_registry(registry, batch.operators)
+        registry = completed_registry(registry, batch.operators)
     frames = []
     for name, data, stamp, result in results:
         if result.operators is None and operators:  # ANCT ids now known: read again
@@ -132,27 +132,15 @@ def import_counts(batch: ImportBatch) -> dict:
     }
 
 
-_PROBE = "opsn-a-choisir"
-
-
 def needs_operator(reference, name: str, data: bytes, registry: pd.DataFrame) -> bool:
     """True for a list that can be read only once its OPSN is chosen (no operator column).
 
-    Read with and without an operator: a file refused without one and read
-    with one is such a list (whatever the wording of the refusal).
+    Told by the file's header alone (:func:`geo.importers.memberships.needs_operator`),
+    without reading the whole file.
     """
-    from geo.memberships import ImportFileError, read_memberships
+    from geo.importers.memberships import needs_operator as without_operator_column
 
-    try:
-        read_memberships(name, reference, registry, content=data)
-        return False
-    except ImportFileError:
-        pass
-    try:
-        read_memberships(name, reference, registry, content=data, opsn=_PROBE)
-        return True
-    except ImportFileError:
-        return False
+    return without_operator_column(name, data)
 
 
 STATUS_WORDS = {

@@ -19,7 +19,7 @@ def fingerprint(name: str, data: bytes) -> dict:
 
 def bundled_snapshot(directory: Path = OPSN_DIR) -> tuple[Snapshot, list[dict]]:
     """The registry and memberships of ``directory`` and the fingerprints of their files."""
-    from geo.memberships import load_bundled_memberships
+    from geo.importers.memberships import load_bundled_memberships
     from geo.registry import read_registry_table, registry_from_table
 
     registry_path = Path(directory) / REGISTRY_FILE

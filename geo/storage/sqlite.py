@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.memberships import MEMBERSHIP_COLUMNS
+from geo.importers.memberships import MEMBERSHIP_COLUMNS
 from geo.storage.base import (
     KINDS,
     Change,

@@ -7,8 +7,9 @@ element must put Leaflet and its geometry files there by itself.
 
 import streamlit as st
 
-from geo.analysis import analyse, bundled_inputs
+from geo.analysis import analyse
 from geo.coverage import CoverageOptions
+from geo.inputs import bundled_inputs
 from geo.maps import live_map_spec
 from geo.reference import load_reference
 from geo.registry import opsn_names

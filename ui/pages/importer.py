@@ -35,6 +35,10 @@ from ui.resources import reference_data
 from ui.summary import figures_delta
 
 STATUS_FILTERS = ["toutes", "acceptée", "corrigée", "rejetée", "doublon"]
+#: Files read and previews are shared by the sessions of this server; after this
+#: long unused, they are dropped, so that a large list does not stay in memory
+#: once the person who brought it has left.
+IDLE_SECONDS = 15 * 60
 
 
 def _files_token(contents: tuple) -> str:
@@ -44,7 +48,7 @@ def _files_token(contents: tuple) -> str:
     return digest.hexdigest()[:16]
 
 
-@st.cache_resource(max_entries=8, show_spinner="Lecture des fichiers…")
+@st.cache_resource(max_entries=8, ttl=IDLE_SECONDS, show_spinner="Lecture des fichiers…")
 def _needs_operator(token: str, version: str, _contents: tuple, _registry) -> tuple[str, ...]:
     reference = reference_data()
     return tuple(
@@ -52,12 +56,12 @@ def _needs_operator(token: str, version: str, _contents: tuple, _registry) -> tu
     )
 
 
-@st.cache_resource(max_entries=8, show_spinner="Lecture des fichiers…")
+@st.cache_resource(max_entries=8, ttl=IDLE_SECONDS, show_spinner="Lecture des fichiers…")
 def _read(token: str, version: str, operators: tuple, _contents: tuple, _registry):
     return read_import(reference_data(), list(_contents), _registry, dict(operators))
 
 
-@st.cache_resource(max_entries=8, show_spinner="Calcul de l'aperçu…")
+@st.cache_resource(max_entries=8, ttl=IDLE_SECONDS, show_spinner="Calcul de l'aperçu…")
 def _preview(token, version, operators, modes, options, _snapshot, _batch):
     after = apply_import(_snapshot, _batch, *modes)
     return compare_snapshots(_snapshot, after, reference_data(), options)
@@ -77,7 +81,7 @@ uploads = st.file_uploader(
     "Fichiers à importer",
     accept_multiple_files=True,
     key="import_files",
-    type=["csv", "tsv", "txt", "xlsx", "gz"],
+    type=["csv", "tsv", "txt", "xlsx", "gz", "xls", "ods"],  # .xls, .ods: told how to convert
     help=f"{MAX_FILE_BYTES // 2**20} Mo au plus par fichier. Un même fichier donné deux fois "
     "est lu une seule fois.",
 )
