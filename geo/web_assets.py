@@ -25,10 +25,11 @@ import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
-from branca.element import Element
+if TYPE_CHECKING:
+    import folium
+
 
 LEAFLET_PACKAGE = "js_lib_leaflet"
 """Import name of the package that ships Leaflet's ``dist`` files."""
@@ -105,34 +106,47 @@ def leaflet_urls(prefix: str = DEFAULT_ASSET_PREFIX) -> tuple[str, str]:
     return f"{prefix}/{LEAFLET_JS}", f"{prefix}/{LEAFLET_CSS}"
 
 
-class OfflineMap(folium.Map):
-    """A Folium map that needs Leaflet only, loaded from ``asset_prefix``.
+@cache
+def _offline_map_class() -> type:
+    """:class:`OfflineMap`, defined on first use: Folium and Branca take a quarter of a
+    second to import, which the live map (Leaflet files only) does not need."""
+    import folium
+    from branca.element import Element
 
-    Only elements that add no asset of their own may be added (GeoJson, GeoJsonTooltip,
-    Tooltip, Popup, FeatureGroup...). ``keep_in_front`` is refused: Folium implements
-    it with jQuery.
-    """
+    class OfflineMap(folium.Map):
+        """A Folium map that needs Leaflet only, loaded from ``asset_prefix``.
 
-    def __init__(self, *args: Any, asset_prefix: str = DEFAULT_ASSET_PREFIX, **kwargs: Any):
-        kwargs.setdefault("tiles", None)
-        super().__init__(*args, **kwargs)
-        js_url, css_url = leaflet_urls(asset_prefix)
-        self.asset_prefix = asset_prefix
-        # Instance attributes: JSCSSMixin.add_js_link mutates the lists in place, and
-        # folium.Map's are module-level lists shared by every map.
-        self.default_js = [("leaflet", js_url)]
-        self.default_css = [("leaflet_css", css_url)]
+        Only elements that add no asset of their own may be added (GeoJson, GeoJsonTooltip,
+        Tooltip, Popup, FeatureGroup...). ``keep_in_front`` is refused: Folium implements
+        it with jQuery.
+        """
 
-    def keep_in_front(self, *args: Any) -> None:
-        raise NotImplementedError("keep_in_front needs jQuery, which offline maps do not load.")
+        def __init__(self, *args: Any, asset_prefix: str = DEFAULT_ASSET_PREFIX, **kwargs: Any):
+            kwargs.setdefault("tiles", None)
+            super().__init__(*args, **kwargs)
+            js_url, css_url = leaflet_urls(asset_prefix)
+            self.asset_prefix = asset_prefix
+            # Instance attributes: JSCSSMixin.add_js_link mutates the lists in place, and
+            # folium.Map's are module-level lists shared by every map.
+            self.default_js = [("leaflet", js_url)]
+            self.default_css = [("leaflet_css", css_url)]
 
-    def render(self, **kwargs: Any) -> None:
-        figure = self.get_root()
-        style = (
-            f"<style>#{self.get_name()}.leaflet-container {{ background: {SEA_COLOUR}; }}</style>"
-        )
-        figure.header.add_child(Element(style), name="offline_map_background")
-        super().render(**kwargs)
+        def keep_in_front(self, *args: Any) -> None:
+            raise NotImplementedError("keep_in_front needs jQuery, which offline maps do not load.")
+
+        def render(self, **kwargs: Any) -> None:
+            figure = self.get_root()
+            style = f"<style>#{self.get_name()}.leaflet-container {{ background: {SEA_COLOUR}; }}</style>"
+            figure.header.add_child(Element(style), name="offline_map_background")
+            super().render(**kwargs)
+
+    return OfflineMap
+
+
+def __getattr__(name: str) -> Any:
+    if name == "OfflineMap":
+        return _offline_map_class()
+    raise AttributeError(f"module 'geo.web_assets' has no attribute {name!r}")
 
 
 def offline_map(
@@ -141,13 +155,15 @@ def offline_map(
     *,
     asset_prefix: str = DEFAULT_ASSET_PREFIX,
     **kwargs: Any,
-) -> OfflineMap:
-    """A Folium map with no tile layer whose only assets are local Leaflet files.
+) -> Any:
+    """A Folium map (:class:`OfflineMap`) with no tile layer whose only assets are local Leaflet files.
 
     Defaults show metropolitan France. Other keyword arguments go to ``folium.Map``
     (``tiles`` defaults to ``None``).
     """
-    return OfflineMap(location=location, zoom_start=zoom_start, asset_prefix=asset_prefix, **kwargs)
+    return _offline_map_class()(
+        location=location, zoom_start=zoom_start, asset_prefix=asset_prefix, **kwargs
+    )
 
 
 _SCRIPT_SRC = re.compile(

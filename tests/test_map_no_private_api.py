@@ -17,6 +17,7 @@ from geo.paths import ROOT
 OWN_PACKAGES = {"geo", "ui", "tests", "bench", "app"}
 SOURCES = [
     ROOT / "app.py",
+    ROOT / "serve.py",
     *sorted((ROOT / "ui").rglob("*.py")),
     *sorted((ROOT / "geo").rglob("*.py")),
 ]

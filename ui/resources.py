@@ -18,6 +18,7 @@ from geo.reference import load_reference
 from geo.registry import opsn_names
 from geo.search import SearchIndex
 from geo.views import View, breadcrumb, name_of, selection, territory_mask
+from ui.disk_cache import stored_analysis
 from ui.map_element import MapAssets, prepare_map_files
 
 
@@ -33,7 +34,8 @@ def search_index() -> SearchIndex:
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def analysis_for(token: str, options: CoverageOptions, _inputs: Inputs):
-    return analyse(reference_data(), _inputs, options)
+    """Also kept on disk (ui.disk_cache): a restarted server reads it back."""
+    return stored_analysis(_inputs, options, lambda: analyse(reference_data(), _inputs, options))
 
 
 @st.cache_resource(show_spinner=False)

@@ -6,6 +6,9 @@ background thread through the very cached functions the page calls
 (``ui.resources``), so that a visitor arriving meanwhile waits at most for what
 is still being computed, never twice. ``serve.py`` starts it with the server;
 the page starts it too (a no-op once started), for ``streamlit run app.py``.
+Past the national view, it steps aside whenever browsers are being served
+(``ui.serving`` notes their requests): only one Python thread runs at a time, so a
+warm-up step would otherwise delay the page of whoever is arriving.
 Set ``OPSN_WARMUP=0`` to switch it off.
 """
 
@@ -30,6 +33,11 @@ OPTION_VARIANTS = (
 
 PAUSE_S = 0.05
 """Pause between two warmed views: the Python interpreter runs one thread at a time."""
+QUIET_S = 1.5
+"""After the first view, each further step waits until browsers have been quiet this long
+(``ui.serving`` notes their requests under ``serve.py``)..."""
+MAX_WAIT_S = 5.0
+"""...but no longer than this, so that a busy server still gets warm."""
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
@@ -56,7 +64,7 @@ def warm() -> None:
     # Imported here: the server answers its first requests while this thread imports.
     from geo.coverage import CoverageOptions
     from geo.views import FRANCE, View
-    from ui import resources
+    from ui import resources, serving
 
     timings["imports"] = time.perf_counter() - started
     variants = [CoverageOptions(**options) for options in OPTION_VARIANTS]
@@ -65,6 +73,14 @@ def warm() -> None:
         begin = time.perf_counter()
         action()
         timings[name] = time.perf_counter() - begin
+
+    def yield_to_visitors() -> None:
+        """Python runs one thread at a time: a visitor's page must not wait behind this one."""
+        time.sleep(PAUSE_S)
+        waited = 0.0
+        while serving.quiet_for() < QUIET_S and waited < MAX_WAIT_S:
+            time.sleep(0.1)
+            waited += 0.1
 
     step("reference", resources.reference_data)
     token, inputs = latest_data()
@@ -77,21 +93,22 @@ def warm() -> None:
 
     step("analysis", lambda: resources.analysis_for(token, default, inputs))
     step("national", lambda: view(default, FRANCE))
+    yield_to_visitors()
     step("search", resources.search_index)
     regions = resources.reference_data().regions["code"]
 
     def region_views() -> None:
         for code in regions:
+            yield_to_visitors()
             view(default, View("region", code))
-            time.sleep(PAUSE_S)
 
     step("regions", region_views)
 
     def other_options() -> None:
         for options in variants[1:]:
+            yield_to_visitors()
             resources.analysis_for(token, options, inputs)
             view(options, FRANCE)
-            time.sleep(PAUSE_S)
 
     step("options", other_options)
     timings["total"] = time.perf_counter() - started
@@ -110,12 +127,8 @@ def _run() -> None:
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
         _QuietWarmup()
     )
-    # Visitors first: on a busy machine the system runs this thread last (Linux:
-    # a thread's niceness is its own).
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    except (AttributeError, OSError):
-        pass
+    # Not niced: a thread that holds Python's lock while the system leaves it waiting
+    # (a low priority on a busy machine) stalls every other thread of the server.
     try:
         warm()
     except Exception:  # a failed warm-up only costs the first visitor some time

@@ -4,19 +4,13 @@
   (statuses, legend, tooltips), the shapes coming from :mod:`geo.mapdata`;
 - :mod:`geo.maps.folium_maps`: the same views as standalone Folium pages (HTML export);
 - :mod:`geo.maps.style`: the colours both use.
+
+The Folium names are imported on first use: Folium and Branca take a quarter of a
+second to import, which a server starting for the live map does not need.
 """
 
-from geo.maps.folium_maps import (
-    Legend,
-    commune_properties,
-    context_layer,
-    dissolve_by_status,
-    map_html_size,
-    national_map,
-    render_map,
-    status_legend,
-    territory_map,
-)
+from importlib import import_module
+
 from geo.maps.live import coverage_shares, legend, live_map_spec, mask_runs, status_runs
 from geo.maps.style import (
     BASEMAP_ATTRIBUTION,
@@ -57,3 +51,14 @@ __all__ = [
     "status_runs",
     "territory_map",
 ]
+
+_FOLIUM_NAMES = {
+    "Legend", "commune_properties", "context_layer", "dissolve_by_status", "map_html_size",
+    "national_map", "render_map", "status_legend", "territory_map",
+}  # fmt: skip
+
+
+def __getattr__(name: str):
+    if name in _FOLIUM_NAMES:
+        return getattr(import_module("geo.maps.folium_maps"), name)
+    raise AttributeError(f"module 'geo.maps' has no attribute {name!r}")

@@ -22,6 +22,7 @@ from geo.mapdata import MapFiles, ensure_map_files
 from geo.paths import ROOT
 from geo.reference import ReferenceData
 from geo.web_assets import LEAFLET_CSS, LEAFLET_JS, copy_leaflet, leaflet_dir_name
+from ui import serving
 
 HERE = Path(__file__).resolve().parent
 STATIC_URL = "app/static"
@@ -79,9 +80,17 @@ def prepare_map_files(reference: ReferenceData, directory: Path | None = None) -
     Copied and built there if missing (the first start after a new clone or new
     data: about a second); ``directory`` replaces that folder (tests).
     """
+    served = directory is None
     directory = directory or static_dir()
     copy_leaflet(directory)
-    return MapAssets(ensure_map_files(reference, directory / MAPDATA))
+    assets = MapAssets(ensure_map_files(reference, directory / MAPDATA))
+    if served:  # pages now name these files for the browser to fetch early (serve.py)
+        files = assets.files
+        serving.announce_map_files(
+            LEAFLET_JS_URL, LEAFLET_CSS_URL, MAPDATA_URL, files.national, files.departements,
+            files.neighbours,
+        )  # fmt: skip
+    return assets
 
 
 def _ignore() -> None:

@@ -1,0 +1,50 @@
+"""Analyses kept on disk between two starts of the server (ui.disk_cache)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pandas as pd
+
+from geo.analysis import analyse
+from geo.coverage import CoverageOptions
+from geo.inputs import bundled_inputs
+from geo.reference import load_reference
+from ui import disk_cache
+
+
+def test_a_stored_analysis_is_the_one_computed_and_is_read_back(tmp_path):
+    reference, inputs, options = load_reference(), bundled_inputs(), CoverageOptions()
+    computed = []
+
+    def compute():
+        computed.append(True)
+        return analyse(reference, inputs, options)
+
+    first = disk_cache.stored_analysis(inputs, options, compute, tmp_path)
+    again = disk_cache.stored_analysis(inputs, options, compute, tmp_path)
+    assert computed == [True]  # the second start reads the file
+    pd.testing.assert_frame_equal(first.coverage, again.coverage)
+    pd.testing.assert_frame_equal(first.zones, again.zones)
+    assert first.figures == again.figures and again.options == options
+
+
+def test_the_key_changes_with_options_day_and_inputs():
+    inputs, options = bundled_inputs(), CoverageOptions()
+    day = dt.date(2026, 11, 30)
+    key = disk_cache.analysis_key(inputs, options, day)
+    assert key == disk_cache.analysis_key(inputs, options, day)
+    assert key != disk_cache.analysis_key(inputs, CoverageOptions(rule="adhesion"), day)
+    assert key != disk_cache.analysis_key(inputs, options, day + dt.timedelta(days=1))
+    fewer = replace(inputs, memberships=inputs.memberships.iloc[1:])
+    assert key != disk_cache.analysis_key(fewer, options, day)
+    assert key != disk_cache.analysis_key(replace(inputs, label="Autre liste"), options, day)
+
+
+def test_an_unreadable_file_is_computed_again(tmp_path):
+    inputs, options = bundled_inputs(), CoverageOptions()
+    path = tmp_path / f"{disk_cache.analysis_key(inputs, options)}.pickle"
+    path.write_bytes(b"not a pickle")
+    assert disk_cache.stored_analysis(inputs, options, lambda: "computed", tmp_path) == "computed"
+    assert disk_cache.stored_analysis(inputs, options, lambda: "again", tmp_path) == "computed"

@@ -1,0 +1,357 @@
+"""What ``serve.py`` adds to Streamlit's HTTP answers so that the map paints sooner.
+
+Streamlit's page (its ``index.html``) names the JavaScript of its core only; the code
+of each kind of element (buttons, radios, markdown, the map's custom component…)
+is asked for once the script's first messages name those elements, then comes from
+a server that is running the script at the same moment: measured, the map's page
+asked for 50 such files 0.1–0.3 s after its WebSocket opened and got the last one
+0.6–0.9 s later. :class:`PreloadMiddleware` names these files in the page itself
+(``<link rel="modulepreload">``, read from Streamlit's own build manifest), with
+Leaflet and the geometry files of the view in the address (``<link rel="preload">``),
+so that the browser fetches them while Streamlit's core loads, when the server has
+nothing else to do. It also marks the map's content-addressed files (``app/static``:
+Leaflet's folder and the geometry files, whose names change with their content) as
+immutable, so that a returning visitor asks for none of them again.
+
+Only Streamlit's public ASGI hooks are used (``st.App(middleware=…)``); the page's
+HTML is read as the browser gets it. A Streamlit release that renames its files
+changes the manifest with them; an element missing from it is simply not preloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import re
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from urllib.parse import parse_qs
+
+PAGE_ELEMENTS = (
+    "BidiComponent",  # the map (st.components.v2)
+    "PageLink",
+    "Radio",
+    "Checkbox",
+    "Multiselect",
+    "TextInput",
+    "Button",
+    "Metric",
+    "IFrame",
+    "rehype-raw",  # markdown with HTML (headline, credits)
+)
+"""Streamlit's front-end modules the map page needs on its first paint (measured:
+the modules a fresh browser asks for after the index, named as in the manifest)."""
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+HASHED_STATIC = re.compile(r"/app/static/(?:leaflet-[0-9a-f]{8,}/|mapdata/[^/]*\.[0-9a-f]{8,}\.)")
+"""Files served by ``app/static`` whose name changes with their content."""
+
+
+def streamlit_static_dir() -> Path:
+    """Streamlit's front-end build (``index.html``, ``manifest.json``, ``static/js``)."""
+    import streamlit
+
+    return Path(streamlit.__file__).resolve().parent / "static"
+
+
+@cache
+def element_modules(names: tuple[str, ...] = PAGE_ELEMENTS) -> tuple[str, ...]:
+    """Paths (relative to the page) of the modules that draw ``names``, with what they import.
+
+    Read from Streamlit's build manifest (``{source: {file, name, imports,
+    isDynamicEntry}}``), leaving out what ``index.html`` already names.
+    """
+    try:
+        manifest = json.loads((streamlit_static_dir() / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return ()
+
+    def closure(keys: Iterable[str]) -> list[str]:
+        seen: list[str] = []
+        todo = list(keys)
+        while todo:
+            key = todo.pop(0)
+            if key in seen or key not in manifest:
+                continue
+            seen.append(key)
+            todo.extend(manifest[key].get("imports", []))
+        return seen
+
+    entry = [key for key, item in manifest.items() if item.get("isEntry")]
+    core = set(closure(entry))
+    wanted = [
+        key
+        for name in names
+        for key, item in manifest.items()
+        if item.get("name") == name and item.get("isDynamicEntry")
+    ]
+    return tuple(
+        manifest[key]["file"]
+        for key in closure(wanted)
+        if key not in core and manifest[key].get("file", "").endswith(".js")
+    )
+
+
+@dataclass
+class MapPreloads:
+    """Leaflet and the geometry files, as the map element will ask for them.
+
+    Set by ``ui.map_element.prepare_map_files`` once the files are ready (the
+    warm-up does it within seconds of the start); until then pages carry the
+    element modules only.
+    """
+
+    scripts: list[str] = field(default_factory=list)
+    styles: list[str] = field(default_factory=list)
+    national: str | None = None
+    departements: dict[str, str] = field(default_factory=dict)
+    neighbours: dict[str, list[str]] = field(default_factory=dict)
+
+    def files_for(self, query: str) -> list[str]:
+        """Geometry files of the view named by a page's query string (``vue``, ``code``)."""
+        if self.national is None:
+            return []
+        params = parse_qs(query)
+        level = (params.get("vue") or [""])[0]
+        code = (params.get("code") or [""])[0].upper()
+        if level == "commune" and len(code) == 5:
+            code = code[:3] if code.startswith("97") else code[:2]
+        elif level != "departement":
+            code = ""
+        own = self.departements.get(code)
+        if own is None:
+            return [self.national]
+        around = [
+            self.departements[d] for d in self.neighbours.get(code, []) if d in self.departements
+        ]
+        return [self.national, own, *around] if level == "departement" else [self.national, own]
+
+
+_lock = threading.Lock()
+_map = MapPreloads()
+last_activity = 0.0
+"""``time.monotonic()`` of the latest request or WebSocket message from a browser:
+the warm-up pauses while visitors are being served (``ui.warmup``)."""
+
+
+def quiet_for() -> float:
+    """Seconds since a browser last asked anything of this server."""
+    return time.monotonic() - last_activity
+
+
+def announce_map_files(
+    leaflet_js: str, leaflet_css: str, mapdata_url: str, national: str,
+    departements: dict[str, str], neighbours: dict[str, list[str]],
+) -> None:  # fmt: skip
+    """Record where the map's files are (URLs relative to the page)."""
+    global _map
+    with _lock:
+        _map = MapPreloads(
+            scripts=[leaflet_js],
+            styles=[leaflet_css],
+            national=f"{mapdata_url}/{national}",
+            departements={code: f"{mapdata_url}/{name}" for code, name in departements.items()},
+            neighbours=neighbours,
+        )
+
+
+def preload_tags(query: str = "") -> bytes:
+    """The ``<link>`` tags added to the page for a request with ``query``."""
+    tags = [f'<link rel="modulepreload" crossorigin href="./{path}">' for path in element_modules()]
+    current = _map
+    tags += [f'<link rel="preload" as="style" href="./{url}">' for url in current.styles]
+    tags += [f'<link rel="preload" as="script" href="./{url}">' for url in current.scripts]
+    # The map fetches its files with fetch() (CORS mode, same-origin credentials).
+    tags += [
+        f'<link rel="preload" as="fetch" crossorigin="anonymous" href="./{url}">'
+        for url in current.files_for(query)
+    ]
+    return "\n    ".join(tags).encode()
+
+
+class PreloadMiddleware:
+    """ASGI middleware: preload links in Streamlit's page; its static files from memory.
+
+    Streamlit answers each of the hundred files of its front end through its whole
+    middleware stack and a file read in a worker thread: about 8 ms a file here,
+    0.8 s for the map page's files over the browser's six connections, on the
+    same Python process that runs the scripts. The files are content-addressed
+    (Streamlit's build, Leaflet's folder, the geometry files): this keeps each
+    one in memory once read and answers it at once, with the same headers, as a
+    reverse proxy in front of Streamlit would. What it does not know (a path not
+    in the build, a range request, a HEAD) goes to Streamlit as before.
+    """
+
+    def __init__(self, app, *, app_static: Path | None = None) -> None:
+        self.app = app
+        self.files = StaticFiles(app_static)
+
+    async def __call__(self, scope, receive, send) -> None:
+        global last_activity
+        last_activity = time.monotonic()
+        if scope["type"] == "websocket":
+            await self.app(scope, _noting_activity(receive), send)
+            return
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        headers = dict(scope.get("headers", []))
+        if b"range" not in headers:
+            answer = self.files.answer(path)
+            if answer is not None:
+                await _send_file(send, answer, headers.get(b"if-none-match"))
+                return
+        if any(part in path for part in ("/_stcore/", "/static/", "/media/", "/component/")):
+            await self.app(scope, receive, send)
+            return
+        await self.app(scope, receive, _HtmlRewriter(send, scope.get("query_string", b"")).send)
+
+
+@dataclass(frozen=True)
+class StaticAnswer:
+    body: bytes
+    content_type: str
+    etag: bytes
+    extra: tuple[tuple[bytes, bytes], ...] = ()
+
+
+CACHE_LIMIT_BYTES = 64_000_000
+"""Most bytes of files kept in memory (the map page needs about 4 MB)."""
+
+
+class StaticFiles:
+    """Streamlit's front-end files and the app's content-addressed files, from memory."""
+
+    def __init__(self, app_static: Path | None = None) -> None:
+        self.core_dir = streamlit_static_dir()
+        self.app_dir = app_static or Path(__file__).resolve().parent.parent / "static"
+        self._core: set[str] | None = None
+        self._cache: dict[str, StaticAnswer] = {}
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def core_files(self) -> set[str]:
+        """Paths (``static/js/….js``) of Streamlit's build: the only core files answered."""
+        if self._core is None:
+            root = self.core_dir
+            self._core = {
+                p.relative_to(root).as_posix() for p in (root / "static").rglob("*") if p.is_file()
+            }
+        return self._core
+
+    def answer(self, path: str) -> StaticAnswer | None:
+        cached = self._cache.get(path)
+        if cached is not None:
+            return cached
+        marker = path.find("/app/static/")
+        if marker >= 0 and HASHED_STATIC.search(path):
+            relative = path[marker + len("/app/static/") :]
+            if ".." in relative.split("/"):
+                return None
+            file = self.app_dir / relative
+            extra = (
+                (b"access-control-allow-origin", b"*"),
+                (b"x-content-type-options", b"nosniff"),
+            )
+        else:
+            marker = path.find("/static/")
+            relative = path[marker + 1 :] if marker >= 0 else ""
+            if not relative or relative not in self.core_files():
+                return None
+            file = self.core_dir / relative
+            extra = ()
+        try:
+            body = file.read_bytes()
+        except OSError:
+            return None
+        answer = StaticAnswer(
+            body, _content_type(file.name), f'"{hashlib.md5(body).hexdigest()}"'.encode(), extra
+        )
+        with self._lock:
+            if self._size + len(body) <= CACHE_LIMIT_BYTES and path not in self._cache:
+                self._cache[path] = answer
+                self._size += len(body)
+        return answer
+
+
+def _content_type(name: str) -> str:
+    if name.endswith(".gz"):
+        return "application/gzip"
+    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return f"{kind}; charset=utf-8" if kind in ("text/css", "text/html") else kind
+
+
+async def _send_file(send, answer: StaticAnswer, if_none_match: bytes | None) -> None:
+    headers = [
+        (b"content-type", answer.content_type.encode()),
+        (b"cache-control", IMMUTABLE.encode()),
+        (b"etag", answer.etag),
+        *answer.extra,
+    ]
+    if if_none_match is not None and answer.etag in if_none_match:
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    headers.append((b"content-length", str(len(answer.body)).encode()))
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": answer.body})
+
+
+def _noting_activity(receive):
+    async def wrapped():
+        global last_activity
+        message = await receive()
+        last_activity = time.monotonic()
+        return message
+
+    return wrapped
+
+
+def _with_header(send, name: bytes, value: str):
+    async def wrapped(message) -> None:
+        if message["type"] == "http.response.start" and message.get("status") == 200:
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != name]
+            message = dict(message, headers=[*headers, (name, value.encode())])
+        await send(message)
+
+    return wrapped
+
+
+class _HtmlRewriter:
+    """Holds back an HTML answer until its body is complete, then adds the tags."""
+
+    def __init__(self, send, query: bytes) -> None:
+        self._send = send
+        self._query = query.decode("latin-1")
+        self._start = None
+        self._body: list[bytes] = []
+
+    async def send(self, message) -> None:
+        if message["type"] == "http.response.start":
+            headers = dict((k.lower(), v) for k, v in message.get("headers", []))
+            html = headers.get(b"content-type", b"").startswith(b"text/html")
+            if message.get("status") == 200 and html and b"content-encoding" not in headers:
+                self._start = message
+                return
+        elif message["type"] == "http.response.body" and self._start is not None:
+            self._body.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = b"".join(self._body)
+            head = body.find(b"</head>")
+            if head >= 0:
+                body = body[:head] + preload_tags(self._query) + b"\n  " + body[head:]
+            headers = [
+                (k, v) for k, v in self._start.get("headers", []) if k.lower() != b"content-length"
+            ]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await self._send(dict(self._start, headers=headers))
+            await self._send({"type": "http.response.body", "body": body, "more_body": False})
+            return
+        await self._send(message)
