@@ -23,7 +23,6 @@ and ``server.address`` (``.streamlit/config.toml``, ``STREAMLIT_SERVER_PORT``…
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,7 +32,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from ui import warmup
-from ui.serving import PreloadMiddleware
+from ui.serving import PreloadMiddleware, run
 
 
 @asynccontextmanager
@@ -50,25 +49,5 @@ app = st.App(
 )
 
 
-def main(argv: list[str] | None = None) -> None:
-    import uvicorn
-
-    parser = argparse.ArgumentParser(description="Couverture OPSN : le serveur de l'application.")
-    parser.add_argument("--port", type=int, default=st.get_option("server.port"))
-    parser.add_argument("--address", default=st.get_option("server.address") or "0.0.0.0")
-    args = parser.parse_args(argv)
-    interval = st.get_option("server.websocketPingInterval") or 30
-    print(
-        f"Couverture OPSN : http://{'localhost' if args.address == '0.0.0.0' else args.address}:{args.port}",
-        flush=True,
-    )
-    uvicorn.run(
-        app, host=args.address, port=args.port, access_log=False, ws="websockets-sansio",
-        ws_max_size=st.get_option("server.maxMessageSize") * 1_000_000,
-        ws_per_message_deflate=st.get_option("server.enableWebsocketCompression"),
-        ws_ping_interval=interval, ws_ping_timeout=interval,
-    )  # fmt: skip
-
-
 if __name__ == "__main__":
-    main()
+    run(app)

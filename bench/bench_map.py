@@ -61,6 +61,7 @@ VIEWPORT = {"width": 1280, "height": 900}
 APP = ROOT / "serve.py"
 FLOOR_APP = ROOT / "bench" / "floor_app.py"
 MAP_ONLY_APP = ROOT / "bench" / "map_only_app.py"
+SERVED_PAGE = ROOT / "bench" / "served_page.py"
 TITLE = "Couverture OPSN"
 MB = 1e6
 
@@ -112,18 +113,24 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: Path, log_path: Path) -> Iterator[tuple[str, subprocess.Popen, float]]:
-    """``streamlit run script`` on a free port; (URL, process, wall-clock launch time).
+def streamlit_server(
+    script: Path, log_path: Path, *, served: bool = False
+) -> Iterator[tuple[str, subprocess.Popen, float]]:
+    """A server for ``script`` on a free port; (URL, process, wall-clock launch time).
 
     The app (``serve.py``) is started as the README says, ``python serve.py``
-    (``BENCH_LAUNCHER=streamlit``: ``streamlit run serve.py``, for comparison).
+    (``BENCH_LAUNCHER=streamlit``: ``streamlit run serve.py``, for comparison);
+    another page with ``served``, the same way (``bench/served_page.py``: uvicorn
+    and ``ui.serving``'s middleware, no warm-up); otherwise ``streamlit run``.
 
     Stopped by its PID (SIGTERM, then SIGKILL after 10 s).
     """
     port = free_port()
+    where = ["--port", str(port), "--address", "127.0.0.1"]
     if script == APP and os.environ.get("BENCH_LAUNCHER", "python") == "python":
-        # The app as the README starts it (serve.py runs uvicorn itself).
-        command = [sys.executable, str(script), "--port", str(port), "--address", "127.0.0.1"]
+        command = [sys.executable, str(script), *where]
+    elif served:
+        command = [sys.executable, str(SERVED_PAGE), str(script), *where]
     else:
         command = [
             sys.executable, "-m", "streamlit", "run", str(script),
@@ -657,11 +664,17 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             fresh(lambda b: floor_time(b, url))  # warms the server, not counted
             out["floor"] = [fresh(lambda b: floor_time(b, url)) for _ in range(runs)]
 
+        print("Plancher servi comme l'application (uvicorn, ui.serving)…", flush=True)
+        with streamlit_server(FLOOR_APP, log_path, served=True) as (url, process, _):
+            wait_ready(url, process)
+            fresh(lambda b: floor_time(b, url))  # not counted
+            out["floor_served"] = [fresh(lambda b: floor_time(b, url)) for _ in range(runs)]
+
         print("La carte seule (titre et carte nationale)…", flush=True)
         map_only = tmp / "map_only" / MAP_ONLY_APP.name
         map_only.parent.mkdir()
         shutil.copy(MAP_ONLY_APP, map_only)
-        with streamlit_server(map_only, log_path) as (url, process, _):
+        with streamlit_server(map_only, log_path, served=True) as (url, process, _):
             wait_ready(url, process)
             fresh(lambda b: open_view(b, url, "france:"))  # builds its static folder
             out["map_only"] = [
@@ -825,9 +838,17 @@ def report(out: dict[str, Any], runs: int) -> None:
     print()
     print(f"Plancher (page Streamlit avec un titre) : {_s(floor)} "
           f"({', '.join(_s(v) for v in out['floor'])})")  # fmt: skip
+    served = median(out["floor_served"])
+    print(f"Plancher servi comme l'application (uvicorn, ui.serving) : {_s(served)} "
+          f"({', '.join(_s(v) for v in out['floor_served'])})")  # fmt: skip
     map_only = median(out["map_only"])
-    print(f"La carte seule (titre et carte nationale) : {_s(map_only)} ({_x(map_only / floor)} "
-          f"le plancher) : ce que coûte l'élément carte lui-même")  # fmt: skip
+    print(f"La carte seule (titre et carte nationale, servie comme l'application) : "
+          f"{_s(map_only)} ({_x(map_only / floor)} le plancher, {_x(map_only / served)} le "
+          f"plancher servi de même) : ce que coûte l'élément carte lui-même")  # fmt: skip
+    views = {name: median([r["painted_s"] for r in out[name]])
+             for name in ("national", "region", "departement", "commune")}  # fmt: skip
+    print("Rapports au plancher servi comme l'application : "
+          + ", ".join(f"{name} {_x(value / served)}" for name, value in views.items()))  # fmt: skip
     if "naive" in out:
         naive = median(out["naive"])
         national = median([r["painted_s"] for r in out["national"]])

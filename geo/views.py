@@ -58,21 +58,28 @@ def parse_view(level: object, code: object, reference: ReferenceData) -> tuple[V
     code = str(code or "").strip().upper() if level != "epci" else str(code or "").strip()
     if level == "france":
         return FRANCE, None
-    known = {
-        "region": set(reference.regions["code"]),
-        "departement": set(reference.departements["code"]),
-        "epci": set(reference.epci["siren"]),
-        "commune": set(reference.communes["insee"]),
+    # Looked up, not copied into sets: every page run with a view in its URL parses it.
+    columns = {
+        "region": (reference.regions, "code"),
+        "departement": (reference.departements, "code"),
+        "epci": (reference.epci, "siren"),
     }
+
+    def known(kind: str, value: str) -> bool:
+        if kind == "commune":
+            return value in reference.communes_by_insee.index
+        table, column = columns[kind]
+        return bool((table[column] == value).any())
+
     if level == "territoire":
         # Z + INSEE code of a commune; whether the territory exists depends on the
         # options: resolve_view() decides once the coverage is known.
-        if code[:1] == "Z" and code[1:] in known["commune"]:
+        if code[:1] == "Z" and known("commune", code[1:]):
             return View(level, code), None
         return FRANCE, f"Territoire sans OPSN « {code} » introuvable : retour à la France entière."
-    if level not in known:
+    if level not in (*columns, "commune"):
         return FRANCE, f"Vue « {level} » inconnue : retour à la France entière."
-    if code not in known[level]:
+    if not known(level, code):
         return FRANCE, f"{LEVEL_LABELS[level]} « {code} » introuvable : retour à la France entière."
     return View(level, code), None
 

@@ -355,3 +355,29 @@ class _HtmlRewriter:
             await self._send({"type": "http.response.body", "body": body, "more_body": False})
             return
         await self._send(message)
+
+
+def run(app, argv: list[str] | None = None) -> None:
+    """Serve ``app`` (an ``st.App``) with uvicorn on a socket uvicorn opens (``serve.py``).
+
+    ``--port`` and ``--address`` default to Streamlit's ``server.port`` and
+    ``server.address``; the WebSocket settings are Streamlit's own options.
+    """
+    import argparse
+
+    import streamlit as st
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description="Couverture OPSN : le serveur de l'application.")
+    parser.add_argument("--port", type=int, default=st.get_option("server.port"))
+    parser.add_argument("--address", default=st.get_option("server.address") or "0.0.0.0")
+    args = parser.parse_args(argv)
+    interval = st.get_option("server.websocketPingInterval") or 30
+    shown = "localhost" if args.address == "0.0.0.0" else args.address
+    print(f"Couverture OPSN : http://{shown}:{args.port}", flush=True)
+    uvicorn.run(
+        app, host=args.address, port=args.port, access_log=False, ws="websockets-sansio",
+        ws_max_size=st.get_option("server.maxMessageSize") * 1_000_000,
+        ws_per_message_deflate=st.get_option("server.enableWebsocketCompression"),
+        ws_ping_interval=interval, ws_ping_timeout=interval,
+    )  # fmt: skip
