@@ -252,9 +252,9 @@ class StaticFiles:
         marker = path.find("/app/static/")
         if marker >= 0 and HASHED_STATIC.search(path):
             relative = path[marker + len("/app/static/") :]
-            if ".." in relative.split("/"):
+            file = (self.app_dir / relative).resolve()
+            if ".." in relative.split("/") or not file.is_relative_to(self.app_dir.resolve()):
                 return None
-            file = self.app_dir / relative
             extra = (
                 (b"access-control-allow-origin", b"*"),
                 (b"x-content-type-options", b"nosniff"),
