@@ -39,7 +39,7 @@ def headline(facts: dict) -> None:
     )
     st.markdown(
         f"""<div class="headline"><div class="big">{share}</div>{beside}
-        <div class="sentence">{where}<b>{fmt.integer(figures["covered_population"])} habitants</b>
+        <div class="sentence">{where}<b>{fmt.inhabitants(figures["covered_population"])}</b>
         sur {fmt.integer(figures["total_population"])} — {html.escape(figures["counting_rule"])}.
         </div></div>""",
         unsafe_allow_html=True,
