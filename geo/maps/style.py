@@ -10,7 +10,7 @@ from geo.web_assets import SEA_COLOUR as SEA_COLOUR
 # contrast: a projector washes colours out), even drawn at MAP_FILL_OPACITY over it.
 # Pale lavender (#b2abd2, 1.6:1) is gone for that reason. The status is also told by
 # the outlines (heavier for « sans OPSN ») and in every tooltip, legend and table.
-STATUS_COLOURS = {"adherente": "#542788", "perimetre": "#7061a1", "sans_opsn": "#b35806"}
+STATUS_COLOURS = {"adherente": "#4a2080", "perimetre": "#7061a1", "sans_opsn": "#b35806"}
 OUTSIDE_COLOUR = "#6d6d6d"
 """Communes outside the counted territory (the DROM when only the mainland counts)."""
 MAP_FILL_OPACITY = 0.85
@@ -18,7 +18,7 @@ MAP_FILL_OPACITY = 0.85
 MIN_CONTRAST = 3.0
 """Least contrast of a fill against the background (WCAG 2.1, 1.4.11 non-text contrast)."""
 STATUS_STYLES = {
-    "adherente": {"fillColor": "#542788", "color": "#2d004b", "weight": 0.4, "fillOpacity": 0.85},
+    "adherente": {"fillColor": "#4a2080", "color": "#2d004b", "weight": 0.4, "fillOpacity": 0.85},
     "perimetre": {"fillColor": "#7061a1", "color": "#4b3f78", "weight": 0.4, "fillOpacity": 0.85},
     "sans_opsn": {"fillColor": "#b35806", "color": "#6b3303", "weight": 0.8, "fillOpacity": 0.9},
 }
