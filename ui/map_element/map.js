@@ -1179,6 +1179,19 @@ class CoverageMap {
         const rect = map.getContainer().getBoundingClientRect();
         return { x: rect.left + a.x, y: rect.top + a.y, width: b.x - a.x, height: b.y - a.y };
       },
+      // Client rectangles of the DROM inset frames as drawn (empty when not shown).
+      insetBoxes() {
+        const map = self.map;
+        if (!map || !self.national || !self.insetsVisible()) return [];
+        const step = self.national.header.step;
+        const rect = map.getContainer().getBoundingClientRect();
+        return self.national.header.frames.map((frame) => {
+          const [x1, y1, x2, y2] = frame.box;
+          const a = map.latLngToContainerPoint(self.gridBounds([x1, y1, x2, y2], step).getNorthWest());
+          const b = map.latLngToContainerPoint(self.gridBounds([x1, y1, x2, y2], step).getSouthEast());
+          return { name: frame.name, x: rect.left + a.x, y: rect.top + a.y, width: b.x - a.x, height: b.y - a.y };
+        });
+      },
       // Milliseconds per redraw of the current view (median of `runs`), for benchmarks.
       timeRedraw(runs = 5) {
         const times = [];
