@@ -31,7 +31,7 @@ STYLE = """
 [data-testid="stMainBlockContainer"] {padding: .6rem 1.2rem .2rem 1.2rem !important;
   max-width: none !important;}
 [data-testid="stMain"] [data-testid="stVerticalBlock"] {gap: .4rem;}
-.st-key-slide_map {--opsn-map-offset: calc(max(96px, 15vh) + 3rem);}
+.st-key-print_slide_map {--opsn-map-offset: calc(max(96px, 15vh) + 3rem);}
 .slide-head {display: flex; gap: 1.4vw; align-items: center; height: max(96px, 15vh);
   overflow: hidden;}
 .slide-share {font-size: max(44px, 8.5vh); font-weight: 700; color: #4a2080; line-height: 1;
@@ -110,7 +110,7 @@ def show(reference, zones, view: View, facts: dict, spec: dict, assets, credits:
     targets = {"previous": step(slides, trail, -1), "next": step(slides, trail, +1)}
     st.session_state[_TARGETS] = targets
     head, nav = st.columns([5, 2], vertical_alignment="center")
-    with head:
+    with head, st.container(key="print_slide_head"):
         st.html(panel.slide_headline(facts))
     with nav, st.container(horizontal=True, key="slide_nav", gap="small"):
         st.button(
@@ -128,6 +128,6 @@ def show(reference, zones, view: View, facts: dict, spec: dict, assets, credits:
             on_click=leave, help="Échap",
         )  # fmt: skip
         st.caption(position(slides, trail).label)
-    with st.container(key="slide_map"):
+    with st.container(key="print_slide_map"):
         map_element(spec, assets, key="opsn_map", layout="presentation", legend_note=credits)
     _keys(key=KEYS_KEY, on_key_change=_on_key, height=0)

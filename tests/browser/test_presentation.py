@@ -148,6 +148,15 @@ def test_arrow_keys_step_through_the_slides(app_url, open_page, blocked_requests
     page.get_by_role("button", name="Vue précédente").click()
     find_drawn_map(page, view="region:53")
     settle(page)
+    # Printed from a slide: one page, the slide's headline, legend and credits.
+    page.emulate_media(media="print")
+    reader = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    for expected in ("Bretagne", "Couverture par un OPSN", "Licence Ouverte"):
+        assert expected in text
+    assert "Vue suivante" not in text
+    page.emulate_media(media="screen")
     page.keyboard.press("Escape")
     expect(page.get_by_role("button", name="Mode présentation")).to_be_visible(timeout=UI_TIMEOUT)
     expect(page).not_to_have_url(re.compile("presentation="))
