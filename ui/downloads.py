@@ -20,19 +20,24 @@ from geo.exports.files import (
     export_file,
 )
 from geo.exports.scope import ScopeError, resolve
-from geo.exports.static_map import A4_PRINT, SLIDE
 from geo.inputs import Inputs
 from geo.reference import ReferenceData
 from geo.views import View
 
-CANVASES = {"slide": SLIDE, "print": A4_PRINT}
+
+def _canvas(name: str):
+    """The canvas named by a download; matplotlib is imported on the click, not with the
+    page (0.6 s more for a freshly started server's first visitor)."""
+    from geo.exports.static_map import A4_PRINT, SLIDE
+
+    return {"slide": SLIDE, "print": A4_PRINT}[name]
 
 
 def _maker(reference, analysis, inputs, scope, download: Download):
     """The bytes of ``download``, made when Streamlit calls it (on the click)."""
 
     def make() -> bytes:
-        canvas = CANVASES.get(download.canvas) if download.canvas else None
+        canvas = _canvas(download.canvas) if download.canvas else None
         return export_file(
             reference, analysis, inputs, scope, download.kind, download.suffix, canvas=canvas
         ).data
