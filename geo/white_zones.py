@@ -14,8 +14,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from geo import geometry
 from geo.zone_names import zone_names
@@ -58,6 +56,10 @@ def label_groups(members: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     a, b = pairs
     inside = members[a] & members[b]
     size = len(members)
+    # Imported here: a server that reads its analyses back from disk never needs SciPy.
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     graph = coo_matrix((np.ones(inside.sum()), (a[inside], b[inside])), shape=(size, size))
     labels = connected_components(graph, directed=False)[1]
     return np.where(members, labels, -1)

@@ -195,7 +195,8 @@ class PreloadMiddleware:
         global last_activity
         last_activity = time.monotonic()
         if scope["type"] == "websocket":
-            await self.app(scope, _noting_activity(receive), send)
+            # Both ways: a browser's message, and each message of a script run.
+            await self.app(scope, _noting_activity(receive), _noting_activity_send(send))
             return
         if scope["type"] != "http" or scope.get("method") != "GET":
             await self.app(scope, receive, send)
@@ -309,6 +310,15 @@ def _noting_activity(receive):
         message = await receive()
         last_activity = time.monotonic()
         return message
+
+    return wrapped
+
+
+def _noting_activity_send(send):
+    async def wrapped(message) -> None:
+        global last_activity
+        last_activity = time.monotonic()
+        await send(message)
 
     return wrapped
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from geo import fmt
 from geo.analysis import Analysis, Inputs
-from geo.exports.scope import Scope
+from geo.exports.scope import REPORT_LEVELS, Scope
 from geo.reference import ReferenceData
 
 FORMATS = {
@@ -97,8 +97,6 @@ DOWNLOADS = (
 def downloads_for(level: str) -> list[Download]:
     """The exports of a view of ``level``: a report exists for a region, a department
     or a territory without OPSN only."""
-    from geo.exports.report import REPORT_LEVELS
-
     return [d for d in DOWNLOADS if d.kind != "report" or level in REPORT_LEVELS]
 
 

@@ -24,7 +24,7 @@ from geo import fmt, tables
 from geo.analysis import Analysis, Inputs
 from geo.coverage import without_label
 from geo.exports.about import About, about
-from geo.exports.scope import TERRITORY_LEVEL, Scope, scope_figures
+from geo.exports.scope import REPORT_LEVELS, TERRITORY_LEVEL, Scope, scope_figures
 from geo.exports.static_map import (
     A4_LANDSCAPE,
     MUTED,
@@ -37,7 +37,6 @@ from geo.exports.static_map import (
 from geo.maps import STATUS_COLOURS
 from geo.reference import ReferenceData
 
-REPORT_LEVELS = ("region", "departement", TERRITORY_LEVEL)
 """Views a report is written for (France has its own figures; an EPCI or a commune is small)."""
 MAX_COMMUNES = 60
 """Communes without OPSN listed (by population); the rest are counted, and in the tables export."""

@@ -29,6 +29,8 @@ from geo.views import (
 from geo.views import selection as view_selection
 
 TERRITORY_LEVEL = "territoire"
+REPORT_LEVELS = ("region", "departement", TERRITORY_LEVEL)
+"""The views a PDF report exists for (here, not in ``report``: naming them needs no matplotlib)."""
 LEVELS = VIEW_LEVELS  # france, region, departement, epci, commune, territoire
 LEVEL_ALIASES = {"zone": TERRITORY_LEVEL, "territoire-sans-opsn": TERRITORY_LEVEL}
 
