@@ -48,3 +48,20 @@ def test_an_unreadable_file_is_computed_again(tmp_path):
     path.write_bytes(b"not a pickle")
     assert disk_cache.stored_analysis(inputs, options, lambda: "computed", tmp_path) == "computed"
     assert disk_cache.stored_analysis(inputs, options, lambda: "again", tmp_path) == "computed"
+
+
+def test_the_reference_data_is_read_back_as_loaded(tmp_path):
+    loaded = load_reference()
+    calls = []
+
+    def load():
+        calls.append(True)
+        return loaded
+
+    disk_cache.stored_reference(load, tmp_path)
+    again = disk_cache.stored_reference(load, tmp_path)
+    assert calls == [True]
+    assert again is not loaded and again.metadata == loaded.metadata
+    assert again.communes["insee"].tolist() == loaded.communes["insee"].tolist()
+    assert again.communes.geometry.equals(loaded.communes.geometry)
+    assert again.communes.crs == loaded.communes.crs

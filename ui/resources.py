@@ -18,13 +18,14 @@ from geo.reference import load_reference
 from geo.registry import opsn_names
 from geo.search import SearchIndex
 from geo.views import View, breadcrumb, name_of, selection, territory_mask
-from ui.disk_cache import stored_analysis
+from ui.disk_cache import stored_analysis, stored_reference
 from ui.map_element import MapAssets, prepare_map_files
 
 
 @st.cache_resource(show_spinner="Chargement des données de référence…")
 def reference_data():
-    return load_reference()
+    """Also kept on disk (ui.disk_cache): a restarted server reads it back sooner."""
+    return stored_reference(load_reference)
 
 
 @st.cache_resource
