@@ -65,3 +65,12 @@ def test_the_reference_data_is_read_back_as_loaded(tmp_path):
     assert again.communes["insee"].tolist() == loaded.communes["insee"].tolist()
     assert again.communes.geometry.equals(loaded.communes.geometry)
     assert again.communes.crs == loaded.communes.crs
+
+
+def test_the_geometry_fingerprint_is_read_back(tmp_path, monkeypatch):
+    from geo.mapdata import fingerprint
+
+    monkeypatch.setattr(disk_cache, "DIRECTORY", tmp_path)
+    reference = load_reference()
+    assert disk_cache.stored_fingerprint(reference) == fingerprint(reference)
+    assert list(tmp_path.glob("*.pickle"))

@@ -18,7 +18,7 @@ from geo.reference import load_reference
 from geo.registry import opsn_names
 from geo.search import SearchIndex
 from geo.views import View, breadcrumb, name_of, selection, territory_mask
-from ui.disk_cache import stored_analysis, stored_reference
+from ui.disk_cache import stored_analysis, stored_fingerprint, stored_reference
 from ui.map_element import MapAssets, prepare_map_files
 
 
@@ -42,7 +42,8 @@ def analysis_for(token: str, options: CoverageOptions, _inputs: Inputs):
 @st.cache_resource(show_spinner=False)
 def map_assets() -> MapAssets:
     """The map's geometry files (built once per version of the reference data)."""
-    return prepare_map_files(reference_data())
+    reference = reference_data()
+    return prepare_map_files(reference, key=stored_fingerprint(reference))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

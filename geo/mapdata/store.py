@@ -58,9 +58,13 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(handle.name, path)
 
 
-def ensure_map_files(reference: ReferenceData, directory: Path) -> MapFiles:
-    """The map files of ``reference`` in ``directory``, built there if missing."""
-    key = fingerprint(reference)
+def ensure_map_files(reference: ReferenceData, directory: Path, key: str | None = None) -> MapFiles:
+    """The map files of ``reference`` in ``directory``, built there if missing.
+
+    ``key``: :func:`fingerprint` of ``reference`` when the caller already knows it
+    (0.15 to 0.4 s to compute).
+    """
+    key = key or fingerprint(reference)
     manifest = directory / f"{MANIFEST_PREFIX}{key}.json"
     if manifest.is_file():
         try:

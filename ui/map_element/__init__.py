@@ -73,16 +73,19 @@ def static_dir() -> Path:
     return script.resolve().parent / "static"
 
 
-def prepare_map_files(reference: ReferenceData, directory: Path | None = None) -> MapAssets:
+def prepare_map_files(
+    reference: ReferenceData, directory: Path | None = None, key: str | None = None
+) -> MapAssets:
     """Leaflet and the geometry files of ``reference`` in the served ``static`` folder.
 
     Copied and built there if missing (the first start after a new clone or new
-    data: about a second); ``directory`` replaces that folder (tests).
+    data: about a second); ``directory`` replaces that folder (tests); ``key`` is
+    the reference's fingerprint if known (:func:`geo.mapdata.ensure_map_files`).
     """
     served = directory is None
     directory = directory or static_dir()
     copy_leaflet(directory)
-    assets = MapAssets(ensure_map_files(reference, directory / MAPDATA))
+    assets = MapAssets(ensure_map_files(reference, directory / MAPDATA, key))
     if served:  # pages now name these files for the browser to fetch early (serve.py)
         files = assets.files
         serving.announce_map_files(
