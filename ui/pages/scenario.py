@@ -262,7 +262,7 @@ else:
     )
 
 view = st.session_state.get(MAP_VIEW) or FRANCE
-left, right = st.columns([5, 2], gap="medium")
+left, right = st.columns([2, 1], gap="medium")
 with left:
     with st.container(horizontal=True, gap="small"):
         trail = [
