@@ -13,6 +13,7 @@ current options do not give.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,6 +76,26 @@ def parse_view(level: object, code: object, reference: ReferenceData) -> tuple[V
     if code not in known[level]:
         return FRANCE, f"{LEVEL_LABELS[level]} « {code} » introuvable : retour à la France entière."
     return View(level, code), None
+
+
+TABLE_ROW_VIEWS: dict[str, tuple[str, str]] = {
+    "regions": ("region", "Code"),
+    "departements": ("departement", "Code"),
+    "epci": ("epci", "SIREN"),
+    "communes": ("commune", "Code INSEE"),
+    "territoires": ("territoire", "Identifiant"),
+}
+"""Table key (:mod:`geo.tables`) → (view level, column holding the view's code)."""
+
+
+def table_row_view(table_key: str, row: Mapping[str, object]) -> View | None:
+    """The view a row of a table opens, or ``None`` (an OPSN is not a place on the map)."""
+    target = TABLE_ROW_VIEWS.get(table_key)
+    if target is None:
+        return None
+    level, column = target
+    code = str(row.get(column) or "").strip()
+    return View(level, code) if code else None
 
 
 def zone_row(zones: pd.DataFrame | None, zone_id: str) -> pd.Series | None:

@@ -108,3 +108,15 @@ def test_territory_names_breadcrumbs_and_masks(reference, zones):
     # Drawn within its departments, so that the OPSN next door are on the map.
     assert drawn.sum() > figures_mask.sum() and (drawn >= figures_mask).all()
     assert set(communes.loc[drawn, "departement"]) == set(zone["departements"].split(","))
+
+
+def test_table_rows_open_their_views() -> None:
+    from geo.views import table_row_view
+
+    assert table_row_view("regions", {"Code": "53", "Nom": "Bretagne"}) == View("region", "53")
+    assert table_row_view("departements", {"Code": "2A"}) == View("departement", "2A")
+    assert table_row_view("epci", {"SIREN": "200000172"}) == View("epci", "200000172")
+    assert table_row_view("communes", {"Code INSEE": "29232"}) == View("commune", "29232")
+    assert table_row_view("territoires", {"Identifiant": "Z13055"}) == View("territoire", "Z13055")
+    assert table_row_view("opsn", {"Identifiant": "megalis"}) is None
+    assert table_row_view("territoires", {"Identifiant": ""}) is None

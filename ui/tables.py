@@ -7,11 +7,15 @@ numbers, and downloaded as CSV for French Excel or as one workbook.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from geo import exports
 from geo import tables as geo_tables
 from geo.analysis import Inputs
+from geo.views import TABLE_ROW_VIEWS, table_row_view
+from ui.history import go
 from ui.resources import table_for
 
 TABS = (
@@ -52,6 +56,28 @@ def tables(reference, analysis, inputs: Inputs, token: str, rule_sentence: str) 
         )  # fmt: skip
 
 
+OPENED = "table_row_opened"
+ROW_TARGETS = {
+    "region": "la région",
+    "departement": "le département",
+    "epci": "l'EPCI",
+    "commune": "la commune",
+    "territoire": "le territoire",
+}
+
+
+def open_row(key: str, shown: geo_tables.Table) -> None:
+    """A row clicked opens its view (a callback); the selection is cleared for the way back."""
+    rows = st.session_state[key].selection.rows
+    if not rows:
+        return
+    view = table_row_view(shown.key, shown.frame.iloc[rows[0]].to_dict())
+    st.session_state[key] = {"selection": {"rows": []}}
+    if view is not None:
+        go(view)
+        st.session_state[OPENED] = True
+
+
 def _workbook(reference, analysis, inputs: Inputs, token: str) -> bytes:
     """Built on click only (a few seconds for 35,000 communes), in Streamlit's own thread."""
     from geo.exports.about import about
@@ -64,7 +90,16 @@ def _workbook(reference, analysis, inputs: Inputs, token: str) -> bytes:
 def show_table(table: geo_tables.Table, key: str) -> None:
     query = st.text_input("Filtrer", key=f"filter_{key}", placeholder="Filtrer les lignes…")
     shown = geo_tables.filter_rows(table, query)
-    st.dataframe(geo_tables.styled(shown), hide_index=True, width="stretch", height=320)
+    opens = TABLE_ROW_VIEWS.get(table.key)
+    if opens:
+        st.caption(f"Cliquer sur une ligne ouvre {ROW_TARGETS[opens[0]]} sur la carte.")
+    st.dataframe(
+        geo_tables.styled(shown), hide_index=True, width="stretch", height=320,
+        key=f"rows_{key}", on_select=partial(open_row, f"rows_{key}", shown) if opens else "ignore",
+        selection_mode="single-row",
+    )  # fmt: skip
+    if st.session_state.pop(OPENED, False):
+        st.rerun(scope="app")  # the view changed: the whole page, not only the tables
     st.text(" · ".join(table.notes))  # plain text: the data label names uploaded files
     st.download_button(
         "Télécharger en CSV", exports.csv_bytes(shown.frame, list(table.notes)),

@@ -389,3 +389,24 @@ def test_territory_without_opsn_opens_from_the_national_map(
     app.screenshot(path=artifacts / "app_territory.png")
     assert not dialogs
     assert_no_blocked(blocked_requests)
+
+
+def test_territory_row_opens_its_view(app: Page, app_url, blocked_requests, dialogs) -> None:
+    """« Territoires sans OPSN » table: a click on a row opens that territory on the map."""
+    app.goto(app_url)
+    wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
+    app.get_by_text(re.compile(r"^Tableaux : régions")).click()
+    app.get_by_role("tab", name="Territoires sans OPSN").click()
+    settle(app)
+    grid = app.get_by_test_id("stDataFrame").last
+    expect(grid).to_be_visible(timeout=UI_TIMEOUT)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # The first data row's selection box: Glide's grid is a canvas, so click by position
+    # (header 35 px, rows 35 px, the selection column first).
+    app.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
+    expect(app).to_have_url(re.compile(r"[?&]vue=territoire&code=Z\d"), timeout=UI_TIMEOUT)
+    the_map = wait_for_map(app, lambda keys: any(k.startswith("commune:") for k in keys))
+    assert the_map.is_visible()
+    assert not dialogs
+    assert_no_blocked(blocked_requests)
