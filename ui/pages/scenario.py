@@ -192,10 +192,30 @@ def on_map_click() -> None:
             state[CLICK_MESSAGE] = "Cette commune n'appartient à aucun EPCI."
             return
     data = data_in_use()
-    at = (state.get(OPTIONS) or CoverageOptions()).at
-    result = toggle(reference, data.base, data.changes, opsn, kind, code, at=at, name=name)
+    options = state.get(OPTIONS) or CoverageOptions()
+    result = toggle(reference, data.base, data.changes, opsn, kind, code, at=options.at, name=name)
     state[WHATIF] = [c.as_dict() for c in result.changes]
-    state[CLICK_MESSAGE] = result.message
+    state[CLICK_MESSAGE] = result.message + _unchanged_figures(data, options, kind, code, result)
+
+
+def _unchanged_figures(data, options: CoverageOptions, kind: str, code: str, result) -> str:
+    """Why a click that did change the scenario leaves the figures as they were, if it does."""
+    if not (result.done and result.added):
+        return ""
+    if kind == "departement" and options.rule == "adhesion":
+        return (
+            " Avec la règle des adhésions seules, un périmètre ne couvre aucune commune : "
+            "les chiffres ne changent pas."
+        )
+    if kind == "commune":
+        analysis = analysis_for(data.token, options, data.inputs)
+        # The coverage table is in the reference order, as communes_by_insee is.
+        row = analysis.coverage.iloc[reference_data().communes_by_insee.index.get_loc(code)]
+        if row["couverte"]:
+            label = analysis.figures["status_labels"][row["statut"]]
+            label = label[:1].lower() + label[1:]
+            return f" Elle était déjà couverte ({label}) : les chiffres ne changent pas."
+    return ""
 
 
 MAP_KEY = "wi_map"
