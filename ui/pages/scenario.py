@@ -298,7 +298,7 @@ with left:
     if st.session_state.get(CLICK_MODE, True):
         target = "l'EPCI de la commune" if st.session_state.get(CLICK_TARGET) == EPCI else None
         who = "le nouvel OPSN" if opsn == NEW else names.get(opsn, opsn)
-        hint = f"Cliquer pour ajouter à {who} ou lui retirer" + (
+        hint = f"Cliquer pour l'ajouter à {who} ou l'en retirer" + (
             f" ({target})" if target and view.level == "departement" else ""
         )
         spec = spec | {
