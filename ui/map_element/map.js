@@ -914,7 +914,7 @@ class CoverageMap {
     if (level === "france") {
       const label = document.createElement("span");
       label.className = "opsn-control-label";
-      label.textContent = TEXT.openLabel;
+      label.textContent = (this.spec.clicks && this.spec.clicks.label) || TEXT.openLabel;
       box.appendChild(label);
       const choices = [
         ["departement", TEXT.departements],

@@ -306,6 +306,7 @@ with left:
                 "preview": False,
                 "hint": hint,
                 "pending": "Calcul du scénario…",
+                "label": "Cliquer sur :",
                 "serial": st.session_state.get("wi_clicks", 0),
             }
         }
