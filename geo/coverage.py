@@ -366,8 +366,8 @@ def coverage_figures(
 def headline_text(figures: dict) -> str:
     """``57 % de la population (…) vit dans une commune …``, in French."""
     return (
-        f"{fmt.percent(figures['covered_share'])} — {fmt.integer(figures['covered_population'])} "
-        f"habitants sur {fmt.integer(figures['total_population'])} ; "
+        f"{fmt.percent(figures['covered_share'])} — {fmt.inhabitants(figures['covered_population'])} "
+        f"sur {fmt.integer(figures['total_population'])} ; "
         f"{figures['counting_rule']}"
     )
 

@@ -37,6 +37,9 @@ def millions(value: float, digits: int = 1) -> str:
 
 
 def count(value: float, singular: str, plural: str | None = None) -> str:
-    """``0 commune``, ``1 commune``, ``12 345 communes`` (French: 0 and 1 are singular)."""
-    word = singular if abs(value) < 2 else (plural or singular + "s")
+    """``0 commune``, ``1 commune``, ``12 345 communes`` (French: 0 and 1 are singular).
+
+    The number is agreed as written (rounded): ``1.6`` is ``2 habitants``.
+    """
+    word = singular if abs(round(value)) < 2 else (plural or singular + "s")
     return f"{integer(value)} {word}"

@@ -9,27 +9,33 @@ their default. A parameter missing from a link takes the default of
 :class:`geo.coverage.CoverageOptions`; the bare address of the app is France with the
 default options.
 
-==============  =======================================  =====================
-parameter       values                                   default
-==============  =======================================  =====================
-``vue``         france, region, departement, epci,       france
-                commune, territoire
-``code``        the code of the view (INSEE, SIREN…)     —
-``regle``       perimetre, adhesion                      perimetre
-``territoire``  france, metropole                        france
-``epci``        oui, non (EPCI membership extended)      oui
-``opsn``        registry ids, comma-separated            all OPSN
-``partielles``  oui, non (partial offers counted)        non
-``date``        AAAA-MM-JJ (memberships in force then)   today
-``fond``        ign (Plan IGN tiles, online only)        plain background
-``version``     number of a saved version of the data     the latest version
-==============  =======================================  =====================
+==================  ========================================  ====================
+parameter           values                                    default
+==================  ========================================  ====================
+``vue``             france, region, departement, epci,        france
+                    commune, territoire
+``code``            the code of the view (INSEE, SIREN…)      —
+``regle``           perimetre, adhesion                       perimetre
+``territoire``      france, metropole                         france
+``epci``            oui, non (EPCI membership extended)       oui
+``opsn``            registry ids, comma-separated             all OPSN
+``partielles``      oui, non (partial offers counted)         non
+``date``            AAAA-MM-JJ (memberships in force then)    today
+``fond``            ign (Plan IGN tiles, online only)         plain background
+``version``         number of a saved version of the data     the latest version
+``presentation``    1: presentation mode (no controls, the    off
+                    map fills the window, ← / → step)
+``diapos``          views ← / → step through, comma-          France, then every
+                    separated: FR, a region code (53),        region by population
+                    D + a department code (D29)               (geo.presentation)
+==================  ========================================  ====================
 
 A link copied from the app always names its ``version`` (:mod:`geo.storage`):
 it shows the same data later, whatever has been saved since.
 
-A change of ``vue`` or ``code`` (:data:`VIEW_PARAMS`) is a new entry in the browser's
-history; a change of any other parameter replaces the current entry.
+A change of ``vue``, ``code`` or ``presentation`` (:data:`VIEW_PARAMS`) is a new entry in
+the browser's history (Back leaves the presentation mode); a change of any other
+parameter replaces the current entry.
 """
 
 from __future__ import annotations
@@ -40,15 +46,17 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from geo.coverage import RULES, TERRITORIES, CoverageOptions
+from geo.presentation import parse_slides, slides_text
 from geo.reference import ReferenceData
 from geo.storage.labels import parse_version
 from geo.views import FRANCE, View, parse_view
 
-VIEW_PARAMS = ("vue", "code")
+VIEW_PARAMS = ("vue", "code", "presentation")
 """Parameters whose change is a new history entry (Back returns to the previous view)."""
 
 PARAMS = (
     "vue", "code", "regle", "territoire", "epci", "opsn", "partielles", "date", "fond", "version",
+    "presentation", "diapos",
 )  # fmt: skip
 """Every parameter of the contract, in the order they are written."""
 
@@ -64,6 +72,8 @@ class Permalink:
     options: CoverageOptions = field(default_factory=CoverageOptions)
     basemap: bool = False
     version: int | None = None  # saved version of the data (None: the latest)
+    presentation: bool = False  # presentation mode (geo.presentation)
+    slides: tuple[View, ...] = ()  # views ← / → step through (empty: the default list)
 
 
 def to_query(link: Permalink) -> dict[str, str]:
@@ -80,6 +90,8 @@ def to_query(link: Permalink) -> dict[str, str]:
         "date": options.at.isoformat() if options.at else "",
         "fond": "ign" if link.basemap else "",
         "version": str(link.version) if link.version else "",
+        "presentation": "1" if link.presentation else "",
+        "diapos": slides_text(link.slides),
     }
     return {name: values[name] for name in PARAMS if values[name]}
 
@@ -156,7 +168,10 @@ def parse_query(
         version = parse_version(_value(params, "version"))
     except ValueError as error:
         messages.append(f"{str(error).capitalize()} dans le lien : dernière version affichée.")
-    return Permalink(view, options, basemap, version), messages
+    presentation = choice("presentation", ("1", "0"), "0", "Mode présentation") == "1"
+    slides, slide_messages = parse_slides(_value(params, "diapos"), reference)
+    messages += slide_messages
+    return Permalink(view, options, basemap, version, presentation, slides), messages
 
 
 def with_view(link: Permalink, view: View) -> Permalink:

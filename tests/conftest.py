@@ -66,3 +66,20 @@ def corpus(tmp_path_factory) -> dict:
 
     directory = tmp_path_factory.mktemp("corpus")
     return {case.name: path for case, path in write_corpus(directory)}
+
+
+HOSTILE_MODULES = ("test_hostile.py", "test_hostile_app.py")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hostile_runs(request, tmp_path_factory):
+    """The hostile corpus runs (``tests/hostile/background.py``), started with the session.
+
+    They take minutes of one core; started at once, they run beside the other
+    tests instead of after them. Nothing starts when no hostile test is selected.
+    """
+    if not any(item.path.name in HOSTILE_MODULES for item in request.session.items):
+        return None
+    from tests.hostile.background import Runs
+
+    return Runs(request.getfixturevalue("corpus"), tmp_path_factory.mktemp("hostile-data"))

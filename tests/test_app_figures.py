@@ -81,7 +81,7 @@ def page_numbers(at: AppTest) -> dict:
     headline = blocks[0]
     big = re.search(r'<div class="big">(.*?)</div>', headline).group(1)
     france = re.search(r'<div class="france"><span>(.*?)</span>', headline)
-    sentence = re.search(r"<b>([\d\u202f]+) habitants</b>\s*sur ([\d\u202f]+)", headline)
+    sentence = re.search(r"<b>([\d\u202f]+) habitants?</b>\s*sur ([\d\u202f]+)", headline)
     panel = next(m.value for m in at.markdown if "de la population couverte" in m.value)
     share = re.search(
         r"<b>(.*?)</b> de la population couverte \(([\d\u202f]+) sur ([\d\u202f]+)", panel

@@ -130,7 +130,7 @@ def test_a_failed_write_leaves_no_file(export, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disque plein")
 
-    monkeypatch.setattr("geo.commands.export.os.replace", broken)
+    monkeypatch.setattr("geo.paths.os.replace", broken)
     status, _, stderr = export("tables", "--out", str(tmp_path / "t.csv"))
     assert status == 2 and "disque plein" in stderr
     assert list(tmp_path.iterdir()) == []
@@ -142,3 +142,19 @@ def test_end_to_end_from_a_terminal(geo_cli, tmp_path):
     assert done.returncode == 0, done.stderr
     assert Image.open(out).size == (1920, 1080)
     assert "Corse-du-Sud (2A)" in done.stdout
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_exported_files_follow_the_umask(export, tmp_path, umask, mode):
+    """A file for slides or a table is a shared document: not created private (mkstemp's 0600)."""
+    import os
+    import stat
+
+    out = tmp_path / "departements.csv"
+    previous = os.umask(umask)
+    try:
+        assert export("tables", "--out", str(out))[0] == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == mode
+    assert [p.name for p in tmp_path.iterdir()] == ["departements.csv"], "no temporary file left"

@@ -18,20 +18,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import resource
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from geo.importers.bounded import display_name
 from geo.paths import ROOT
+from tests.hostile.background import COMMANDS, MEGABYTES, SECONDS
 from tests.hostile.corpus import CASES, COMMITTED, write_corpus
-
-SECONDS = 30
-MEGABYTES = 1024
-COMMANDS = ("validate", "--operators", "--adherents")
 
 # Phrases from Python and its libraries that must never reach a user.
 ENGLISH = re.compile(
@@ -41,48 +36,10 @@ ENGLISH = re.compile(
 )
 
 
-def limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEGABYTES * 2**20, MEGABYTES * 2**20))
-
-
-def run_worker(runs: list[list[str]]) -> list[dict]:
-    env = dict(
-        os.environ,
-        MALLOC_ARENA_MAX="1",
-        ARROW_DEFAULT_MEMORY_POOL="system",
-        OMP_NUM_THREADS="1",
-        OPENBLAS_NUM_THREADS="1",
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.hostile.worker", str(SECONDS)],
-        input=json.dumps(runs),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        preexec_fn=limit_memory,
-        timeout=SECONDS * len(runs) + 120,
-    )
-    results = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    assert len(results) == len(runs), f"worker died: {done.returncode}\n{done.stderr[-3000:]}"
-    return results
-
-
-def argv(command: str, path: Path) -> list[str]:
-    if command == "validate":
-        return ["validate", str(path)]
-    return ["coverage", command, str(path), "--format", "json"]
-
-
 @pytest.fixture(scope="session")
-def answers(corpus) -> dict[tuple[str, str], dict]:
-    """Every corpus file through every command, in one worker per command."""
-    found = {}
-    for command in COMMANDS:
-        runs = [argv(command, corpus[case.name]) for case in CASES]
-        for case, result in zip(CASES, run_worker(runs), strict=True):
-            found[command, case.name] = result
-    return found
+def answers(hostile_runs) -> dict[tuple[str, str], dict]:
+    """Every corpus file through every command (started in the background: conftest.py)."""
+    return hostile_runs.commands.result()
 
 
 def test_the_corpus_is_large_and_the_committed_files_are_what_the_script_writes(tmp_path):

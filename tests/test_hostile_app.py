@@ -12,47 +12,23 @@ page must not keep the preview (the figures) of the earlier list.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.auth import Identity
 from geo.importers.bounded import MAX_FILE_BYTES
 from geo.paths import ROOT
-from tests.hostile.corpus import CASES, LIST_ROWS, sheet_xml, xlsx
-from tests.test_hostile import ENGLISH, MEGABYTES, SECONDS, limit_memory
+from tests.hostile.background import MEGABYTES, SECONDS, UPLOADABLE
+from tests.hostile.corpus import LIST_ROWS, sheet_xml, xlsx
+from tests.test_hostile import ENGLISH
 
-UPLOADABLE = [case for case in CASES if case.uploadable]
 UPLOADER = "import_files"
 
 
 @pytest.fixture(scope="module")
-def uploads(corpus, tmp_path_factory) -> dict[str, dict]:
-    env = dict(
-        os.environ,
-        OPSN_DATA_DIR=str(tmp_path_factory.mktemp("donnees")),
-        MALLOC_ARENA_MAX="1",
-        ARROW_DEFAULT_MEMORY_POOL="system",
-        OMP_NUM_THREADS="1",
-        OPENBLAS_NUM_THREADS="1",
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.hostile.app_worker", str(SECONDS)],
-        input=json.dumps([str(corpus[case.name]) for case in UPLOADABLE]),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        preexec_fn=limit_memory,
-        timeout=SECONDS * len(UPLOADABLE) + 300,
-    )
-    results = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    assert len(results) == len(UPLOADABLE), f"{done.returncode}\n{done.stderr[-3000:]}"
-    return {result["file"]: result for result in results}
+def uploads(hostile_runs) -> dict[str, dict]:
+    """Every uploadable corpus file into the page (started in the background: conftest.py)."""
+    return hostile_runs.uploads.result()
 
 
 @pytest.mark.parametrize("case", UPLOADABLE, ids=[case.name for case in UPLOADABLE])

@@ -14,6 +14,8 @@ import time
 import tomllib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.cli import error_message, main
 from geo.importers.bounded import MAX_FILE_BYTES, ImportFileError, Limits, gunzip, read_bytes
@@ -385,3 +387,22 @@ def test_a_list_without_operator_column_is_told_from_its_header_alone():
     # only the head is read: a million lines after it cost no interpretation
     big = b"Nom;Code Insee\n" + b"Caen;99999\n" * 1_000_000
     assert needs_operator("grande.csv", big)
+
+
+XML_PIECES = [
+    b"<row>", b"<row r='1'>", b"<row/>", b"<rows>", b"<c>", b"<c/>", b"<c r='A1'>", b"<c\n",
+    b"<col>", b"<cc>", b"</c>", b"</row>", b"<si>", b"<si/>", b"<sig>", b"<x:c>", b"x", b"<",
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(XML_PIECES), max_size=60))
+def test_vectorised_tag_counts_match_the_patterns(pieces):
+    """The byte-level counts of the XLSX scan find exactly what the patterns find."""
+    from geo.importers import bounded
+
+    body = b"".join(pieces)
+    rows, cells = bounded._tag_starts(body)
+    assert list(rows) == [m.start() for m in bounded._ROW_START.finditer(body)]
+    assert list(cells) == [m.start() for m in bounded._CELL_START.finditer(body)]
+    assert bounded._shared_strings(body) == len(bounded._SHARED_STRING.findall(body))

@@ -120,3 +120,37 @@ def test_a_link_names_the_saved_version_it_shows(reference):
         "Version « abc » invalide : attendu un numéro (1, 2, 3…) dans le lien : "
         "dernière version affichée."
     ]
+
+
+def test_presentation_mode_and_slides_round_trip(reference):
+    link = Permalink(
+        View("region", "53"),
+        presentation=True,
+        slides=(FRANCE, View("region", "53"), View("departement", "29")),
+    )
+    query = to_query(link)
+    assert query["presentation"] == "1"
+    assert query["diapos"] == "FR,53,D29"
+    assert list(query)[-2:] == ["presentation", "diapos"], "new keys after the existing ones"
+    assert parse_query(dict(parse_qsl(query_string(link))), reference) == (link, [])
+
+
+def test_presentation_keys_leave_the_existing_contract_unchanged():
+    assert PARAMS[:10] == (
+        "vue", "code", "regle", "territoire", "epci", "opsn", "partielles", "date", "fond",
+        "version",
+    )  # fmt: skip
+    assert "presentation" not in to_query(Permalink())
+    assert "diapos" not in to_query(Permalink(presentation=True))
+
+
+def test_a_bad_presentation_value_is_reported_not_followed(reference):
+    link, messages = parse_query({"presentation": "peut-être", "diapos": "FR,zz"}, reference)
+    assert not link.presentation and link.slides == (FRANCE,)
+    assert len(messages) == 2
+    assert parse_query({"presentation": "1"}, reference)[0].presentation
+
+
+def test_entering_or_leaving_the_presentation_is_a_history_entry():
+    assert is_new_entry({"regle": "perimetre"}, {"regle": "perimetre", "presentation": "1"})
+    assert not is_new_entry({"presentation": "1"}, {"presentation": "1", "diapos": "FR,53"})

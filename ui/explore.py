@@ -18,9 +18,10 @@ from geo.views import (
     parse_view,
     resolve_view,
 )
-from ui import history, panel, warmup
+from ui import history, panel, presentation, warmup
 from ui.controls import controls
 from ui.data import OPTIONS, VERSION, data_banner, data_in_use
+from ui.downloads import export_menu
 from ui.history import go
 from ui.map_element import clicked, map_element
 from ui.markdown import md
@@ -39,20 +40,19 @@ MAP_KEY = "opsn_map"
 
 def breadcrumb_bar(facts: dict) -> None:
     current = View(facts["view"]["niveau"], facts["view"]["code"])
-    with st.container(horizontal=True, gap="small"):
-        for step in facts["view"]["fil"]:
-            view = View(step["niveau"], step["code"])
-            prefix = "" if view.level == "france" else "› "
-            st.button(
-                prefix + step["nom"], key=f"crumb_{view.key}", on_click=go, args=(view,),
-                disabled=view == current, width="content", help=LEVEL_LABELS[view.level],
-            )  # fmt: skip
+    for step in facts["view"]["fil"]:
+        view = View(step["niveau"], step["code"])
+        prefix = "" if view.level == "france" else "› "
+        st.button(
+            prefix + step["nom"], key=f"crumb_{view.key}", on_click=go, args=(view,),
+            disabled=view == current, width="content", help=LEVEL_LABELS[view.level],
+        )  # fmt: skip
 
 
 def search_box(zones) -> None:
     query = st.text_input(
         "Rechercher", key="search", placeholder="Commune, code INSEE ou postal, département, région, EPCI…",
-        label_visibility="collapsed",
+        label_visibility="collapsed", width=420,
     )  # fmt: skip
     if not query.strip():
         return
@@ -77,17 +77,18 @@ def open_result(key: str) -> None:
 
 
 def drom_buttons(view: View) -> None:
-    cols = st.columns(len(DROM) + 1)
-    cols[0].caption("Outre-mer :")
-    for col, (code, name) in zip(cols[1:], DROM.items(), strict=True):
+    """Quick jumps to the five DROM, after the breadcrumb on the same row."""
+    st.caption("· Outre-mer :", width="content")
+    for code, name in DROM.items():
         target = View("departement", code)
-        col.button(
+        st.button(
             name,
             key=f"drom_{code}",
             on_click=go,
             args=(target,),
             disabled=view == target,
-            width="stretch",
+            width="content",
+            type="tertiary",
         )
 
 
@@ -125,13 +126,42 @@ SEARCH_LIMIT = 30
 
 STYLE = """
 <style>
-.headline {display:flex;gap:1.2rem;align-items:center;margin:.2rem 0 .6rem 0}
-.headline .big {font-size:3.4rem;font-weight:700;color:#5e3c99;line-height:1}
-.headline .sentence {font-size:1.02rem;max-width:60rem}
-.headline .france {font-size:.9rem;color:#444;text-align:center;line-height:1.1}
-.headline .france span {display:block;font-size:1.9rem;font-weight:700;color:#5e3c99}
+[data-testid="stMainBlockContainer"] {padding-top: 2.6rem; padding-bottom: 2rem;}
+[data-testid="stMain"] [data-testid="stVerticalBlock"] {gap: .55rem;}
+h1.opsn-title {font-size: 1.55rem; padding: 0; margin: 0; white-space: nowrap;}
+.headline {display:flex;gap:1.1rem;align-items:center;margin:0}
+.headline .big {font-size:2.7rem;font-weight:700;color:#4a2080;line-height:1}
+.headline .sentence {font-size:.95rem;line-height:1.35;max-width:62rem}
+.headline .france {font-size:.85rem;color:#444;text-align:center;line-height:1.1}
+.headline .france span {display:block;font-size:1.6rem;font-weight:700;color:#4a2080}
+.st-key-noprint_figures [data-testid="stMetricValue"] {font-size:1.45rem;}
+.st-key-noprint_figures [data-testid="stMetric"] {padding:0;}
+.st-key-noprint_figures [data-testid="stCaptionContainer"] {margin-bottom:-.35rem;}
+.st-key-noprint_nav button {min-height:2.1rem; padding:.15rem .7rem;}
+.st-key-print_map {--opsn-map-offset: 345px;}
 .swatch {display:inline-block;width:12px;height:10px;border:1px solid #555;margin-right:2px}
 .credits {font-size:.8rem;color:#555}
+@page {size: A4 landscape; margin: 10mm;}
+@media print {
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stExpandSidebarButton"], [data-testid="stHeader"],
+  [data-testid="stDecoration"], [data-testid="stToolbar"], [data-testid="stStatusWidget"],
+  [class*="st-key-noprint"], [data-testid="stPopover"], [data-testid="stExpander"],
+  [data-testid="stMain"] [data-testid="stElementContainer"]:not([class*="st-key-print"] *),
+  [data-testid="stColumn"]:not(:has([class*="st-key-print"])) {display: none !important;}
+  [data-testid="stColumn"]:has([class*="st-key-print"]) {width: 100% !important;
+    flex: 1 1 100% !important; max-width: none !important;}
+  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
+    height: auto !important; overflow: visible !important; background: #fff !important;}
+  [data-testid="stMainBlockContainer"] {padding: 0 !important; max-width: none !important;}
+  [data-testid="stMain"] [data-testid="stVerticalBlock"] {gap: 3mm !important;}
+  .headline .big, .slide-share {font-size: 30pt !important;}
+  .headline .sentence, .slide-sentence {font-size: 11pt !important;}
+  .slide-head {height: auto !important;}
+  .slide-title {font-size: 16pt !important;}
+  .credits {font-size: 8.5pt !important; margin: 0 !important;}
+  * {print-color-adjust: exact; -webkit-print-color-adjust: exact;}
+}
 </style>
 """
 
@@ -164,30 +194,50 @@ def page() -> None:
     history.write_url(link, reference)
     history.install()
 
-    st.title("Couverture OPSN")
+    facts = facts_for(token, options, view, inputs)
+    spec = map_spec_for(token, options, view, st.session_state["basemap"], inputs)
+    credits = (
+        f"{CREDITS} Données OPSN : {inputs.label} (sources et niveau de confiance par ligne "
+        f"dans data/opsn/). Calculé le {dt.date.today():%d/%m/%Y}."
+    )
+    if st.session_state.get(presentation.STATE):
+        for message in st.session_state.pop("url_messages", []):
+            st.toast(md(message), icon=":material/warning:")
+        presentation.show(reference, analysis.zones, view, facts, spec, map_assets(), credits)
+        warmup.start()
+        return
+
+    with st.container(horizontal=True, vertical_alignment="center", key="noprint_top"):
+        st.markdown("<h1 class='opsn-title'>Couverture OPSN</h1>", unsafe_allow_html=True)
+        with st.container():
+            search_box(analysis.zones)
+        st.button(
+            "Mode présentation", key="presentation_on", icon=":material/slideshow:",
+            on_click=presentation.enter,
+            help="Carte plein écran pour un vidéoprojecteur : ← / → changent de vue, Échap sort.",
+        )  # fmt: skip
+        export_menu(reference, analysis, inputs, view, inputs.label)
     for message in st.session_state.pop("url_messages", []):
         st.warning(md(message))  # the values come from the URL
     data_banner(data)
-    facts = facts_for(token, options, view, inputs)
-    panel.headline(facts)
-    search_box(analysis.zones)
-    breadcrumb_bar(facts)
-    drom_buttons(view)
+    with st.container(key="print_headline"):
+        panel.headline(facts)
+    with st.container(key="noprint_figures"):
+        panel.metrics(facts)
+    with st.container(horizontal=True, vertical_alignment="center", key="noprint_nav", gap="small"):
+        breadcrumb_bar(facts)
+        drom_buttons(view)
 
     left, right = st.columns([2, 1], gap="medium")
     with left:
-        basemap = st.session_state["basemap"]
-        spec = map_spec_for(token, options, view, basemap, inputs)
-        map_element(spec, map_assets(), key=MAP_KEY, on_click=open_clicked)
+        with st.container(key="print_map"):
+            map_element(spec, map_assets(), key=MAP_KEY, on_click=open_clicked)
         copy_link_button(data.version.number)
-    with right:
+    with right, st.container(key="noprint_panel"):
         panel.side_panel(facts)
 
-    tables(reference, analysis, inputs, token, figures["counting_rule"])
+    with st.container(key="noprint_tables"):
+        tables(reference, analysis, inputs, token, figures["counting_rule"])
     warmup.start()  # once per server process, after this page (serve.py: at start)
-    st.markdown(
-        f"<p class='credits'>{html.escape(CREDITS)} Données OPSN : "
-        f"{html.escape(inputs.label)} (sources et niveau de confiance par ligne dans "
-        f"data/opsn/). Calculé le {dt.date.today():%d/%m/%Y}.</p>",
-        unsafe_allow_html=True,
-    )
+    with st.container(key="print_credits"):
+        st.markdown(f"<p class='credits'>{html.escape(credits)}</p>", unsafe_allow_html=True)

@@ -78,6 +78,8 @@ def sync_from_url(reference: ReferenceData, known_opsn: list[str]) -> None:
     state["at"] = link.options.at
     state["basemap"] = link.basemap
     state["data_version"] = link.version  # ui.data.VERSION: None = the latest
+    state["presentation"] = link.presentation  # ui.presentation
+    state["slides"] = link.slides
     state[_WRITTEN] = query
     if messages:
         state["url_messages"] = messages
@@ -85,9 +87,11 @@ def sync_from_url(reference: ReferenceData, known_opsn: list[str]) -> None:
 
 def current_link(options: CoverageOptions, version: int | None = None) -> Permalink:
     """The link of what the page shows; ``version``: the saved version of the data shown."""
+    state = st.session_state
     return Permalink(
-        st.session_state["view"], options, bool(st.session_state.get("basemap")), version
-    )
+        state["view"], options, bool(state.get("basemap")), version,
+        bool(state.get("presentation")), tuple(state.get("slides") or ()),
+    )  # fmt: skip
 
 
 def write_url(link: Permalink, reference: ReferenceData) -> None:

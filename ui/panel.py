@@ -39,11 +39,34 @@ def headline(facts: dict) -> None:
     )
     st.markdown(
         f"""<div class="headline"><div class="big">{share}</div>{beside}
-        <div class="sentence">{where}<b>{fmt.integer(figures["covered_population"])} habitants</b>
+        <div class="sentence">{where}<b>{fmt.inhabitants(figures["covered_population"])}</b>
         sur {fmt.integer(figures["total_population"])} — {html.escape(figures["counting_rule"])}.
         </div></div>""",
         unsafe_allow_html=True,
     )
+
+
+def slide_headline(facts: dict) -> str:
+    """The headline of a slide (presentation mode): the view's name, its share, the rule."""
+    figures, france, view = facts["figures"], facts["france"], facts["view"]
+    beside = (
+        ""
+        if view["niveau"] == "france"
+        else f" ({_territory_words(france)} : {fmt.percent(france['covered_share'])})"
+    )
+    return (
+        f'<div class="slide-head"><div class="slide-share">'
+        f'{fmt.percent(figures["covered_share"])}</div><div class="slide-text">'
+        f'<div class="slide-title">{html.escape(view["nom"])}{beside}</div>'
+        f'<div class="slide-sentence"><b>{fmt.inhabitants(figures["covered_population"])}</b> '
+        f"sur {fmt.integer(figures['total_population'])} — "
+        f"{html.escape(figures['counting_rule'])}.</div></div></div>"
+    )
+
+
+def metrics(facts: dict) -> None:
+    """Déclic's 2020 figure and four metrics of the view, in one compact row."""
+    figures = facts["figures"]
     declic = facts["reference_declic_2020"]
     st.caption(f"Repère : {md(declic['headline'])}", help=md(declic["why_different"]))
     without = without_label(figures["opsn_filter"])

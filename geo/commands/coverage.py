@@ -103,7 +103,7 @@ def _print_text(figures: dict, facts: dict | None, label: str) -> None:
     print(f"Couverture OPSN{title} — {label}")
     print(
         f"  {fmt.percent(figures['covered_share'])} de la population : "
-        f"{fmt.integer(figures['covered_population'])} habitants sur "
+        f"{fmt.inhabitants(figures['covered_population'])} sur "
         f"{fmt.integer(figures['total_population'])}"
     )
     print(f"  Règle : {figures['counting_rule']}")
@@ -127,7 +127,7 @@ def _print_text(figures: dict, facts: dict | None, label: str) -> None:
         france = facts["france"]
         print(
             f"  France : {fmt.percent(france['covered_share'])} "
-            f"({fmt.integer(france['covered_population'])} habitants sur "
+            f"({fmt.inhabitants(france['covered_population'])} sur "
             f"{fmt.integer(france['total_population'])})"
         )
         print("  Panneau latéral :")

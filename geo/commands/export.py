@@ -12,9 +12,7 @@ written. Mistakes in the options are reported before any data is loaded.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from geo.commands._options import add_coverage_options, coverage_options, load
@@ -97,15 +95,10 @@ def _check(args) -> tuple[str, object, list[str] | None]:
 
 
 def _write(out: Path, data: bytes) -> None:
-    """Write ``data`` to ``out`` atomically: a failed export never leaves half a file."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write ``data`` to ``out`` atomically, with the umask's permissions (not mkstemp's 0600)."""
+    from geo.paths import write_file
+
+    write_file(out, data)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -53,11 +53,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"Couverture du {result.then:%d/%m/%Y} au {result.now:%d/%m/%Y} — {loaded.inputs.label}")
     print(
         f"  Le {result.then:%d/%m/%Y} : {fmt.percent(before['covered_share'], 1)} "
-        f"({fmt.integer(before['covered_population'])} habitants)"
+        f"({fmt.inhabitants(before['covered_population'])})"
     )
     print(
         f"  Le {result.now:%d/%m/%Y} : {fmt.percent(after['covered_share'], 1)} "
-        f"({fmt.integer(after['covered_population'])} habitants)"
+        f"({fmt.inhabitants(after['covered_population'])})"
     )
     print(
         f"  Communes gagnées : {fmt.integer(summary['communes_gained'])} "

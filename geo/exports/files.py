@@ -65,6 +65,52 @@ def filename(scope: Scope, kind: str, suffix: str) -> str:
     return f"{stem.get(kind, 'couverture_opsn')}_{scope.slug}{suffix}"
 
 
+@dataclass(frozen=True)
+class Download:
+    """One export the app offers for the view shown (``ui/downloads.py``)."""
+
+    key: str
+    label: str  # French, on the button
+    kind: str  # map, report, tables, html
+    suffix: str
+    canvas: str | None = None  # "slide" or "print" for a PNG map
+    variant: str = ""  # a word added to the file name when one view has two such files
+
+
+DOWNLOADS = (
+    Download("png_slide", "Image PNG pour diapositive (1 920 × 1 080)", "map", ".png", "slide",
+             "diapositive"),
+    Download("png_print", "Image PNG pour impression (A4, 300 dpi)", "map", ".png", "print",
+             "impression"),
+    Download("pdf_map", "Carte PDF (A4 paysage, vectorielle)", "map", ".pdf"),
+    Download("report", "Rapport de territoire (PDF)", "report", ".pdf"),
+    Download("html", "Carte interactive autonome (HTML, hors ligne)", "html", ".html"),
+    Download("xlsx", "Tableaux (classeur XLSX)", "tables", ".xlsx"),
+    Download("csv", "Tableau (CSV pour Excel)", "tables", ".csv"),
+)  # fmt: skip
+"""What the app's « Exporter » menu offers, in order."""
+
+
+def downloads_for(level: str) -> list[Download]:
+    """The exports of a view of ``level``: a report exists for a region, a department
+    or a territory without OPSN only."""
+    from geo.exports.report import REPORT_LEVELS
+
+    return [d for d in DOWNLOADS if d.kind != "report" or level in REPORT_LEVELS]
+
+
+def download_name(scope: Scope, download: Download) -> str:
+    """``couverture_opsn_departement_29_finistere_diapositive.png``: French, naming the view."""
+    from geo.text import fold
+
+    stem = filename(scope, download.kind, download.suffix).removesuffix(download.suffix)
+    words = fold(scope.name.split(" : ", 1)[-1]).replace(" ", "-")
+    if scope.code:
+        words = words.replace(fold(scope.code), "").strip("-")
+    parts = [stem, words if not scope.is_france else "", download.variant]
+    return "_".join(p for p in parts if p)[:150] + download.suffix
+
+
 def chosen_tables(level: str, suffix: str, asked: list[str] | None = None) -> list[str]:
     """The tables asked for, or the view's own; a French error for what cannot be."""
     from geo import tables

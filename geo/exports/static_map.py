@@ -495,7 +495,7 @@ def _legend(
     text(share, sizes["share"], color=SHARE_COLOUR, fontweight="bold")
     text("de la population couverte", sizes["legend"])
     text(
-        f"{fmt.integer(figures['covered_population'])} habitants sur "
+        f"{fmt.inhabitants(figures['covered_population'])} sur "
         f"{fmt.integer(figures['total_population'])}",
         sizes["legend_small"],
         color=MUTED,

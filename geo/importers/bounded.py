@@ -37,6 +37,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from geo import fmt
 
 #: Larger files are refused before being read (and the app's uploader refuses
@@ -361,6 +363,51 @@ def check_xlsx(name: str, data: bytes, limits: Limits = LIMITS, budget: Budget |
                 _scan_member(name, archive, member, limits, budget)
 
 
+_DELIMITERS = np.zeros(256, dtype=bool)
+_DELIMITERS[list(b" \t\n\r\f\v/>")] = True
+
+
+def _tag_starts(body: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets of the ``<row`` and ``<c`` tags of ``body`` (same matches as the patterns).
+
+    Vectorised over the bytes: eleven million cells are found in about a
+    second, where a regular expression builds eleven million objects. A
+    namespace prefix (``<x:row``, rare) falls back to the patterns.
+    """
+    if b":row" in body or b":c" in body:
+        rows = [m.start() for m in _ROW_START.finditer(body)]
+        cells = [m.start() for m in _CELL_START.finditer(body)]
+        return np.array(rows, dtype=np.int64), np.array(cells, dtype=np.int64)
+    raw = np.frombuffer(body + b"\0\0\0\0\0", dtype=np.uint8)
+    opening = np.flatnonzero(raw[: len(body)] == ord("<"))
+    after = [raw[opening + k] for k in range(1, 5)]
+    rows = (
+        (after[0] == ord("r")) & (after[1] == ord("o")) & (after[2] == ord("w"))
+        & _DELIMITERS[after[3]]
+    )  # fmt: skip
+    cells = (after[0] == ord("c")) & _DELIMITERS[after[1]]
+    return opening[rows], opening[cells]
+
+
+def _shared_strings(body: bytes) -> int:
+    """``<si`` tags in ``body``, as the pattern counts them (byte counts unless prefixed)."""
+    if b":si" in body:
+        return len(_SHARED_STRING.findall(body))
+    return sum(body.count(b"<si" + bytes([d])) for d in b" \t\n\r\f\v/>")
+
+
+def _count_rows(body: bytes, row_cells: int, limits: Limits, name: str) -> tuple[int, int, int]:
+    """Rows started and cells in ``body``; the cells of its last row carried on."""
+    starts, cells = _tag_starts(body)
+    # cells before each row start → cells of each row (the first one continues the last chunk's)
+    bounds = np.searchsorted(cells, starts)
+    widths = np.diff(np.concatenate(([0], bounds, [cells.size])))
+    widths[0] += row_cells
+    if widths.size and int(widths.max()) > limits.row_cells:
+        raise _xlsx_refusal(name, f"une ligne de plus de {fmt.integer(limits.row_cells)} cellules")
+    return int(widths[-1]), int(starts.size), int(cells.size)
+
+
 def _scan_member(name, archive, member, limits: Limits, budget: Budget | None) -> None:
     """Count rows, cells per row, cells and shared strings of one XML member as a stream."""
     rows = cells = row_cells = strings = 0
@@ -375,26 +422,18 @@ def _scan_member(name, archive, member, limits: Limits, budget: Budget | None) -
                 cut = max(text.rfind(b"<"), len(text) - 64)
                 cut = max(cut, 0)
                 body, tail = text[:cut], text[cut:]
-                for part_index, part in enumerate(_ROW_START.split(body)):
-                    if part_index:
-                        rows += 1
-                        row_cells = 0
-                        if rows > limits.rows:
-                            raise _xlsx_refusal(
-                                name, f"feuille de plus de {fmt.integer(limits.rows)} lignes"
-                            )
-                    found = len(_CELL_START.findall(part))
-                    row_cells += found
-                    cells += found
-                    if row_cells > limits.row_cells:
-                        raise _xlsx_refusal(
-                            name, f"une ligne de plus de {fmt.integer(limits.row_cells)} cellules"
-                        )
+                row_cells, added, found = _count_rows(body, row_cells, limits, name)
+                rows += added
+                cells += found
+                if rows > limits.rows:
+                    raise _xlsx_refusal(
+                        name, f"feuille de plus de {fmt.integer(limits.rows)} lignes"
+                    )
                 if cells > limits.cells:
                     raise _xlsx_refusal(
                         name, f"feuille de plus de {fmt.integer(limits.cells)} cellules"
                     )
-                strings += len(_SHARED_STRING.findall(body))
+                strings += _shared_strings(body)
                 if strings > limits.shared_strings:
                     raise _xlsx_refusal(
                         name, f"plus de {fmt.integer(limits.shared_strings)} textes différents"

@@ -27,7 +27,6 @@ HERE = Path(__file__).resolve().parent
 STATIC_URL = "app/static"
 """Where Streamlit serves the ``static`` folder next to the page's script."""
 MAPDATA = "mapdata"
-MAP_HEIGHT = 680
 COMPONENT_NAME = "opsn_map"
 
 LEAFLET_DIR = leaflet_dir_name()
@@ -36,8 +35,8 @@ LEAFLET_CSS_URL = f"{STATIC_URL}/{LEAFLET_DIR}/{LEAFLET_CSS}"
 MAPDATA_URL = f"{STATIC_URL}/{MAPDATA}"
 
 HTML = f"""<link rel="stylesheet" href="{LEAFLET_CSS_URL}">
-<div class="opsn-root">
-  <div class="opsn-map" style="--opsn-map-height: {MAP_HEIGHT}px" data-state="loading"
+<div class="opsn-root" data-layout="page">
+  <div class="opsn-map" data-state="loading"
        role="application" aria-label="Carte de la couverture par les OPSN">
     <div class="opsn-leaflet"></div>
     <div class="opsn-map-message">Chargement de la carte…</div>
@@ -94,14 +93,21 @@ def map_element(
     *,
     key: str = "opsn_map",
     on_click: Callable[[], None] | None = None,
+    layout: str = "page",
+    legend_note: str | None = None,
 ) -> dict | None:
     """Draw ``spec`` (see :func:`geo.maps.live_map_spec`); the click just made, if any.
 
     ``on_click`` runs before the rerun a click causes (``st.session_state[key]``
     then holds the element's state); the return value is the click itself,
     ``{"level": "departement", "code": "29"}``, during that rerun only.
+    ``layout``: ``"page"`` (the map's height follows the window, legend below) or
+    ``"presentation"`` (the map fills the window, legend beside it, no controls);
+    ``legend_note`` replaces the legend's hint (a slide shows the credits there).
     """
-    data = dict(spec, assets={"leaflet": assets.leaflet_js_url})
+    data = dict(spec, assets={"leaflet": assets.leaflet_js_url}, layout=layout)
+    if legend_note is not None:
+        data["legend"] = dict(spec["legend"], note=legend_note)
     result = _component(key=key, data=data, on_click_change=on_click or _ignore, height="content")
     click = result.get("click")
     if isinstance(click, dict) and isinstance(click.get("level"), str):

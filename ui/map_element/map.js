@@ -247,6 +247,7 @@ class CoverageMap {
       clearTimeout(this.revertTimer);
     }
     if (!previous || previous.view !== spec.view) this.showCommunes = false;
+    this.setLayout(spec.layout || "page");
     if (!spec.provisional) this.renderLegend();
     this.box.dataset.view = spec.view;
     this.box.dataset.provisional = spec.provisional ? "true" : "false";
@@ -308,7 +309,35 @@ class CoverageMap {
     map.on("mousemove", (e) => this.onMove(e.containerPoint));
     map.on("mouseout", () => this.setHovered(null));
     map.on("click", (e) => this.onClick(e.containerPoint));
-    new ResizeObserver(() => map.invalidateSize()).observe(this.box);
+    new ResizeObserver(() => {
+      map.invalidateSize();
+      // A slide shows the whole view whatever the window's size.
+      if (this.layout === "presentation" && this.national) this.fit();
+    }).observe(this.box);
+    // Printing: the page's print sheet gives the map a fixed size; draw it at that
+    // size before the page is laid out for paper, and back on screen after.
+    const printing = window.matchMedia("print");
+    const reprint = () => {
+      if (!this.map || !this.national) return;
+      map.invalidateSize();
+      this.fit();
+      this.redraw();
+    };
+    printing.addEventListener("change", reprint);
+    window.addEventListener("beforeprint", reprint);
+    window.addEventListener("afterprint", reprint);
+  }
+
+  // "page" (below the headline, legend under the map) or "presentation" (the map
+  // fills the window, legend beside it, no controls): ui/map_element/map.css.
+  setLayout(layout) {
+    if (this.layout === layout) return;
+    this.layout = layout;
+    this.root.querySelector(".opsn-root").dataset.layout = layout;
+    if (this.map) {
+      this.map.invalidateSize();
+      if (this.national) this.fit();
+    }
   }
 
   // Which features are drawn from which file, what is hovered, what a click opens.
@@ -1160,6 +1189,19 @@ class CoverageMap {
         const b = map.latLngToContainerPoint(toLatLng(x2, y1));
         const rect = map.getContainer().getBoundingClientRect();
         return { x: rect.left + a.x, y: rect.top + a.y, width: b.x - a.x, height: b.y - a.y };
+      },
+      // Client rectangles of the DROM inset frames as drawn (empty when not shown).
+      insetBoxes() {
+        const map = self.map;
+        if (!map || !self.national || !self.insetsVisible()) return [];
+        const step = self.national.header.step;
+        const rect = map.getContainer().getBoundingClientRect();
+        return self.national.header.frames.map((frame) => {
+          const [x1, y1, x2, y2] = frame.box;
+          const a = map.latLngToContainerPoint(self.gridBounds([x1, y1, x2, y2], step).getNorthWest());
+          const b = map.latLngToContainerPoint(self.gridBounds([x1, y1, x2, y2], step).getSouthEast());
+          return { name: frame.name, x: rect.left + a.x, y: rect.top + a.y, width: b.x - a.x, height: b.y - a.y };
+        });
       },
       // Milliseconds per redraw of the current view (median of `runs`), for benchmarks.
       timeRedraw(runs = 5) {
