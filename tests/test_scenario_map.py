@@ -30,9 +30,9 @@ from geo.maps.changes import (
     scenario_palette,
 )
 from geo.maps.live import OUTSIDE_CODE
+from geo.planning.scenario_toggle import holds, toggle
+from geo.planning.scenarios import Change, apply_changes, run_scenario, status_changes
 from geo.registry import perimeter_table
-from geo.scenario_toggle import holds, toggle
-from geo.scenarios import Change, apply_changes, run_scenario, status_changes
 from tests.tiny_reference import memberships, tiny_reference
 
 # R serves Paris; M has 01005 and EPCI E1 (01001, 01002, 01004); L is local to 2A.

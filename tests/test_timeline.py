@@ -14,7 +14,7 @@ from geo.coverage import CoverageOptions
 from geo.inputs import load_inputs
 from geo.maps.changes import change_map_spec, evolution_palette
 from geo.paths import ROOT
-from geo.timeline import (
+from geo.planning.timeline import (
     changes_table,
     evolution_counts,
     evolution_status,

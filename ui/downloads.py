@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.analysis import Analysis
+from geo.explore.views import View
 from geo.exports.files import (
     MIME_TYPES,
     Download,
@@ -23,7 +24,6 @@ from geo.exports.scope import ScopeError, resolve
 from geo.exports.static_map import A4_PRINT, SLIDE
 from geo.inputs import Inputs
 from geo.reference import ReferenceData
-from geo.views import View
 
 CANVASES = {"slide": SLIDE, "print": A4_PRINT}
 

@@ -44,7 +44,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from geo import fmt
     from geo.exports import csv_bytes
-    from geo.scenarios import Change, figures_table, run_scenario
+    from geo.planning.scenarios import Change, figures_table, run_scenario
 
     change = Change(
         args.opsn,

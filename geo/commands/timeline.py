@@ -31,7 +31,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from geo import fmt
     from geo.exports import csv_bytes
-    from geo.timeline import changes_table, then_now
+    from geo.planning.timeline import changes_table, then_now
 
     if args.at is not None:
         raise ValueError("--at n'a pas de sens ici : utilisez --then et --now.")

@@ -12,8 +12,8 @@ import pandas as pd
 
 from geo.analysis import vintage
 from geo.exports.about import About
+from geo.planning.scenarios import FIGURE_ROWS
 from geo.reference import ReferenceData
-from geo.scenarios import FIGURE_ROWS
 from geo.tables import Column, Table
 
 BEFORE, AFTER = "Sans le scénario", "Avec le scénario"

@@ -8,7 +8,7 @@ shapes, tooltips and clicks and replace the classes, colours and legend:
   the scenario covers (« gagnée par le scénario ») or uncovers (« perdue ») —
   the first thing a planner looks for;
 - the evolution map: communes covered since the first date, no longer covered,
-  covered at both dates, or at neither (:func:`geo.timeline.evolution_status`).
+  covered at both dates, or at neither (:func:`geo.planning.timeline.evolution_status`).
 
 Legend counts (communes, inhabitants) are those of the view's own communes
 inside the counted territory, as on the coverage map.
@@ -27,8 +27,8 @@ from geo.analysis import Analysis
 from geo.coverage import STATUS_LABELS, STATUSES
 from geo.maps.live import OUTSIDE_CODE, OUTSIDE_LABEL, STATUS_CODES
 from geo.maps.style import OUTSIDE_COLOUR, STATUS_COLOURS
+from geo.planning.timeline import evolution_labels
 from geo.reference import ReferenceData
-from geo.timeline import evolution_labels
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ EVOLUTION_COLOURS = {
 
 
 def evolution_palette(then: dt.date, now: dt.date) -> dict[str, MapClass]:
-    """The evolution map's classes (:data:`geo.timeline.EVOLUTION_CLASSES`), dates in the words."""
+    """The evolution map's classes (:data:`geo.planning.timeline.EVOLUTION_CLASSES`), dates in the words."""
     labels = evolution_labels(then, now)
     return {
         name: MapClass(code, colour, labels[name])

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from geo.analysis import analyse
 from geo.auth import hash_password
 from geo.coverage import CoverageOptions
-from geo.scenarios import Change, compare
+from geo.planning.scenarios import Change, compare
 from geo.storage import open_store
 
 from .conftest import REPO_ROOT, assert_no_blocked

@@ -1,7 +1,7 @@
 """« Évolution » page: the coverage on one date against another (memberships with dates).
 
 The figures of both dates, the map of communes gained or lost between them
-(:func:`geo.timeline.evolution_status`, drawn by the live map element with its
+(:func:`geo.planning.timeline.evolution_status`, drawn by the live map element with its
 own classes: :mod:`geo.maps.changes`) and the list of those communes.
 """
 
@@ -14,13 +14,13 @@ import streamlit as st
 
 from geo import fmt
 from geo.coverage import CoverageOptions
+from geo.explore.views import FRANCE, LEVEL_LABELS, View, breadcrumb, name_of, selection
 from geo.exports import csv_bytes
 from geo.maps import live_map_spec
 from geo.maps.changes import change_map_spec, evolution_palette
+from geo.planning.timeline import changes_table, membership_dates, then_now
 from geo.registry import opsn_names
 from geo.storage.labels import data_label
-from geo.timeline import changes_table, membership_dates, then_now
-from geo.views import FRANCE, LEVEL_LABELS, View, breadcrumb, name_of, selection
 from ui.data import OPTIONS, data_in_use, map_query
 from ui.map_element import clicked, map_element
 from ui.markdown import md

@@ -7,7 +7,7 @@ Nothing is saved unless a signed-in person asks for it.
 The scenario is built from lists or by clicking its map: with « Cliquer pour
 ajouter / retirer » on, a click on a department toggles it in the chosen OPSN's
 perimeter and a click on a commune its membership (or its EPCI's)
-(:func:`geo.scenario_toggle.toggle`); off, a click opens the territory.
+(:func:`geo.planning.scenario_toggle.toggle`); off, a click opens the territory.
 """
 
 from __future__ import annotations
@@ -17,17 +17,23 @@ import streamlit as st
 
 from geo import fmt
 from geo.coverage import CoverageOptions
+from geo.explore.views import FRANCE, LEVEL_LABELS, View, breadcrumb, name_of, selection
 from geo.exports import csv_bytes
 from geo.exports.scenario import scenario_workbook
 from geo.maps.changes import change_map_spec, scenario_classes, scenario_palette
-from geo.opportunities import opportunities
+from geo.planning.opportunities import opportunities
+from geo.planning.scenario_toggle import toggle
+from geo.planning.scenarios import (
+    Change,
+    apply_changes,
+    figures_table,
+    run_scenario,
+    status_changes,
+)
 from geo.registry import opsn_names
-from geo.scenario_toggle import toggle
-from geo.scenarios import Change, apply_changes, figures_table, run_scenario, status_changes
 from geo.storage import NothingToSave, StorageError
 from geo.storage.changes import apply_scenario
 from geo.storage.labels import data_label
-from geo.views import FRANCE, LEVEL_LABELS, View, breadcrumb, name_of, selection
 from ui.access import identity
 from ui.data import (
     OPTIONS,

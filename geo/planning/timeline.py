@@ -18,8 +18,8 @@ import pandas as pd
 
 from geo.analysis import Analysis, Inputs, analyse
 from geo.coverage import CoverageOptions
+from geo.planning.scenarios import status_changes
 from geo.reference import ReferenceData
-from geo.scenarios import status_changes
 
 EVOLUTION_CLASSES = ("gagnee", "perdue", "couverte", "non_couverte")
 """Fate of a commune between two dates, as the evolution map colours it."""
@@ -90,7 +90,7 @@ class ThenNow:
     now: dt.date
     before: Analysis
     after: Analysis
-    changes: pd.DataFrame  # communes whose status changed (geo.scenarios.status_changes)
+    changes: pd.DataFrame  # communes whose status changed (geo.planning.scenarios.status_changes)
     statuses: pd.DataFrame  # every commune: insee, statut_avant, statut_apres, evolution
     summary: dict  # the ``timeline --format json`` contract
 

@@ -3,7 +3,7 @@
 The « Et si… » page lets a planner build a scenario by clicking the map: a
 click on a department toggles it in the chosen OPSN's perimeter, a click on a
 commune toggles its membership (or its EPCI's). The scenario stays a list of
-:class:`geo.scenarios.Change`, the same the list controls and
+:class:`geo.planning.scenarios.Change`, the same the list controls and
 ``python -m geo scenario`` use, so a click is written into the last change of
 that OPSN: clicking twice on the same department gives back the scenario one
 started from, and a change left empty disappears.
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 from geo.coverage import active_memberships
 from geo.inputs import Inputs
+from geo.planning.scenarios import Change, apply_changes
 from geo.reference import ReferenceData
 from geo.registry import opsn_names
-from geo.scenarios import Change, apply_changes
 
 KINDS = ("departement", "epci", "commune")
 _FIELDS = {"departement": "departements", "epci": "epci", "commune": "communes"}
