@@ -109,9 +109,10 @@ result = _then_now(data.token, options, then, now, data.inputs)
 summary, table = result.summary, changes_table(result)
 figures_delta(summary, before_label=f"le {then:%d/%m/%Y}")
 st.markdown(
-    f"Du {then:%d/%m/%Y} au {now:%d/%m/%Y} : **{fmt.integer(summary['communes_gained'])}** "
-    f"commune(s) gagnée(s) ({fmt.inhabitants(summary['population_gained'])}), "
-    f"**{fmt.integer(summary['communes_lost'])}** perdue(s) "
+    f"Du {then:%d/%m/%Y} au {now:%d/%m/%Y} : "
+    f"**{fmt.count(summary['communes_gained'], 'commune gagnée', 'communes gagnées')}** "
+    f"({fmt.inhabitants(summary['population_gained'])}), "
+    f"**{fmt.count(summary['communes_lost'], 'perdue')}** "
     f"({fmt.inhabitants(summary['population_lost'])})."
 )
 st.subheader("Carte des communes gagnées et perdues")
