@@ -2,7 +2,7 @@
 
 Run with ``streamlit run app.py``. Each page lives in ``ui/`` (``ui/pages/`` for
 the scripts); everything computed comes from ``geo``. The view, the counting
-options and the saved version shown are in the URL (``geo.permalink``) so that a
+options and the saved version shown are in the URL (``geo.explore.permalink``) so that a
 copied link reopens the same view and Back/Forward walk the views seen.
 
 Looking is open to everyone; the pages that change data (Importer) are

@@ -27,8 +27,8 @@ import shapely
 from geo.analysis import analyse
 from geo.coverage import CoverageOptions
 from geo.inputs import bundled_inputs
+from geo.planning.scenarios import Change, compare
 from geo.reference import load_reference
-from geo.scenarios import Change, compare
 
 
 def timed(function, runs: int) -> tuple[float, list[float]]:

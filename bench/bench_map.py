@@ -502,7 +502,7 @@ def control_changes() -> dict[str, float]:
     """
     from streamlit.testing.v1 import AppTest
 
-    from geo.views import View
+    from geo.explore.views import View
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
 
@@ -747,12 +747,12 @@ def region_map_payload(code: str) -> dict[str, int]:
     """What a region view's map needs, computed without a browser: its JSON and its files."""
     from geo.analysis import analyse
     from geo.coverage import CoverageOptions, area_figures
+    from geo.explore.views import View, selection
     from geo.inputs import bundled_inputs
     from geo.mapdata import ensure_map_files
     from geo.maps import live_map_spec
     from geo.reference import load_reference
     from geo.registry import opsn_names
-    from geo.views import View, selection
 
     reference = load_reference()
     inputs = bundled_inputs()

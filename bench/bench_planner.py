@@ -3,7 +3,7 @@
 Prints medians of several warm runs (reference loaded once) and compares with
 baselines measured in the same run:
 
-- opportunities in one vectorised pass (``geo.opportunities``) against the
+- opportunities in one vectorised pass (``geo.planning.opportunities``) against the
   obvious way, one full before/after scenario per candidate (timed on a
   sample of candidates, extrapolated to all of them);
 - the store (SQLite, temporary directory): first start (seed), reading a
@@ -29,13 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from geo.analysis import analyse
 from geo.coverage import CoverageOptions
 from geo.inputs import bundled_inputs
-from geo.opportunities import opportunities
+from geo.planning.opportunities import opportunities
+from geo.planning.scenarios import run_scenario
+from geo.planning.timeline import then_now
 from geo.reference import load_reference
-from geo.scenarios import run_scenario
 from geo.storage import memberships_frame, open_store
 from geo.storage.changes import import_memberships
 from geo.storage.compare import compare_versions
-from geo.timeline import then_now
 
 
 def timed(function, runs: int) -> float:

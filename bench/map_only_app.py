@@ -9,11 +9,11 @@ import streamlit as st
 
 from geo.analysis import analyse
 from geo.coverage import CoverageOptions
+from geo.explore.views import View, selection
 from geo.inputs import bundled_inputs
 from geo.maps import live_map_spec
 from geo.reference import load_reference
 from geo.registry import opsn_names
-from geo.views import View, selection
 from ui.map_element import map_element, prepare_map_files
 
 

@@ -50,7 +50,7 @@ def reference_text(figures: dict) -> str:
         [
             "Données de référence (France métropolitaine et DROM)",
             f"  Communes : {fmt.integer(figures['communes'])}",
-            f"  Population municipale : {fmt.integer(figures['population'])} habitants",
+            f"  Population municipale : {fmt.inhabitants(figures['population'])}",
             f"  Départements : {figures['departements']}",
             f"  Régions : {figures['regions']}",
             f"  EPCI à fiscalité propre : {fmt.integer(figures['epci'])}",

@@ -17,7 +17,7 @@ from geo.analysis import analyse
 from geo.auth import Identity, hash_password
 from geo.coverage import CoverageOptions
 from geo.paths import ROOT
-from geo.scenarios import Change, compare
+from geo.planning.scenarios import Change, compare
 from geo.storage import open_store
 
 APP = str(ROOT / "app.py")

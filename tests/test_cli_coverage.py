@@ -18,9 +18,9 @@ import pytest
 from geo.analysis import analyse
 from geo.cli import main
 from geo.coverage import CoverageOptions
+from geo.explore.panel import view_facts
+from geo.explore.views import View
 from geo.inputs import bundled_inputs
-from geo.panel import view_facts
-from geo.views import View
 
 from .conftest import ROOT
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -19,6 +20,12 @@ VIRE = ROOT / "tests" / "fixtures" / "planner" / "liste_vire.csv"
 @pytest.fixture
 def db(tmp_path):
     return str(tmp_path / "base.sqlite3")
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def run(capsys, *args) -> tuple[int, str, str]:
@@ -68,6 +75,8 @@ def test_import_preview_compare_restore_export(capsys, db, tmp_path):
     status, out, _ = run(capsys, "db", "--db", db, "export", "--out", str(tmp_path / "out"))
     for name in ("registre_opsn.csv", "adhesions.csv"):
         assert (tmp_path / "out" / name).read_bytes() == (OPSN_DIR / name).read_bytes()
+        # the published seed is a shared file: as the umask allows, not mkstemp's 0600
+        assert (tmp_path / "out" / name).stat().st_mode & 0o777 == 0o666 & ~current_umask()
     status, out, _ = run(
         capsys, "db", "--db", db, "export", "--out", str(tmp_path / "v2"), "--version", "2"
     )

@@ -15,7 +15,7 @@ from geo.analysis import analyse
 from geo.coverage import CoverageOptions, area_figures, commune_coverage, selection_figures
 from geo.importers.memberships import empty_memberships
 from geo.inputs import Inputs
-from geo.scenarios import Change, apply_change, compare
+from geo.planning.scenarios import Change, apply_change, compare
 from tests.tiny_reference import memberships, perimeters, tiny_reference
 
 TOTAL = 15610 + 1400 + 2_000_000 + 5000  # grid + Corsica + Paris + Guadeloupe

@@ -130,7 +130,7 @@ def test_a_failed_write_leaves_no_file(export, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disque plein")
 
-    monkeypatch.setattr("geo.exports.files.os.replace", broken)
+    monkeypatch.setattr("geo.paths.os.replace", broken)
     status, _, stderr = export("tables", "--out", str(tmp_path / "t.csv"))
     assert status == 2 and "disque plein" in stderr
     assert list(tmp_path.iterdir()) == []

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from geo import fmt
 from geo.analysis import analyse
 from geo.coverage import STATUSES, CoverageOptions
+from geo.explore.views import DROM
 from geo.exports.scope import resolve
 from geo.exports.static_map import (
     A4_PRINT,
@@ -31,7 +32,6 @@ from geo.exports.static_map import (
 from geo.inputs import bundled_inputs
 from geo.maps import STATUS_COLOURS
 from geo.stats import CREDITS
-from geo.views import DROM
 from tests.export_data import artifacts_dir, complete, tiny_inputs
 from tests.tiny_reference import tiny_reference
 

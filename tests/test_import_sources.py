@@ -20,7 +20,7 @@ from geo.cli import main
 from geo.coverage import CoverageOptions
 from geo.inputs import build_inputs, bundled_inputs
 from geo.paths import ROOT
-from geo.scenarios import Change, apply_change
+from geo.planning.scenarios import Change, apply_change
 
 OPERATORS = ROOT / "tests" / "fixtures" / "import" / "anct_operators.csv"
 

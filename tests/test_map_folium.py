@@ -10,10 +10,10 @@ import shapely
 
 from geo.analysis import analyse
 from geo.coverage import CoverageOptions
+from geo.explore.views import View
 from geo.inputs import bundled_inputs
 from geo.insets import DROM_ORDER, inset_boxes
 from geo.maps import render_map
-from geo.views import View
 
 
 @pytest.fixture(scope="module")

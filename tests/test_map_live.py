@@ -11,12 +11,12 @@ import pytest
 from geo import fmt
 from geo.analysis import analyse, table_by
 from geo.coverage import CoverageOptions, selection_figures
+from geo.explore.views import View, selection
 from geo.inputs import bundled_inputs
 from geo.insets import national_bounds
 from geo.mapdata import ensure_map_files
 from geo.maps import live_map_spec, mask_runs, status_runs
 from geo.registry import opsn_names
-from geo.views import View, selection
 
 PREFIX = "app/static/mapdata"
 

@@ -12,8 +12,8 @@ from geo.analysis import analyse
 from geo.cli import main
 from geo.coverage import CoverageOptions
 from geo.inputs import bundled_inputs
-from geo.opportunities import COLUMNS, KINDS, opportunities
-from geo.scenarios import Change, run_scenario
+from geo.planning.opportunities import COLUMNS, KINDS, opportunities
+from geo.planning.scenarios import Change, run_scenario
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """The facts of a view: the same figures as an independent count, the headline's France.
 
-For a sample of views × options on the bundled data, :func:`geo.panel.view_facts`
+For a sample of views × options on the bundled data, :func:`geo.explore.panel.view_facts`
 is compared with a count written here from the inputs alone (pandas, no
 ``geo.coverage``): statuses from perimeters and memberships, then a groupby.
 """
@@ -16,9 +16,9 @@ import pytest
 
 from geo.analysis import analyse
 from geo.coverage import STATUSES, CoverageOptions
+from geo.explore.panel import panel_lines, partial_offers_text, view_facts
+from geo.explore.views import View
 from geo.inputs import Inputs, bundled_inputs
-from geo.panel import panel_lines, partial_offers_text, view_facts
-from geo.views import View
 from tests.tiny_reference import memberships, perimeters, tiny_reference
 
 OPTIONS = {

@@ -1,4 +1,4 @@
-"""The URL contract (geo.permalink), without Streamlit: links that reopen the same view."""
+"""The URL contract (geo.explore.permalink), without Streamlit: links that reopen the same view."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 import pytest
 
 from geo.coverage import CoverageOptions
-from geo.permalink import (
+from geo.explore.permalink import (
     PARAMS,
     Permalink,
     is_equivalent,
@@ -18,7 +18,7 @@ from geo.permalink import (
     to_query,
     with_view,
 )
-from geo.views import FRANCE, View
+from geo.explore.views import FRANCE, View
 
 LINKS = [
     Permalink(),

@@ -1,10 +1,10 @@
-"""geo.presentation: the views ← / → step through in presentation mode, without Streamlit."""
+"""geo.explore.presentation: the views ← / → step through in presentation mode, without Streamlit."""
 
 from __future__ import annotations
 
 import pytest
 
-from geo.presentation import (
+from geo.explore.presentation import (
     MAX_SLIDES,
     Position,
     default_slides,
@@ -13,7 +13,7 @@ from geo.presentation import (
     slides_text,
     step,
 )
-from geo.views import FRANCE, View, breadcrumb
+from geo.explore.views import FRANCE, View, breadcrumb
 
 BRETAGNE, ARA, IDF = View("region", "53"), View("region", "84"), View("region", "11")
 FINISTERE = View("departement", "29")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from geo.planning.registry_edit import check_edit
 from geo.registry import load_registry, read_registry_table
-from geo.registry_edit import check_edit
 from geo.storage import open_store
 from geo.storage.changes import set_registry_row
 from geo.storage.export import export_snapshot

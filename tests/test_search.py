@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.search import SearchIndex, normalize_text
+from geo.explore.search import SearchIndex, normalize_text
 
 
 @pytest.fixture(scope="module")

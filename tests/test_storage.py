@@ -275,7 +275,7 @@ def test_anct_operators_complete_the_registry_without_erasing_research(store, re
 def test_saved_scenario_gives_the_figures_the_what_if_showed(store, reference):
     from geo.analysis import analyse
     from geo.coverage import CoverageOptions
-    from geo.scenarios import Change, run_scenario
+    from geo.planning.scenarios import Change, run_scenario
 
     changes = [
         Change("sitiv", add_departements=("38",)),  # a local OPSN becomes departmental

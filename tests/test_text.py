@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo import search
+from geo.explore import search
 from geo.importers import names
 from geo.text import WORD_JOINER, fold, plain_markdown
 

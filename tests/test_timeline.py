@@ -5,13 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pytest
 
+from geo import fmt
 from geo.cli import main
 from geo.coverage import CoverageOptions
 from geo.inputs import load_inputs
+from geo.maps.changes import change_map_spec, evolution_palette
 from geo.paths import ROOT
-from geo.timeline import changes_table, membership_dates, then_now
+from geo.planning.timeline import (
+    changes_table,
+    evolution_counts,
+    evolution_status,
+    membership_dates,
+    then_now,
+)
 
 DATED = ROOT / "tests" / "fixtures" / "planner" / "adhesions_datees.csv"
 THEN = dt.date(2020, 5, 1)  # Déclic's headline of May 2020
@@ -92,3 +101,43 @@ def test_cli_timeline_json_and_csv(capsys, result):
     assert text.startswith("\ufeffinsee;nom;departement;population") and "perdue" in text
     assert main([*args, "--at", "2021-01-01"]) == 2
     assert "--at n'a pas de sens" in capsys.readouterr().err
+
+
+def test_the_evolution_map_classes_add_up_to_coverage_at_both_dates(capsys, reference, result):
+    then = coverage_json(capsys, "--rule", "adhesion", "--at", THEN.isoformat())
+    today = coverage_json(capsys, "--rule", "adhesion")
+    classes = evolution_status(result.before, result.after)
+    by_code = dict(zip(reference.communes["insee"], classes, strict=True))
+    assert {c for c, k in by_code.items() if k == "gagnee"} == {"14327", "93066"}
+    assert {c for c, k in by_code.items() if k == "perdue"} == {"14341", "75056"}
+    counts = result.summary["evolution"]
+    assert counts == evolution_counts(reference, classes)  # France: every commune counts
+    for key, figure in (("communes", "covered_communes"), ("population", "covered_population")):
+        assert counts["gagnee"][key] + counts["couverte"][key] == today[figure]
+        assert counts["perdue"][key] + counts["couverte"][key] == then[figure]
+        assert sum(c[key] for c in counts.values()) == sum(s[key] for s in today["status"].values())
+    assert counts["gagnee"]["population"] == result.summary["population_gained"]
+
+    # The map: four classes, their words with the dates, their counts in the legend.
+    spec = change_map_spec(
+        reference,
+        {"legend": {"note": ""}},
+        classes,
+        result.statuses["dans_territoire"].to_numpy(),
+        np.ones(len(classes), dtype=bool),
+        evolution_palette(THEN, dt.date(2026, 11, 30)),
+        "Évolution",
+    )
+    legend = {e["label"]: e["count"] for e in spec["legend"]["entries"]}
+    gained = "Gagnée : couverte le 30/11/2026, pas le 01/05/2020"
+    assert legend[gained] == f"2 communes, {fmt.inhabitants(counts['gagnee']['population'])}"
+    assert legend["Perdue : couverte le 01/05/2020, plus le 30/11/2026"].startswith("2 communes")
+    assert set(spec["colours"]) == {"g", "l", "c", "n", "-"}
+
+
+def test_cli_timeline_json_has_the_map_counts(capsys, result):
+    args = ["timeline", "--then", "2020-05-01", "--adherents", str(DATED), "--rule", "adhesion"]
+    assert main([*args, "--format", "json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["evolution"]["perdue"]["communes"] == 2
+    assert printed["evolution"]["couverte"] == result.summary["evolution"]["couverte"]

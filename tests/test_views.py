@@ -6,8 +6,7 @@ import pytest
 
 from geo.analysis import analyse
 from geo.coverage import CoverageOptions
-from geo.inputs import bundled_inputs
-from geo.views import (
+from geo.explore.views import (
     FRANCE,
     View,
     breadcrumb,
@@ -17,6 +16,7 @@ from geo.views import (
     selection,
     territory_mask,
 )
+from geo.inputs import bundled_inputs
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +111,7 @@ def test_territory_names_breadcrumbs_and_masks(reference, zones):
 
 
 def test_table_rows_open_their_views() -> None:
-    from geo.views import table_row_view
+    from geo.explore.views import table_row_view
 
     assert table_row_view("regions", {"Code": "53", "Nom": "Bretagne"}) == View("region", "53")
     assert table_row_view("departements", {"Code": "2A"}) == View("departement", "2A")

@@ -1,6 +1,6 @@
 """What-if on the hand-made grid: several changes, local OPSN, exports, and the batch engine.
 
-The batch engine (:func:`geo.scenarios.addition_gains`) must give, for every
+The batch engine (:func:`geo.planning.scenarios.addition_gains`) must give, for every
 additive change, exactly what the full computation (:func:`run_scenario`)
 gives: it is checked here on every kind of change, rule and option.
 """
@@ -14,14 +14,14 @@ import pytest
 
 from geo.analysis import Inputs, analyse
 from geo.coverage import CoverageOptions
-from geo.registry import perimeter_table
-from geo.scenarios import (
+from geo.planning.scenarios import (
     Change,
     addition_gains,
     apply_changes,
     figures_table,
     run_scenario,
 )
+from geo.registry import perimeter_table
 from tests.tiny_reference import memberships, tiny_reference
 
 GRID = ("01001", "01002", "01003", "01004", "01005", "01006", "01007", "01008", "01009")

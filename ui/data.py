@@ -3,7 +3,7 @@
 Every page asks :func:`data_in_use` and gets the same inputs: the saved
 version shown (``version=N`` in the URL, else the latest) with the what-if in
 progress applied (session key :data:`WHATIF`, a list of
-:class:`geo.scenarios.Change` as dicts, set by the « Et si… » page). The map
+:class:`geo.planning.scenarios.Change` as dicts, set by the « Et si… » page). The map
 page prints :func:`data_banner` above its figures. Versions never change once
 saved, so their inputs are cached by number for every visitor.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from geo.analysis import Inputs
-from geo.scenarios import Change, apply_changes
+from geo.planning.scenarios import Change, apply_changes
 from geo.storage import Store, UnknownVersion, Version, database_path, open_store
 from geo.storage.labels import data_label, short_label
 from ui.markdown import md

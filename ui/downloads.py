@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.analysis import Analysis
+from geo.explore.views import View
 from geo.exports.files import (
     MIME_TYPES,
     Download,
@@ -22,7 +23,6 @@ from geo.exports.files import (
 from geo.exports.scope import ScopeError, resolve
 from geo.inputs import Inputs
 from geo.reference import ReferenceData
-from geo.views import View
 
 
 def _canvas(name: str):

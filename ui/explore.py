@@ -8,16 +8,16 @@ from dataclasses import replace
 
 import streamlit as st
 
-from geo.permalink import is_equivalent
-from geo.stats import CREDITS
-from geo.timeline import membership_dates
-from geo.views import (
+from geo.explore.permalink import is_equivalent
+from geo.explore.views import (
     DROM,
     LEVEL_LABELS,
     View,
     parse_view,
     resolve_view,
 )
+from geo.planning.timeline import membership_dates
+from geo.stats import CREDITS
 from ui import history, panel, presentation, warmup
 from ui.controls import controls
 from ui.data import OPTIONS, VERSION, data_banner, data_in_use
@@ -179,7 +179,7 @@ def page() -> None:
     st.session_state[OPTIONS] = options  # the other pages count the same way
     analysis = analysis_for(token, options, inputs)
     figures = analysis.figures
-    # A territory without OPSN exists only under the options that made it (geo.views).
+    # A territory without OPSN exists only under the options that made it (geo.explore.views).
     view, moved = resolve_view(st.session_state["view"], reference, analysis.zones)
     if moved:
         st.session_state["view"] = view

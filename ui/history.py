@@ -7,7 +7,7 @@ search, a control), :func:`write_url` writes it once. Streamlit adds a history e
 for every query-string change it is sent; the small script of :func:`install` makes
 that a *replacement* of the current entry when the view itself did not change, so
 that a control change does not add an entry and Back returns to the previous view.
-The contract itself (names, values, defaults) is :mod:`geo.permalink`.
+The contract itself (names, values, defaults) is :mod:`geo.explore.permalink`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.coverage import CoverageOptions
-from geo.permalink import VIEW_PARAMS, Permalink, is_equivalent, parse_query, to_query
+from geo.explore.permalink import VIEW_PARAMS, Permalink, is_equivalent, parse_query, to_query
+from geo.explore.views import View
 from geo.reference import ReferenceData
-from geo.views import View
 
 _WRITTEN = "_url_written"
 """The query string the page last wrote (or read): anything else comes from the browser."""

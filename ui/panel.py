@@ -1,4 +1,4 @@
-"""The headline and the side panel of a view, printed from ``geo.panel.view_facts``.
+"""The headline and the side panel of a view, printed from ``geo.explore.panel.view_facts``.
 
 Every number here comes from one dict computed once per view and options, so the
 big figure, the metrics, the legend and the side panel cannot disagree. Names come
@@ -13,8 +13,8 @@ import streamlit as st
 
 from geo import fmt
 from geo.coverage import STATUSES, without_label
+from geo.explore.views import View
 from geo.maps import STATUS_COLOURS
-from geo.views import View
 from ui.history import go
 from ui.markdown import md
 

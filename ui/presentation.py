@@ -4,7 +4,7 @@ No sidebar, no controls: the view's name, its share and the counting rule in lar
 type, the map filling the rest of the window with its legend beside it (and the
 credits under the legend), and three buttons: « Vue précédente », « Vue suivante »,
 « Quitter ». ← / → (and a clicker's Page précédente / suivante) step through the
-slides, Échap leaves. The list of slides and the steps are :mod:`geo.presentation`;
+slides, Échap leaves. The list of slides and the steps are :mod:`geo.explore.presentation`;
 the keys are read by a small script (a custom component v2, in the page).
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.presentation import default_slides, position, step
-from geo.views import View, breadcrumb
+from geo.explore.presentation import default_slides, position, step
+from geo.explore.views import View, breadcrumb
 from ui import panel
 from ui.history import go
 from ui.map_element import map_element

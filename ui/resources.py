@@ -11,13 +11,13 @@ import streamlit as st
 from geo import tables
 from geo.analysis import analyse
 from geo.coverage import CoverageOptions, area_figures
+from geo.explore.panel import view_facts
+from geo.explore.search import SearchIndex
+from geo.explore.views import View, breadcrumb, name_of, selection, territory_mask
 from geo.inputs import Inputs
 from geo.maps import coverage_shares, live_map_spec
-from geo.panel import view_facts
 from geo.reference import load_reference
 from geo.registry import opsn_names
-from geo.search import SearchIndex
-from geo.views import View, breadcrumb, name_of, selection, territory_mask
 from ui.disk_cache import stored_analysis, stored_fingerprint, stored_reference
 from ui.map_element import MapAssets, prepare_map_files
 
@@ -82,7 +82,7 @@ def map_spec_for(
 
 @st.cache_resource(max_entries=128, show_spinner=False)
 def facts_for(token: str, options: CoverageOptions, view: View, _inputs: Inputs) -> dict:
-    """Everything the headline and side panel show about ``view`` (geo.panel.view_facts)."""
+    """Everything the headline and side panel show about ``view`` (geo.explore.panel.view_facts)."""
     return view_facts(reference_data(), analysis_for(token, options, _inputs), _inputs, view)
 
 

@@ -21,10 +21,11 @@ def figures_delta(figures: dict, before_label: str = "avant") -> None:
     zones = (after["white_zone_count"] or 0) - (before["white_zone_count"] or 0)
     cols = st.columns(4)
     cols[0].metric(
-        "Part de la population couverte",
+        "Part couverte",
         fmt.percent(after["covered_share"], 1),
         _signed(share, f"{fmt.decimal(abs(share) * 100, 2)} point") if share else None,
-        help=f"{before_label} : {fmt.percent(before['covered_share'], 1)}",
+        help=f"Part de la population couverte ; {before_label} : "
+        f"{fmt.percent(before['covered_share'], 1)}",
     )
     cols[1].metric(
         "Habitants couverts",

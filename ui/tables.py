@@ -14,7 +14,7 @@ import streamlit as st
 from geo import exports
 from geo import tables as geo_tables
 from geo.analysis import Inputs
-from geo.views import TABLE_ROW_VIEWS, table_row_view
+from geo.explore.views import TABLE_ROW_VIEWS, table_row_view
 from ui.history import go
 from ui.resources import table_for
 

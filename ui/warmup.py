@@ -63,7 +63,7 @@ def warm() -> None:
     started = time.perf_counter()
     # Imported here: the server answers its first requests while this thread imports.
     from geo.coverage import CoverageOptions
-    from geo.views import FRANCE, View
+    from geo.explore.views import FRANCE, View
     from ui import resources, serving
 
     timings["imports"] = time.perf_counter() - started

@@ -3,7 +3,7 @@
 With ``--vue LEVEL --code CODE`` (the words of the app's links), the figures are
 those of that view — the same keys, for the view — and the JSON gains ``view``
 (level, code, name), ``france`` (the national figures of the headline) and the
-side-panel facts (:func:`geo.panel.view_facts`). Without ``--vue`` the output
+side-panel facts (:func:`geo.explore.panel.view_facts`). Without ``--vue`` the output
 is the national one; ``reference_declic_2020`` is added in both cases.
 """
 
@@ -14,7 +14,7 @@ import json
 import sys
 
 from geo.commands._options import add_coverage_options, coverage_options, load
-from geo.views import LEVELS
+from geo.explore.views import LEVELS
 
 #: Side-panel facts added to the JSON of a view (the figures are its top-level keys).
 VIEW_KEYS = (
@@ -47,7 +47,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from geo.analysis import analyse, table_by
-    from geo.declic import declic_reference
+    from geo.explore.declic import declic_reference
 
     reference, loaded = load(args)  # unreadable files: French message, exit 2 (geo.cli)
     analysis = analyse(reference, loaded.inputs, coverage_options(args, loaded.inputs.registry))
@@ -80,8 +80,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _view_facts(args, reference, analysis, inputs) -> dict:
     """The facts of ``--vue/--code``; an unknown code is an error (exit 2, French message)."""
-    from geo.panel import view_facts
-    from geo.views import parse_view, resolve_view
+    from geo.explore.panel import view_facts
+    from geo.explore.views import parse_view, resolve_view
 
     if args.vue != "france" and not args.code:
         raise ValueError(f"--vue {args.vue} : il faut aussi --code")
@@ -97,13 +97,13 @@ def _view_facts(args, reference, analysis, inputs) -> dict:
 def _print_text(figures: dict, facts: dict | None, label: str) -> None:
     from geo import fmt
     from geo.coverage import STATUSES, without_label
-    from geo.panel import panel_lines
+    from geo.explore.panel import panel_lines
 
     title = f" — {figures['view']['nom']}" if facts else ""
     print(f"Couverture OPSN{title} — {label}")
     print(
         f"  {fmt.percent(figures['covered_share'])} de la population : "
-        f"{fmt.integer(figures['covered_population'])} habitants sur "
+        f"{fmt.inhabitants(figures['covered_population'])} sur "
         f"{fmt.integer(figures['total_population'])}"
     )
     print(f"  Règle : {figures['counting_rule']}")
@@ -127,7 +127,7 @@ def _print_text(figures: dict, facts: dict | None, label: str) -> None:
         france = facts["france"]
         print(
             f"  France : {fmt.percent(france['covered_share'])} "
-            f"({fmt.integer(france['covered_population'])} habitants sur "
+            f"({fmt.inhabitants(france['covered_population'])} sur "
             f"{fmt.integer(france['total_population'])})"
         )
         print("  Panneau latéral :")

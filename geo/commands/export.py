@@ -96,7 +96,7 @@ def _check(args) -> tuple[str, object, list[str] | None]:
 
 def _write(out: Path, data: bytes) -> None:
     """Write ``data`` to ``out`` atomically, with the umask's permissions (not mkstemp's 0600)."""
-    from geo.exports.files import write_file
+    from geo.paths import write_file
 
     write_file(out, data)
 

@@ -10,7 +10,7 @@ from geo.commands._options import add_coverage_options, coverage_options, load
 
 
 def add_parser(commands) -> argparse.ArgumentParser:
-    from geo.opportunities import KINDS
+    from geo.planning.opportunities import KINDS
 
     parser = commands.add_parser(
         "opportunities",
@@ -32,7 +32,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from geo import fmt
     from geo.exports import csv_bytes
-    from geo.opportunities import opportunities
+    from geo.planning.opportunities import opportunities
 
     kinds = tuple(k.strip() for k in args.extension.split(",") if k.strip())
     reference, loaded = load(args)

@@ -44,7 +44,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from geo import fmt
     from geo.exports import csv_bytes
-    from geo.scenarios import Change, figures_table, run_scenario
+    from geo.planning.scenarios import Change, figures_table, run_scenario
 
     change = Change(
         args.opsn,
@@ -83,10 +83,10 @@ def run(args: argparse.Namespace) -> int:
     state = "enregistré" if saved else "rien n'est enregistré"
     print(f"Scénario pour {args.opsn} ({state})")
     print(
-        f"  Avant : {fmt.percent(before['covered_share'], 1)} ({fmt.integer(before['covered_population'])} habitants)"
+        f"  Avant : {fmt.percent(before['covered_share'], 1)} ({fmt.inhabitants(before['covered_population'])})"
     )
     print(
-        f"  Après : {fmt.percent(after['covered_share'], 1)} ({fmt.integer(after['covered_population'])} habitants)"
+        f"  Après : {fmt.percent(after['covered_share'], 1)} ({fmt.inhabitants(after['covered_population'])})"
     )
     print(
         f"  Population gagnée : {fmt.integer(result['population_gained'])} ; perdue : {fmt.integer(result['population_lost'])}"

@@ -31,7 +31,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from geo import fmt
     from geo.exports import csv_bytes
-    from geo.timeline import changes_table, then_now
+    from geo.planning.timeline import changes_table, then_now
 
     if args.at is not None:
         raise ValueError("--at n'a pas de sens ici : utilisez --then et --now.")
@@ -53,11 +53,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"Couverture du {result.then:%d/%m/%Y} au {result.now:%d/%m/%Y} — {loaded.inputs.label}")
     print(
         f"  Le {result.then:%d/%m/%Y} : {fmt.percent(before['covered_share'], 1)} "
-        f"({fmt.integer(before['covered_population'])} habitants)"
+        f"({fmt.inhabitants(before['covered_population'])})"
     )
     print(
         f"  Le {result.now:%d/%m/%Y} : {fmt.percent(after['covered_share'], 1)} "
-        f"({fmt.integer(after['covered_population'])} habitants)"
+        f"({fmt.inhabitants(after['covered_population'])})"
     )
     print(
         f"  Communes gagnées : {fmt.integer(summary['communes_gained'])} "

@@ -7,10 +7,7 @@ script writes are the same.
 
 from __future__ import annotations
 
-import os
-import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 from geo import fmt
 from geo.analysis import Analysis, Inputs
@@ -110,25 +107,6 @@ def download_name(scope: Scope, download: Download) -> str:
         words = words.replace(fold(scope.code), "").strip("-")
     parts = [stem, words if not scope.is_france else "", download.variant]
     return "_".join(p for p in parts if p)[:150] + download.suffix
-
-
-def write_file(out: Path, data: bytes) -> None:
-    """Write ``data`` to ``out`` atomically, with the permissions the umask gives.
-
-    A failed export never leaves half a file. ``tempfile.mkstemp`` would create
-    it 0600 (private), and the rename would keep that: a file for slides, a
-    report or a table is a shared document, readable as any file the user makes.
-    """
-    out = Path(out)
-    temporary = out.with_name(f".{out.name}.{secrets.token_hex(6)}")
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def chosen_tables(level: str, suffix: str, asked: list[str] | None = None) -> list[str]:

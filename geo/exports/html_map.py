@@ -19,12 +19,12 @@ from branca.element import Element
 
 from geo import fmt, maps
 from geo.analysis import Analysis, Inputs
+from geo.explore.views import View
 from geo.exports.about import About, about
 from geo.exports.scope import Scope, as_view, scope_figures
 from geo.maps import context_layer, render_map
 from geo.reference import ReferenceData
 from geo.registry import opsn_names
-from geo.views import View
 from geo.web_assets import inline_assets_html
 
 HEADER_HEIGHT_PX = 96

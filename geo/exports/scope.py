@@ -1,6 +1,6 @@
 """What an export is about: a view (France, region, department, EPCI, commune, territory).
 
-The app's views (:mod:`geo.views`: level + code, as in the URL), territories
+The app's views (:mod:`geo.explore.views`: level + code, as in the URL), territories
 without OPSN included (level ``territoire``, code = their id, ``Z`` + INSEE code
 of their most populated commune). A :class:`Scope` holds the
 communes the figures are about and the communes to draw, so that every export
@@ -16,9 +16,8 @@ import pandas as pd
 
 from geo.analysis import Analysis
 from geo.coverage import selection_figures
-from geo.reference import ReferenceData
-from geo.views import LEVELS as VIEW_LEVELS
-from geo.views import (
+from geo.explore.views import LEVELS as VIEW_LEVELS
+from geo.explore.views import (
     View,
     name_of,
     parse_view,
@@ -26,7 +25,8 @@ from geo.views import (
     territory_mask,
     zone_row,
 )
-from geo.views import selection as view_selection
+from geo.explore.views import selection as view_selection
+from geo.reference import ReferenceData
 
 TERRITORY_LEVEL = "territoire"
 REPORT_LEVELS = ("region", "departement", TERRITORY_LEVEL)
@@ -118,5 +118,5 @@ def scope_figures(reference: ReferenceData, analysis: Analysis, scope: Scope) ->
 
 
 def as_view(scope: Scope) -> View | None:
-    """The app's :class:`~geo.views.View` of a scope (``None`` for a territory without OPSN)."""
+    """The app's :class:`~geo.explore.views.View` of a scope (``None`` for a territory without OPSN)."""
     return None if scope.level == TERRITORY_LEVEL else View(scope.level, scope.code)

@@ -34,12 +34,12 @@ from matplotlib.transforms import Bbox
 from geo import fmt
 from geo.analysis import Analysis, Inputs
 from geo.coverage import STATUS_LABELS, STATUSES
+from geo.explore.views import DROM
 from geo.exports.about import About, about
 from geo.exports.projected import METRO, PROJECTED, dissolve_by, zone_of_mask
 from geo.exports.scope import Scope, scope_figures
 from geo.maps import STATUS_COLOURS
 from geo.reference import ReferenceData
-from geo.views import DROM
 
 # ----------------------------------------------------------------------------- sizes
 

@@ -24,6 +24,7 @@ from jinja2 import Template
 from geo import fmt
 from geo.analysis import Analysis, Inputs, table_by
 from geo.coverage import STATUS_LABELS, STATUSES, selection_figures
+from geo.explore.views import View, commune_row, selection
 from geo.insets import DROM_ORDER, drom_extents, inset_boxes, national_bounds, place_drom
 from geo.maps.style import (
     BASEMAP_ATTRIBUTION,
@@ -38,7 +39,6 @@ from geo.maps.style import (
 )
 from geo.reference import ReferenceData
 from geo.registry import opsn_names
-from geo.views import View, commune_row, selection
 from geo.web_assets import DEFAULT_ASSET_PREFIX, offline_map
 
 NATIONAL_DECIMALS = 3  # about 100 m: finer than a pixel at the national zoom levels

@@ -235,7 +235,9 @@ def live_map_spec(
         west, south, east, north = national_bounds()
         bounds = [[south, west], [north, east]]
         without = without_label(analysis.options.opsn)
-        hint = CLICK_HINTS["france"].format(Without=without.capitalize(), without=without)
+        hint = CLICK_HINTS["france"].format(
+            Without=without[:1].upper() + without[1:], without=without
+        )
     else:
         bounds = _bounds(reference, focus, "geometry" if detail_level else "geometry_generalisee")
         hint = CLICK_HINTS["detail" if detail_level else "region"]
@@ -285,7 +287,7 @@ def live_map_spec(
     if level == "france":
         without = without_label(analysis.options.opsn)
         spec["zones"] = territory_runs(reference, analysis.zones) | {
-            "button": without.capitalize(),
+            "button": without[:1].upper() + without[1:],
             "kind": f"Territoire {without}",
             "title": f"Ouvrir un territoire {without} : des communes voisines {without}, "
             "d'un seul tenant",

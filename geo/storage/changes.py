@@ -116,15 +116,15 @@ def set_registry_row(snapshot: Snapshot, row: dict, original: dict | None) -> Sn
 
 
 def apply_scenario(snapshot: Snapshot, changes: Iterable, departements: pd.DataFrame) -> Snapshot:
-    """A what-if (:class:`geo.scenarios.Change` list) written into the registry and memberships.
+    """A what-if (:class:`geo.planning.scenarios.Change` list) written into the registry and memberships.
 
-    The OPSN's row changes as :func:`geo.scenarios.changed_registry` changes
+    The OPSN's row changes as :func:`geo.planning.scenarios.changed_registry` changes
     it in the what-if (perimeter, scope; a new OPSN is added with « basse »
     confidence), so the saved version gives the figures the what-if showed.
     Communes and EPCIs become memberships whose source is « scénario ».
     ``departements`` is the reference table (code → region) used for the scope.
     """
-    from geo.scenarios import SCENARIO_SOURCE, changed_registry
+    from geo.planning.scenarios import SCENARIO_SOURCE, changed_registry
 
     registry = snapshot.registry.copy()
     memberships = snapshot.memberships

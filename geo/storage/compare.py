@@ -77,7 +77,7 @@ def figure_changes(reference, old: Snapshot, new: Snapshot, options=None, labels
     """Headline figures of both snapshots, their differences, and communes whose status changes."""
     from geo.analysis import analyse
     from geo.coverage import CoverageOptions
-    from geo.scenarios import status_changes
+    from geo.planning.scenarios import status_changes
 
     options = options or CoverageOptions()
     before = analyse(reference, old.inputs(labels[0] or "version A"), options)

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from geo.paths import write_file
 from geo.reference import ReferenceData
 from geo.storage.base import Snapshot
 from geo.storage.seed import MEMBERSHIPS_FILE, REGISTRY_FILE
@@ -75,19 +74,6 @@ def memberships_file_table(snapshot: Snapshot, reference: ReferenceData) -> pd.D
     return table[list(MEMBERSHIP_FILE_COLUMNS)]
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def export_snapshot(snapshot: Snapshot, directory: Path, reference: ReferenceData) -> list[Path]:
     """Write both files into ``directory`` (created if needed); returns their paths."""
     directory = Path(directory)
@@ -99,6 +85,6 @@ def export_snapshot(snapshot: Snapshot, directory: Path, reference: ReferenceDat
         (MEMBERSHIPS_FILE, memberships_file_table(snapshot, reference)),
     ):
         path = directory / name
-        _write_atomically(path, csv_text(table))
+        write_file(path, csv_text(table))
         written.append(path)
     return written

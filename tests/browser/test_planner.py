@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from geo.analysis import analyse
 from geo.auth import hash_password
 from geo.coverage import CoverageOptions
-from geo.scenarios import Change, compare
+from geo.planning.scenarios import Change, compare
 from geo.storage import open_store
 
 from .conftest import REPO_ROOT, assert_no_blocked
@@ -28,6 +28,7 @@ from .test_app import (
     VIEWPORT,
     communes_of,
     national,
+    page_point,
     settle,
     wait_for_map,
 )
@@ -298,4 +299,89 @@ def test_an_imported_opsn_name_with_html_is_shown_as_text(
     for where in (app, viewer, frame):
         assert where.locator("img[src='x']").count() == 0
     assert not dialogs, dialogs
+    assert_no_blocked(blocked_requests)
+
+
+def cli_json(monkeypatch, data_dir: Path, *argv: str) -> dict:
+    """``python -m geo …--format json`` in-process, on the server's database (latest version)."""
+    import contextlib
+    import io
+    import json
+
+    from geo.cli import main
+
+    monkeypatch.setenv("OPSN_DATA_DIR", str(data_dir))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main([*argv, "--db-version", "derniere", "--format", "json"]) == 0
+    return json.loads(out.getvalue())
+
+
+def test_what_if_by_clicking_a_department_on_its_map(
+    app: Page, app_url, data_dir, monkeypatch, blocked_requests, artifacts
+):
+    from geo import fmt
+
+    expected = cli_json(
+        monkeypatch, data_dir, "scenario", "manche_numerique", "--add-departements", "14"
+    )
+    assert expected["population_gained"] > 0
+    app.goto(app_url + "scenario")
+    expect(app.get_by_role("heading", name=PAGE_TITLES["Et si…"])).to_be_visible(timeout=UI_TIMEOUT)
+    choose(app, "OPSN", "Manche", re.compile(r"Manche Numérique"))
+    covered = app.get_by_test_id("stMetric").filter(has_text="Habitants couverts")
+    expect(covered).to_have_count(0)  # no scenario yet
+    expect(app.get_by_role("switch", name="Cliquer pour ajouter / retirer")).to_be_checked()
+    the_map = wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
+    point = page_point(app, the_map, "departement", ["14"])
+    assert point["code"] == "14"
+    app.mouse.click(point["x"], point["y"])
+    expect(covered).to_contain_text(
+        fmt.integer(expected["after"]["covered_population"]), timeout=UI_TIMEOUT
+    )
+    expect(covered).to_contain_text("+" + fmt.integer(expected["population_gained"]))
+    expect(app.get_by_text("Calvados (14) ajouté au périmètre de Manche Numérique")).to_be_visible()
+    expect(
+        app.get_by_text("python -m geo scenario manche_numerique --add-departements 14")
+    ).to_be_visible()
+    legend = app.locator(".opsn-legend")
+    expect(legend).to_contain_text("Gagnée par le scénario")
+    gained = fmt.count(expected["communes_gained"], "commune")
+    expect(legend).to_contain_text(f"{gained}, {fmt.inhabitants(expected['population_gained'])}")
+    settle(app)
+    app.screenshot(path=artifacts / "planner_whatif_click.png")
+    # A second click on the same department takes it back out.
+    point = page_point(app, the_map, "departement", ["14"])
+    app.mouse.click(point["x"], point["y"])
+    expect(covered).to_have_count(0, timeout=UI_TIMEOUT)
+    expect(app.get_by_text("Calvados (14) retiré du périmètre de Manche Numérique")).to_be_visible()
+    assert_no_blocked(blocked_requests)
+
+
+def test_evolution_shows_the_map_of_communes_gained_and_lost(
+    app: Page, app_url, data_dir, monkeypatch, blocked_requests, artifacts
+):
+    import datetime as dt
+
+    from geo import fmt
+
+    today = cli_json(monkeypatch, data_dir, "coverage")
+    app.goto(app_url + "evolution")
+    expect(app.get_by_role("heading", name="Évolution de la couverture")).to_be_visible(
+        timeout=UI_TIMEOUT
+    )
+    expect(app.get_by_role("heading", name="Carte des communes gagnées et perdues")).to_be_visible()
+    wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
+    legend = app.locator(".opsn-legend")
+    now = f"{dt.date.today():%d/%m/%Y}"
+    expect(legend).to_contain_text(f"Gagnée : couverte le {now}, pas le 01/05/2020")
+    expect(legend).to_contain_text(f"Perdue : couverte le 01/05/2020, plus le {now}")
+    # The bundled memberships carry no dates: nothing gained or lost, the covered stay covered.
+    expect(legend).to_contain_text("Couverte aux deux dates")
+    expect(legend).to_contain_text(
+        f"{fmt.count(today['covered_communes'], 'commune')}, "
+        f"{fmt.inhabitants(today['covered_population'])}"
+    )
+    settle(app)
+    app.screenshot(path=artifacts / "planner_evolution_map.png")
     assert_no_blocked(blocked_requests)

@@ -271,6 +271,7 @@ class CoverageMap {
         this.redraw();
         mark("drawn");
         this.message.textContent = "";
+        this.message.classList.remove("opsn-pending");
         this.markPainted(spec.view);
       })
       .catch((error) => {
@@ -896,7 +897,7 @@ class CoverageMap {
     if (!this.isCurrent(target)) {
       const hint = document.createElement("div");
       hint.className = "opsn-tooltip-hint";
-      hint.textContent = TEXT.open;
+      hint.textContent = (spec.clicks && spec.clicks.hint) || TEXT.open;
       box.appendChild(hint);
     }
   }
@@ -906,6 +907,16 @@ class CoverageMap {
     if (!target || this.isCurrent(target)) return;
     this.setHovered(null);
     this.trigger("click", { level: target.level, code: target.code });
+    // A page may give clicks another meaning (the what-if adds or removes what is
+    // clicked): the view stays, and says it is waiting for the server.
+    const clicks = this.spec.clicks;
+    if (clicks && clicks.preview === false) {
+      if (clicks.pending) {
+        this.message.textContent = clicks.pending;
+        this.message.classList.add("opsn-pending");
+      }
+      return;
+    }
     this.preview(target);
   }
 
@@ -932,7 +943,7 @@ class CoverageMap {
     if (level === "france") {
       const label = document.createElement("span");
       label.className = "opsn-control-label";
-      label.textContent = TEXT.openLabel;
+      label.textContent = (this.spec.clicks && this.spec.clicks.label) || TEXT.openLabel;
       box.appendChild(label);
       const choices = [
         ["departement", TEXT.departements],

@@ -1,4 +1,9 @@
-"""« Évolution » page: the coverage on one date against another (memberships with dates)."""
+"""« Évolution » page: the coverage on one date against another (memberships with dates).
+
+The figures of both dates, the map of communes gained or lost between them
+(:func:`geo.planning.timeline.evolution_status`, drawn by the live map element with its
+own classes: :mod:`geo.maps.changes`) and the list of those communes.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +14,64 @@ import streamlit as st
 
 from geo import fmt
 from geo.coverage import CoverageOptions
+from geo.explore.views import FRANCE, LEVEL_LABELS, View, breadcrumb, name_of, selection
 from geo.exports import csv_bytes
+from geo.maps import live_map_spec
+from geo.maps.changes import change_map_spec, evolution_palette
+from geo.planning.timeline import changes_table, membership_dates, then_now
+from geo.registry import opsn_names
 from geo.storage.labels import data_label
-from geo.timeline import changes_table, membership_dates, then_now
 from ui.data import OPTIONS, data_in_use, map_query
+from ui.map_element import clicked, map_element
 from ui.markdown import md
-from ui.resources import reference_data
+from ui.resources import map_assets, reference_data
 from ui.summary import figures_delta
 
 DECLIC_2020 = dt.date(2020, 5, 1)
 
 
-@st.cache_resource(max_entries=16, show_spinner="Calcul des deux dates…")
+@st.cache_resource(max_entries=4, show_spinner="Calcul des deux dates…")
 def _then_now(token: str, options: CoverageOptions, then: dt.date, now: dt.date, _inputs):
-    result = then_now(reference_data(), _inputs, options, then, now)
-    return result.summary, changes_table(result)
+    """Both analyses (for the map) with the figures: a few entries only, they are large."""
+    return then_now(reference_data(), _inputs, options, then, now)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _map_spec(
+    token: str, options: CoverageOptions, then: dt.date, now: dt.date, view: View, _inputs
+) -> dict:
+    """The map of communes gained or lost between the two dates, for ``view``."""
+    reference = reference_data()
+    result = _then_now(token, options, then, now, _inputs)
+    after = result.after
+    focus = selection(reference, view, after.zones)
+    assets = map_assets()
+    spec = live_map_spec(
+        reference, after, view.level, view.code, focus, after.figures, assets.files,
+        assets.mapdata_url, opsn_names(_inputs.registry), area=name_of(reference, view),
+    )  # fmt: skip
+    return change_map_spec(
+        reference, spec, result.statuses["evolution"].to_numpy(),
+        inside=result.statuses["dans_territoire"].to_numpy(dtype=bool), focus=focus,
+        palette=evolution_palette(then, now),
+        title=f"Du {then:%d/%m/%Y} au {now:%d/%m/%Y} — {name_of(reference, view)}",
+        note="Cliquez sur un département pour l'ouvrir.",
+    )  # fmt: skip
+
+
+MAP_KEY = "evolution_map"
+MAP_VIEW = "evolution_view"
+
+
+def open_view(view: View) -> None:
+    st.session_state[MAP_VIEW] = view
+
+
+def open_clicked() -> None:
+    """A click on a department or region opens it; communes have no view of their own here."""
+    click = clicked(MAP_KEY)
+    if click and click["level"] in ("departement", "region"):
+        open_view(View(click["level"], click["code"]))
 
 
 reference = reference_data()
@@ -57,14 +105,46 @@ if dates:
         + ", ".join(f"{d:%d/%m/%Y}" for d in dates[:20])
         + (" …" if len(dates) > 20 else "")
     )
-summary, table = _then_now(data.token, options, then, now, data.inputs)
+result = _then_now(data.token, options, then, now, data.inputs)
+summary, table = result.summary, changes_table(result)
 figures_delta(summary, before_label=f"le {then:%d/%m/%Y}")
 st.markdown(
-    f"Du {then:%d/%m/%Y} au {now:%d/%m/%Y} : **{fmt.integer(summary['communes_gained'])}** "
-    f"commune(s) gagnée(s) ({fmt.inhabitants(summary['population_gained'])}), "
-    f"**{fmt.integer(summary['communes_lost'])}** perdue(s) "
+    f"Du {then:%d/%m/%Y} au {now:%d/%m/%Y} : "
+    f"**{fmt.count(summary['communes_gained'], 'commune gagnée', 'communes gagnées')}** "
+    f"({fmt.inhabitants(summary['population_gained'])}), "
+    f"**{fmt.count(summary['communes_lost'], 'perdue')}** "
     f"({fmt.inhabitants(summary['population_lost'])})."
 )
+st.subheader("Carte des communes gagnées et perdues")
+view = st.session_state.get(MAP_VIEW) or FRANCE
+with st.container(horizontal=True, gap="small"):
+    for step in breadcrumb(reference, view):
+        st.button(
+            ("" if step.level == "france" else "› ") + name_of(reference, step),
+            key=f"evolution_crumb_{step.key}", on_click=open_view, args=(step,),
+            disabled=step == view, width="content", help=LEVEL_LABELS[step.level],
+        )  # fmt: skip
+if len(table):
+    moved = (
+        table.assign(gagnee=table["evolution"] == "gagnée", perdue=table["evolution"] == "perdue")
+        .groupby("departement")[["gagnee", "perdue"]]
+        .sum()
+    )
+    moved = moved[(moved["gagnee"] + moved["perdue"]) > 0]
+    if len(moved):
+        names = reference.departements.set_index("code")["nom"]
+        with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+            st.caption("Départements où des communes changent :")
+            for code, row in moved.head(12).iterrows():
+                st.button(
+                    f"{names.get(code, code)} ({code}) : +{row['gagnee']} / −{row['perdue']}",
+                    key=f"evolution_dep_{code}", on_click=open_view,
+                    args=(View("departement", code),), disabled=view == View("departement", code),
+                )  # fmt: skip
+map_element(
+    _map_spec(data.token, options, then, now, view, data.inputs), map_assets(), key=MAP_KEY,
+    on_click=open_clicked,
+)  # fmt: skip
 if len(table):
     labels = summary["after"]["status_labels"]
     st.dataframe(

@@ -1,6 +1,6 @@
 """« Registre » page: the OPSN of the data in use; a signed-in person edits one or adds one.
 
-Every edit is checked by :func:`geo.registry_edit.check_edit` (the registry's
+Every edit is checked by :func:`geo.planning.registry_edit.check_edit` (the registry's
 own rules, French messages per field) and saved as one version; an edit of
 a field that someone else changed meanwhile is refused, not overwritten.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.planning.registry_edit import FIELD_LABELS, OFFER_LABELS, SCOPE_LABELS, check_edit
 from geo.registry import CONFIDENCE_LEVELS, OFFERS, PARTIAL_OFFER_KINDS, SCOPES
-from geo.registry_edit import FIELD_LABELS, OFFER_LABELS, SCOPE_LABELS, check_edit
 from geo.storage import ConflictError, NothingToSave, StorageError
 from geo.storage.changes import set_registry_row
 from geo.storage.labels import data_label

@@ -3,6 +3,11 @@
 The what-if lives in the session (:data:`ui.data.WHATIF`): the map page applies
 it to its headline, map and territories without OPSN until it is dropped.
 Nothing is saved unless a signed-in person asks for it.
+
+The scenario is built from lists or by clicking its map: with « Cliquer pour
+ajouter / retirer » on, a click on a department toggles it in the chosen OPSN's
+perimeter and a click on a commune its membership (or its EPCI's)
+(:func:`geo.planning.scenario_toggle.toggle`); off, a click opens the territory.
 """
 
 from __future__ import annotations
@@ -12,10 +17,20 @@ import streamlit as st
 
 from geo import fmt
 from geo.coverage import CoverageOptions
+from geo.explore.views import FRANCE, LEVEL_LABELS, View, breadcrumb, name_of, selection
 from geo.exports import csv_bytes
-from geo.opportunities import opportunities
+from geo.exports.scenario import scenario_workbook
+from geo.maps.changes import change_map_spec, scenario_classes, scenario_palette
+from geo.planning.opportunities import opportunities
+from geo.planning.scenario_toggle import toggle
+from geo.planning.scenarios import (
+    Change,
+    apply_changes,
+    figures_table,
+    run_scenario,
+    status_changes,
+)
 from geo.registry import opsn_names
-from geo.scenarios import Change, figures_table, run_scenario, status_changes
 from geo.storage import NothingToSave, StorageError
 from geo.storage.changes import apply_scenario
 from geo.storage.labels import data_label
@@ -30,8 +45,9 @@ from ui.data import (
     store,
     version_token,
 )
+from ui.map_element import clicked, map_element
 from ui.markdown import md
-from ui.resources import analysis_for, reference_data
+from ui.resources import analysis_for, map_assets, map_spec_for, reference_data
 from ui.summary import figures_delta
 
 
@@ -44,10 +60,35 @@ def _opportunities(token: str, options: CoverageOptions, _inputs) -> pd.DataFram
 
 @st.cache_resource(max_entries=16, show_spinner="Calcul du scénario…")
 def _scenario(token: str, changes_key: str, options: CoverageOptions, _inputs, _changes):
+    """Figures and changed communes; both analyses come from (and stay in) the shared cache."""
+    changed_inputs = apply_changes(_inputs, _changes, reference_data().departements)
     result = run_scenario(
-        reference_data(), _inputs, _changes, options, analysis_for(token, options, _inputs)
-    )
+        reference_data(), _inputs, _changes, options,
+        before=analysis_for(token, options, _inputs),
+        after=analysis_for(f"{token}+{changes_key}", options, changed_inputs),
+    )  # fmt: skip
     return result.summary, status_changes(reference_data(), result.before, result.after)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _map_spec(
+    token: str, changes_key: str, options: CoverageOptions, view: View, _inputs, _changes
+) -> dict:
+    """The what-if map of ``view``: statuses with the scenario, gained and lost communes apart."""
+    reference = reference_data()
+    after_token = f"{token}+{changes_key}" if _changes else token
+    after_inputs = apply_changes(_inputs, _changes, reference.departements) if _changes else _inputs
+    before = analysis_for(token, options, _inputs)
+    after = analysis_for(after_token, options, after_inputs)
+    spec = map_spec_for(after_token, options, view, False, after_inputs)
+    area = name_of(reference, view, after.zones)
+    return change_map_spec(
+        reference, spec, scenario_classes(before, after),
+        inside=after.coverage["dans_territoire"].to_numpy(dtype=bool),
+        focus=selection(reference, view, after.zones),
+        palette=scenario_palette(after.figures["status_labels"]),
+        title=("Avec le scénario" if _changes else "Sans scénario") + f" — {area}",
+    )  # fmt: skip
 
 
 def _codes(text: str) -> tuple[list[str], list[str]]:
@@ -117,6 +158,78 @@ def optional(column, label: str, options: list, key: str, format_func, empty: st
         column.caption(f"{label} : {empty}.")
 
 
+def open_view(view: View) -> None:
+    st.session_state[MAP_VIEW] = view
+    st.session_state[CLICK_MESSAGE] = ""
+
+
+def on_map_click() -> None:
+    """A click on the what-if map (a callback, before the rerun): toggle or open."""
+    click = clicked(MAP_KEY)
+    if not click:
+        return
+    state = st.session_state
+    state["wi_clicks"] = state.get("wi_clicks", 0) + 1
+    level, code = click["level"], click["code"]
+    toggling = state.get(CLICK_MODE, True)
+    if level == "region" or (level == "departement" and not toggling):
+        open_view(View(level, code))
+        return
+    if level == "territoire" or not toggling:
+        state[CLICK_MESSAGE] = (
+            "Un territoire sans OPSN ne s'ajoute pas d'un clic : ouvrez ses départements "
+            "(bouton « Départements » de la carte)."
+            if level == "territoire"
+            else "Activez « Cliquer pour ajouter / retirer » pour changer l'adhésion d'une commune."
+        )
+        return
+    opsn, name = state.get("wi_opsn"), None
+    if opsn == NEW:
+        opsn = (state.get("wi_new_id") or "").strip().lower()
+        name = (state.get("wi_new_name") or "").strip() or None
+        if not opsn:
+            state[CLICK_MESSAGE] = "Donnez d'abord un identifiant au nouvel OPSN."
+            return
+    reference = reference_data()
+    kind = level
+    if level == "commune" and state.get(CLICK_TARGET) == EPCI:
+        kind, code = "epci", reference.communes_by_insee["epci"].get(code, "")
+        if not code:
+            state[CLICK_MESSAGE] = "Cette commune n'appartient à aucun EPCI."
+            return
+    data = data_in_use()
+    options = state.get(OPTIONS) or CoverageOptions()
+    result = toggle(reference, data.base, data.changes, opsn, kind, code, at=options.at, name=name)
+    state[WHATIF] = [c.as_dict() for c in result.changes]
+    state[CLICK_MESSAGE] = result.message + _unchanged_figures(data, options, kind, code, result)
+
+
+def _unchanged_figures(data, options: CoverageOptions, kind: str, code: str, result) -> str:
+    """Why a click that did change the scenario leaves the figures as they were, if it does."""
+    if not (result.done and result.added):
+        return ""
+    if kind == "departement" and options.rule == "adhesion":
+        return (
+            " Avec la règle des adhésions seules, un périmètre ne couvre aucune commune : "
+            "les chiffres ne changent pas."
+        )
+    if kind == "commune":
+        analysis = analysis_for(data.token, options, data.inputs)
+        # The coverage table is in the reference order, as communes_by_insee is.
+        row = analysis.coverage.iloc[reference_data().communes_by_insee.index.get_loc(code)]
+        if row["couverte"]:
+            label = analysis.figures["status_labels"][row["statut"]]
+            label = label[:1].lower() + label[1:]
+            return f" Elle était déjà couverte ({label}) : les chiffres ne changent pas."
+    return ""
+
+
+MAP_KEY = "wi_map"
+MAP_VIEW = "wi_view"
+CLICK_MODE = "wi_click_mode"
+CLICK_TARGET = "wi_click_target"
+CLICK_MESSAGE = "wi_click_message"
+COMMUNE, EPCI = "commune", "epci"
 NEW = "__nouvel_opsn__"
 COMMUNE_COLUMNS = {
     "insee": "Code INSEE", "nom": "Commune", "departement": "Département",
@@ -137,27 +250,118 @@ st.caption(
     "Rien n'est enregistré : le scénario s'affiche sur la carte jusqu'à ce que vous l'abandonniez."
 )
 
-with st.container(border=True):
-    st.subheader("Modifier un OPSN")
-    opsn = st.selectbox(
-        "OPSN", [*sorted(names, key=lambda i: names[i].lower()), NEW], key="wi_opsn",
-        format_func=lambda i: "Nouvel OPSN…" if i == NEW else f"{names[i]} ({i})",
-    )  # fmt: skip
-    if opsn == NEW:
-        left, right = st.columns(2)
-        left.text_input(
-            "Identifiant du nouvel OPSN", key="wi_new_id", placeholder="ex. : nouvel_opsn"
+opsn = st.selectbox(
+    "OPSN", [*sorted(names, key=lambda i: names[i].lower()), NEW], key="wi_opsn",
+    format_func=lambda i: "Nouvel OPSN…" if i == NEW else f"{names[i]} ({i})",
+)  # fmt: skip
+if opsn == NEW:
+    left, right = st.columns(2)
+    left.text_input("Identifiant du nouvel OPSN", key="wi_new_id", placeholder="ex. : nouvel_opsn")
+    right.text_input("Nom", key="wi_new_name")
+    perimeter, member_communes, member_epci = [], [], []
+else:
+    perimeter = sorted(base.perimeters.loc[base.perimeters["opsn"] == opsn, "departement"])
+    if "departements" in base.registry.columns:
+        own = base.registry.set_index("id").at[opsn, "departements"]
+        perimeter = sorted(set(perimeter) | set(own))
+    mine = base.memberships[base.memberships["opsn"] == opsn]
+    member_communes = sorted(c for c in mine["insee"] if c)
+    member_epci = sorted(e for e in mine["epci"] if e)
+
+changes = tuple(Change.from_dict(c) for c in st.session_state.get(WHATIF, []) or [])
+summary = changed = None
+if changes:
+    summary, changed = _scenario(base_token, changes_token(changes), options, base, changes)
+    figures_delta(summary, before_label="sans le scénario")
+    st.markdown(
+        f"Population gagnée : **{fmt.inhabitants(summary['population_gained'])}** ; perdue : "
+        f"**{fmt.inhabitants(summary['population_lost'])}**. Territoires sans OPSN : "
+        f"{summary['white_zones_before']} → {summary['white_zones_after']} (absorbés : "
+        f"{summary['white_zones_absorbed']}, scindés : {summary['white_zones_split']}, "
+        f"réduits : {summary['white_zones_reduced']})."
+    )
+else:
+    st.info(
+        "Aucun changement pour l'instant : choisissez un OPSN, puis cliquez sur la carte "
+        "(« Cliquer pour ajouter / retirer ») ou complétez les listes sous la carte.",
+        icon=":material/touch_app:",
+    )
+
+view = st.session_state.get(MAP_VIEW) or FRANCE
+left, right = st.columns([2, 1], gap="medium")
+with left:
+    with st.container(horizontal=True, gap="small"):
+        trail = [
+            v for v in breadcrumb(reference, view) if v.level in ("france", "region", "departement")
+        ]
+        for step in trail:
+            st.button(
+                ("" if step.level == "france" else "› ") + name_of(reference, step),
+                key=f"wi_crumb_{step.key}", on_click=open_view, args=(step,),
+                disabled=step == view, width="content", help=LEVEL_LABELS[step.level],
+            )  # fmt: skip
+    spec = _map_spec(base_token, changes_token(changes), options, view, base, changes)
+    if st.session_state.get(CLICK_MODE, True):
+        target = "l'EPCI de la commune" if st.session_state.get(CLICK_TARGET) == EPCI else None
+        who = "le nouvel OPSN" if opsn == NEW else names.get(opsn, opsn)
+        hint = f"Cliquer pour l'ajouter à {who} ou l'en retirer" + (
+            f" ({target})" if target and view.level == "departement" else ""
         )
-        right.text_input("Nom", key="wi_new_name")
-        perimeter, member_communes, member_epci = [], [], []
+        spec = spec | {
+            "clicks": {
+                "preview": False,
+                "hint": hint,
+                "pending": "Calcul du scénario…",
+                "label": "Cliquer sur :",
+                "serial": st.session_state.get("wi_clicks", 0),
+            }
+        }
+        spec["legend"] = spec["legend"] | {
+            "note": "Cliquez sur un département pour l'ajouter au périmètre de l'OPSN choisi "
+            "ou l'en retirer ; dans un département, sur une commune pour son adhésion."
+        }
+    map_element(spec, map_assets(), key=MAP_KEY, on_click=on_map_click)
+with right:
+    st.toggle(
+        "Cliquer pour ajouter / retirer", value=True, key=CLICK_MODE,
+        help="Activé : un clic sur un département l'ajoute au périmètre de l'OPSN choisi (ou "
+        "l'en retire), un clic sur une commune la fait adhérer (ou partir). Désactivé : un "
+        "clic ouvre le département.",
+    )  # fmt: skip
+    if st.session_state.get(CLICK_MODE, True):
+        if view.level == "departement":
+            st.radio(
+                "Un clic sur une commune ajoute ou retire", [COMMUNE, EPCI], key=CLICK_TARGET,
+                format_func={COMMUNE: "la commune", EPCI: "son EPCI (toutes ses communes)"}.get,
+            )  # fmt: skip
+            st.caption("Un clic sur un département voisin l'ajoute au périmètre ou l'en retire.")
+        else:
+            st.caption(
+                "Un clic sur un département l'ajoute au périmètre ou l'en retire. Pour cliquer "
+                "sur des communes, désactivez ce mode et ouvrez un département."
+            )
     else:
-        perimeter = sorted(base.perimeters.loc[base.perimeters["opsn"] == opsn, "departement"])
-        if "departements" in base.registry.columns:
-            own = base.registry.set_index("id").at[opsn, "departements"]
-            perimeter = sorted(set(perimeter) | set(own))
-        mine = base.memberships[base.memberships["opsn"] == opsn]
-        member_communes = sorted(c for c in mine["insee"] if c)
-        member_epci = sorted(e for e in mine["epci"] if e)
+        st.caption("Un clic ouvre le département (ou la région avec « Régions » sur la carte).")
+    message = st.session_state.get(CLICK_MESSAGE)
+    if message:
+        st.info(md(message), icon=":material/ads_click:")
+    if opsn != NEW:
+        after_inputs = data.inputs
+        now_perimeter = sorted(
+            after_inputs.perimeters.loc[after_inputs.perimeters["opsn"] == opsn, "departement"]
+        )
+        label = "Périmètre avec le scénario" if changes else "Périmètre"
+        st.markdown(
+            f"**{label}** : "
+            + (
+                ", ".join(f"{departements.get(c, c)} ({c})" for c in now_perimeter)
+                if now_perimeter
+                else "aucun département (l'OPSN ne sert que ses adhérents)"
+            )
+        )
+
+with st.container(border=True):
+    st.subheader("Ajouter par liste")
     left, right = st.columns(2)
     left.multiselect(
         "Départements ajoutés au périmètre", [c for c in departements if c not in perimeter],
@@ -187,7 +391,6 @@ with st.container(border=True):
     if st.session_state.get("wi_message"):
         st.warning(md(st.session_state["wi_message"]))
 
-changes = tuple(Change.from_dict(c) for c in st.session_state.get(WHATIF, []) or [])
 if changes:
     st.subheader("Scénario en cours")
     for position, change in enumerate(changes):
@@ -197,15 +400,6 @@ if changes:
                 "Retirer", key=f"wi_remove_{position}_{changes_token(changes)}",
                 on_click=remove_change, args=(position,),
             )  # fmt: skip
-    summary, changed = _scenario(base_token, changes_token(changes), options, base, changes)
-    figures_delta(summary, before_label="sans le scénario")
-    st.markdown(
-        f"Population gagnée : **{fmt.inhabitants(summary['population_gained'])}** ; perdue : "
-        f"**{fmt.inhabitants(summary['population_lost'])}**. Territoires sans OPSN : "
-        f"{summary['white_zones_before']} → {summary['white_zones_after']} (absorbés : "
-        f"{summary['white_zones_absorbed']}, scindés : {summary['white_zones_split']}, "
-        f"réduits : {summary['white_zones_reduced']})."
-    )
     if len(changed):
         labels = summary["after"]["status_labels"]
         st.dataframe(
@@ -226,6 +420,12 @@ if changes:
         st.download_button(
             "Exporter les chiffres (CSV)", csv_bytes(figures_table(summary), notes),
             file_name="scenario.csv", mime="text/csv", key="wi_download",
+        )  # fmt: skip
+        st.download_button(
+            "Exporter le scénario (Excel)",
+            scenario_workbook(reference, summary, changed, data_label(data.version)),
+            file_name="scenario.xlsx", key="wi_download_xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )  # fmt: skip
         st.button("Abandonner le scénario", on_click=drop_whatif, key="wi_drop")
     who = identity()
@@ -248,6 +448,10 @@ if changes:
                     st.session_state[WHATIF] = []
                     st.session_state[VERSION] = None
                     st.success(md(f"Enregistré : {data_label(saved)}."))
+    else:
+        st.caption(
+            "Connectez-vous pour enregistrer ce scénario comme nouvelle version des données."
+        )
 
 st.header("Opportunités")
 st.caption(

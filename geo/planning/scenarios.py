@@ -261,12 +261,17 @@ def run_scenario(
     changes: Change | Sequence[Change],
     options: CoverageOptions,
     before: Analysis | None = None,
+    after: Analysis | None = None,
 ) -> ScenarioResult:
-    """Coverage before and after the changes, and what differs (``before`` may be reused)."""
+    """Coverage before and after the changes, and what differs.
+
+    ``before`` (of ``inputs``) and ``after`` (of the changed inputs, same
+    options) may be reused from a cache: the app computes each once per data.
+    """
     changes = (changes,) if isinstance(changes, Change) else tuple(changes)
     before = before if before is not None else analyse(reference, inputs, options)
     changed = apply_changes(inputs, changes, reference.departements)
-    after = analyse(reference, changed, options)
+    after = after if after is not None else analyse(reference, changed, options)
     inside = before.coverage["dans_territoire"]
     status_change = (before.coverage["statut"] != after.coverage["statut"]) & inside
     gained = after.coverage["couverte"] & ~before.coverage["couverte"] & inside

@@ -25,16 +25,8 @@ from geo.coverage import (
     counted_perimeters,
     without_label,
 )
-from geo.declic import declic_reference
-from geo.reference import ReferenceData
-from geo.registry import (
-    non_communal_ids,
-    opsn_names,
-    partial_offer_ids,
-    partial_offer_label,
-    uncounted_opsn,
-)
-from geo.views import (
+from geo.explore.declic import declic_reference
+from geo.explore.views import (
     LEVEL_LABELS,
     View,
     breadcrumb,
@@ -42,6 +34,14 @@ from geo.views import (
     territory_mask,
     zone_containing,
     zone_row,
+)
+from geo.reference import ReferenceData
+from geo.registry import (
+    non_communal_ids,
+    opsn_names,
+    partial_offer_ids,
+    partial_offer_label,
+    uncounted_opsn,
 )
 from geo.white_zones import white_zone_definition
 

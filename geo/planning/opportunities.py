@@ -9,8 +9,8 @@ or one of its members touches the territory), the candidate extensions are:
 - ``epci_territoire``: the EPCIs that hold the territory's communes join the OPSN;
 - ``epci``: one of those EPCIs joins an OPSN that borders the territory there.
 
-Every candidate is a :class:`geo.scenarios.Change`, evaluated in one
-vectorised pass by :func:`geo.scenarios.addition_gains` (the same result as
+Every candidate is a :class:`geo.planning.scenarios.Change`, evaluated in one
+vectorised pass by :func:`geo.planning.scenarios.addition_gains` (the same result as
 ``python -m geo scenario`` for that change, which the tests check), ranked by
 inhabitants gained, and can be opened as a what-if.
 """
@@ -22,9 +22,9 @@ import pandas as pd
 
 from geo.analysis import Analysis, Inputs, analyse, neighbour_pairs
 from geo.coverage import CoverageOptions
+from geo.planning.scenarios import Change, addition_gains
 from geo.reference import ReferenceData
 from geo.registry import opsn_names
-from geo.scenarios import Change, addition_gains
 
 KINDS = {
     "departements": "départements du territoire",

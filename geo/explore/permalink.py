@@ -27,7 +27,7 @@ parameter           values                                    default
                     map fills the window, ← / → step)
 ``diapos``          views ← / → step through, comma-          France, then every
                     separated: FR, a region code (53),        region by population
-                    D + a department code (D29)               (geo.presentation)
+                    D + a department code (D29)               (geo.explore.presentation)
 ==================  ========================================  ====================
 
 A link copied from the app always names its ``version`` (:mod:`geo.storage`):
@@ -46,10 +46,10 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from geo.coverage import RULES, TERRITORIES, CoverageOptions
-from geo.presentation import parse_slides, slides_text
+from geo.explore.presentation import parse_slides, slides_text
+from geo.explore.views import FRANCE, View, parse_view
 from geo.reference import ReferenceData
 from geo.storage.labels import parse_version
-from geo.views import FRANCE, View, parse_view
 
 VIEW_PARAMS = ("vue", "code", "presentation")
 """Parameters whose change is a new history entry (Back returns to the previous view)."""
@@ -72,7 +72,7 @@ class Permalink:
     options: CoverageOptions = field(default_factory=CoverageOptions)
     basemap: bool = False
     version: int | None = None  # saved version of the data (None: the latest)
-    presentation: bool = False  # presentation mode (geo.presentation)
+    presentation: bool = False  # presentation mode (geo.explore.presentation)
     slides: tuple[View, ...] = ()  # views ← / → step through (empty: the default list)
 
 

@@ -13,20 +13,58 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from geo.analysis import Analysis, Inputs, analyse
 from geo.coverage import CoverageOptions
+from geo.planning.scenarios import status_changes
 from geo.reference import ReferenceData
-from geo.scenarios import status_changes
 
-#: Map classes of a commune between the two dates.
-EVOLUTION_LABELS = {
-    "gagnee": "Couverte depuis",
-    "perdue": "N'est plus couverte",
-    "couverte": "Couverte aux deux dates",
-    "non_couverte": "Non couverte aux deux dates",
-}
+EVOLUTION_CLASSES = ("gagnee", "perdue", "couverte", "non_couverte")
+"""Fate of a commune between two dates, as the evolution map colours it."""
+
+
+def evolution_labels(then: dt.date, now: dt.date) -> dict[str, str]:
+    """The words of each class, dates included (« Gagnée : couverte le 30/11/2026, … »)."""
+    return {
+        "gagnee": f"Gagnée : couverte le {now:%d/%m/%Y}, pas le {then:%d/%m/%Y}",
+        "perdue": f"Perdue : couverte le {then:%d/%m/%Y}, plus le {now:%d/%m/%Y}",
+        "couverte": "Couverte aux deux dates",
+        "non_couverte": "Couverte à aucune des deux dates",
+    }
+
+
+def evolution_status(before: Analysis, after: Analysis) -> np.ndarray:
+    """Class of every commune (reference order): ``gagnee``, ``perdue``, ``couverte``,
+    ``non_couverte``, from its coverage at the first date (``before``) and the second."""
+    covered_before = before.coverage["couverte"].to_numpy(dtype=bool)
+    covered_after = after.coverage["couverte"].to_numpy(dtype=bool)
+    return np.select(
+        [
+            covered_after & ~covered_before,
+            covered_before & ~covered_after,
+            covered_before & covered_after,
+        ],
+        ["gagnee", "perdue", "couverte"],
+        default="non_couverte",
+    ).astype(object)
+
+
+def evolution_counts(
+    reference: ReferenceData, evolution: np.ndarray, counted: np.ndarray | None = None
+) -> dict[str, dict[str, int]]:
+    """Communes and inhabitants of each class (all four, zeros included) among ``counted``."""
+    population = reference.communes["population"].to_numpy()
+    counted = np.ones(len(evolution), dtype=bool) if counted is None else counted
+    counted = np.asarray(counted, dtype=bool)
+    return {
+        name: {
+            "communes": int((evolution[counted] == name).sum()),
+            "population": int(population[counted & (evolution == name)].sum()),
+        }
+        for name in EVOLUTION_CLASSES
+    }
 
 
 def membership_dates(memberships: pd.DataFrame) -> list[dt.date]:
@@ -52,7 +90,7 @@ class ThenNow:
     now: dt.date
     before: Analysis
     after: Analysis
-    changes: pd.DataFrame  # communes whose status changed (geo.scenarios.status_changes)
+    changes: pd.DataFrame  # communes whose status changed (geo.planning.scenarios.status_changes)
     statuses: pd.DataFrame  # every commune: insee, statut_avant, statut_apres, evolution
     summary: dict  # the ``timeline --format json`` contract
 
@@ -69,18 +107,13 @@ def then_now(
     before = analyse(reference, inputs, dataclasses.replace(options, at=then))
     after = analyse(reference, inputs, dataclasses.replace(options, at=now))
     changes = status_changes(reference, before, after)
-    covered_before = before.coverage["couverte"].to_numpy()
-    covered_after = after.coverage["couverte"].to_numpy()
-    evolution = pd.Series("non_couverte", index=before.coverage.index)
-    evolution[covered_before & covered_after] = "couverte"
-    evolution[~covered_before & covered_after] = "gagnee"
-    evolution[covered_before & ~covered_after] = "perdue"
+    evolution = evolution_status(before, after)
     statuses = pd.DataFrame(
         {
             "insee": before.coverage["insee"].to_numpy(),
             "statut_avant": before.coverage["statut"].to_numpy(),
             "statut_apres": after.coverage["statut"].to_numpy(),
-            "evolution": evolution.to_numpy(),
+            "evolution": evolution,
             "dans_territoire": before.coverage["dans_territoire"].to_numpy(),
         }
     )
@@ -102,6 +135,10 @@ def then_now(
         "population_lost": int(lost["population"].sum()),
         "communes_status_changed": len(changes),
         "membership_dates": [d.isoformat() for d in membership_dates(inputs.memberships)],
+        # Communes and inhabitants of the counted territory in each class of the map.
+        "evolution": evolution_counts(
+            reference, evolution, before.coverage["dans_territoire"].to_numpy(dtype=bool)
+        ),
     }
     return ThenNow(then, now, before, after, changes, statuses, summary)
 
