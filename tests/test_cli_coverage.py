@@ -7,6 +7,7 @@ rules is a visible decision in a diff of this file.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -38,14 +39,23 @@ CONTRACT_KEYS = {
 
 
 def geo_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "geo", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
+    """``python -m geo ARGS`` in this process (``geo.cli.main``): status, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(list(args))
+        except SystemExit as exit_:  # argparse refusing an option
+            status = exit_.code if isinstance(exit_.code, int) else 2
+    return subprocess.CompletedProcess(list(args), status, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="module")
 def bundled_json() -> dict:
-    done = geo_cli("coverage", "--format", "json")
+    """The one end-to-end run of this file: ``python -m geo coverage`` as a script calls it."""
+    done = subprocess.run(
+        [sys.executable, "-m", "geo", "coverage", "--format", "json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

@@ -129,7 +129,7 @@ STYLE = """
 [data-testid="stMainBlockContainer"] {padding-top: 2.6rem; padding-bottom: 2rem;}
 [data-testid="stMain"] [data-testid="stVerticalBlock"] {gap: .55rem;}
 h1.opsn-title {font-size: 1.55rem; padding: 0; margin: 0; white-space: nowrap;}
-.headline {display:flex;gap:1.1rem;align-items:center;margin:0}
+.headline {display:flex;gap:1.1rem;align-items:center;margin:0 0 .3rem 0}
 .headline .big {font-size:2.7rem;font-weight:700;color:#4a2080;line-height:1}
 .headline .sentence {font-size:.95rem;line-height:1.35;max-width:62rem}
 .headline .france {font-size:.85rem;color:#444;text-align:center;line-height:1.1}
