@@ -100,3 +100,14 @@ def communes_with_coverage(reference: ReferenceData, analysis: Analysis) -> gpd.
     """The communes table joined with their coverage columns."""
     columns = ["statut", "opsn_adhesion", "opsn_perimetre", "adhesion_via_epci", "n_opsn"]
     return reference.communes.join(analysis.coverage[[*columns, "couverte", "dans_territoire"]])
+
+
+def figure_deltas(before: dict, after: dict) -> dict:
+    """What changed between two sets of figures (two dates, two versions): the JSON keys."""
+    return {
+        "covered_population_delta": after["covered_population"] - before["covered_population"],
+        "covered_share_delta": round(after["covered_share"] - before["covered_share"], 6),
+        "covered_communes_delta": after["covered_communes"] - before["covered_communes"],
+        "white_zone_count_delta": (after["white_zone_count"] or 0)
+        - (before["white_zone_count"] or 0),
+    }

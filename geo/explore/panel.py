@@ -192,14 +192,8 @@ def _serving(
     """Counted OPSN present in the view: perimeter communes, member communes (via EPCI)."""
     communes = reference.communes
     options = analysis.options
-    departments = pd.Series(communes["departement"].to_numpy()[inside]).value_counts()
     perimeters = counted_perimeters(inputs.perimeters, options, uncounted)
-    perimeters = perimeters.drop_duplicates(["opsn", "departement"])
-    in_perimeter = (
-        perimeters.assign(n=perimeters["departement"].map(departments).fillna(0))
-        .groupby("opsn")["n"]
-        .sum()
-    )
+    in_perimeter = _perimeter_communes(perimeters, communes, inside)
     in_perimeter = in_perimeter[in_perimeter > 0]
     members = counted_members(inputs.memberships, communes, options, uncounted)
     members = members[_in_view(members["insee"], reference, inside)]
@@ -249,23 +243,31 @@ def _partial_offers(
         & _in_view(members["insee"], reference, inside)
     ]
     kinds = dict(zip(registry["id"], _column(registry, "offre_partielle"), strict=True))
-    by_department = pd.Series(communes["departement"].to_numpy()[inside]).value_counts()
+    in_perimeter = _perimeter_communes(perimeters, communes, inside)
     rows = []
     for opsn in sorted(set(perimeters["opsn"]) | set(members["opsn"])):
-        departments_of = set(perimeters.loc[perimeters["opsn"] == opsn, "departement"])
-        in_perimeter = int(sum(by_department.get(d, 0) for d in departments_of))
         rows.append(
             {
                 "id": opsn,
                 "nom": names.get(opsn, opsn),
                 "offre_partielle": list(_kinds(kinds.get(opsn))),
                 "nature": partial_offer_label(_kinds(kinds.get(opsn))),
-                "perimetre_communes": in_perimeter,
+                "perimetre_communes": int(in_perimeter.get(opsn, 0)),
                 "adhesion_communes": int((members["opsn"] == opsn).sum()),
                 "counted": opsn not in uncounted,
             }
         )
     return sorted(rows, key=lambda r: (r["nom"].casefold(), r["id"]))
+
+
+def _perimeter_communes(
+    perimeters: pd.DataFrame, communes: pd.DataFrame, inside: np.ndarray
+) -> pd.Series:
+    """Communes of the view in each OPSN's perimeter (a department listed twice counts once)."""
+    by_department = pd.Series(communes["departement"].to_numpy()[inside]).value_counts()
+    perimeters = perimeters.drop_duplicates(["opsn", "departement"])
+    counts = perimeters["departement"].map(by_department).fillna(0)
+    return counts.groupby(perimeters["opsn"].to_numpy()).sum().astype(int)
 
 
 def _in_view(insee: pd.Series, reference: ReferenceData, inside: np.ndarray) -> np.ndarray:

@@ -25,7 +25,7 @@ import pandas as pd
 from geo import fmt
 from geo.analysis import Analysis
 from geo.coverage import STATUS_LABELS, STATUSES
-from geo.maps.live import OUTSIDE_CODE, OUTSIDE_LABEL, STATUS_CODES
+from geo.maps.live import OUTSIDE_CODE, OUTSIDE_LABEL, STATUS_CODES, code_runs
 from geo.maps.style import OUTSIDE_COLOUR, STATUS_COLOURS
 from geo.planning.timeline import evolution_labels
 from geo.reference import ReferenceData
@@ -96,17 +96,6 @@ def scenario_classes(before: Analysis, after: Analysis) -> np.ndarray:
     return classes
 
 
-def class_runs(codes: np.ndarray) -> str:
-    """Run-length encoding of one-letter codes: ``a12g3s1-40…`` (as the map element reads)."""
-    codes = np.asarray(codes, dtype=object)
-    if len(codes) == 0:
-        return ""
-    change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
-    starts = np.concatenate([[0], change])
-    lengths = np.diff(np.concatenate([starts, [len(codes)]]))
-    return "".join(f"{codes[s]}{n}" for s, n in zip(starts, lengths, strict=True))
-
-
 def class_counts(
     reference: ReferenceData, classes: np.ndarray, counted: np.ndarray
 ) -> dict[str, dict[str, int]]:
@@ -159,7 +148,7 @@ def change_map_spec(
     if not inside.all():
         entries.append({"colour": OUTSIDE_COLOUR, "label": OUTSIDE_LABEL, "count": "DROM"})
     return spec | {
-        "statuses": class_runs(codes),
+        "statuses": code_runs(codes),
         "colours": {c.code: c.colour for c in palette.values()} | {OUTSIDE_CODE: OUTSIDE_COLOUR},
         "labels": {c.code: c.label for c in palette.values()} | {OUTSIDE_CODE: OUTSIDE_LABEL},
         "legend": {"title": title, "entries": entries, "note": note or spec["legend"]["note"]},

@@ -53,6 +53,12 @@ def status_runs(coverage: pd.DataFrame) -> str:
     """
     codes = coverage["statut"].map(STATUS_CODES).to_numpy(dtype=object)
     codes[~coverage["dans_territoire"].to_numpy()] = OUTSIDE_CODE
+    return code_runs(codes)
+
+
+def code_runs(codes: np.ndarray) -> str:
+    """Run-length encoding of one-letter codes: ``a12g3s1-40…`` (as the map element reads)."""
+    codes = np.asarray(codes, dtype=object)
     if len(codes) == 0:
         return ""
     change = np.flatnonzero(codes[1:] != codes[:-1]) + 1

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.analysis import Analysis, Inputs, analyse
+from geo.analysis import Analysis, Inputs, analyse, figure_deltas
 from geo.coverage import CoverageOptions
 from geo.planning.scenarios import status_changes
 from geo.reference import ReferenceData
@@ -124,11 +124,7 @@ def then_now(
         "now": now.isoformat(),
         "before": before.figures,
         "after": after.figures,
-        "covered_population_delta": after.figures["covered_population"]
-        - before.figures["covered_population"],
-        "covered_share_delta": round(
-            after.figures["covered_share"] - before.figures["covered_share"], 6
-        ),
+        **figure_deltas(before.figures, after.figures),
         "communes_gained": len(gained),
         "communes_lost": len(lost),
         "population_gained": int(gained["population"].sum()),

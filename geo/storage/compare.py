@@ -75,7 +75,7 @@ def _rows(frame: pd.DataFrame) -> list[dict]:
 
 def figure_changes(reference, old: Snapshot, new: Snapshot, options=None, labels=("", "")) -> dict:
     """Headline figures of both snapshots, their differences, and communes whose status changes."""
-    from geo.analysis import analyse
+    from geo.analysis import analyse, figure_deltas
     from geo.coverage import CoverageOptions
     from geo.planning.scenarios import status_changes
 
@@ -87,15 +87,7 @@ def figure_changes(reference, old: Snapshot, new: Snapshot, options=None, labels
         "figures": {
             "before": before.figures,
             "after": after.figures,
-            "covered_population_delta": after.figures["covered_population"]
-            - before.figures["covered_population"],
-            "covered_share_delta": round(
-                after.figures["covered_share"] - before.figures["covered_share"], 6
-            ),
-            "covered_communes_delta": after.figures["covered_communes"]
-            - before.figures["covered_communes"],
-            "white_zone_count_delta": (after.figures["white_zone_count"] or 0)
-            - (before.figures["white_zone_count"] or 0),
+            **figure_deltas(before.figures, after.figures),
         },
         "communes": changed.to_dict(orient="records"),
     }
