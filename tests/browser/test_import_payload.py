@@ -12,17 +12,15 @@ show the payloads as text, open no dialog and ask no other host for anything.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from geo.auth import hash_password
 from geo.text import WORD_JOINER
 
-from .conftest import REPO_ROOT, assert_no_blocked
+from .conftest import assert_no_blocked, signed_in_app
 
 pytestmark = pytest.mark.browser
 
@@ -45,21 +43,12 @@ PASSWORD = "mot de passe d'essai"
 
 @pytest.fixture(scope="module")
 def app_url(module_app_server, tmp_path_factory) -> str:
-    secrets = tmp_path_factory.mktemp("secrets") / "secrets.toml"
-    encoded = hash_password(PASSWORD, cost={"n": 2**14, "r": 8, "p": 1})
-    secrets.write_text(f'[couverture_opsn]\npassword_hash = "{encoded}"\n', encoding="utf-8")
-    previous = os.environ.get("OPSN_DATA_DIR")
-    os.environ["OPSN_DATA_DIR"] = str(tmp_path_factory.mktemp("donnees"))  # the server inherits it
-    try:
-        return module_app_server(
-            REPO_ROOT / "app.py",
-            "--server.fileWatcherType",
-            "none",
-            "--secrets.files",
-            str(secrets),
-        )
-    finally:
-        os.environ["OPSN_DATA_DIR"] = previous or ""
+    return signed_in_app(
+        module_app_server,
+        PASSWORD,
+        tmp_path_factory.mktemp("donnees"),
+        tmp_path_factory.mktemp("secrets"),
+    )
 
 
 def sign_in_and_open_the_import_page(page: Page, url: str) -> None:

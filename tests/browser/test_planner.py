@@ -8,7 +8,6 @@ typed address opens a new session, which is signed out.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -16,12 +15,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from geo.analysis import analyse
-from geo.auth import hash_password
 from geo.coverage import CoverageOptions
 from geo.planning.scenarios import Change, compare
 from geo.storage import open_store
 
-from .conftest import REPO_ROOT, assert_no_blocked
+from .conftest import REPO_ROOT, assert_no_blocked, signed_in_app
 from .test_app import (
     FIRST_MAP_TIMEOUT,
     UI_TIMEOUT,
@@ -51,21 +49,7 @@ def data_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def app_url(module_app_server, data_dir, tmp_path_factory) -> str:
-    secrets = tmp_path_factory.mktemp("secrets") / "secrets.toml"
-    encoded = hash_password(PASSWORD, cost={"n": 2**14, "r": 8, "p": 1})
-    secrets.write_text(f'[couverture_opsn]\npassword_hash = "{encoded}"\n', encoding="utf-8")
-    previous = os.environ.get("OPSN_DATA_DIR")
-    os.environ["OPSN_DATA_DIR"] = str(data_dir)  # the server inherits it
-    try:
-        return module_app_server(
-            REPO_ROOT / "app.py",
-            "--server.fileWatcherType",
-            "none",
-            "--secrets.files",
-            str(secrets),
-        )
-    finally:
-        os.environ["OPSN_DATA_DIR"] = previous or ""
+    return signed_in_app(module_app_server, PASSWORD, data_dir, tmp_path_factory.mktemp("secrets"))
 
 
 @pytest.fixture
