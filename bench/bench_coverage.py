@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import shapely
 
-from geo.analysis import analyse
-from geo.coverage import CoverageOptions
-from geo.inputs import bundled_inputs
+from geo.core.analysis import analyse
+from geo.core.coverage import CoverageOptions
+from geo.core.inputs import bundled_inputs
+from geo.core.reference import load_reference
 from geo.planning.scenarios import Change, compare
-from geo.reference import load_reference
 
 
 def timed(function, runs: int) -> tuple[float, list[float]]:

@@ -68,8 +68,8 @@ print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": peak, "code
 
 
 def write_list(path: Path, rows: int) -> None:
-    from geo.reference import load_reference
-    from geo.registry import load_registry
+    from geo.core.reference import load_reference
+    from geo.core.registry import load_registry
 
     codes = list(load_reference().communes["insee"])
     operators = list(load_registry()["id"])
@@ -125,7 +125,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args()
-    from geo import fmt
+    from geo.core import fmt
 
     with tempfile.TemporaryDirectory() as directory:
         directory = Path(directory)

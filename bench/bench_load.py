@@ -8,8 +8,8 @@ are medians.
 
 Variants:
 
-- ``parquet-all``: ``geo.reference.load_reference()``, every table of data/communes/;
-- ``parquet-communes``: ``geo.reference.load_communes()``, the communes alone;
+- ``parquet-all``: ``geo.core.reference.load_reference()``, every table of data/communes/;
+- ``parquet-communes``: ``geo.core.reference.load_communes()``, the communes alone;
 - ``geojson-communes``: the same communes from GeoJSON, the baseline (GeoJSON holds
   one geometry per feature, so the two levels of detail are two files, joined on
   the INSEE code);
@@ -68,7 +68,7 @@ def _read_geojson_table(folder: Path, name: str):
 def _worker(variant: str, folder: Path | None) -> dict:
     imported = loaded = None
     if variant.startswith("parquet"):
-        from geo import reference
+        from geo.core import reference
 
         imported = time.perf_counter()
         if variant == "parquet-all":

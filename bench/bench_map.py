@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from geo.web_assets import LEAFLET_CSS, LEAFLET_JS, inline_html_assets  # noqa: E402
+from geo.maps.web_assets import LEAFLET_CSS, LEAFLET_JS, inline_html_assets  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 BROWSER_ARGS = [
@@ -437,10 +437,10 @@ def naive_page(path: Path) -> Path:
     commune. jQuery, Bootstrap and the font packs (unused by polygons) are dropped,
     and so is explore's legend (it needs jQuery UI from a CDN).
     """
-    from geo.analysis import analyse
-    from geo.coverage import CoverageOptions
-    from geo.inputs import bundled_inputs
-    from geo.reference import load_reference
+    from geo.core.analysis import analyse
+    from geo.core.coverage import CoverageOptions
+    from geo.core.inputs import bundled_inputs
+    from geo.core.reference import load_reference
 
     reference = load_reference()
     communes = reference.communes.drop(columns=["geometry_generalisee"], errors="ignore")
@@ -745,14 +745,14 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
 
 def region_map_payload(code: str) -> dict[str, int]:
     """What a region view's map needs, computed without a browser: its JSON and its files."""
-    from geo.analysis import analyse
-    from geo.coverage import CoverageOptions, area_figures
+    from geo.core.analysis import analyse
+    from geo.core.coverage import CoverageOptions, area_figures
+    from geo.core.inputs import bundled_inputs
+    from geo.core.reference import load_reference
+    from geo.core.registry import opsn_names
     from geo.explore.views import View, selection
-    from geo.inputs import bundled_inputs
     from geo.mapdata import ensure_map_files
     from geo.maps import live_map_spec
-    from geo.reference import load_reference
-    from geo.registry import opsn_names
 
     reference = load_reference()
     inputs = bundled_inputs()

@@ -26,13 +26,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.analysis import analyse
-from geo.coverage import CoverageOptions
-from geo.inputs import bundled_inputs
+from geo.core.analysis import analyse
+from geo.core.coverage import CoverageOptions
+from geo.core.inputs import bundled_inputs
+from geo.core.reference import load_reference
 from geo.planning.opportunities import opportunities
 from geo.planning.scenarios import run_scenario
 from geo.planning.timeline import then_now
-from geo.reference import load_reference
 from geo.storage import memberships_frame, open_store
 from geo.storage.changes import import_memberships
 from geo.storage.compare import compare_versions

@@ -7,13 +7,13 @@ else the page shows. The benchmark runs a copy of it from a temporary folder, wh
 
 import streamlit as st
 
-from geo.analysis import analyse
-from geo.coverage import CoverageOptions
+from geo.core.analysis import analyse
+from geo.core.coverage import CoverageOptions
+from geo.core.inputs import bundled_inputs
+from geo.core.reference import load_reference
+from geo.core.registry import opsn_names
 from geo.explore.views import View, selection
-from geo.inputs import bundled_inputs
 from geo.maps import live_map_spec
-from geo.reference import load_reference
-from geo.registry import opsn_names
 from ui.map_element import map_element, prepare_map_files
 
 

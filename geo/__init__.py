@@ -5,14 +5,14 @@ memberships, coverage computation, maps and exports. Importable and testable
 without Streamlit: the app only lays out what this package computes.
 """
 
-from geo.ids import (
+from geo.core.ids import (
     normalize_department,
     normalize_insee,
     normalize_siren,
     normalize_siret,
     siren_from_siret,
 )
-from geo.reference import ReferenceData, load_reference
+from geo.core.reference import ReferenceData, load_reference
 
 __all__ = [
     "ReferenceData",

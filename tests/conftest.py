@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from geo.paths import ROOT
-from geo.reference import ReferenceData, load_reference
+from geo.core.paths import ROOT
+from geo.core.reference import ReferenceData, load_reference
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -13,11 +13,11 @@ import re
 
 import pandas as pd
 
-from geo.analysis import Inputs, analyse
-from geo.coverage import CoverageOptions
+from geo.core.analysis import Inputs, analyse
+from geo.core.coverage import CoverageOptions
+from geo.core.paths import ROOT
+from geo.core.reference import ReferenceData
 from geo.importers.memberships import empty_memberships
-from geo.paths import ROOT
-from geo.reference import ReferenceData
 from tests.tiny_reference import memberships, perimeters, tiny_reference
 
 PAYLOADS = (

@@ -16,8 +16,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import geometry
-from geo.reference import ReferenceData
+from geo.core import geometry
+from geo.core.reference import ReferenceData
 
 GRID_POPULATION = [100, 600, 2500, 50, 12000, 300, 10, 20, 30]
 EPCI = {"200000001": ["01001", "01002", "01004"], "200000002": ["01005", "01006"]}

@@ -3,7 +3,7 @@
 Looking is open to everyone. Importing, editing the registry, restoring a
 version and saving a what-if need :func:`identity`; the pages that only do
 that are not even registered for a signed-out visitor (``app.py``), so their
-address leads nowhere. The rules are :mod:`geo.auth`; this module keeps the
+address leads nowhere. The rules are :mod:`geo.access.auth`; this module keeps the
 session state and draws the forms.
 """
 
@@ -13,7 +13,7 @@ import secrets as random
 
 import streamlit as st
 
-from geo.auth import (
+from geo.access.auth import (
     AuthConfig,
     AuthConfigError,
     Identity,
@@ -25,7 +25,7 @@ from geo.auth import (
 from ui.markdown import md
 
 IDENTITY = "identity"
-"""Session key: the :class:`geo.auth.Identity` of a password sign-in."""
+"""Session key: the :class:`geo.access.auth.Identity` of a password sign-in."""
 
 
 @st.cache_resource

@@ -9,8 +9,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from geo.coverage import CoverageOptions
-from geo.registry import opsn_names
+from geo.core.coverage import CoverageOptions
+from geo.core.registry import opsn_names
 
 RULE_CHOICES = {"perimetre": "Adhérentes ou dans un périmètre", "adhesion": "Adhérentes seulement"}
 TERRITORY_CHOICES = {"france": "France entière (métropole et DROM)", "metropole": "Métropole"}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from geo.analysis import Inputs
+from geo.core.analysis import Inputs
 from geo.planning.scenarios import Change, apply_changes
 from geo.storage import Store, UnknownVersion, Version, database_path, open_store
 from geo.storage.labels import data_label, short_label

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.paths import CACHE_DIR, COMMUNES_DIR, ROOT
+from geo.core.paths import CACHE_DIR, COMMUNES_DIR, ROOT
 
 DIRECTORY = CACHE_DIR / "analyses"
 """Both kinds of file: an analysis 2.4 MB, the reference data 33 MB."""
@@ -80,7 +80,7 @@ def stored_analysis(inputs, options, compute: Callable[[], object], directory: P
 
 
 def stored_reference(compute: Callable[[], object], directory: Path | None = None):
-    """The reference data as :func:`geo.reference.load_reference` gives it, read back in
+    """The reference data as :func:`geo.core.reference.load_reference` gives it, read back in
     0.15 s instead of 0.7 s (GeoParquet's coordinate systems are parsed anew each time)."""
     return stored(reference_key(), compute, directory)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.analysis import Analysis
+from geo.core.analysis import Analysis
+from geo.core.inputs import Inputs
+from geo.core.reference import ReferenceData
 from geo.explore.views import View
 from geo.exports.files import (
     MIME_TYPES,
@@ -21,8 +23,6 @@ from geo.exports.files import (
     export_file,
 )
 from geo.exports.scope import ScopeError, resolve
-from geo.inputs import Inputs
-from geo.reference import ReferenceData
 
 
 def _canvas(name: str):

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from geo.core.stats import CREDITS
 from geo.explore.permalink import is_equivalent
 from geo.explore.views import (
     DROM,
@@ -17,7 +18,6 @@ from geo.explore.views import (
     resolve_view,
 )
 from geo.planning.timeline import membership_dates
-from geo.stats import CREDITS
 from ui import history, panel, presentation, warmup
 from ui.controls import controls
 from ui.data import OPTIONS, VERSION, data_banner, data_in_use

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.coverage import CoverageOptions
+from geo.core.coverage import CoverageOptions
+from geo.core.reference import ReferenceData
 from geo.explore.permalink import VIEW_PARAMS, Permalink, is_equivalent, parse_query, to_query
 from geo.explore.views import View
-from geo.reference import ReferenceData
 
 _WRITTEN = "_url_written"
 """The query string the page last wrote (or read): anything else comes from the browser."""

@@ -11,8 +11,8 @@ import html
 
 import streamlit as st
 
-from geo import fmt
-from geo.coverage import STATUSES, without_label
+from geo.core import fmt
+from geo.core.coverage import STATUSES, without_label
 from geo.explore.views import View
 from geo.maps import STATUS_COLOURS
 from ui.history import go

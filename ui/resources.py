@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import tables
-from geo.analysis import analyse
-from geo.coverage import CoverageOptions, area_figures
+from geo.core.analysis import analyse
+from geo.core.coverage import CoverageOptions, area_figures
+from geo.core.inputs import Inputs
+from geo.core.reference import load_reference
+from geo.core.registry import opsn_names
+from geo.explore import tables
 from geo.explore.panel import view_facts
 from geo.explore.search import SearchIndex
 from geo.explore.views import View, breadcrumb, name_of, selection, territory_mask
-from geo.inputs import Inputs
 from geo.maps import coverage_shares, live_map_spec
-from geo.reference import load_reference
-from geo.registry import opsn_names
 from ui.disk_cache import stored_analysis, stored_fingerprint, stored_reference
 from ui.map_element import MapAssets, prepare_map_files
 
@@ -88,5 +88,5 @@ def facts_for(token: str, options: CoverageOptions, view: View, _inputs: Inputs)
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def table_for(token: str, options: CoverageOptions, key: str, _inputs: Inputs) -> tables.Table:
-    """A national table as :mod:`geo.tables` builds it (French columns; not to be modified)."""
+    """A national table as :mod:`geo.explore.tables` builds it (French columns; not to be modified)."""
     return tables.build(key, reference_data(), analysis_for(token, options, _inputs), _inputs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import fmt
+from geo.core import fmt
 
 
 def _signed(value: float, text: str) -> str:

@@ -1,6 +1,6 @@
 """The tables under the map: the accessible alternative to it, with CSV and Excel downloads.
 
-Built by :mod:`geo.tables` (French column names, OPSN by name, « oui/non »),
+Built by :mod:`geo.explore.tables` (French column names, OPSN by name, « oui/non »),
 shown with French number formats (``12 345``, ``57,3 %``) while sorting on the
 numbers, and downloaded as CSV for French Excel or as one workbook.
 """
@@ -12,8 +12,8 @@ from functools import partial
 import streamlit as st
 
 from geo import exports
-from geo import tables as geo_tables
-from geo.analysis import Inputs
+from geo.core.analysis import Inputs
+from geo.explore import tables as geo_tables
 from geo.explore.views import TABLE_ROW_VIEWS, table_row_view
 from ui.history import go
 from ui.resources import table_for
@@ -24,7 +24,7 @@ TABS = (
     ("OPSN", "opsn", "opsn"),
     ("Territoires sans OPSN", "territoires", "zones"),
 )
-"""(tab label, geo.tables key, widget key) of each tab."""
+"""(tab label, geo.explore.tables key, widget key) of each tab."""
 WORKBOOK_TABLES = ("regions", "departements", "epci", "opsn", "communes", "territoires")
 
 

@@ -62,7 +62,7 @@ def warm() -> None:
     each other set of options: what visitors with no version in their link see."""
     started = time.perf_counter()
     # Imported here: the server answers its first requests while this thread imports.
-    from geo.coverage import CoverageOptions
+    from geo.core.coverage import CoverageOptions
     from geo.explore.views import FRANCE, View
     from ui import resources, serving
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from geo.paths import CACHE_DIR, COMMUNES_DIR
+from geo.core.paths import CACHE_DIR, COMMUNES_DIR
 
 
 def add_parser(commands) -> argparse.ArgumentParser:
@@ -18,7 +18,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.build_communes import run as build
+    from geo.build.communes import run as build
 
     departments = set(args.departements.split(",")) if args.departements else None
     metadata = build(args.out, args.cache, departments, args.contours)

@@ -46,7 +46,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.analysis import analyse, table_by
+    from geo.core.analysis import analyse, table_by
     from geo.explore.declic import declic_reference
 
     reference, loaded = load(args)  # unreadable files: French message, exit 2 (geo.cli)
@@ -95,8 +95,8 @@ def _view_facts(args, reference, analysis, inputs) -> dict:
 
 
 def _print_text(figures: dict, facts: dict | None, label: str) -> None:
-    from geo import fmt
-    from geo.coverage import STATUSES, without_label
+    from geo.core import fmt
+    from geo.core.coverage import STATUSES, without_label
     from geo.explore.panel import panel_lines
 
     title = f" — {figures['view']['nom']}" if facts else ""

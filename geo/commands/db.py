@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from geo.paths import COMMUNES_DIR
+from geo.core.paths import COMMUNES_DIR
 
 
 def _author(args: argparse.Namespace) -> str:
@@ -175,12 +175,12 @@ def _versions(store, args) -> int:
 
 
 def _compare(store, args) -> int:
-    from geo import fmt
+    from geo.core import fmt
     from geo.storage.compare import compare_versions
 
     reference = None
     if not args.no_figures:
-        from geo.reference import load_reference
+        from geo.core.reference import load_reference
 
         reference = load_reference(args.data)
     result = compare_versions(store, args.a, args.b, reference)
@@ -216,7 +216,7 @@ def _compare(store, args) -> int:
 
 
 def _signed(value: int) -> str:
-    from geo import fmt
+    from geo.core import fmt
 
     return ("+" if value > 0 else "−" if value < 0 else "") + fmt.integer(abs(value))
 
@@ -230,7 +230,7 @@ def _restore(store, args) -> int:
 
 
 def _export(store, args) -> int:
-    from geo.reference import load_reference
+    from geo.core.reference import load_reference
     from geo.storage.export import export_snapshot
     from geo.storage.labels import data_label
 
@@ -243,8 +243,8 @@ def _export(store, args) -> int:
 
 
 def _import(store, args) -> int:
-    from geo import fmt
-    from geo.reference import load_reference
+    from geo.core import fmt
+    from geo.core.reference import load_reference
     from geo.storage import NothingToSave
     from geo.storage.compare import compare_snapshots
     from geo.storage.imports import apply_import, import_counts, read_import

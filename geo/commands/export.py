@@ -96,13 +96,13 @@ def _check(args) -> tuple[str, object, list[str] | None]:
 
 def _write(out: Path, data: bytes) -> None:
     """Write ``data`` to ``out`` atomically, with the umask's permissions (not mkstemp's 0600)."""
-    from geo.paths import write_file
+    from geo.core.paths import write_file
 
     write_file(out, data)
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.analysis import analyse
+    from geo.core.analysis import analyse
     from geo.exports.files import export_file
     from geo.exports.scope import resolve
 

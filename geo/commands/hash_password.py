@@ -25,7 +25,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.auth import SECTION, check_new_password, clean_name, hash_password
+    from geo.access.auth import SECTION, check_new_password, clean_name, hash_password
 
     if args.stdin:
         password = sys.stdin.readline().rstrip("\r\n")

@@ -30,7 +30,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo import fmt
+    from geo.core import fmt
     from geo.exports import csv_bytes
     from geo.planning.opportunities import opportunities
 
@@ -72,8 +72,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _rule(reference, inputs, options) -> str:
-    from geo.analysis import vintage
-    from geo.coverage import counting_rule
-    from geo.registry import opsn_names
+    from geo.core.analysis import vintage
+    from geo.core.coverage import counting_rule
+    from geo.core.registry import opsn_names
 
     return counting_rule(options, vintage(reference), opsn_names(inputs.registry))

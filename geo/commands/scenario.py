@@ -42,7 +42,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo import fmt
+    from geo.core import fmt
     from geo.exports import csv_bytes
     from geo.planning.scenarios import Change, figures_table, run_scenario
 

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from geo.paths import COMMUNES_DIR
+from geo.core.paths import COMMUNES_DIR
 
 
 def add_parser(commands) -> argparse.ArgumentParser:
@@ -17,8 +17,8 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.reference import load_reference
-    from geo.stats import reference_figures, reference_text
+    from geo.core.reference import load_reference
+    from geo.core.stats import reference_figures, reference_text
 
     figures = reference_figures(load_reference(args.data))
     print(

@@ -29,7 +29,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo import fmt
+    from geo.core import fmt
     from geo.exports import csv_bytes
     from geo.planning.timeline import changes_table, then_now
 

@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from geo.paths import COMMUNES_DIR
+from geo.core.paths import COMMUNES_DIR
 
 
 def add_parser(commands) -> argparse.ArgumentParser:
@@ -34,8 +34,8 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from geo.core.reference import load_reference
     from geo.importers.memberships import ImportFileError, open_import, read_memberships
-    from geo.reference import load_reference
 
     try:
         table = open_import(args.file, sheet=args.sheet)

@@ -18,8 +18,8 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo import fmt
-    from geo.analysis import analyse
+    from geo.core import fmt
+    from geo.core.analysis import analyse
 
     reference, loaded = load(args)  # unreadable files: French message, exit 2 (geo.cli)
     zones = analyse(reference, loaded.inputs, coverage_options(args, loaded.inputs.registry)).zones

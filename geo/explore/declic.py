@@ -11,7 +11,7 @@ Banque des Territoires reported « 39 opérateurs » the next day.
 
 from __future__ import annotations
 
-from geo import fmt
+from geo.core import fmt
 
 DECLIC_2020 = {
     "date": "2020-05-18",
@@ -44,7 +44,7 @@ def declic_headline() -> str:
 def why_it_differs(figures: dict | None = None) -> str:
     """One sentence on why today's figure is not Déclic's 2020 one.
 
-    ``figures`` (the headline figures of :func:`geo.analysis.analyse`) makes
+    ``figures`` (the headline figures of :func:`geo.core.analysis.analyse`) makes
     the sentence name today's share and what it counts.
     """
     figures = figures or {}

@@ -4,7 +4,7 @@ One function, :func:`view_facts`, computes them from the analysis of the
 current options (rule, territory, EPCI, OPSN filter, date, partial offers,
 data in use), so that the big figure, the metrics, the side panel and
 ``python -m geo coverage --vue …`` cannot disagree: the view's counts come
-from :func:`geo.coverage.area_figures` (the headline's own counting, with the
+from :func:`geo.core.coverage.area_figures` (the headline's own counting, with the
 territory option), the national figures *are* the headline's
 (``analysis.figures``). The UI prints what is here; :func:`panel_lines` gives
 the same facts as French sentences for a terminal.
@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo import fmt
-from geo.analysis import Analysis, Inputs, neighbour_pairs, vintage
-from geo.coverage import (
+from geo.core import fmt
+from geo.core.analysis import Analysis, Inputs, neighbour_pairs, vintage
+from geo.core.coverage import (
     STATUSES,
     area_figures,
     counted_communes,
@@ -25,6 +25,15 @@ from geo.coverage import (
     counted_perimeters,
     without_label,
 )
+from geo.core.reference import ReferenceData
+from geo.core.registry import (
+    non_communal_ids,
+    opsn_names,
+    partial_offer_ids,
+    partial_offer_label,
+    uncounted_opsn,
+)
+from geo.core.white_zones import white_zone_definition
 from geo.explore.declic import declic_reference
 from geo.explore.views import (
     LEVEL_LABELS,
@@ -35,15 +44,6 @@ from geo.explore.views import (
     zone_containing,
     zone_row,
 )
-from geo.reference import ReferenceData
-from geo.registry import (
-    non_communal_ids,
-    opsn_names,
-    partial_offer_ids,
-    partial_offer_label,
-    uncounted_opsn,
-)
-from geo.white_zones import white_zone_definition
 
 #: Keys of the headline figures that describe a set of communes; a view overrides them.
 VIEW_FIGURE_KEYS = (

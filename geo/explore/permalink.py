@@ -6,7 +6,7 @@ words (they are read in links that people paste into e-mails). The counting opti
 (``regle``, ``territoire``, ``epci``) are always written, so that a link keeps its
 meaning even if a default changes one day; the others are left out when they hold
 their default. A parameter missing from a link takes the default of
-:class:`geo.coverage.CoverageOptions`; the bare address of the app is France with the
+:class:`geo.core.coverage.CoverageOptions`; the bare address of the app is France with the
 default options.
 
 ==================  ========================================  ====================
@@ -45,10 +45,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from geo.coverage import RULES, TERRITORIES, CoverageOptions
+from geo.core.coverage import RULES, TERRITORIES, CoverageOptions
+from geo.core.reference import ReferenceData
 from geo.explore.presentation import parse_slides, slides_text
 from geo.explore.views import FRANCE, View, parse_view
-from geo.reference import ReferenceData
 from geo.storage.labels import parse_version
 
 VIEW_PARAMS = ("vue", "code", "presentation")

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from geo.core.reference import ReferenceData
 from geo.explore.views import FRANCE, View
-from geo.reference import ReferenceData
 
 FRANCE_TOKEN = "FR"
 DEPARTMENT_PREFIX = "D"

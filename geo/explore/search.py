@@ -4,7 +4,7 @@ Names are compared without accents, case, hyphens, apostrophes or spaces, so
 that "saint denis" finds every Saint-Denis and "lhay les roses"
 L'Haÿ-les-Roses; homonyms come back each with its department so the person can
 choose. The results say how many matched in all, so that a list cut at 30 says
-so. Text folding is :func:`geo.text.fold`, the import's.
+so. Text folding is :func:`geo.core.text.fold`, the import's.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo import fmt
-from geo.reference import ReferenceData
-from geo.text import fold
+from geo.core import fmt
+from geo.core.reference import ReferenceData
+from geo.core.text import fold
 
 KIND_LABELS = {
     "commune": "commune",

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.analysis import Analysis
-from geo.reference import ReferenceData
+from geo.core.analysis import Analysis
+from geo.core.reference import ReferenceData
 
 LEVELS = ("france", "region", "departement", "epci", "commune", "territoire")
 LEVEL_LABELS = {
@@ -92,7 +92,7 @@ TABLE_ROW_VIEWS: dict[str, tuple[str, str]] = {
     "communes": ("commune", "Code INSEE"),
     "territoires": ("territoire", "Identifiant"),
 }
-"""Table key (:mod:`geo.tables`) → (view level, column holding the view's code)."""
+"""Table key (:mod:`geo.explore.tables`) → (view level, column holding the view's code)."""
 
 
 def table_row_view(table_key: str, row: Mapping[str, object]) -> View | None:

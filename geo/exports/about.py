@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from geo.analysis import Analysis, Inputs, vintage
-from geo.reference import ReferenceData
-from geo.stats import CREDITS
+from geo.core.analysis import Analysis, Inputs, vintage
+from geo.core.reference import ReferenceData
+from geo.core.stats import CREDITS
 
 PRODUCT = "Couverture OPSN"
 LICENCE = "Licence Ouverte 2.0 (Etalab) pour les données ; code sous licence MIT."

@@ -13,8 +13,8 @@ import io
 
 import pandas as pd
 
+from geo.core.stats import CREDITS
 from geo.exports.cells import neutralise, neutralise_frame
-from geo.stats import CREDITS
 
 
 def csv_bytes(table: pd.DataFrame, notes: list[str] | None = None) -> bytes:

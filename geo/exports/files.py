@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo import fmt
-from geo.analysis import Analysis, Inputs
+from geo.core import fmt
+from geo.core.analysis import Analysis, Inputs
+from geo.core.reference import ReferenceData
 from geo.exports.scope import REPORT_LEVELS, Scope
-from geo.reference import ReferenceData
 
 FORMATS = {
     "map": (".png", ".pdf"),
@@ -99,7 +99,7 @@ def downloads_for(level: str) -> list[Download]:
 
 def download_name(scope: Scope, download: Download) -> str:
     """``couverture_opsn_departement_29_finistere_diapositive.png``: French, naming the view."""
-    from geo.text import fold
+    from geo.core.text import fold
 
     stem = filename(scope, download.kind, download.suffix).removesuffix(download.suffix)
     words = fold(scope.name.split(" : ", 1)[-1]).replace(" ", "-")
@@ -111,7 +111,7 @@ def download_name(scope: Scope, download: Download) -> str:
 
 def chosen_tables(level: str, suffix: str, asked: list[str] | None = None) -> list[str]:
     """The tables asked for, or the view's own; a French error for what cannot be."""
-    from geo import tables
+    from geo.explore import tables
 
     if asked:
         unknown = [t for t in asked if t not in tables.BUILDERS]
@@ -182,7 +182,7 @@ def export_file(
 
 
 def _tables(reference, analysis, inputs, scope: Scope, suffix: str, asked) -> tuple[bytes, str]:
-    from geo import tables
+    from geo.explore import tables
     from geo.exports.about import about
     from geo.exports.csv import csv_bytes
     from geo.exports.xlsx import workbook_bytes

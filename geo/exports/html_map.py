@@ -2,7 +2,7 @@
 
 The same Folium map as the app (:func:`geo.maps.render_map`; a territory
 without OPSN is drawn with :func:`geo.maps.territory_map`), with Leaflet's
-JavaScript and CSS inlined (:func:`geo.web_assets.inline_assets_html`) so that
+JavaScript and CSS inlined (:func:`geo.maps.web_assets.inline_assets_html`) so that
 the file can be sent by e-mail or opened at a meeting with no network. A
 header above the map gives the title and the counting rule, a footer the
 credits; every name in them is HTML-escaped (names come from files).
@@ -17,15 +17,16 @@ import geopandas as gpd
 import pandas as pd
 from branca.element import Element
 
-from geo import fmt, maps
-from geo.analysis import Analysis, Inputs
+from geo import maps
+from geo.core import fmt
+from geo.core.analysis import Analysis, Inputs
+from geo.core.reference import ReferenceData
+from geo.core.registry import opsn_names
 from geo.explore.views import View
 from geo.exports.about import About, about
 from geo.exports.scope import Scope, as_view, scope_figures
 from geo.maps import context_layer, render_map
-from geo.reference import ReferenceData
-from geo.registry import opsn_names
-from geo.web_assets import inline_assets_html
+from geo.maps.web_assets import inline_assets_html
 
 HEADER_HEIGHT_PX = 96
 FOOTER_HEIGHT_PX = 44

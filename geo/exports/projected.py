@@ -2,7 +2,7 @@
 
 A static map is drawn in projected coordinates (shapes as a French reader knows
 them, a scale bar in kilometres), each territory in the CRS of
-:func:`geo.geometry.zone_crs`. Reprojecting 35,000 outlines costs a few tenths
+:func:`geo.core.geometry.zone_crs`. Reprojecting 35,000 outlines costs a few tenths
 of a second, so it is done once per reference table and outline level, and
 kept while that table lives.
 """
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import geometry
-from geo.reference import ReferenceData
+from geo.core import geometry
+from geo.core.reference import ReferenceData
 
 METRO = "metro"
 

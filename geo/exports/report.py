@@ -20,9 +20,11 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from geo import fmt, tables
-from geo.analysis import Analysis, Inputs
-from geo.coverage import without_label
+from geo.core import fmt
+from geo.core.analysis import Analysis, Inputs
+from geo.core.coverage import without_label
+from geo.core.reference import ReferenceData
+from geo.explore import tables
 from geo.exports.about import About, about
 from geo.exports.scope import REPORT_LEVELS, TERRITORY_LEVEL, Scope, scope_figures
 from geo.exports.static_map import (
@@ -35,7 +37,6 @@ from geo.exports.static_map import (
     draw_map,
 )
 from geo.maps import STATUS_COLOURS
-from geo.reference import ReferenceData
 
 """Views a report is written for (France has its own figures; an EPCI or a commune is small)."""
 MAX_COMMUNES = 60

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.analysis import vintage
+from geo.core.analysis import vintage
+from geo.core.reference import ReferenceData
+from geo.explore.tables import Column, Table
 from geo.exports.about import About
 from geo.planning.scenarios import FIGURE_ROWS
-from geo.reference import ReferenceData
-from geo.tables import Column, Table
 
 BEFORE, AFTER = "Sans le scénario", "Avec le scénario"
 

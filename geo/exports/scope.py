@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.analysis import Analysis
-from geo.coverage import selection_figures
+from geo.core.analysis import Analysis
+from geo.core.coverage import selection_figures
+from geo.core.reference import ReferenceData
 from geo.explore.views import LEVELS as VIEW_LEVELS
 from geo.explore.views import (
     View,
@@ -26,7 +27,6 @@ from geo.explore.views import (
     zone_row,
 )
 from geo.explore.views import selection as view_selection
-from geo.reference import ReferenceData
 
 TERRITORY_LEVEL = "territoire"
 REPORT_LEVELS = ("region", "departement", TERRITORY_LEVEL)

@@ -31,15 +31,15 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
 
-from geo import fmt
-from geo.analysis import Analysis, Inputs
-from geo.coverage import STATUS_LABELS, STATUSES
+from geo.core import fmt
+from geo.core.analysis import Analysis, Inputs
+from geo.core.coverage import STATUS_LABELS, STATUSES
+from geo.core.reference import ReferenceData
 from geo.explore.views import DROM
 from geo.exports.about import About, about
 from geo.exports.projected import METRO, PROJECTED, dissolve_by, zone_of_mask
 from geo.exports.scope import Scope, scope_figures
 from geo.maps import STATUS_COLOURS
-from geo.reference import ReferenceData
 
 # ----------------------------------------------------------------------------- sizes
 

@@ -21,9 +21,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from geo.explore.tables import Table
 from geo.exports.about import About
 from geo.exports.cells import neutralise
-from geo.tables import Table
 
 NUMBER_FORMATS = {
     "code": "@",
@@ -32,7 +32,7 @@ NUMBER_FORMATS = {
     "decimal": "#,##0.0",
     "percent": "0.0 %",
 }
-"""Excel number format of each column kind (see :mod:`geo.tables`); decimals as digits say."""
+"""Excel number format of each column kind (see :mod:`geo.explore.tables`); decimals as digits say."""
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="5E3C99")  # the « adhérente » purple of the maps

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from geo import fmt
+from geo.core import fmt
 
 #: Larger files are refused before being read (and the app's uploader refuses
 #: them in the browser: ``server.maxUploadSize`` in ``.streamlit/config.toml``

@@ -1,6 +1,6 @@
 """What a file is, from its first lines: which column means what, which format it is.
 
-Headers are matched without case, accents or punctuation (:func:`geo.text.fold`),
+Headers are matched without case, accents or punctuation (:func:`geo.core.text.fold`),
 and looked for in the first :data:`HEAD_LINES` non-blank lines, so that a
 title line above the table (« Adhérents au 1er janvier ») does no harm.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from geo.core.text import fold
 from geo.importers.tables import HEAD_LINES, Row, is_blank
-from geo.text import fold
 
 #: The ANCT *Suite territoriale* ``operators`` CSV (plus ``departements``).
 ANCT_OPERATOR_HEADER = ("id", "nom", "nom avec article", "statut", "url", "siret", "services")

@@ -3,7 +3,7 @@
 :func:`read_memberships` recognises the file (ANCT *Suite territoriale*
 ``operators`` CSV, ANCT ``adherents`` CSV.gz, a registry of this project, or
 an OPSN's own CSV/TSV/XLSX list), resolves every row to a current commune or
-an EPCI through :class:`geo.reference.ReferenceData`, and returns what was
+an EPCI through :class:`geo.core.reference.ReferenceData`, and returns what was
 kept together with a :class:`ValidationReport` that names the file, the line
 and the value of every correction and rejection: bad input must never crash
 nor silently lose data.
@@ -35,8 +35,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from geo import fmt
-from geo.ids import check_siret
+from geo.core import fmt
+from geo.core.ids import check_siret
+from geo.core.paths import OPSN_DIR
+from geo.core.reference import ReferenceData, Resolution
+from geo.core.registry import load_registry, operator_lookup, resolve_operator
 from geo.importers.bounded import (
     LIMITS,
     Budget,
@@ -52,9 +55,6 @@ from geo.importers.names import Outcome, name_index, resolve_name
 from geo.importers.operators import read_anct_operators, read_registry_file
 from geo.importers.report import ValidationReport
 from geo.importers.tables import HEAD_LINES, Row, Table, is_blank, open_table, read_text_frame
-from geo.paths import OPSN_DIR
-from geo.reference import ReferenceData, Resolution
-from geo.registry import load_registry, operator_lookup, resolve_operator
 
 __all__ = [
     "MEMBERSHIP_COLUMNS",

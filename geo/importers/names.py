@@ -11,9 +11,9 @@ import re
 import weakref
 from dataclasses import dataclass, field
 
-from geo.ids import check_department, department_of_insee
-from geo.reference import ReferenceData
-from geo.text import fold
+from geo.core.ids import check_department, department_of_insee
+from geo.core.reference import ReferenceData
+from geo.core.text import fold
 
 _ARTICLE_SUFFIX = re.compile(r"^(.*?)\s*\((le|la|les|l')\)\s*$", re.IGNORECASE)
 

@@ -1,6 +1,6 @@
 """Operators files: the ANCT *Suite territoriale* ``operators`` CSV, or a registry of this project.
 
-Either becomes a registry-shaped DataFrame (:data:`geo.registry.REGISTRY_COLUMNS`
+Either becomes a registry-shaped DataFrame (:data:`geo.core.registry.REGISTRY_COLUMNS`
 plus ``statut``, ``services``, ``nom_avec_article``). An operator listed twice
 (same ANCT id, same SIRET or the same registry operator) is never kept twice
 nor silently replaced: its lines are merged — the union of their departments —
@@ -14,22 +14,22 @@ from collections.abc import Iterator, Sequence
 
 import pandas as pd
 
-from geo import fmt
-from geo.ids import check_department, check_siret
-from geo.importers.bounded import LIMITS, ImportFileError, Limits, display_name
-from geo.importers.cells import text_of
-from geo.importers.headers import Header
-from geo.importers.report import ValidationReport
-from geo.importers.tables import Row, is_blank
-from geo.reference import ReferenceData
-from geo.registry import (
+from geo.core import fmt
+from geo.core.ids import check_department, check_siret
+from geo.core.reference import ReferenceData
+from geo.core.registry import (
     REGISTRY_COLUMNS,
     RegistryError,
     load_registry,
     parse_departments,
     scope_from_departments,
 )
-from geo.text import fold
+from geo.core.text import fold
+from geo.importers.bounded import LIMITS, ImportFileError, Limits, display_name
+from geo.importers.cells import text_of
+from geo.importers.headers import Header
+from geo.importers.report import ValidationReport
+from geo.importers.tables import Row, is_blank
 
 OPERATOR_EXTRA_COLUMNS = ("statut", "services", "nom_avec_article")
 

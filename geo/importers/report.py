@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from geo import fmt
+from geo.core import fmt
 
 FORMAT_LABELS = {
     "anct_operateurs": "opérateurs de la Suite territoriale (ANCT)",

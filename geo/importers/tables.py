@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import fmt
+from geo.core import fmt
+from geo.core.text import fold
 from geo.importers.bounded import (
     GZIP_MAGIC,
     LIMITS,
@@ -40,7 +41,6 @@ from geo.importers.bounded import (
     gunzip,
     read_bytes,
 )
-from geo.text import fold
 
 __all__ = [
     "MAX_FILE_BYTES",

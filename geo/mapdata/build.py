@@ -6,7 +6,7 @@ cached by the browser; a change of view or option only sends statuses
 
 - ``national``: every commune at the generalised level (1 km, coverage-preserving
   simplification done by ``build-communes``), departments and regions, the five
-  DROM moved into their insets (:mod:`geo.insets`). It draws the national and
+  DROM moved into their insets (:mod:`geo.mapdata.insets`). It draws the national and
   region views and the surroundings of every closer view. Communes are in the
   reference order, so that the n-th status sent by the server is the n-th
   commune's.
@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.insets import DROM_ORDER, MAINLAND_BOUNDS, drom_extents, inset_boxes, place_drom
+from geo.core.reference import ReferenceData
 from geo.mapdata.encoding import encode_layer, grid_points, pack
-from geo.reference import ReferenceData
+from geo.mapdata.insets import DROM_ORDER, MAINLAND_BOUNDS, drom_extents, inset_boxes, place_drom
 
 FORMAT_VERSION = 3
 """Bumped whenever the files' content changes for the same reference data."""

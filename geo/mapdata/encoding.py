@@ -26,7 +26,7 @@ import struct
 import numpy as np
 import shapely
 
-from geo.insets import from_mercator, to_mercator
+from geo.mapdata.insets import from_mercator, to_mercator
 
 MAGIC = b"OPSNMAP1"
 FORMAT = "opsn-map/1"

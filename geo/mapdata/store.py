@@ -21,8 +21,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo.core.reference import ReferenceData
 from geo.mapdata.build import all_files, department_neighbours, file_name, fingerprint
-from geo.reference import ReferenceData
 
 MANIFEST_PREFIX = "manifest-"
 

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo import fmt
-from geo.analysis import Analysis
-from geo.coverage import STATUS_LABELS, STATUSES
+from geo.core import fmt
+from geo.core.analysis import Analysis
+from geo.core.coverage import STATUS_LABELS, STATUSES
+from geo.core.reference import ReferenceData
 from geo.maps.live import OUTSIDE_CODE, OUTSIDE_LABEL, STATUS_CODES, code_runs
 from geo.maps.style import OUTSIDE_COLOUR, STATUS_COLOURS
 from geo.planning.timeline import evolution_labels
-from geo.reference import ReferenceData
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,13 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo import fmt
-from geo.analysis import Analysis, Inputs, table_by
-from geo.coverage import STATUS_LABELS, STATUSES, selection_figures
+from geo.core import fmt
+from geo.core.analysis import Analysis, Inputs, table_by
+from geo.core.coverage import STATUS_LABELS, STATUSES, selection_figures
+from geo.core.reference import ReferenceData
+from geo.core.registry import opsn_names
 from geo.explore.views import View, commune_row, selection
-from geo.insets import DROM_ORDER, drom_extents, inset_boxes, national_bounds, place_drom
+from geo.mapdata.insets import DROM_ORDER, drom_extents, inset_boxes, national_bounds, place_drom
 from geo.maps.style import (
     BASEMAP_ATTRIBUTION,
     BASEMAP_FILL,
@@ -37,9 +39,7 @@ from geo.maps.style import (
     STATUS_COLOURS,
     STATUS_STYLES,
 )
-from geo.reference import ReferenceData
-from geo.registry import opsn_names
-from geo.web_assets import DEFAULT_ASSET_PREFIX, offline_map
+from geo.maps.web_assets import DEFAULT_ASSET_PREFIX, offline_map
 
 NATIONAL_DECIMALS = 3  # about 100 m: finer than a pixel at the national zoom levels
 METROPOLE_VIEW = {"location": (46.6, 2.4), "zoom_start": 6}
@@ -176,7 +176,7 @@ def national_map(
     """France: statuses dissolved, department borders (clickable) and region borders.
 
     The DROM counted in the figures are drawn in insets west of the mainland
-    (:mod:`geo.insets`): moved for drawing only.
+    (:mod:`geo.mapdata.insets`): moved for drawing only.
     """
     m = _map(asset_prefix, basemap, **METROPOLE_VIEW)
     inside = coverage["dans_territoire"].to_numpy()

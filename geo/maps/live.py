@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import fmt
-from geo.analysis import Analysis, table_by
-from geo.coverage import STATUS_LABELS, STATUSES, without_label
-from geo.insets import DROM_ORDER, national_bounds
+from geo.core import fmt
+from geo.core.analysis import Analysis, table_by
+from geo.core.coverage import STATUS_LABELS, STATUSES, without_label
+from geo.core.reference import ReferenceData
 from geo.mapdata import MapFiles
+from geo.mapdata.insets import DROM_ORDER, national_bounds
 from geo.maps.style import (
     BASEMAP_ATTRIBUTION_TEXT,
     BASEMAP_FILL,
@@ -30,7 +31,6 @@ from geo.maps.style import (
     SEA_COLOUR,
     STATUS_COLOURS,
 )
-from geo.reference import ReferenceData
 
 STATUS_CODES = {"adherente": "a", "perimetre": "p", "sans_opsn": "s"}
 OUTSIDE_CODE = "-"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # The background where no polygon is drawn, shared with the offline Folium maps.
-from geo.web_assets import SEA_COLOUR as SEA_COLOUR
+from geo.maps.web_assets import SEA_COLOUR as SEA_COLOUR
 
 # ColorBrewer PuOr (colour-blind safe: purple against orange), taken dark enough that
 # every fill stands out from the pale background at 3:1 or more (WCAG 2.1 non-text

@@ -20,11 +20,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.analysis import Analysis, Inputs, analyse, neighbour_pairs
-from geo.coverage import CoverageOptions
+from geo.core.analysis import Analysis, Inputs, analyse, neighbour_pairs
+from geo.core.coverage import CoverageOptions
+from geo.core.reference import ReferenceData
+from geo.core.registry import opsn_names
 from geo.planning.scenarios import Change, addition_gains
-from geo.reference import ReferenceData
-from geo.registry import opsn_names
 
 KINDS = {
     "departements": "départements du territoire",

@@ -1,7 +1,7 @@
 """Checking an edit of the OPSN registry (or a new OPSN) before it is saved.
 
-The registry's own rules (``data/opsn/README.md``; :mod:`geo.registry`,
-:mod:`geo.ids`) apply to what a planner types in a form: identifiers with
+The registry's own rules (``data/opsn/README.md``; :mod:`geo.core.registry`,
+:mod:`geo.core.ids`) apply to what a planner types in a form: identifiers with
 their check digits, department codes normalised, the scope consistent with
 the perimeter, sources as public web addresses. Every problem is a French
 message attached to its field; small corrections (``1`` → ``01``, a web
@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from geo.ids import check_department, check_insee, check_siren, check_siret
-from geo.registry import (
+from geo.core.ids import check_department, check_insee, check_siren, check_siret
+from geo.core.registry import (
     CONFIDENCE_LEVELS,
     OFFERS,
     PARTIAL_OFFER_KINDS,

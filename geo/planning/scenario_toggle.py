@@ -21,11 +21,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geo.coverage import active_memberships
-from geo.inputs import Inputs
+from geo.core.coverage import active_memberships
+from geo.core.inputs import Inputs
+from geo.core.reference import ReferenceData
+from geo.core.registry import opsn_names
 from geo.planning.scenarios import Change, apply_changes
-from geo.reference import ReferenceData
-from geo.registry import opsn_names
 
 KINDS = ("departement", "epci", "commune")
 _FIELDS = {"departement": "departements", "epci": "epci", "commune": "communes"}

@@ -13,7 +13,7 @@ its members; extended to a department it serves whole departments, its own
 included, and becomes departmental.
 
 :func:`addition_gains` evaluates many additive changes at once (the
-opportunities list) with the rule :func:`geo.coverage.commune_coverage`
+opportunities list) with the rule :func:`geo.core.coverage.commune_coverage`
 applies: a commune becomes covered when it enters a perimeter (rule
 ``perimetre``) or becomes a member, directly or through its EPCI.
 """
@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo import fmt
-from geo.analysis import Analysis, analyse
-from geo.coverage import CoverageOptions
-from geo.inputs import Inputs
-from geo.reference import ReferenceData
-from geo.registry import scope_from_departments, uncounted_opsn
+from geo.core import fmt
+from geo.core.analysis import Analysis, analyse
+from geo.core.coverage import CoverageOptions
+from geo.core.inputs import Inputs
+from geo.core.reference import ReferenceData
+from geo.core.registry import scope_from_departments, uncounted_opsn
 
 SCENARIO_SOURCE = "scénario"
 

@@ -1,7 +1,7 @@
 """Coverage over time: the situation on one date against another (« avant / maintenant »).
 
 Memberships may carry dates (``depuis``: first day, ``jusqu_a``: last day);
-:func:`geo.coverage.active_memberships` keeps those in force on a date. Two
+:func:`geo.core.coverage.active_memberships` keeps those in force on a date. Two
 analyses with the same options at two dates give the figures of each date,
 the communes gained or lost, and each commune's status at both dates for a
 map. Perimeters carry no date: only memberships change over time.
@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.analysis import Analysis, Inputs, analyse, figure_deltas
-from geo.coverage import CoverageOptions
+from geo.core.analysis import Analysis, Inputs, analyse, figure_deltas
+from geo.core.coverage import CoverageOptions
+from geo.core.reference import ReferenceData
 from geo.planning.scenarios import status_changes
-from geo.reference import ReferenceData
 
 EVOLUTION_CLASSES = ("gagnee", "perdue", "couverte", "non_couverte")
 """Fate of a commune between two dates, as the evolution map colours it."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from geo.paths import OPSN_DIR
+from geo.core.paths import OPSN_DIR
 from geo.storage.base import (
     KINDS,
     ConflictError,

@@ -69,8 +69,8 @@ class Snapshot:
     memberships: pd.DataFrame
 
     def registry_typed(self) -> pd.DataFrame:
-        """The registry as :func:`geo.registry.load_registry` gives it (checked, typed)."""
-        from geo.registry import REGISTRY_COLUMNS, registry_from_table
+        """The registry as :func:`geo.core.registry.load_registry` gives it (checked, typed)."""
+        from geo.core.registry import REGISTRY_COLUMNS, registry_from_table
 
         table = self.registry.copy()
         for column in REGISTRY_COLUMNS:  # rows saved before a column existed
@@ -79,9 +79,9 @@ class Snapshot:
         return registry_from_table(table, "registre enregistré")
 
     def inputs(self, label: str):
-        """Coverage inputs (:class:`geo.inputs.Inputs`) for this snapshot."""
-        from geo.inputs import Inputs, saved_sources
-        from geo.registry import perimeter_table
+        """Coverage inputs (:class:`geo.core.inputs.Inputs`) for this snapshot."""
+        from geo.core.inputs import Inputs, saved_sources
+        from geo.core.registry import perimeter_table
 
         registry = self.registry_typed()
         memberships = self.memberships.copy()

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from geo.registry import REGISTRY_COLUMNS, registry_to_table
+from geo.core.registry import REGISTRY_COLUMNS, registry_to_table
 from geo.storage.base import ConflictError, Snapshot, StorageError, memberships_frame
 from geo.storage.diff import FACT_COLUMNS, membership_keys
 

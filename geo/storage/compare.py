@@ -56,7 +56,7 @@ def compare_snapshots(
 
 
 def _names(registry: pd.DataFrame) -> dict[str, str]:
-    """Registry id → acronym, else name (as :func:`geo.registry.opsn_names`)."""
+    """Registry id → acronym, else name (as :func:`geo.core.registry.opsn_names`)."""
     if registry.empty or "id" not in registry.columns:
         return {}
     sigles = registry["sigle"] if "sigle" in registry.columns else registry["nom"]
@@ -75,8 +75,8 @@ def _rows(frame: pd.DataFrame) -> list[dict]:
 
 def figure_changes(reference, old: Snapshot, new: Snapshot, options=None, labels=("", "")) -> dict:
     """Headline figures of both snapshots, their differences, and communes whose status changes."""
-    from geo.analysis import analyse, figure_deltas
-    from geo.coverage import CoverageOptions
+    from geo.core.analysis import analyse, figure_deltas
+    from geo.core.coverage import CoverageOptions
     from geo.planning.scenarios import status_changes
 
     options = options or CoverageOptions()

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.paths import write_file
-from geo.reference import ReferenceData
+from geo.core.paths import write_file
+from geo.core.reference import ReferenceData
 from geo.storage.base import Snapshot
 from geo.storage.seed import MEMBERSHIPS_FILE, REGISTRY_FILE
 

@@ -54,8 +54,8 @@ def read_import(
     ``repeated``. An unreadable file is reported in ``errors`` and the others
     are still read.
     """
+    from geo.core.inputs import completed_registry
     from geo.importers.memberships import ImportFileError, read_memberships
-    from geo.inputs import completed_registry
 
     batch = ImportBatch(memberships_frame(), None)
     seen: dict[str, str] = {}

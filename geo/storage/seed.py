@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from geo.paths import OPSN_DIR
+from geo.core.paths import OPSN_DIR
 from geo.storage.base import Snapshot, memberships_frame
 
 REGISTRY_FILE = "registre_opsn.csv"
@@ -19,8 +19,8 @@ def fingerprint(name: str, data: bytes) -> dict:
 
 def bundled_snapshot(directory: Path = OPSN_DIR) -> tuple[Snapshot, list[dict]]:
     """The registry and memberships of ``directory`` and the fingerprints of their files."""
+    from geo.core.registry import read_registry_table, registry_from_table
     from geo.importers.memberships import load_bundled_memberships
-    from geo.registry import read_registry_table, registry_from_table
 
     registry_path = Path(directory) / REGISTRY_FILE
     memberships_path = Path(directory) / MEMBERSHIPS_FILE

@@ -7,7 +7,7 @@ from geo.storage.labels import data_label
 
 
 def inputs_for_version(store: Store, number: int | None = None):
-    """(version, :class:`geo.analysis.Inputs`) of version ``number`` (the latest by default)."""
+    """(version, :class:`geo.core.analysis.Inputs`) of version ``number`` (the latest by default)."""
     version, snapshot = store.snapshot(number)
     latest = store.latest().number
     return version, snapshot.inputs(data_label(version, latest))

@@ -173,7 +173,7 @@ def signed_in_app(
 ) -> str:
     """``app.py`` started with a password sign-in (a hashed ``secrets.toml``, as the README
     says) and its own data directory; the address."""
-    from geo.auth import hash_password
+    from geo.access.auth import hash_password
 
     secrets = secrets_dir / "secrets.toml"
     encoded = hash_password(password, cost={"n": 2**14, "r": 8, "p": 1})

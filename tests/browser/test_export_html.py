@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from geo.analysis import analyse
-from geo.coverage import CoverageOptions
+from geo.core.analysis import analyse
+from geo.core.coverage import CoverageOptions
+from geo.core.inputs import bundled_inputs
+from geo.core.reference import load_reference
 from geo.exports.html_map import standalone_html
 from geo.exports.scope import resolve
-from geo.inputs import bundled_inputs
-from geo.reference import load_reference
 from tests.browser.conftest import assert_no_blocked
 
 

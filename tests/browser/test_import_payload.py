@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from geo.text import WORD_JOINER
+from geo.core.text import WORD_JOINER
 
 from .conftest import assert_no_blocked, signed_in_app
 

@@ -11,8 +11,8 @@ import urllib.request
 import folium
 import pytest
 
-from geo.reference import load_reference
-from geo.web_assets import (
+from geo.core.reference import load_reference
+from geo.maps.web_assets import (
     LEAFLET_CSS,
     LEAFLET_JS,
     inline_assets_html,

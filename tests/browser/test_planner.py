@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from geo.analysis import analyse
-from geo.coverage import CoverageOptions
+from geo.core.analysis import analyse
+from geo.core.coverage import CoverageOptions
 from geo.planning.scenarios import Change, compare
 from geo.storage import open_store
 
@@ -69,7 +69,7 @@ def headline_population(page: Page) -> int:
 
 
 def expect_headline(page: Page, population: int) -> None:
-    from geo import fmt
+    from geo.core import fmt
 
     expect(page.locator(".headline .sentence b").first).to_have_text(
         f"{fmt.integer(population)} habitants", timeout=UI_TIMEOUT
@@ -304,7 +304,7 @@ def cli_json(monkeypatch, data_dir: Path, *argv: str) -> dict:
 def test_what_if_by_clicking_a_department_on_its_map(
     app: Page, app_url, data_dir, monkeypatch, blocked_requests, artifacts
 ):
-    from geo import fmt
+    from geo.core import fmt
 
     expected = cli_json(
         monkeypatch, data_dir, "scenario", "manche_numerique", "--add-departements", "14"
@@ -347,7 +347,7 @@ def test_evolution_shows_the_map_of_communes_gained_and_lost(
 ):
     import datetime as dt
 
-    from geo import fmt
+    from geo.core import fmt
 
     today = cli_json(monkeypatch, data_dir, "coverage")
     app.goto(app_url + "evolution")

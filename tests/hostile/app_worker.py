@@ -31,8 +31,8 @@ def plain(markdown: str) -> str:
 def main() -> None:
     from streamlit.testing.v1 import AppTest
 
-    from geo.auth import Identity
-    from geo.paths import ROOT
+    from geo.access.auth import Identity
+    from geo.core.paths import ROOT
 
     seconds_allowed = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     paths = json.load(sys.stdin)

@@ -19,7 +19,7 @@ import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from geo.paths import ROOT
+from geo.core.paths import ROOT
 from tests.hostile.corpus import CASES
 
 SECONDS = 30

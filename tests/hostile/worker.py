@@ -56,10 +56,10 @@ def _ends(text: str, keep: int = 10_000) -> str:
 
 
 def main() -> None:
-    import geo.reference
+    import geo.core.reference
     from geo.cli import main as geo_main
 
-    geo.reference.load_reference = functools.cache(geo.reference.load_reference)
+    geo.core.reference.load_reference = functools.cache(geo.core.reference.load_reference)
     runs = json.load(sys.stdin)
     seconds_allowed = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     signal.signal(signal.SIGALRM, _alarm)

@@ -18,10 +18,10 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from geo.core.paths import ROOT
+from geo.core.reference import ReferenceData
 from geo.mapdata import MapFiles, ensure_map_files
-from geo.paths import ROOT
-from geo.reference import ReferenceData
-from geo.web_assets import LEAFLET_CSS, LEAFLET_JS, copy_leaflet, leaflet_dir_name
+from geo.maps.web_assets import LEAFLET_CSS, LEAFLET_JS, copy_leaflet, leaflet_dir_name
 from ui import serving
 
 HERE = Path(__file__).resolve().parent

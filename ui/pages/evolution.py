@@ -12,14 +12,14 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from geo import fmt
-from geo.coverage import CoverageOptions
+from geo.core import fmt
+from geo.core.coverage import CoverageOptions
+from geo.core.registry import opsn_names
 from geo.explore.views import FRANCE, LEVEL_LABELS, View, breadcrumb, name_of, selection
 from geo.exports import csv_bytes
 from geo.maps import live_map_spec
 from geo.maps.changes import change_map_spec, evolution_palette
 from geo.planning.timeline import changes_table, membership_dates, then_now
-from geo.registry import opsn_names
 from geo.storage.labels import data_label
 from ui.data import OPTIONS, data_in_use, map_query
 from ui.map_element import clicked, map_element

@@ -13,10 +13,10 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from geo import fmt
+from geo.core import fmt
+from geo.core.registry import opsn_names
 from geo.exports import csv_bytes
 from geo.importers.tables import MAX_FILE_BYTES
-from geo.registry import opsn_names
 from geo.storage import ConflictError, NothingToSave, StorageError
 from geo.storage.changes import MEMBERSHIP_MODES, OPERATOR_MODES
 from geo.storage.compare import compare_snapshots

@@ -15,8 +15,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo import fmt
-from geo.coverage import CoverageOptions
+from geo.core import fmt
+from geo.core.coverage import CoverageOptions
+from geo.core.registry import opsn_names
 from geo.explore.views import FRANCE, LEVEL_LABELS, View, breadcrumb, name_of, selection
 from geo.exports import csv_bytes
 from geo.exports.scenario import scenario_workbook
@@ -30,7 +31,6 @@ from geo.planning.scenarios import (
     run_scenario,
     status_changes,
 )
-from geo.registry import opsn_names
 from geo.storage import NothingToSave, StorageError
 from geo.storage.changes import apply_scenario
 from geo.storage.labels import data_label

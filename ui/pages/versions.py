@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo import fmt
-from geo.coverage import CoverageOptions
+from geo.core import fmt
+from geo.core.coverage import CoverageOptions
 from geo.exports import csv_bytes
 from geo.storage import NothingToSave, StorageError
 from geo.storage.compare import compare_versions

@@ -1,0 +1,1 @@
+"""Who may change the data: password and OIDC sign-in, sessions, throttling."""

@@ -1,0 +1,1 @@
+"""Building the reference data (data/communes/) from the pinned source packages."""

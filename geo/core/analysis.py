@@ -1,0 +1,113 @@
+"""One call from inputs to everything shown: coverage, territories without OPSN, figures.
+
+The app, the command line and the scenarios all go through :func:`analyse`, so
+that a figure on screen and the same figure in a terminal cannot disagree.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.core.coverage import CoverageOptions, commune_coverage, coverage_figures, figures_by
+from geo.core.inputs import Inputs
+from geo.core.reference import ReferenceData
+from geo.core.registry import opsn_names, uncounted_opsn
+from geo.core.stats import vintage_sentence
+from geo.core.white_zones import neighbour_positions, white_zones
+
+
+@dataclass
+class Analysis:
+    """Coverage of every commune under one set of options, with its derived tables."""
+
+    options: CoverageOptions
+    coverage: pd.DataFrame
+    zones: pd.DataFrame
+    figures: dict
+
+
+def vintage(reference: ReferenceData) -> str:
+    return vintage_sentence(
+        {
+            "population_year": reference.metadata.get("population_year"),
+            "cog_year": reference.metadata.get("cog_year"),
+        }
+    )
+
+
+class PairsCache:
+    """Neighbour pairs as positions, computed once per reference table."""
+
+    def __init__(self) -> None:
+        self._communes: weakref.ref | None = None
+        self._pairs: np.ndarray | None = None
+
+    def get(self, reference: ReferenceData) -> np.ndarray:
+        if self._communes is None or self._communes() is not reference.communes:
+            self._pairs = neighbour_positions(reference.communes, reference.neighbours)
+            self._communes = weakref.ref(reference.communes)
+        return self._pairs
+
+
+_PAIRS = PairsCache()
+
+
+def neighbour_pairs(reference: ReferenceData) -> np.ndarray:
+    """Neighbour pairs as row positions in ``reference.communes`` (computed once)."""
+    return _PAIRS.get(reference)
+
+
+def analyse(reference: ReferenceData, inputs: Inputs, options: CoverageOptions) -> Analysis:
+    """Coverage, territories without OPSN and headline figures."""
+    communes = reference.communes
+    uncounted = uncounted_opsn(inputs.registry, options.count_partial_offers, options.opsn)
+    coverage = commune_coverage(communes, inputs.perimeters, inputs.memberships, options, uncounted)
+    zones = white_zones(
+        communes,
+        coverage,
+        reference.neighbours,
+        _PAIRS.get(reference),
+        reference.departements,
+        reference.regions,
+    )
+    names = opsn_names(inputs.registry)
+    figures = coverage_figures(communes, coverage, options, zones, vintage(reference), names)
+    figures["cog_year"] = reference.metadata.get("cog_year")
+    figures["population_year"] = reference.metadata.get("population_year")
+    figures["data"] = inputs.label
+    figures["data_sources"] = inputs.sources_json()
+    return Analysis(options, coverage, zones, figures)
+
+
+def table_by(reference: ReferenceData, analysis: Analysis, level: str) -> pd.DataFrame:
+    """Coverage per ``region``, ``departement`` or ``epci``, with names."""
+    layers = {
+        "region": (reference.regions, "code"),
+        "departement": (reference.departements, "code"),
+        "epci": (reference.epci, "siren"),
+    }
+    layer, key = layers[level]
+    names = pd.Series(layer["nom"].to_numpy(), index=layer[key].to_numpy())
+    return figures_by(reference.communes, analysis.coverage, level, names)
+
+
+def communes_with_coverage(reference: ReferenceData, analysis: Analysis) -> gpd.GeoDataFrame:
+    """The communes table joined with their coverage columns."""
+    columns = ["statut", "opsn_adhesion", "opsn_perimetre", "adhesion_via_epci", "n_opsn"]
+    return reference.communes.join(analysis.coverage[[*columns, "couverte", "dans_territoire"]])
+
+
+def figure_deltas(before: dict, after: dict) -> dict:
+    """What changed between two sets of figures (two dates, two versions): the JSON keys."""
+    return {
+        "covered_population_delta": after["covered_population"] - before["covered_population"],
+        "covered_share_delta": round(after["covered_share"] - before["covered_share"], 6),
+        "covered_communes_delta": after["covered_communes"] - before["covered_communes"],
+        "white_zone_count_delta": (after["white_zone_count"] or 0)
+        - (before["white_zone_count"] or 0),
+    }

@@ -1,0 +1,180 @@
+"""Loaders of the bundled reference data, and look-ups keyed by official codes.
+
+Codes stay strings everywhere (``01001``, ``2A004``, SIREN ``210100012``);
+population is an integer. Loading is plain and uncached: the app caches the
+result with ``st.cache_resource``, the command line loads once per run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.core.ids import _clean as clean_cell
+from geo.core.ids import check_insee, check_siren
+from geo.core.paths import COMMUNES_DIR
+
+GEOMETRY_COLUMNS = ("geometry", "geometry_generalisee")
+
+
+def load_communes(directory: Path = COMMUNES_DIR) -> gpd.GeoDataFrame:
+    """Current communes (metropolitan France and DROM) with their two outlines."""
+    return gpd.read_parquet(directory / "communes.parquet")
+
+
+def load_departements(directory: Path = COMMUNES_DIR) -> gpd.GeoDataFrame:
+    return gpd.read_parquet(directory / "departements.parquet")
+
+
+def load_regions(directory: Path = COMMUNES_DIR) -> gpd.GeoDataFrame:
+    return gpd.read_parquet(directory / "regions.parquet")
+
+
+def load_epci(directory: Path = COMMUNES_DIR) -> gpd.GeoDataFrame:
+    return gpd.read_parquet(directory / "epci.parquet")
+
+
+def load_former_codes(directory: Path = COMMUNES_DIR) -> pd.DataFrame:
+    return pd.read_parquet(directory / "anciens_codes.parquet")
+
+
+def load_neighbours(directory: Path = COMMUNES_DIR) -> pd.DataFrame:
+    return pd.read_parquet(directory / "voisinages.parquet")
+
+
+def load_metadata(directory: Path = COMMUNES_DIR) -> dict:
+    return json.loads((directory / "metadata.json").read_text())
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Where an identifier from an input file lands."""
+
+    kind: str | None  # "commune", "epci" or None when unknown
+    code: str | None  # INSEE code of the commune, or SIREN of the EPCI
+    message: str | None = None  # French note: correction made, or why rejected
+    corrected: bool = False
+
+
+@dataclass
+class ReferenceData:
+    """All reference tables, loaded together, with look-ups by code."""
+
+    communes: gpd.GeoDataFrame
+    departements: gpd.GeoDataFrame
+    regions: gpd.GeoDataFrame
+    epci: gpd.GeoDataFrame
+    former_codes: pd.DataFrame
+    neighbours: pd.DataFrame
+    metadata: dict = field(default_factory=dict)
+
+    @cached_property
+    def _insee_set(self) -> set[str]:
+        return set(self.communes["insee"])
+
+    @cached_property
+    def _former(self) -> dict[str, tuple[str, str]]:
+        return dict(
+            zip(
+                self.former_codes["ancien_code"],
+                zip(self.former_codes["insee"], self.former_codes["type"], strict=True),
+                strict=True,
+            )
+        )
+
+    @cached_property
+    def _commune_by_siren(self) -> dict[str, str]:
+        sirens = self.communes[self.communes["siren"] != ""]
+        return dict(zip(sirens["siren"], sirens["insee"], strict=True))
+
+    @cached_property
+    def _epci_set(self) -> set[str]:
+        return set(self.epci["siren"])
+
+    def commune_name(self, insee: str) -> str:
+        return self.communes_by_insee.at[insee, "nom"]
+
+    @cached_property
+    def communes_by_insee(self) -> pd.DataFrame:
+        return pd.DataFrame(self.communes.drop(columns=list(GEOMETRY_COLUMNS))).set_index("insee")
+
+    def resolve_insee(self, raw: object) -> Resolution:
+        """Current commune for an INSEE code, following former codes."""
+        checked = check_insee(raw)
+        code = checked.value
+        if code is None:
+            # Pre-1976 Corsican codes (20xxx) are no valid code today, but the
+            # former codes table knows which 2A/2B commune each one became.
+            code = clean_cell(raw)
+            if code not in self._former:
+                return Resolution(None, None, checked.message)
+        if code in self._insee_set:
+            return Resolution("commune", code, checked.message, checked.corrected)
+        if code in self._former:
+            current, kind = self._former[code]
+            label = {
+                "commune-deleguee": "commune déléguée",
+                "commune-associee": "commune associée",
+                "arrondissement-municipal": "arrondissement municipal",
+            }.get(kind, "ancienne commune")
+            return Resolution(
+                "commune",
+                current,
+                f"{code} ({label}) rattaché à la commune actuelle {current} "
+                f"({self.commune_name(current)})",
+                True,
+            )
+        return Resolution(None, None, f"code INSEE « {code} » inconnu au COG 2026")
+
+    def resolve_siren(self, raw: object) -> Resolution:
+        """Commune or EPCI for a SIREN."""
+        checked = check_siren(raw)
+        if not checked.ok:
+            return Resolution(None, None, checked.message)
+        siren = checked.value
+        if siren in self._commune_by_siren:
+            return Resolution(
+                "commune", self._commune_by_siren[siren], checked.message, checked.corrected
+            )
+        if siren in self._epci_set:
+            return Resolution("epci", siren, checked.message, checked.corrected)
+        return Resolution(None, None, f"SIREN « {siren} » : ni une commune ni un EPCI connus")
+
+    def current_commune(self, code: str) -> str | None:
+        """Current INSEE code for a current or former code, or ``None``."""
+        return self.resolve_insee(code).code
+
+
+REFERENCE_FILES = (
+    "communes.parquet",
+    "departements.parquet",
+    "regions.parquet",
+    "epci.parquet",
+    "anciens_codes.parquet",
+    "voisinages.parquet",
+    "metadata.json",
+)
+
+
+def load_reference(directory: Path = COMMUNES_DIR) -> ReferenceData:
+    """Every reference table from ``directory`` (the bundled data by default)."""
+    missing = [name for name in REFERENCE_FILES if not (directory / name).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"données de référence incomplètes dans {directory} : {', '.join(missing)} "
+            "introuvable(s) ; reconstruisez-les avec « python -m geo build-communes »"
+        )
+    return ReferenceData(
+        communes=load_communes(directory),
+        departements=load_departements(directory),
+        regions=load_regions(directory),
+        epci=load_epci(directory),
+        former_codes=load_former_codes(directory),
+        neighbours=load_neighbours(directory),
+        metadata=load_metadata(directory),
+    )

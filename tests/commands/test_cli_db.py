@@ -1,0 +1,153 @@
+"""``python -m geo db …``: versions from a terminal, and two imports at the same moment."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from geo.cli import main
+from geo.core.paths import OPSN_DIR, ROOT
+
+LIST = ROOT / "tests" / "fixtures" / "planner" / "liste_nom_insee.csv"
+VIRE = ROOT / "tests" / "fixtures" / "planner" / "liste_vire.csv"
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "base.sqlite3")
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    status = main(list(args))
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def test_status_and_versions_on_a_new_database(capsys, db):
+    status, out, _ = run(capsys, "db", "--db", db, "status", "--format", "json")
+    result = json.loads(out)
+    assert status == 0 and result["versions"] == 1 and not result["bundled_differs"]
+    assert result["current"]["kind"] == "seed"
+    status, out, _ = run(capsys, "db", "--db", db, "versions", "--format", "json")
+    (version,) = json.loads(out)
+    assert {"version", "created_at", "author", "kind", "reason", "files", "counts"} <= set(version)
+
+
+def test_import_preview_compare_restore_export(capsys, db, tmp_path):
+    status, out, err = run(
+        capsys, "db", "--db", db, "import", str(LIST), "--opsn", "manche_numerique",
+        "--author", "Marie", "--reason", "liste 2026", "--dry-run", "--format", "json",
+    )  # fmt: skip
+    result = json.loads(out)
+    assert status == 1  # one line rejected: said by the exit status, the others are kept
+    assert result["saved"] is None and result["reports"][0]["rejected"] == 1
+    assert result["preview"]["figures"]["covered_population_delta"] == 150_748
+    assert len(json.loads(run(capsys, "db", "--db", db, "versions", "--format", "json")[1])) == 1
+
+    status, out, _ = run(
+        capsys, "db", "--db", db, "import", str(LIST), "--opsn", "manche_numerique",
+        "--author", "Marie", "--reason", "liste 2026",
+    )  # fmt: skip
+    assert status == 1 and "Enregistré : base enregistrée, version 2" in out
+    status, out, _ = run(capsys, "db", "--db", db, "compare", "1", "2", "--format", "json")
+    compared = json.loads(out)
+    assert compared["memberships"]["added"] == 4
+    assert compared["figures"]["covered_population_delta"] == 150_748
+    status, out, _ = run(capsys, "db", "--db", db, "compare", "1", "2")
+    assert "    Manche Numérique : +4 −0" in out
+    assert "(+150\u202f748 habitants)" in out
+
+    status, out, _ = run(capsys, "db", "--db", db, "restore", "1", "--author", "Paul")
+    assert status == 0 and "version 3" in out
+    status, out, err = run(capsys, "db", "--db", db, "restore", "3", "--author", "Paul")
+    assert status == 2 and "rien n'a changé" in err
+    status, out, _ = run(capsys, "db", "--db", db, "export", "--out", str(tmp_path / "out"))
+    for name in ("registre_opsn.csv", "adhesions.csv"):
+        assert (tmp_path / "out" / name).read_bytes() == (OPSN_DIR / name).read_bytes()
+        # the published seed is a shared file: as the umask allows, not mkstemp's 0600
+        assert (tmp_path / "out" / name).stat().st_mode & 0o777 == 0o666 & ~current_umask()
+    status, out, _ = run(
+        capsys, "db", "--db", db, "export", "--out", str(tmp_path / "v2"), "--version", "2"
+    )
+    assert "Caen" in (tmp_path / "v2" / "adhesions.csv").read_text(encoding="utf-8-sig")
+
+
+def test_coverage_of_a_saved_version(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("OPSN_DATA_DIR", str(tmp_path / "data"))
+    status, out, _ = run(capsys, "coverage", "--db-version", "derniere", "--format", "json")
+    bundled = json.loads(run(capsys, "coverage", "--format", "json")[1])
+    saved = json.loads(out)
+    assert saved["covered_population"] == bundled["covered_population"]
+    assert saved["data"].startswith("base enregistrée, version 1 du ")
+    run(capsys, "db", "import", str(LIST), "--opsn", "manche_numerique", "--author", "M")
+    version2 = json.loads(run(capsys, "coverage", "--db-version", "2", "--format", "json")[1])
+    assert version2["covered_population"] == bundled["covered_population"] + 150_748
+    status, _, err = run(capsys, "coverage", "--db-version", "7")
+    assert status == 2 and "version 7 inconnue" in err
+    status, _, err = run(capsys, "coverage", "--db-version", "2", "--adherents", str(LIST))
+    assert status == 2 and "ne se combine pas" in err
+
+
+def test_two_imports_typed_at_the_same_moment_are_both_kept(tmp_path):
+    db = str(tmp_path / "base.sqlite3")
+    main(["db", "--db", db, "versions"])  # create it first, as a running app would have
+    commands = [
+        [sys.executable, "-m", "geo", "db", "--db", db, "import", str(path), "--opsn", opsn,
+         "--author", opsn, "--format", "json"]
+        for path, opsn in ((LIST, "manche_numerique"), (VIRE, "smico"))
+    ]  # fmt: skip
+    children = [
+        subprocess.Popen(c, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for c in commands
+    ]
+    results = [child.communicate(timeout=300) for child in children]
+    saved = sorted(json.loads(out)["saved"]["version"] for out, _ in results)
+    assert saved == [2, 3], [err for _, err in results]
+    status = subprocess.run(
+        [sys.executable, "-m", "geo", "db", "--db", db, "compare", "1", "3", "--format", "json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    compared = json.loads(status.stdout)
+    by_opsn = {row["opsn"]: row["added"] for row in compared["memberships"]["by_opsn"]}
+    assert by_opsn == {"manche_numerique": 4, "smico": 1}
+    assert compared["figures"]["covered_population_delta"] == 150_748 + 17_457
+
+
+def test_a_scenario_is_saved_only_on_request(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("OPSN_DATA_DIR", str(tmp_path / "data"))
+    args = ["scenario", "manche_numerique", "--add-departements", "14", "--format", "json"]
+    shown = json.loads(run(capsys, *args)[1])
+    assert "saved_version" not in shown
+    assert len(json.loads(run(capsys, "db", "versions", "--format", "json")[1])) == 1
+    saved = json.loads(run(capsys, *args, "--save", "--author", "Marie", "--reason", "essai")[1])
+    assert saved["saved_version"]["version"] == 2 and saved["saved_version"]["kind"] == "scenario"
+    figures = json.loads(run(capsys, "coverage", "--db-version", "2", "--format", "json")[1])
+    assert figures["covered_population"] == shown["after"]["covered_population"]
+    status, _, err = run(capsys, *args, "--save", "--db-version", "1")
+    assert status == 2 and "dernière version" in err
+
+
+def test_scenario_figures_export(capsys):
+    args = ["scenario", "manche_numerique", "--add-departements", "14"]
+    gained = json.loads(run(capsys, *args, "--format", "json")[1])["population_gained"]
+    status, out, _ = run(capsys, *args, "--format", "csv")
+    lines = out.lstrip("\ufeff").splitlines()
+    assert status == 0 and lines[0] == "indicateur;avant;apres;ecart"
+    assert re.match(
+        r"^Part de la population couverte \(%\);\d+,\d\d;\d+,\d\d;-?\d+,\d\d$", lines[1]
+    )
+    assert f"Population gagnée;0;{gained};{gained}" in lines
+    assert any(
+        "python -m geo scenario manche_numerique --add-departements 14" in line for line in lines
+    )

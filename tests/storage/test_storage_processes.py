@@ -1,0 +1,156 @@
+"""The store against real processes: a save killed half-way, and saves made at the same time.
+
+Each scenario runs in separate Python processes, as two app sessions or a
+session and a terminal would, on one database file.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+
+import pandas as pd
+import pytest
+
+from geo.core.paths import ROOT
+from geo.storage import open_store
+from geo.storage.seed import bundled_snapshot
+
+# A save of many rows that stops, once ``threshold`` rows are written inside the
+# transaction, to say so and wait to be killed (sqlite3's progress handler).
+KILLED_SAVE = textwrap.dedent(
+    """
+    import sys, time
+    from geo.storage import open_store, memberships_frame
+    from geo.storage.changes import import_memberships
+
+    path, threshold = sys.argv[1], int(sys.argv[2])
+    store = open_store(path)
+    db = store.connection
+    start = db.total_changes
+
+    def pause():
+        if db.in_transaction and db.total_changes - start >= threshold:
+            print("en cours", flush=True)
+            time.sleep(120)
+        return 0
+
+    db.set_progress_handler(pause, 200)
+    rows = [{"opsn": "sitpi", "insee": f"{38000 + i:05d}", "epci": "", "source": "gros.csv",
+             "ligne": i + 2} for i in range(5000)]
+    store.commit(lambda s: import_memberships(s, memberships_frame(rows), "ajouter"),
+                 author="processus tué", kind="import", reason="jamais fini")
+    print("fini", flush=True)
+    """
+)
+
+
+def python(code: str, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("threshold", [1, 3000], ids=["version-row", "mid-rows"])
+def test_a_save_killed_midway_leaves_the_last_good_version(tmp_path, threshold):
+    path = tmp_path / "base.sqlite3"
+    open_store(path).close()  # version 1, the seed
+    child = python(KILLED_SAVE, str(path), str(threshold))
+    try:
+        line = child.stdout.readline()
+        assert line.strip() == "en cours", child.stderr.read()
+        assert (tmp_path / "base.sqlite3-wal").exists()
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with open_store(path) as store:
+        assert [v.number for v in store.versions()] == [1]
+        _, snapshot = store.snapshot()
+        bundled, _ = bundled_snapshot()
+        pd.testing.assert_frame_equal(snapshot.memberships, bundled.memberships)
+        rows = store.connection.execute("SELECT count(*) FROM memberships").fetchone()[0]
+        assert rows == len(bundled.memberships)  # nothing of the killed save remains
+        # And the database takes the next save normally.
+        saved = store.commit(
+            lambda s: s.__class__(s.registry, s.memberships.iloc[:10]),
+            author="après", kind="import", reason="reprise",
+        )  # fmt: skip
+        assert saved.number == 2
+
+
+# Each process adds its own communes, one save at a time, while the other does the same.
+IMPORTER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from geo.storage import open_store, memberships_frame
+    from geo.storage.changes import import_memberships
+
+    path, opsn, first, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
+    store = open_store(path)
+    while not go.exists():
+        time.sleep(0.01)
+    for step in range(6):
+        rows = [{"opsn": opsn, "insee": f"{first + step:05d}", "epci": "", "source": f"{opsn}.csv",
+                 "ligne": step + 2}]
+
+        def change(snapshot, rows=rows):
+            time.sleep(0.05)  # hold the write lock: the other process must wait its turn
+            return import_memberships(snapshot, memberships_frame(rows), "ajouter")
+
+        version = store.commit(change, author=opsn, kind="import", reason=f"étape {step}")
+        print(version.number, flush=True)
+        time.sleep(0.02)  # let the other process in between two saves
+    """
+)
+
+
+def test_two_processes_saving_at_once_keep_a_consistent_history(tmp_path):
+    path = tmp_path / "base.sqlite3"
+    open_store(path).close()
+    go = tmp_path / "partez"
+    children = [
+        python(IMPORTER, str(path), "alpha", "14100", str(go)),
+        python(IMPORTER, str(path), "beta", "29100", str(go)),
+    ]
+    time.sleep(1.0)  # both have opened the store
+    go.touch()
+    outputs = [child.communicate(timeout=120) for child in children]
+    for child, (_out, err) in zip(children, outputs, strict=True):
+        assert child.returncode == 0, err
+    numbers = sorted(int(n) for out, _ in outputs for n in out.split())
+    assert numbers == list(range(2, 14))  # twelve saves, no gap, no duplicate
+
+    with open_store(path) as store:
+        versions = store.versions()
+        assert [v.number for v in versions] == list(range(1, 14))
+        assert {v.author for v in versions[1:]} == {"alpha", "beta"}
+        previous = None
+        for version in versions:
+            _, snapshot = store.snapshot(version.number)
+            assert version.counts["adhesions"] == len(snapshot.memberships)
+            if previous is not None:
+                # Each version is the previous one plus exactly its own author's row.
+                assert len(snapshot.memberships) == len(previous.memberships) + 1
+                added = snapshot.memberships.iloc[len(previous.memberships) :]
+                assert set(added["opsn"]) == {version.author}
+                pd.testing.assert_frame_equal(
+                    snapshot.memberships.iloc[: len(previous.memberships)].reset_index(drop=True),
+                    previous.memberships.reset_index(drop=True),
+                )
+            previous = snapshot
+        final = previous.memberships
+        assert (final["opsn"] == "alpha").sum() == 6 and (final["opsn"] == "beta").sum() == 6

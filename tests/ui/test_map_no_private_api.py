@@ -1,0 +1,96 @@
+"""The app and the map use other packages' public API only (no ``pkg._name``).
+
+A private function (streamlit-folium's ``_component_func`` was one) can change or
+vanish in any release. This test reads the source of the page, ``ui/`` and ``geo/``
+and fails on any ``from pkg import _name``, or ``module._name`` where ``module`` was
+imported from another package; and on any ``._name`` member used by the map
+element's JavaScript (Leaflet's private methods and fields start with ``_``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from geo.core.paths import ROOT
+
+OWN_PACKAGES = {"geo", "ui", "tests", "bench", "app"}
+SOURCES = [
+    ROOT / "app.py",
+    ROOT / "serve.py",
+    *sorted((ROOT / "ui").rglob("*.py")),
+    *sorted((ROOT / "geo").rglob("*.py")),
+]
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def private_uses(source: str, filename: str = "<source>") -> list[str]:
+    """``file:line name`` of each private name taken from another package."""
+    tree = ast.parse(source, filename)
+    modules: dict[str, str] = {}  # local name -> imported module
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                modules[local] = alias.name if alias.asname else alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            root = node.module.split(".")[0]
+            for alias in node.names:
+                if root not in OWN_PACKAGES and _is_private(alias.name):
+                    found.append(f"{filename}:{node.lineno} from {node.module} import {alias.name}")
+                modules.setdefault(alias.asname or alias.name, f"{node.module}.{alias.name}")
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Attribute) or not _is_private(node.attr):
+            continue
+        base = node.value
+        while isinstance(base, ast.Attribute):
+            base = base.value
+        if isinstance(base, ast.Name) and base.id in modules:
+            root = modules[base.id].split(".")[0]
+            if root not in OWN_PACKAGES:
+                found.append(f"{filename}:{node.lineno} {ast.unparse(node)}")
+    return found
+
+
+def test_detector_catches_private_functions():
+    sample = (
+        "import streamlit_folium\nfrom streamlit_folium import _get_html\n"
+        "import streamlit as st\nx = streamlit_folium._component_func(1)\n"
+        "y = st.runtime._main_script_path\nfrom geo.core.ids import _clean\nz = obj._private\n"
+    )
+    found = private_uses(sample)
+    assert len(found) == 3, found
+    assert any("_get_html" in f for f in found)
+    assert any("_component_func" in f for f in found)
+    assert any("_main_script_path" in f for f in found)
+
+
+def test_python_code_uses_no_private_function_of_another_package():
+    found = []
+    for path in SOURCES:
+        found += private_uses(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    assert not found, "\n".join(found)
+
+
+def test_map_element_javascript_uses_no_private_member():
+    """Leaflet's private members start with ``_`` (``map._layers``, ``L.Util._…``)."""
+    for path in sorted((ROOT / "ui").rglob("*.js")):
+        code = re.sub(r"//[^\n]*", "", path.read_text(encoding="utf-8"))
+        hits = re.findall(r"\.\s*_[A-Za-z]\w*", code)
+        assert not hits, f"{path.name}: {hits}"
+
+
+def test_streamlit_folium_no_longer_drives_the_live_map():
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = [
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        ] + [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+        assert not [m for m in imported if m and m.startswith("streamlit_folium")], path
