@@ -6,8 +6,9 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from geo.core.coverage import RULES, TERRITORIES, CoverageOptions
+from geo.core.coverage import CoverageOptions
 from geo.core.paths import COMMUNES_DIR
+from geo.core.rules import RULES, TERRITORIES
 
 
 class UsageError(ValueError):

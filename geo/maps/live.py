@@ -19,8 +19,10 @@ import shapely
 
 from geo.core import fmt
 from geo.core.analysis import Analysis, table_by
-from geo.core.coverage import STATUS_LABELS, STATUSES, without_label
+from geo.core.coverage import STATUS_LABELS, without_label
 from geo.core.reference import ReferenceData
+from geo.core.rules import STATUSES
+from geo.core.views import Level
 from geo.mapdata import MapFiles
 from geo.mapdata.insets import DROM_ORDER, national_bounds
 from geo.maps.style import (
@@ -35,7 +37,7 @@ from geo.maps.style import (
 STATUS_CODES = {"adherente": "a", "perimetre": "p", "sans_opsn": "s"}
 OUTSIDE_CODE = "-"
 OUTSIDE_LABEL = "Hors du territoire compté"
-DETAIL_LEVELS = ("departement", "commune", "epci", "territoire")
+DETAIL_LEVELS = (Level.DEPARTEMENT, Level.COMMUNE, Level.EPCI, Level.TERRITOIRE)
 """Views drawn from the departments' detailed files, with hoverable communes."""
 CLICK_HINTS = {
     "france": "Cliquez sur un département pour l'ouvrir ; les boutons « Régions » et « {Without} » "
@@ -132,11 +134,11 @@ def _detail_departments(
     (``bounds``: the commune's), so that its link loads one or two files, not eight.
     """
     own = sorted(set(reference.communes.loc[focus, "departement"]))
-    if level not in ("departement", "commune"):
+    if level not in (Level.DEPARTEMENT, Level.COMMUNE):
         return own
     around = {code for department in own for code in files.neighbours.get(department, [])}
     around -= set(own)
-    if level == "commune" and bounds is not None:
+    if level == Level.COMMUNE and bounds is not None:
         (south, west), (north, east) = bounds
         pad_x, pad_y = (east - west) * COMMUNE_VIEW_PAD, (north - south) * COMMUNE_VIEW_PAD
         view = shapely.box(west - pad_x, south - pad_y, east + pad_x, north + pad_y)
@@ -232,12 +234,12 @@ def live_map_spec(
     focus = np.asarray(focus, dtype=bool)
     territory = analysis.options.territory
     drom_view = (
-        level != "france"
+        level != Level.FRANCE
         and bool(focus.any())
         and set(communes.loc[focus, "departement"]) <= set(DROM_ORDER)
     )
-    detail_level = level in DETAIL_LEVELS or (level == "region" and drom_view)
-    if level == "france":
+    detail_level = level in DETAIL_LEVELS or (level == Level.REGION and drom_view)
+    if level == Level.FRANCE:
         west, south, east, north = national_bounds()
         bounds = [[south, west], [north, east]]
         without = without_label(analysis.options.opsn)
@@ -252,7 +254,7 @@ def live_map_spec(
     prefix = url_prefix.rstrip("/") + "/"
     detail = (
         _detail_departments(reference, level, focus, files, bounds)
-        if detail_level or level == "region"
+        if detail_level or level == Level.REGION
         else []
     )
     spec = {
@@ -263,11 +265,11 @@ def live_map_spec(
         "detail": [prefix + files.departements[d] for d in detail] if detail_level else [],
         "region_detail": (
             [prefix + files.departements[d] for d in _with_neighbours(detail, files)]
-            if level == "region" and not detail_level
+            if level == Level.REGION and not detail_level
             else []
         ),
         "statuses": status_runs(analysis.coverage),
-        "focus": mask_runs(focus) if level != "france" else [[0, len(communes)]],
+        "focus": mask_runs(focus) if level != Level.FRANCE else [[0, len(communes)]],
         "highlight": (
             int(np.flatnonzero((communes["insee"] == highlight).to_numpy())[0])
             if highlight is not None and (communes["insee"] == highlight).any()
@@ -290,7 +292,7 @@ def live_map_spec(
             else None
         ),
     }
-    if level == "france":
+    if level == Level.FRANCE:
         without = without_label(analysis.options.opsn)
         spec["zones"] = territory_runs(reference, analysis.zones) | {
             "button": without[:1].upper() + without[1:],
@@ -298,7 +300,7 @@ def live_map_spec(
             "title": f"Ouvrir un territoire {without} : des communes voisines {without}, "
             "d'un seul tenant",
         }
-    if level in ("france", "region") or detail_level:
+    if level in (Level.FRANCE, Level.REGION) or detail_level:
         spec["shares"] = shares if shares is not None else coverage_shares(reference, analysis)
     if detail_level:
         spec["details"] = _commune_details(reference, analysis, focus, opsn_names)

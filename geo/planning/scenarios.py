@@ -32,6 +32,7 @@ from geo.core.coverage import CoverageOptions
 from geo.core.inputs import Inputs
 from geo.core.reference import ReferenceData
 from geo.core.registry import scope_from_departments, uncounted_opsn
+from geo.core.rules import Status
 
 SCENARIO_SOURCE = "scénario"
 
@@ -421,9 +422,9 @@ def addition_gains(
     where = hits["position"].to_numpy()
     covered = before.coverage["couverte"].to_numpy()[where]
     inside = before.coverage["dans_territoire"].to_numpy()[where]
-    without = (before.coverage["statut"].to_numpy() == "sans_opsn")[where]
+    without = (before.coverage["statut"].to_numpy() == Status.SANS_OPSN)[where]
     # Under the membership rule only a membership covers a commune.
-    covers = hits["member"].to_numpy() | (options.rule != "adhesion")
+    covers = hits["member"].to_numpy() | options.rule.counts_perimeters
     population = communes["population"].to_numpy()[where]
     hits = hits.assign(
         gained=inside & ~covered & covers,

@@ -7,9 +7,8 @@ import pytest
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
 from geo.core.inputs import bundled_inputs
+from geo.core.views import FRANCE, View
 from geo.explore.views import (
-    FRANCE,
-    View,
     breadcrumb,
     name_of,
     parse_view,

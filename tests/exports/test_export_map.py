@@ -18,10 +18,11 @@ from pypdf import PdfReader
 
 from geo.core import fmt
 from geo.core.analysis import analyse
-from geo.core.coverage import STATUSES, CoverageOptions
+from geo.core.coverage import CoverageOptions
 from geo.core.inputs import bundled_inputs
+from geo.core.rules import STATUSES
 from geo.core.stats import CREDITS
-from geo.explore.views import DROM
+from geo.core.views import DROM
 from geo.exports.scope import resolve
 from geo.exports.static_map import (
     A4_PRINT,
