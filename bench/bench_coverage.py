@@ -26,9 +26,9 @@ import shapely
 
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
 from geo.core.reference import load_reference
 from geo.core.rules import Rule
+from geo.importers.inputs import bundled_inputs
 from geo.planning.scenarios import Change, compare
 
 

@@ -440,8 +440,8 @@ def naive_page(path: Path) -> Path:
     """
     from geo.core.analysis import analyse
     from geo.core.coverage import CoverageOptions
-    from geo.core.inputs import bundled_inputs
     from geo.core.reference import load_reference
+    from geo.importers.inputs import bundled_inputs
 
     reference = load_reference()
     communes = reference.communes.drop(columns=["geometry_generalisee"], errors="ignore")
@@ -748,11 +748,11 @@ def region_map_payload(code: str) -> dict[str, int]:
     """What a region view's map needs, computed without a browser: its JSON and its files."""
     from geo.core.analysis import analyse
     from geo.core.coverage import CoverageOptions, area_figures
-    from geo.core.inputs import bundled_inputs
     from geo.core.reference import load_reference
     from geo.core.registry import opsn_names
     from geo.core.views import View
     from geo.explore.views import selection
+    from geo.importers.inputs import bundled_inputs
     from geo.mapdata import ensure_map_files
     from geo.maps import live_map_spec
 

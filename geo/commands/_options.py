@@ -95,8 +95,8 @@ def coverage_options(args: argparse.Namespace, registry=None) -> CoverageOptions
 
 def load(args: argparse.Namespace):
     """Reference data and inputs named by the options."""
-    from geo.core.inputs import load_inputs
     from geo.core.reference import load_reference
+    from geo.importers.inputs import load_inputs
 
     if args.merge_registry and args.operators is None:
         raise UsageError(
@@ -118,7 +118,7 @@ def load(args: argparse.Namespace):
 
 def _saved_inputs(args: argparse.Namespace):
     """Inputs of a saved version (``--db-version``), from the data directory's database."""
-    from geo.core.inputs import LoadedInputs
+    from geo.importers.inputs import LoadedInputs
     from geo.storage import open_store
     from geo.storage.versions import inputs_for_version
 

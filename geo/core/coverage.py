@@ -36,8 +36,6 @@ FILTERED_STATUS_LABELS = {
 SIZE_BINS = (0, 500, 2000, 10000, np.inf)
 SIZE_LABELS = ("moins de 500", "500 à 1 999", "2 000 à 9 999", "10 000 et plus")
 
-MEMBERSHIP_COLUMNS = ("opsn", "insee", "epci", "depuis", "jusqu_a")
-
 
 @dataclass(frozen=True)
 class CoverageOptions:

@@ -7,7 +7,7 @@ gained, communes whose status changes, territories without OPSN absorbed,
 reduced or split.
 
 The change is applied to the registry row too (perimeter and scope), so that
-a what-if saved as a version (:func:`geo.storage.changes.apply_scenario`)
+a what-if saved as a version (:func:`geo.planning.changes.apply_scenario`)
 gives exactly the figures it showed. An OPSN of ``locale`` scope serves only
 its members; extended to a department it serves whole departments, its own
 included, and becomes departmental.

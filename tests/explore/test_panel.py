@@ -16,10 +16,11 @@ import pytest
 
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import Inputs, bundled_inputs
+from geo.core.inputs import Inputs
 from geo.core.rules import STATUSES
 from geo.core.views import View
 from geo.explore.panel import panel_lines, partial_offers_text, view_facts
+from geo.importers.inputs import bundled_inputs
 from tests.tiny_reference import memberships, perimeters, tiny_reference
 
 OPTIONS = {

@@ -19,7 +19,6 @@ from pypdf import PdfReader
 from geo.core import fmt
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
 from geo.core.rules import STATUSES
 from geo.core.stats import CREDITS
 from geo.core.views import DROM
@@ -32,6 +31,7 @@ from geo.exports.static_map import (
     draw_map,
     parse_size,
 )
+from geo.importers.inputs import bundled_inputs
 from geo.maps import STATUS_COLOURS
 from tests.export_data import artifacts_dir, complete, tiny_inputs
 from tests.tiny_reference import tiny_reference

@@ -23,6 +23,7 @@ from geo.explore.views import breadcrumb, name_of, selection
 from geo.exports import csv_bytes
 from geo.exports.scenario import scenario_workbook
 from geo.maps.changes import change_map_spec, scenario_classes, scenario_palette
+from geo.planning.changes import apply_scenario
 from geo.planning.opportunities import opportunities
 from geo.planning.scenario_toggle import toggle
 from geo.planning.scenarios import (
@@ -33,7 +34,6 @@ from geo.planning.scenarios import (
     status_changes,
 )
 from geo.storage import NothingToSave, StorageError
-from geo.storage.changes import apply_scenario
 from geo.storage.labels import data_label
 from ui.access import identity
 from ui.data import (
