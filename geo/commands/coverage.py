@@ -97,7 +97,6 @@ def _view_facts(args, reference, analysis, inputs) -> dict:
 def _print_text(figures: dict, facts: dict | None, label: str) -> None:
     from geo.core import fmt
     from geo.core.coverage import without_label
-    from geo.core.rules import STATUSES
     from geo.explore.panel import panel_lines
 
     title = f" — {figures['view']['nom']}" if facts else ""
@@ -112,10 +111,9 @@ def _print_text(figures: dict, facts: dict | None, label: str) -> None:
         f"  Communes couvertes : {fmt.integer(figures['covered_communes'])} sur "
         f"{fmt.integer(figures['total_communes'])}"
     )
-    for status in STATUSES:
-        counts = figures["status"][status]
+    for counts in figures["classes"].values():
         print(
-            f"  {figures['status_labels'][status]} : {fmt.integer(counts['communes'])} communes, "
+            f"  {counts['label']} : {fmt.count(counts['communes'], 'commune')}, "
             f"{fmt.inhabitants(counts['population'])}"
         )
     print(

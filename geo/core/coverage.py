@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from geo.core import fmt
+from geo.core.classes import class_figures, commune_classes
 from geo.core.rules import RULES, STATUSES, TERRITORIES, Rule, Status, Territory
 
 STATUS_LABELS = {
@@ -276,6 +277,7 @@ def area_figures(
     territory (Guadeloupe under « Métropole ») keeps its own figures and says
     so (``outside_territory``) rather than showing zeros.
     """
+    options = options or CoverageOptions()
     inside, outside = counted_communes(coverage, mask)
     population = communes["population"].to_numpy()[inside]
     covered = coverage["couverte"].to_numpy()[inside]
@@ -311,10 +313,13 @@ def area_figures(
         "covered_population": covered_population,
         "covered_share": round(share, 6),
         "status": statuses,
+        "classes": class_figures(
+            commune_classes(coverage)[inside], population, options.rule, bool(options.opsn)
+        ),
         "multi_opsn_communes": int(multi.sum()),
         "multi_opsn_population": int(population[multi].sum()),
         "by_size": by_size,
-        "status_labels": status_labels(options or CoverageOptions()),
+        "status_labels": status_labels(options),
         "outside_territory": outside,
     }
 
@@ -352,6 +357,7 @@ def coverage_figures(
         "opsn_filter": list(options.opsn),
         "partial_offers_counted": options.count_partial_offers,
         "status": counts["status"],
+        "classes": counts["classes"],
         "multi_opsn_communes": counts["multi_opsn_communes"],
         "multi_opsn_population": counts["multi_opsn_population"],
         "by_size": counts["by_size"],

@@ -12,11 +12,14 @@ the same facts as French sentences for a terminal.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs, neighbour_pairs, vintage
+from geo.core.classes import CoverageClass, commune_classes
 from geo.core.coverage import (
     area_figures,
     counted_communes,
@@ -32,7 +35,6 @@ from geo.core.registry import (
     partial_offer_label,
     uncounted_opsn,
 )
-from geo.core.rules import STATUSES
 from geo.core.views import LEVEL_LABELS, Level, View
 from geo.core.white_zones import white_zone_definition
 from geo.explore.declic import declic_reference
@@ -48,6 +50,7 @@ VIEW_FIGURE_KEYS = (
     "white_zone_count",
     "white_zone_population",
     "status",
+    "classes",
     "multi_opsn_communes",
     "multi_opsn_population",
     "by_size",
@@ -346,11 +349,14 @@ def _commune(
         key=lambda o: o["nom"],
     )
     zone = zone_containing(analysis.zones, insee)
+    kind = CoverageClass(commune_classes(row.to_frame().T)[0])
     return {
         "insee": insee,
         "nom": commune["nom"],
         "statut": row["statut"],
         "statut_libelle": labels[row["statut"]],
+        "classe": kind.value,
+        "classe_libelle": kind.label(bool(analysis.options.opsn)),
         "couverte": bool(row["couverte"]),
         "population": int(commune["population"]),
         "departement": {
@@ -394,6 +400,70 @@ def _zone(
     }
 
 
+# ----------------------------------------------------------------------------- tiles
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One figure of the row under the headline: its words, its value, what it counts."""
+
+    label: str
+    value: str
+    help: str = ""
+    classes: tuple[str, ...] = ()  # the classes of communes it counts (none: not communes)
+
+
+def tiles(facts: dict) -> list[Tile]:
+    """The figures under the headline, in French: the communes of the view by class, then
+    its territories without OPSN and their inhabitants.
+
+    The commune tiles add up to the communes of the view: « Communes couvertes »
+    (the covered classes under the rule), then each class that is not covered —
+    under « Adhérentes seulement », the communes only in a perimeter have a tile
+    of their own instead of vanishing between the covered and the uncovered.
+    """
+    figures = facts["figures"]
+    classes = figures["classes"]
+    without = without_label(figures["opsn_filter"])
+    filtered = bool(figures["opsn_filter"])
+    covered = [key for key, entry in classes.items() if entry["covered"]]
+    parts = " ; ".join(
+        f"{classes[key]['label'].lower()} : {fmt.integer(classes[key]['communes'])}"
+        for key in covered
+    )
+    total = fmt.count(figures["total_communes"], "commune")
+    shown = [
+        Tile(
+            "Communes couvertes",
+            fmt.integer(sum(classes[key]["communes"] for key in covered)),
+            f"Selon la règle de comptage, sur {total} : {parts}.",
+            tuple(covered),
+        )
+    ]
+    for key, entry in classes.items():
+        if entry["covered"]:
+            continue
+        kind = CoverageClass(key)
+        shown.append(
+            Tile(
+                kind.short(filtered),
+                fmt.integer(entry["communes"]),
+                f"{entry['label']} : {fmt.inhabitants(entry['population'])} (sur {total}).",
+                (key,),
+            )
+        )
+    zones = facts["white_zones"]
+    shown.append(
+        Tile(
+            f"Territoires {without}",
+            fmt.integer(figures["white_zone_count"] or 0),
+            zones.get("detail", "") + facts["definition"],
+        )
+    )
+    shown.append(Tile(f"Habitants {without}", fmt.integer(figures["white_zone_population"] or 0)))
+    return shown
+
+
 # ----------------------------------------------------------------------------- French text
 
 
@@ -404,7 +474,6 @@ def panel_lines(facts: dict) -> list[str]:
     Markdown must escape them.
     """
     view, figures, france = facts["view"], facts["figures"], facts["france"]
-    labels = figures["status_labels"]
     lines = [view["nom"]]
     if facts["outside_territory"]:
         lines.append(
@@ -422,11 +491,10 @@ def panel_lines(facts: dict) -> list[str]:
         )
     )
     if facts["commune"] is None:
-        for status in STATUSES:
-            counts = figures["status"][status]
+        for entry in figures["classes"].values():
             lines.append(
-                f"{labels[status]} : {fmt.count(counts['communes'], 'commune')}, "
-                f"{fmt.inhabitants(counts['population'])}"
+                f"{entry['label']} : {fmt.count(entry['communes'], 'commune')}, "
+                f"{fmt.inhabitants(entry['population'])}"
             )
     else:
         lines += _commune_lines(facts["commune"])
@@ -481,7 +549,7 @@ def partial_offers_text(offers: list[dict]) -> str:
 def _commune_lines(commune: dict) -> list[str]:
     epci = commune["epci"]["nom"] if commune["epci"] else "aucun"
     lines = [
-        commune["statut_libelle"],
+        commune["classe_libelle"],
         f"Population municipale : {fmt.inhabitants(commune['population'])}",
         f"Département : {commune['departement']['nom']} ({commune['departement']['code']}) — "
         f"EPCI : {epci}",

@@ -41,10 +41,11 @@ import pandas as pd
 
 from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs
-from geo.core.coverage import status_labels, without_label
+from geo.core.classes import CoverageClass, commune_classes
+from geo.core.coverage import without_label
 from geo.core.reference import ReferenceData
 from geo.core.registry import opsn_names
-from geo.core.rules import STATUSES, Rule
+from geo.core.rules import Rule
 
 SCOPE_LABELS = {
     "locale": "locale",
@@ -95,6 +96,7 @@ class Table:
 # ----------------------------------------------------------------------------- the contract
 
 _WITHOUT = "{sans}"  # replaced by « sans OPSN » or « hors des OPSN choisis »
+_NOT_COUNTED = "{non_comptees}"  # « , non comptées » under « adhérentes seulement »
 
 _COVERAGE_COLUMNS = (
     Column("Communes", "integer", "nombre de communes"),
@@ -109,9 +111,10 @@ _COVERAGE_COLUMNS = (
     ),
     Column("Communes adhérentes", "integer", "communes adhérentes à un OPSN"),
     Column(
-        "Communes dans un périmètre",
+        "Communes dans un périmètre{non_comptees}",
         "integer",
-        "communes non adhérentes situées dans le périmètre d'un OPSN",
+        "communes non adhérentes situées dans le périmètre d'un OPSN (« non comptées » : "
+        "avec la règle « adhérentes seulement », elles ne sont pas couvertes)",
     ),
     Column(f"Communes {_WITHOUT}", "integer", "communes ni adhérentes ni dans un périmètre"),
     Column(f"Population {_WITHOUT}", "integer", "population de ces communes"),
@@ -175,7 +178,11 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Département", "code", "code du département"),
         Column("EPCI", "text", "nom de son EPCI à fiscalité propre (vide s'il n'y en a pas)"),
         Column("Population", "integer", "population municipale"),
-        Column("Statut", "text", "adhérente, dans un périmètre, ou sans OPSN"),
+        Column(
+            "Statut",
+            "text",
+            "adhérente, dans un périmètre (comptée ou non selon la règle), ou sans OPSN",
+        ),
         Column("Couverte", "text", "« oui » si la commune est couverte selon la règle"),
         Column("Adhérente à", "text", "OPSN dont elle est membre, par leur nom"),
         Column("Par son EPCI", "text", "« oui » si elle n'est membre que par son EPCI"),
@@ -216,14 +223,22 @@ TITLES = {
 """Title and sheet name of each table."""
 
 
-def _columns(key: str, without: str) -> tuple[Column, ...]:
-    return tuple(replace(c, name=c.name.replace(_WITHOUT, without)) for c in COLUMNS[key])
+def column_name(template: str, without: str, counted: bool = True) -> str:
+    """A column name under the options: « sans OPSN » or « hors des OPSN choisis », and
+    whether communes only in a perimeter are counted."""
+    return template.replace(_WITHOUT, without).replace(
+        _NOT_COUNTED, "" if counted else ", non comptées"
+    )
+
+
+def _columns(key: str, without: str, counted: bool = True) -> tuple[Column, ...]:
+    return tuple(replace(c, name=column_name(c.name, without, counted)) for c in COLUMNS[key])
 
 
 def _table(key: str, values: list, analysis: Analysis, notes: tuple[str, ...]) -> Table:
     """A :class:`Table` from its column values, given in the order of :data:`COLUMNS`."""
     without = without_label(analysis.options.opsn)
-    columns = _columns(key, without)
+    columns = _columns(key, without, analysis.options.rule.counts_perimeters)
     frame = pd.DataFrame(dict(zip([c.name for c in columns], values, strict=True)))
     title, sheet = (text.replace(_WITHOUT, without) for text in TITLES[key])
     return Table(key, title, sheet[:31], frame.reset_index(drop=True), columns, notes)
@@ -281,7 +296,7 @@ def _inside(analysis: Analysis, mask: np.ndarray | None) -> np.ndarray:
 def _coverage_by(reference: ReferenceData, analysis: Analysis, key: str, inside: np.ndarray):
     """Coverage figures grouped by a communes column (``region``, ``departement``, ``epci``)."""
     communes = reference.communes
-    status = analysis.coverage["statut"].to_numpy()[inside]
+    status = commune_classes(analysis.coverage)[inside]
     population = communes["population"].to_numpy()[inside].astype("int64")
     covered = analysis.coverage["couverte"].to_numpy(dtype=bool)[inside]
     frame = pd.DataFrame(
@@ -291,8 +306,14 @@ def _coverage_by(reference: ReferenceData, analysis: Analysis, key: str, inside:
             "population": population,
             "communes_couvertes": covered.astype("int64"),
             "population_couverte": np.where(covered, population, 0),
-            **{s: (status == s).astype("int64") for s in STATUSES},
-            "population_sans": np.where(status == "sans_opsn", population, 0),
+            "adherente": (status == CoverageClass.ADHERENTE).astype("int64"),
+            # One column for the communes only in a perimeter, counted or not: its
+            # name says which (« , non comptées » under « adhérentes seulement »).
+            "perimetre": np.isin(
+                status, [CoverageClass.PERIMETRE, CoverageClass.PERIMETRE_NON_COMPTEE]
+            ).astype("int64"),
+            "sans_opsn": (status == CoverageClass.SANS_OPSN).astype("int64"),
+            "population_sans": np.where(status == CoverageClass.SANS_OPSN, population, 0),
         }
     )
     frame = frame[frame["code"] != ""]
@@ -565,7 +586,8 @@ def communes_table(
     coverage = analysis.coverage[inside]
     names = opsn_names(inputs.registry)
     epci = reference.epci.set_index("siren")["nom"]
-    labels = status_labels(analysis.options)
+    filtered = bool(analysis.options.opsn)
+    labels = {kind.value: kind.label(filtered) for kind in CoverageClass}
     codes = pd.Index(communes["insee"].to_numpy(dtype=object))
     rows = {
         "insee": codes.to_numpy(),
@@ -573,7 +595,7 @@ def communes_table(
         "departement": communes["departement"].to_numpy(dtype=object),
         "epci": communes["epci"].map(epci).fillna("").to_numpy(dtype=object),
         "population": communes["population"].to_numpy().astype("int64"),
-        "statut": coverage["statut"].map(labels).to_numpy(dtype=object),
+        "statut": pd.Series(commune_classes(coverage)).map(labels).to_numpy(dtype=object),
         "couverte": yes_no(coverage["couverte"]),
         "adhesion": names_of(coverage["opsn_adhesion"], names).to_numpy(dtype=object),
         "via_epci": yes_no(coverage["adhesion_via_epci"]),
@@ -724,7 +746,7 @@ def contract_markdown() -> str:
             "| --- | --- | --- |",
         ]
         for column in columns:
-            name = column.name.replace(_WITHOUT, "sans OPSN")
+            name = column_name(column.name, "sans OPSN")
             lines.append(f"| {name} | {KIND_LABELS[column.kind]} | {column.description} |")
         lines.append("")
     return "\n".join(lines)

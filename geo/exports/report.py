@@ -221,15 +221,14 @@ def comparison_rows(
     """(figure, the view's value, France's value): the headline figures side by side."""
     view = scope_figures(reference, analysis, scope)
     france = analysis.figures
-    labels = france.get("status_labels", {})
     without = without_label(analysis.options.opsn)
     multi = (analysis.coverage["n_opsn"].to_numpy() >= 2) & scope.mask
 
-    def both(key: str, status: str | None = None) -> tuple[str, str]:
-        if status:
+    def both(key: str, kind: str | None = None) -> tuple[str, str]:
+        if kind:
             return (
-                fmt.integer(view["status"][status][key]),
-                fmt.integer(france["status"][status][key]),
+                fmt.integer(view["classes"][kind][key]),
+                fmt.integer(france["classes"][kind][key]),
             )
         return fmt.integer(view[key]), fmt.integer(france[key])
 
@@ -244,10 +243,9 @@ def comparison_rows(
         ("Population couverte", *both("covered_population")),
         ("Communes couvertes", *both("covered_communes")),
     ]
-    for status in ("adherente", "perimetre", "sans_opsn"):
-        label = labels.get(status, status)
-        rows.append((f"{label} : communes", *both("communes", status)))
-        rows.append((f"{label} : habitants", *both("population", status)))
+    for kind, entry in france["classes"].items():
+        rows.append((f"{entry['label']} : communes", *both("communes", kind)))
+        rows.append((f"{entry['label']} : habitants", *both("population", kind)))
     rows.append(
         (
             "Communes servies par plusieurs OPSN",

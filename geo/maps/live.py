@@ -19,9 +19,9 @@ import shapely
 
 from geo.core import fmt
 from geo.core.analysis import Analysis, table_by
-from geo.core.coverage import STATUS_LABELS, without_label
+from geo.core.classes import CLASSES, CoverageClass, commune_classes
+from geo.core.coverage import without_label
 from geo.core.reference import ReferenceData
-from geo.core.rules import STATUSES
 from geo.core.views import Level
 from geo.mapdata import MapFiles
 from geo.mapdata.insets import DROM_ORDER, national_bounds
@@ -29,14 +29,15 @@ from geo.maps.style import (
     BASEMAP_ATTRIBUTION_TEXT,
     BASEMAP_FILL,
     BASEMAP_URL,
+    CLASS_COLOURS,
     OUTSIDE_COLOUR,
     SEA_COLOUR,
-    STATUS_COLOURS,
 )
 
-STATUS_CODES = {"adherente": "a", "perimetre": "p", "sans_opsn": "s"}
-OUTSIDE_CODE = "-"
-OUTSIDE_LABEL = "Hors du territoire compté"
+STATUS_CODES = {kind.value: kind.code for kind in CLASSES if kind != CoverageClass.HORS_TERRITOIRE}
+"""The one-letter code of each class on the map (:attr:`geo.core.classes.CoverageClass.code`)."""
+OUTSIDE_CODE = CoverageClass.HORS_TERRITOIRE.code
+OUTSIDE_LABEL = CoverageClass.HORS_TERRITOIRE.label()
 DETAIL_LEVELS = (Level.DEPARTEMENT, Level.COMMUNE, Level.EPCI, Level.TERRITOIRE)
 """Views drawn from the departments' detailed files, with hoverable communes."""
 CLICK_HINTS = {
@@ -48,14 +49,16 @@ CLICK_HINTS = {
 
 
 def status_runs(coverage: pd.DataFrame) -> str:
-    """Run-length encoding of every commune's status: ``a12p3s1-40…`` (code, count).
+    """Run-length encoding of every commune's class: ``a12n3s1-40…`` (code, count).
 
-    ``-`` marks the communes outside the counted territory (the DROM under
+    The class (:func:`geo.core.classes.commune_classes`) is the status read with
+    the counting rule: ``n`` marks a commune only in a perimeter that the rule
+    does not count, ``-`` one outside the counted territory (the DROM under
     « Métropole »). Communes are in the reference order, as in the map files.
     """
-    codes = coverage["statut"].map(STATUS_CODES).to_numpy(dtype=object)
-    codes[~coverage["dans_territoire"].to_numpy()] = OUTSIDE_CODE
-    return code_runs(codes)
+    classes = commune_classes(coverage, outside=True)
+    codes = pd.Series(classes).map({kind.value: kind.code for kind in CLASSES})
+    return code_runs(codes.to_numpy(dtype=object))
 
 
 def code_runs(codes: np.ndarray) -> str:
@@ -97,22 +100,25 @@ def coverage_shares(reference: ReferenceData, analysis: Analysis) -> dict[str, d
 
 
 def legend(figures: dict, territory: str, note: str, area: str | None = None) -> dict:
-    """Title (naming the ``area`` counted), one entry per status (colour, words,
-    communes and inhabitants) and a hint."""
-    labels = figures.get("status_labels", STATUS_LABELS)
+    """Title (naming the ``area`` counted), one entry per class of the rule (colour,
+    words, communes and inhabitants: they add up to the communes counted) and a hint."""
     entries = []
-    for status in STATUSES:
-        counts = figures["status"][status]
+    for kind, counts in figures["classes"].items():
         entries.append(
             {
-                "colour": STATUS_COLOURS[status],
-                "label": labels[status],
+                "class": kind,
+                "colour": CLASS_COLOURS[kind],
+                "label": counts["label"],
+                "communes": counts["communes"],
                 "count": f"{fmt.count(counts['communes'], 'commune')}, "
                 f"{fmt.inhabitants(counts['population'])}",
             }
         )
     if territory == "metropole":
-        entries.append({"colour": OUTSIDE_COLOUR, "label": OUTSIDE_LABEL, "count": "DROM"})
+        entries.append(
+            {"class": CoverageClass.HORS_TERRITOIRE.value, "colour": OUTSIDE_COLOUR,
+             "label": OUTSIDE_LABEL, "count": "DROM"}
+        )  # fmt: skip
     title = "Couverture par un OPSN" + (f" — {area}" if area else "")
     return {"title": title, "entries": entries, "note": note}
 
@@ -276,12 +282,8 @@ def live_map_spec(
             else None
         ),
         "bounds": bounds,
-        "colours": {STATUS_CODES[s]: STATUS_COLOURS[s] for s in STATUSES}
-        | {OUTSIDE_CODE: OUTSIDE_COLOUR},
-        "labels": {
-            STATUS_CODES[s]: figures.get("status_labels", STATUS_LABELS)[s] for s in STATUSES
-        }
-        | {OUTSIDE_CODE: OUTSIDE_LABEL},
+        "colours": {kind.code: CLASS_COLOURS[kind] for kind in CLASSES},
+        "labels": {kind.code: kind.label(bool(analysis.options.opsn)) for kind in CLASSES},
         "sea": SEA_COLOUR,
         "legend": legend(figures, territory, hint, area),
         "shares": {},

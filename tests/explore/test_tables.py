@@ -42,7 +42,7 @@ def test_columns_follow_the_documented_contract(tiny):
         mask = (reference.communes["departement"] == "01").to_numpy() if key == "voisins" else None
         table = tables.build(key, reference, analysis, inputs, mask)
         assert [c.name for c in table.columns] == list(table.frame.columns)
-        expected = [c.name.replace("{sans}", "sans OPSN") for c in tables.COLUMNS[key]]
+        expected = [tables.column_name(c.name, "sans OPSN") for c in tables.COLUMNS[key]]
         assert list(table.frame.columns) == expected
 
 

@@ -1214,6 +1214,18 @@ class CoverageMap {
         times.sort((a, b) => a - b);
         return times[Math.floor(runs / 2)];
       },
+      // How many of the view's communes the map draws in each class: {label: count},
+      // read from the data it draws from (the run-length classes and the focus).
+      classCounts() {
+        if (!self.status || !self.focus) return {};
+        const counts = {};
+        for (let i = 0; i < self.status.length; i++) {
+          if (!self.focus[i]) continue;
+          const label = self.spec.labels[String.fromCharCode(self.status[i])] || "?";
+          counts[label] = (counts[label] || 0) + 1;
+        }
+        return counts;
+      },
       // The words of the status the map shows for commune `insee` of the view, or null.
       statusOf(insee) {
         for (const file of self.detailFiles || []) {
