@@ -131,6 +131,7 @@ h1.opsn-title {font-size: 1.55rem; padding: 0; margin: 0; white-space: nowrap;}
 .headline .france span {display:block;font-size:1.6rem;font-weight:700;color:#4a2080}
 .st-key-noprint_figures [data-testid="stMetricValue"] {font-size:1.45rem;}
 .st-key-noprint_figures [data-testid="stMetric"] {padding:0;}
+.st-key-noprint_figures [data-testid="stMetricLabel"] p {font-size:.84rem;}
 .st-key-noprint_figures [data-testid="stCaptionContainer"] {margin-bottom:-.35rem;}
 .st-key-noprint_nav button {min-height:2.1rem; padding:.15rem .7rem;}
 .st-key-print_map {--opsn-map-offset: 345px;}

@@ -97,6 +97,7 @@ def _view_facts(args, reference, analysis, inputs) -> dict:
 def _print_text(figures: dict, facts: dict | None, label: str) -> None:
     from geo.core import fmt
     from geo.core.coverage import without_label
+    from geo.core.white_zones import zone_kinds_text
     from geo.explore.panel import panel_lines
 
     title = f" — {figures['view']['nom']}" if facts else ""
@@ -116,9 +117,10 @@ def _print_text(figures: dict, facts: dict | None, label: str) -> None:
             f"  {counts['label']} : {fmt.count(counts['communes'], 'commune')}, "
             f"{fmt.inhabitants(counts['population'])}"
         )
+    kinds = zone_kinds_text(figures)
     print(
         f"  Territoires {without_label(figures['opsn_filter'])} : "
-        f"{fmt.integer(figures['white_zone_count'])}, "
+        f"{fmt.integer(figures['white_zone_count'])}{f' ({kinds})' if kinds else ''}, "
         f"{fmt.inhabitants(figures['white_zone_population'])}"
     )
     print(f"  Communes servies par plusieurs OPSN : {fmt.integer(figures['multi_opsn_communes'])}")

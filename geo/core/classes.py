@@ -50,7 +50,7 @@ class CoverageClass(StrEnum):
         return (_FILTERED_LABELS if filtered else _LABELS)[self]
 
     def short(self, filtered: bool = False) -> str:
-        """A few words for a tile (« Communes dans un périmètre, non comptées »)."""
+        """A few words for a tile (« Périmètre, non comptées »)."""
         return (_FILTERED_SHORT if filtered else _SHORT)[self]
 
 
@@ -79,7 +79,7 @@ _FILTERED_LABELS = _LABELS | {
 _SHORT = {
     CoverageClass.ADHERENTE: "Communes adhérentes",
     CoverageClass.PERIMETRE: "Communes dans un périmètre",
-    CoverageClass.PERIMETRE_NON_COMPTEE: "Dans un périmètre, non comptées",
+    CoverageClass.PERIMETRE_NON_COMPTEE: "Périmètre, non comptées",
     CoverageClass.SANS_OPSN: "Communes sans OPSN",
     CoverageClass.HORS_TERRITOIRE: "Hors du territoire compté",
 }

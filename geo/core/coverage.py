@@ -21,6 +21,7 @@ import pandas as pd
 from geo.core import fmt
 from geo.core.classes import class_figures, commune_classes
 from geo.core.rules import RULES, STATUSES, TERRITORIES, Rule, Status, Territory
+from geo.core.white_zones import zone_kinds
 
 STATUS_LABELS = {
     Status.ADHERENTE: "Adhérente à un OPSN",
@@ -335,11 +336,13 @@ def coverage_figures(
     """Headline figures for the territory (the ``coverage --format json`` contract)."""
     counts = area_figures(communes, coverage, None, options)
     counts.pop("outside_territory")
+    kinds = {"white_zone_overseas": None, "white_zone_islands": None}
     if white_zones is not None:
         zones = white_zones
         if options.territory == Territory.METROPOLE:
             zones = zones[~zones["outre_mer"]]
         zone_count, zone_population = len(zones), int(zones["population"].sum())
+        kinds = zone_kinds(zones)
     else:
         zone_count, zone_population = None, counts["status"]["sans_opsn"]["population"]
     return {
@@ -350,6 +353,7 @@ def coverage_figures(
         "covered_share": counts["covered_share"],
         "white_zone_count": zone_count,
         "white_zone_population": zone_population,
+        **kinds,
         "rule": options.rule,
         "territory": options.territory,
         "epci_membership": options.epci_membership,

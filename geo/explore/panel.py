@@ -36,7 +36,7 @@ from geo.core.registry import (
     uncounted_opsn,
 )
 from geo.core.views import LEVEL_LABELS, Level, View
-from geo.core.white_zones import white_zone_definition
+from geo.core.white_zones import white_zone_definition, zone_kinds, zone_kinds_text
 from geo.explore.declic import declic_reference
 from geo.explore.views import breadcrumb, name_of, territory_mask, zone_containing, zone_row
 
@@ -49,6 +49,8 @@ VIEW_FIGURE_KEYS = (
     "covered_share",
     "white_zone_count",
     "white_zone_population",
+    "white_zone_overseas",
+    "white_zone_islands",
     "status",
     "classes",
     "multi_opsn_communes",
@@ -101,6 +103,7 @@ def view_facts(reference: ReferenceData, analysis: Analysis, inputs: Inputs, vie
         figures.update({k: counts[k] for k in VIEW_FIGURE_KEYS if k in counts})
         figures["white_zone_count"] = len(touching)
         figures["white_zone_population"] = counts["status"]["sans_opsn"]["population"]
+        figures.update(zone_kinds(touching))
 
     uncounted = uncounted_opsn(inputs.registry, options.count_partial_offers, options.opsn)
     serving = _serving(reference, analysis, inputs, inside, uncounted, names)
@@ -426,38 +429,33 @@ def tiles(facts: dict) -> list[Tile]:
     classes = figures["classes"]
     without = without_label(figures["opsn_filter"])
     filtered = bool(figures["opsn_filter"])
-    covered = [key for key, entry in classes.items() if entry["covered"]]
+    covered = tuple(key for key, entry in classes.items() if entry["covered"])
+    # One help for the commune tiles: how the communes of the view split into classes.
     parts = " ; ".join(
-        f"{classes[key]['label'].lower()} : {fmt.integer(classes[key]['communes'])}"
-        for key in covered
+        f"{fmt.integer(entry['communes'])} {entry['label'][:1].lower()}{entry['label'][1:]} "
+        f"({fmt.inhabitants(entry['population'])})"
+        for entry in classes.values()
     )
-    total = fmt.count(figures["total_communes"], "commune")
     shown = [
         Tile(
             "Communes couvertes",
             fmt.integer(sum(classes[key]["communes"] for key in covered)),
-            f"Selon la règle de comptage, sur {total} : {parts}.",
-            tuple(covered),
+            f"Sur {fmt.count(figures['total_communes'], 'commune')} : {parts}. Couvertes "
+            "selon la règle de comptage.",
+            covered,
         )
     ]
-    for key, entry in classes.items():
-        if entry["covered"]:
-            continue
-        kind = CoverageClass(key)
-        shown.append(
-            Tile(
-                kind.short(filtered),
-                fmt.integer(entry["communes"]),
-                f"{entry['label']} : {fmt.inhabitants(entry['population'])} (sur {total}).",
-                (key,),
-            )
-        )
-    zones = facts["white_zones"]
+    shown += [
+        Tile(CoverageClass(key).short(filtered), fmt.integer(entry["communes"]), "", (key,))
+        for key, entry in classes.items()
+        if not entry["covered"]
+    ]
+    detail = zone_kinds_text(figures)
     shown.append(
         Tile(
             f"Territoires {without}",
             fmt.integer(figures["white_zone_count"] or 0),
-            zones.get("detail", "") + facts["definition"],
+            (f"{detail[:1].upper()}{detail[1:]}. " if detail else "") + facts["definition"],
         )
     )
     shown.append(Tile(f"Habitants {without}", fmt.integer(figures["white_zone_population"] or 0)))

@@ -199,6 +199,11 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Superficie (km²)", "decimal", "superficie", 1),
         Column("Départements", "code", "codes des départements touchés"),
         Column("Outre-mer", "text", "« oui » pour un territoire d'outre-mer"),
+        Column(
+            "Île",
+            "text",
+            "« oui » pour un territoire fait d'îles seulement (Corse, La Réunion, Guadeloupe…)",
+        ),
         Column("OPSN voisins (périmètre)", "text", "OPSN dont le périmètre le borde"),
         Column("OPSN voisins (adhérents)", "text", "OPSN dont des communes adhérentes le bordent"),
         Column(
@@ -649,6 +654,7 @@ def territories_table(
         "superficie": zones["superficie_km2"].to_numpy().astype(float),
         "departements": zones["departements"].astype(str).str.replace(",", ", ").to_numpy(),
         "outre_mer": yes_no(zones["outre_mer"].astype(bool)),
+        "ile": yes_no(zones["ile"].astype(bool) if "ile" in zones else np.zeros(len(zones))),
         "voisins_perimetre": names_of(zones["opsn_voisins_perimetre"], names).to_numpy(),
         "voisins_adhesion": names_of(zones["opsn_voisins_adhesion"], names).to_numpy(),
         "distance": zones["distance_km"].to_numpy().astype(float),
