@@ -174,7 +174,6 @@ def page() -> None:
     options = controls(inputs.registry, dated=bool(membership_dates(inputs.memberships)))
     st.session_state[OPTIONS] = options  # the other pages count the same way
     analysis = analysis_for(token, options, inputs)
-    figures = analysis.figures
     # A territory without OPSN exists only under the options that made it (geo.explore.views).
     view, moved = resolve_view(st.session_state["view"], reference, analysis.zones)
     if moved:
@@ -233,7 +232,7 @@ def page() -> None:
         panel.side_panel(facts)
 
     with st.container(key="noprint_tables"):
-        tables(reference, analysis, inputs, token, figures["counting_rule"])
+        tables(reference, analysis, inputs, token, view)
     warmup.start()  # once per server process, after this page (serve.py: at start)
     with st.container(key="print_credits"):
         st.markdown(f"<p class='credits'>{html.escape(credits)}</p>", unsafe_allow_html=True)

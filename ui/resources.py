@@ -88,6 +88,15 @@ def facts_for(token: str, options: CoverageOptions, view: View, _inputs: Inputs)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def table_for(token: str, options: CoverageOptions, key: str, _inputs: Inputs) -> tables.Table:
-    """A national table as :mod:`geo.explore.tables` builds it (French columns; not to be modified)."""
-    return tables.build(key, reference_data(), analysis_for(token, options, _inputs), _inputs)
+def table_for(
+    token: str, options: CoverageOptions, view: View, key: str, _inputs: Inputs
+) -> tables.Table:
+    """A table of ``view`` as :mod:`geo.explore.tables` builds it, on the view's communes
+    only (all of them for France); French columns; not to be modified."""
+    reference = reference_data()
+    analysis = analysis_for(token, options, _inputs)
+    if view.level == Level.FRANCE:
+        return tables.build(key, reference, analysis, _inputs)
+    mask = territory_mask(reference, view, analysis.zones)
+    name = name_of(reference, view, analysis.zones)
+    return tables.build(key, reference, analysis, _inputs, mask, name)

@@ -190,6 +190,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Nombre d'OPSN", "integer", "OPSN qui la servent selon la règle"),
         Column(f"Territoire {_WITHOUT}", "text", "territoire dont elle fait partie, s'il y a lieu"),
     ),
+    "sans_opsn": (),  # the columns of « communes » (below)
     "territoires": (
         Column("Rang", "integer", "rang par population décroissante"),
         Column("Territoire", "text", "nom du territoire (communes contiguës)"),
@@ -214,6 +215,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ),
     ),
 }
+COLUMNS["sans_opsn"] = COLUMNS["communes"]
 """Column contract of every table, in order (``{sans}`` = « sans OPSN »)."""
 
 TITLES = {
@@ -223,6 +225,7 @@ TITLES = {
     "opsn": ("OPSN : périmètres et adhésions", "OPSN"),
     "voisins": ("OPSN voisins", "OPSN voisins"),
     "communes": ("Communes et OPSN", "Communes"),
+    "sans_opsn": ("Communes {sans}, par population", "Communes {sans}"),
     "territoires": ("Territoires {sans}", "Territoires {sans}"),
 }
 """Title and sheet name of each table."""
@@ -245,8 +248,14 @@ def _table(key: str, values: list, analysis: Analysis, notes: tuple[str, ...]) -
     without = without_label(analysis.options.opsn)
     columns = _columns(key, without, analysis.options.rule.counts_perimeters)
     frame = pd.DataFrame(dict(zip([c.name for c in columns], values, strict=True)))
+    title, sheet = _titles(key, without)
+    return Table(key, title, sheet, frame.reset_index(drop=True), columns, notes)
+
+
+def _titles(key: str, without: str) -> tuple[str, str]:
+    """Title and sheet name (≤ 31 characters) of table ``key`` under the OPSN filter's words."""
     title, sheet = (text.replace(_WITHOUT, without) for text in TITLES[key])
-    return Table(key, title, sheet[:31], frame.reset_index(drop=True), columns, notes)
+    return title, sheet[:31]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -623,7 +632,10 @@ def communes_without_opsn(
     chosen = without if mask is None else without & np.asarray(mask, dtype=bool)
     table = communes_table(reference, analysis, inputs, chosen, view_name)
     frame = table.frame.sort_values(["Population", "Code INSEE"], ascending=[False, True])
-    return table.with_frame(frame.reset_index(drop=True))
+    title, sheet = _titles("sans_opsn", without_label(analysis.options.opsn))
+    return replace(table, key="sans_opsn", title=title, sheet=sheet).with_frame(
+        frame.reset_index(drop=True)
+    )
 
 
 # ----------------------------------------------------------------------------- territories
@@ -670,6 +682,7 @@ BUILDERS = {
     "epci": epci_table,
     "opsn": opsn_table,
     "communes": communes_table,
+    "sans_opsn": communes_without_opsn,
     "territoires": territories_table,
     "voisins": bordering_opsn_table,
 }
@@ -684,6 +697,55 @@ TABLES_BY_LEVEL = {
     "commune": ("communes", "voisins"),
 }
 """Tables that make sense for a view: those below its level."""
+
+
+@dataclass(frozen=True)
+class ViewTable:
+    """A table shown under the map for a view: its tab's words and its key in :data:`BUILDERS`."""
+
+    key: str
+    tab: str  # « {sans} » becomes « sans OPSN » or « hors des OPSN choisis »
+
+
+VIEW_TABLES: dict[str, tuple[ViewTable, ...]] = {
+    "france": (
+        ViewTable("regions", "Régions"),
+        ViewTable("departements", "Départements"),
+        ViewTable("opsn", "OPSN"),
+        ViewTable("territoires", "Territoires {sans}"),
+    ),
+    "region": (
+        ViewTable("departements", "Départements"),
+        ViewTable("epci", "EPCI"),
+        ViewTable("sans_opsn", "Communes {sans}"),
+        ViewTable("opsn", "OPSN présents"),
+        ViewTable("territoires", "Territoires {sans}"),
+    ),
+    "departement": (
+        ViewTable("communes", "Communes"),
+        ViewTable("epci", "EPCI"),
+        ViewTable("opsn", "OPSN présents"),
+        ViewTable("voisins", "OPSN voisins"),
+        ViewTable("territoires", "Territoires {sans}"),
+    ),
+    "epci": (
+        ViewTable("communes", "Communes"),
+        ViewTable("opsn", "OPSN présents"),
+        ViewTable("voisins", "OPSN voisins"),
+        ViewTable("territoires", "Territoires {sans}"),
+    ),
+    "commune": (ViewTable("communes", "Commune"), ViewTable("voisins", "OPSN voisins")),
+    "territoire": (ViewTable("communes", "Communes"), ViewTable("voisins", "OPSN voisins")),
+}
+"""The tables under the map, by level of the view: France keeps the national tables, a
+region lists its own departments, EPCI, communes without OPSN and OPSN present, a
+department its communes. Each is built on the view's communes only (its mask)."""
+
+
+def view_tables(level: str, opsn_filter: tuple[str, ...] | list[str] = ()) -> list[ViewTable]:
+    """The tables of a view of ``level``, their tabs worded for the OPSN filter."""
+    without = without_label(opsn_filter)
+    return [replace(t, tab=t.tab.replace(_WITHOUT, without)) for t in VIEW_TABLES[str(level)]]
 
 
 def build(
@@ -744,6 +806,15 @@ def contract_markdown() -> str:
         "",
     ]
     for key, columns in COLUMNS.items():
+        if key == "sans_opsn":  # the columns of « communes »
+            lines += [
+                "## Communes sans OPSN (`sans_opsn`, feuille « Communes sans OPSN »)",
+                "",
+                "Les colonnes du tableau `communes`, pour les seules communes sans OPSN, "
+                "par population décroissante.",
+                "",
+            ]
+            continue
         title, sheet = (t.replace(_WITHOUT, "sans OPSN") for t in TITLES[key])
         lines += [
             f"## {title} (`{key}`, feuille « {sheet} »)",
