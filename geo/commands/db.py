@@ -401,8 +401,9 @@ def _refresh(store, args) -> int:
     from geo.storage import NothingToSave
 
     as_json = args.format == "json"
+    reference = load_reference(args.data)
     try:
-        plan = plan_refresh(store, load_reference(args.data), args.source)
+        plan = plan_refresh(store, reference, args.source)
     except SourceError as error:
         status = "offline" if isinstance(error, Offline) else "refused"
         if as_json:
@@ -427,12 +428,19 @@ def _refresh(store, args) -> int:
         if not args.dry_run:
             note_unchanged(store, plan)
         return finish("unchanged", 0, plan.message)
-    if plan.batch is not None and not plan.batch.empty:
-        result["preview"] = refresh_preview(plan, load_reference(args.data))
+    forcing = args.force and plan.forceable
+    refused = bool(plan.refusals) and not forcing
+    # A refused run shows its preview only when asked for one (--dry-run): a scheduled run
+    # that is refused says why and changes nothing.
+    if (args.dry_run or not refused) and plan.batch is not None and not plan.batch.empty:
+        result["preview"] = refresh_preview(plan, reference)
         if not as_json:
             _print_refresh_preview(plan, result["preview"])
-    if plan.refusals and not (args.force and plan.forceable):
-        return finish("refused", 2, refusal_text(plan), error=True)
+    if refused:
+        why = refusal_text(plan)
+        if plan.forceable and result["preview"] is None:
+            why += " Aperçu : python -m geo db refresh --dry-run."
+        return finish("refused", 2, why, error=True)
     result["forced"] = bool(plan.refusals)
     if args.dry_run:
         return finish("preview", 0, "Rien n'est enregistré (--dry-run).")
