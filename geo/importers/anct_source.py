@@ -314,6 +314,11 @@ def _open(address: str, headers: dict[str, str]):
         error.close()
         if error.code == 304:
             raise _NotModified from None
+        if 300 <= error.code < 400:  # the standard library refused to follow it
+            raise SourceError(
+                f"{address} : redirection refusée (vers une adresse qui n'est pas http(s), ou "
+                f"plus de {MAX_REDIRECTS} redirections) ; rien n'a été modifié."
+            ) from None
         raise SourceError(
             f"{address} : le portail répond par l'erreur HTTP {error.code} "
             f"({_http_words(error.code)}) ; rien n'a été modifié."
