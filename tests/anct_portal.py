@@ -64,14 +64,14 @@ def commune_sirets(reference, codes: Iterable[str]) -> list[str]:
 class Portal:
     """The local portal; ``publish`` changes what it serves (new dates, new ETags)."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.files: dict[str, bytes] = {}
         self.dates: dict[str, str] = {}
         self.sent: list[str] = []  # file names sent with a body (200)
         self.not_modified: list[str] = []  # file names answered with 304
         self.partial = False  # send half of the adherents file, announcing all of it
         self.checksum_lie = False  # publish a wrong checksum for the adherents file
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 

@@ -41,10 +41,9 @@ def describe(version: Version) -> str:
         what = f"import de {', '.join(files)}"
     if version.kind == "restore" and version.restored_from:
         what = f"restauration de la version {version.restored_from}"
-    if version.kind == "refresh":
-        day = version.counts.get("source_date")
-        if day:
-            what += f" du {fmt.long_date(dt.date.fromisoformat(day))}"
+    if version.kind == "refresh" and version.counts.get("source_date"):
+        day = dt.date.fromisoformat(version.counts["source_date"])
+        what = f"mise à jour depuis la Suite territoriale, adhésions ANCT du {fmt.long_date(day)}"
     text = f"{what}, par {version.author}"
     reason = version.reason.strip()
     if reason and reason not in what:
@@ -62,7 +61,7 @@ def data_label(version: Version, latest: int | None = None, freshness: str | Non
     """
     text = f"base enregistrée, version {version.number} du {local_time(version)}"
     text += f" ({describe(version)})"
-    if freshness:
+    if freshness and freshness not in text:  # a refresh names its own date already
         text += f" ; {freshness}"
     if latest is not None:
         text += (

@@ -38,7 +38,9 @@ class AnctSource:
 
     ``check`` is the last check of the portal (:data:`CHECK_NOTE`) when it
     found files that give this very data again (re-published, or unchanged):
-    its dates and HTTP validators are then the newer ones.
+    its HTTP validators serve the next request, and its date says until when
+    the data is known to be current. The label (:func:`freshness_label`)
+    keeps the saved files' date, so a version is always named the same way.
     """
 
     version: int  # the refresh that brought them
@@ -52,11 +54,13 @@ class AnctSource:
         return self.files.get(role, {})
 
     def day(self, role: str = ADHERENTS) -> dt.date | None:
-        text = str(self.record(role).get("source_date") or "")
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            return None
+        """The source's date of the saved file."""
+        return _day(self.files.get(role, {}))
+
+    def confirmed_day(self, role: str = ADHERENTS) -> dt.date | None:
+        """The latest source date known to give this data (the last check's, if newer)."""
+        days = [d for d in (self.day(role), _day(self.record(role))) if d]
+        return max(days, default=None)
 
     def checksums(self, role: str) -> set[str]:
         """SHA-256 of the files known to give this data (the saved one, the last checked)."""
@@ -83,10 +87,18 @@ class AnctSource:
             "version": self.version,
             "adherents_date": _iso(self.day(ADHERENTS)),
             "operators_date": _iso(self.day(OPERATORS)),
+            "confirmed_date": _iso(self.confirmed_day(ADHERENTS)),
             "label": freshness_label(self),
             "checked_at": self.checked_at,
             "files": [self.files[role] for role in (OPERATORS, ADHERENTS) if role in self.files],
         }
+
+
+def _day(record: dict) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(record.get("source_date") or ""))
+    except ValueError:
+        return None
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -153,7 +165,8 @@ def max_age_days() -> int:
 
 
 def age_days(source: AnctSource | None, today: dt.date) -> int | None:
-    day = source.day(ADHERENTS) if source else None
+    """Days since the latest source date known to give the data in service."""
+    day = source.confirmed_day(ADHERENTS) if source else None
     return (today - day).days if day else None
 
 
@@ -163,7 +176,7 @@ def stale_notice(source: AnctSource | None, today: dt.date, limit: int) -> str |
     if age is None or age <= limit:
         return None
     return (
-        f"Les adhésions ANCT en service datent du {fmt.long_date(source.day(ADHERENTS))} "
+        f"Les adhésions ANCT en service datent du {fmt.long_date(source.confirmed_day())} "
         f"({fmt.count(age, 'jour')}, plus de {fmt.count(limit, 'jour')}) : mettez-les à jour "
         "depuis la Suite territoriale (page « Importer », ou python -m geo db refresh)."
     )

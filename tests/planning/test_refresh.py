@@ -117,9 +117,13 @@ def test_the_source_of_each_version_and_its_freshness():
         },
     }
     confirmed = anct_source(history, check=check)
-    assert freshness_label(confirmed) == "adhésions ANCT du 1er décembre 2026"
+    assert confirmed.confirmed_day() == dt.date(2026, 12, 1)
+    assert freshness_label(confirmed) == freshness_label(source)  # a version keeps its name
     assert confirmed.checksums("adherents") == {"b", "d"}
-    assert anct_source(history, check={**check, "source_version": 9}).day() == dt.date(2026, 11, 3)
+    assert confirmed.validators("adherents").headers() == {"If-None-Match": '"e2"'}
+    assert stale_notice(confirmed, dt.date(2026, 12, 20), 30) is None
+    other = anct_source(history, check={**check, "source_version": 9})  # another refresh's
+    assert other.confirmed_day() == dt.date(2026, 11, 3)
 
     assert stale_notice(source, dt.date(2026, 12, 3), 30) is None
     notice = stale_notice(source, dt.date(2026, 12, 4), 30)

@@ -31,6 +31,7 @@ from geo.storage.labels import data_label
 from ui.access import require_identity
 from ui.data import OPTIONS, VERSION, store, version_token
 from ui.markdown import md
+from ui.refresh import refresh_section
 from ui.resources import reference_data
 from ui.summary import figures_delta
 
@@ -77,6 +78,7 @@ st.caption(
     "de l'ANCT. Rien n'est enregistré avant la confirmation, en bas de page ; les lignes "
     "rejetées n'empêchent pas d'enregistrer les autres."
 )
+refresh_section(who)
 uploads = st.file_uploader(
     "Fichiers à importer",
     accept_multiple_files=True,
