@@ -21,6 +21,7 @@ from geo.planning.refresh import (
     UNCHANGED,
     RefreshPlan,
     RefreshRefused,
+    in_force_sentence,
     note_unchanged,
     plan_refresh,
     refresh_preview,
@@ -155,8 +156,8 @@ def _preview(plan: RefreshPlan, preview: dict) -> None:
     members = preview["memberships"]
     registry = preview["registry"]
     st.markdown(
-        f"Adhésions : **+{fmt.integer(members['added'])}** ajoutées, "
-        f"**−{fmt.integer(members['removed'])}** retirées ; OPSN : "
+        f"{in_force_sentence(preview['in_force'])} (lignes de la base : "
+        f"+{fmt.integer(members['added'])} −{fmt.integer(members['removed'])}) ; OPSN : "
         f"{len(registry['added'])} ajouté(s), {len(registry['changed'])} modifié(s)."
     )
     if plan.dates_sentence():

@@ -511,9 +511,12 @@ def _print_refresh_preview(plan, preview: dict) -> None:
             f"statut change : {fmt.integer(len(communes))})"
         )
 
+    from geo.planning.refresh import in_force_sentence
+
     members = preview["memberships"]
     print(
-        f"Aperçu : adhésions +{fmt.integer(members['added'])} −{fmt.integer(members['removed'])} ; "
+        f"Aperçu : {in_force_sentence(preview['in_force'])} (lignes de la base : "
+        f"+{fmt.integer(members['added'])} −{fmt.integer(members['removed'])}) ; "
         f"OPSN ajoutés : {len(preview['registry']['added'])}, modifiés : "
         f"{len(preview['registry']['changed'])}"
     )

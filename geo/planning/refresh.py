@@ -439,12 +439,35 @@ def refresh_preview(plan: RefreshPlan, reference, options=None) -> dict:
     options = options or CoverageOptions()
     after = plan.after
     preview = compare_snapshots(plan.snapshot, after, reference, options)
+    preview["in_force"] = in_force_changes(plan.snapshot.memberships, after.memberships, plan.day)
     if options.rule != Rule.ADHESION:
         members_only = dataclasses.replace(options, rule=Rule.ADHESION)
         preview["adhesion"] = figure_changes(reference, plan.snapshot, after, members_only)
     else:
         preview["adhesion"] = {"figures": preview["figures"], "communes": preview["communes"]}
     return preview
+
+
+def in_force_changes(before: pd.DataFrame, after: pd.DataFrame, day: dt.date) -> dict:
+    """Adhesions in force on the source's ``day``: how many start and how many end.
+
+    What a planner means by « new » and « ended »; the rows of the database
+    count an ended adhesion twice (its open row closed, its dated row added).
+    """
+    from geo.core.coverage import active_memberships
+
+    old = set(_keys(active_memberships(memberships_frame(before), day)))
+    new = set(_keys(active_memberships(memberships_frame(after), day)))
+    return {"date": day.isoformat(), "new": len(new - old), "ended": len(old - new)}
+
+
+def in_force_sentence(changes: dict) -> str:
+    """« Adhésions en vigueur le 1er décembre 2026 : 10 nouvelles, 10 terminées »."""
+    day = dt.date.fromisoformat(changes["date"])
+    return (
+        f"Adhésions en vigueur le {fmt.long_date(day)} : "
+        f"{fmt.count(changes['new'], 'nouvelle')}, {fmt.count(changes['ended'], 'terminée')}"
+    )
 
 
 # --------------------------------------------------------------------------- save

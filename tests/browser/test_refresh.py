@@ -65,7 +65,9 @@ def test_a_planner_refreshes_and_the_map_names_the_source_date(
     expect(page.get_by_text("Rapport de lecture")).to_be_visible(timeout=3 * UI_TIMEOUT)
     expect(page.get_by_text("adherents.csv.gz : 12 ligne(s) ; 12 acceptée(s)")).to_be_visible()
     expect(page.get_by_text("Aperçu des changements")).to_be_visible(timeout=3 * UI_TIMEOUT)
-    expect(page.get_by_text("Adhésions : +12 ajoutées")).to_be_visible()
+    expect(
+        page.get_by_text(f"Adhésions en vigueur le {fmt.long_date(DAY)} : 12 nouvelles, 0 terminée")
+    ).to_be_visible()
     expect(
         page.get_by_text("Communes dont le statut change (adhérentes seulement) : 12")
     ).to_be_visible()

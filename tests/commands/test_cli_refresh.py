@@ -173,7 +173,7 @@ def test_a_refresh_saves_what_coverage_finds_then_nothing_when_unchanged(
 
 
 def test_two_refreshes_date_the_changes_for_the_timeline(
-    capsys, data_dir, portal, first_files, second_adherents, codes, reference
+    capsys, data_dir, tmp_path, portal, first_files, second_adherents, codes, reference
 ):
     portal.publish(*first_files, FIRST_DAY)
     assert refresh(capsys, portal, "--yes")[0] == 0
@@ -184,6 +184,7 @@ def test_two_refreshes_date_the_changes_for_the_timeline(
     assert status == 0
     assert "operators.csv : téléchargé" in text and "publié le 20 novembre 2026" in text
     assert "les nouvelles depuis le 20 novembre 2026" in text
+    assert "Adhésions en vigueur le 20 novembre 2026 : 4 nouvelles, 8 terminées" in text
     assert "Enregistré : base enregistrée, version 3" in text
 
     timeline = json.loads(
@@ -203,6 +204,20 @@ def test_two_refreshes_date_the_changes_for_the_timeline(
     lost = {row[0] for row in rows if row[-1] == "perdue"}
     assert gained == set(codes["megalis_new"])
     assert lost == set(codes["megalis"][:5]) | set(codes["sitiv"])
+    # Every export names the source's date.
+    out = tmp_path / "regions.csv"
+    run(
+        capsys,
+        "export",
+        "tables",
+        "--db-version",
+        "derniere",
+        "--table",
+        "regions",
+        "--out",
+        str(out),
+    )
+    assert "adhésions ANCT du 20 novembre 2026" in out.read_text(encoding="utf-8-sig")
     # On the first source date, the data is the first file's: the version says so too.
     with open_store() as store:
         _, second = inputs_for_version(store)
