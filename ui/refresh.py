@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from geo.core import fmt
@@ -34,7 +33,7 @@ from geo.storage.sources import freshness_label, store_source
 from ui.data import OPTIONS, VERSION, freshness_notice, store
 from ui.markdown import md
 from ui.resources import reference_data
-from ui.summary import figures_delta
+from ui.summary import changed_communes, figures_delta, report_columns
 
 PLAN = "anct_refresh_plan"
 """Session key: (plan, preview) of the last check, until saved or checked again."""
@@ -116,15 +115,7 @@ def _show(plan: RefreshPlan, preview: dict | None, who) -> None:
                 lines.drop(columns=["message"]),
                 hide_index=True,
                 width="stretch",
-                column_config={
-                    "fichier": "Fichier",
-                    "ligne": st.column_config.NumberColumn("Ligne", format="%d", width="small"),
-                    "statut": st.column_config.TextColumn("Statut", width="small"),
-                    "opsn": "OPSN",
-                    "membre": "Membre",
-                    "valeur": "Valeur lue",
-                    "detail": st.column_config.TextColumn("Message", width="large"),
-                },
+                column_config=report_columns(),
                 key="refresh_report",
             )
     for refusal in plan.refusals:
@@ -166,31 +157,12 @@ def _preview(plan: RefreshPlan, preview: dict) -> None:
     if preview["adhesion"]["figures"] is not preview["figures"]:
         st.markdown("Avec la règle « Adhérentes seulement » :")
         figures_delta(preview["adhesion"]["figures"])
-    changed = pd.DataFrame(preview["adhesion"]["communes"])
+    communes = preview["adhesion"]["communes"]
     st.markdown(
-        f"**Communes dont le statut change (adhérentes seulement) : {fmt.integer(len(changed))}**"
+        f"**Communes dont le statut change (adhérentes seulement) : {fmt.integer(len(communes))}**"
     )
-    if len(changed):
-        labels = preview["adhesion"]["figures"]["after"]["status_labels"]
-        st.dataframe(
-            changed.assign(
-                statut_avant=changed["statut_avant"].map(labels),
-                statut_apres=changed["statut_apres"].map(labels),
-            )[["insee", "nom", "departement", "population", "statut_avant", "statut_apres"]].rename(
-                columns={
-                    "insee": "Code INSEE",
-                    "nom": "Commune",
-                    "departement": "Département",
-                    "population": "Population",
-                    "statut_avant": "Avant",
-                    "statut_apres": "Après",
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            column_config={"Population": st.column_config.NumberColumn(format="localized")},
-            key="refresh_communes",
-        )
+    labels = preview["adhesion"]["figures"]["after"]["status_labels"]
+    changed_communes(communes, labels, key="refresh_communes")
 
 
 def _save(plan: RefreshPlan, who, force: bool) -> None:

@@ -389,21 +389,13 @@ def _refresh(store, args) -> int:
     not confirmed (French message on stderr, nothing changed)."""
     from geo.core.reference import load_reference
     from geo.importers.anct_source import Offline, SourceError
-    from geo.planning.refresh import (
-        UNCHANGED,
-        note_unchanged,
-        plan_refresh,
-        refresh_preview,
-        refusal_text,
-        save_refresh,
-        saved_words,
-    )
+    from geo.planning import refresh
     from geo.storage import NothingToSave
 
     as_json = args.format == "json"
     reference = load_reference(args.data)
     try:
-        plan = plan_refresh(store, reference, args.source)
+        plan = refresh.plan_refresh(store, reference, args.source)
     except SourceError as error:
         status = "offline" if isinstance(error, Offline) else "refused"
         if as_json:
@@ -424,30 +416,32 @@ def _refresh(store, args) -> int:
 
     if not as_json:
         _print_plan(plan)
-    if plan.status == UNCHANGED:
+    if plan.status == refresh.UNCHANGED:
         if not args.dry_run:
-            note_unchanged(store, plan)
+            refresh.note_unchanged(store, plan)
         return finish("unchanged", 0, plan.message)
     forcing = args.force and plan.forceable
     refused = bool(plan.refusals) and not forcing
     # A refused run shows its preview only when asked for one (--dry-run): a scheduled run
     # that is refused says why and changes nothing.
     if (args.dry_run or not refused) and plan.batch is not None and not plan.batch.empty:
-        result["preview"] = refresh_preview(plan, reference)
+        result["preview"] = refresh.refresh_preview(plan, reference)
         if not as_json:
             _print_refresh_preview(plan, result["preview"])
     if refused:
-        why = refusal_text(plan)
+        why = refresh.refusal_text(plan)
         if plan.forceable and result["preview"] is None:
             why += " Aperçu : python -m geo db refresh --dry-run."
         return finish("refused", 2, why, error=True)
     result["forced"] = bool(plan.refusals)
     if args.dry_run:
         return finish("preview", 0, "Rien n'est enregistré (--dry-run).")
-    if not args.yes and not _confirmed():
-        return finish("declined", 2, "non confirmé : rien n'est enregistré.", error=True)
+    if not args.yes:
+        refusal = _unconfirmed()
+        if refusal:
+            return finish("declined", 2, refusal, error=True)
     try:
-        saved = save_refresh(store, plan, _author(args), args.reason, force=args.force)
+        saved = refresh.save_refresh(store, plan, _author(args), args.reason, force=args.force)
     except NothingToSave:
         return finish(
             "nothing_to_save",
@@ -455,24 +449,24 @@ def _refresh(store, args) -> int:
             "Ces fichiers ne changent rien aux données : aucune version créée.",
         )
     result["saved"] = saved.as_dict()
-    result["saved_label"] = saved_words(saved, store)
+    result["saved_label"] = refresh.saved_words(saved, store)
     return finish("saved", 0, f"Enregistré : {result['saved_label']}")
 
 
-def _confirmed() -> bool:
-    """Ask on the terminal; without one (a scheduled run), refuse and say to use --yes."""
+def _unconfirmed() -> str | None:
+    """Ask on the terminal; ``None`` when confirmed, else why nothing is saved (French)."""
     if not sys.stdin.isatty():
-        print(
-            "Erreur : pas de terminal pour confirmer ; ajoutez --yes pour enregistrer sans "
-            "question (tâche planifiée) ou --dry-run pour seulement voir.",
-            file=sys.stderr,
+        return (
+            "pas de terminal pour confirmer : rien n'est enregistré ; ajoutez --yes pour "
+            "enregistrer sans question (tâche planifiée) ou --dry-run pour seulement voir."
         )
-        return False
     try:
         answer = input("Enregistrer cette mise à jour comme nouvelle version ? [o/N] ")
     except EOFError:
-        return False
-    return answer.strip().lower() in ("o", "oui", "y", "yes")
+        answer = ""
+    if answer.strip().lower() in ("o", "oui", "y", "yes"):
+        return None
+    return "non confirmé : rien n'est enregistré."
 
 
 def _print_plan(plan) -> None:

@@ -271,6 +271,9 @@ def test_refusals_change_nothing_and_exit_2_in_french(
     portal.publish(None, few, "2026-11-10")
     status, result, err = refresh(capsys, portal, "--dry-run")
     assert status == 2 and result["forceable"] and result["preview"]["memberships"]["removed"]
+    status, result, err = refresh(capsys, portal, "--force")  # no terminal to ask, no --yes
+    assert status == 2 and result["status"] == "declined" and "ajoutez --yes" in err
+    assert version_count(capsys) == saved
     status, result, err = refresh(capsys, portal, "--yes", "--force")
     assert status == 0 and result["status"] == "saved", err
     assert result["saved"]["counts"]["refus_forces"] == ["plus_petit"]
