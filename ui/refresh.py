@@ -24,7 +24,6 @@ from geo.planning.refresh import (
     note_unchanged,
     plan_refresh,
     refresh_preview,
-    refusal_text,
     save_refresh,
     saved_words,
 )
@@ -127,14 +126,17 @@ def _show(plan: RefreshPlan, preview: dict | None, who) -> None:
         if st.button("Enregistrer la mise à jour", type="primary", key="refresh_confirm"):
             _save(plan, who, force=False)
     elif plan.forceable:
-        st.warning(md(refusal_text(plan)))
+        st.warning(
+            "Mise à jour refusée : rien n'a été modifié. Si le rapport et l'aperçu vous "
+            "conviennent, vous pouvez l'enregistrer quand même."
+        )
         agreed = st.checkbox(
             "J'ai lu le rapport et l'aperçu : enregistrer quand même", key="refresh_agree"
         )
         if st.button("Enregistrer quand même", disabled=not agreed, key="refresh_force"):
             _save(plan, who, force=True)
     else:
-        st.error(md(refusal_text(plan)))
+        st.info("Mise à jour refusée : rien n'a été modifié.")
 
 
 def _published(plan: RefreshPlan, role: str) -> str:
