@@ -11,6 +11,7 @@ import streamlit as st
 from geo.core.stats import CREDITS
 from geo.core.views import DROM, LEVEL_LABELS, Level, View
 from geo.explore.permalink import is_equivalent
+from geo.explore.search import suggestions
 from geo.explore.views import parse_view, resolve_view
 from geo.planning.timeline import membership_dates
 from ui import history, panel, presentation, warmup
@@ -28,6 +29,7 @@ from ui.resources import (
     reference_data,
     search_index,
 )
+from ui.search_element import chosen, search_element
 from ui.tables import tables
 
 MAP_KEY = "opsn_map"
@@ -44,31 +46,31 @@ def breadcrumb_bar(facts: dict) -> None:
         )  # fmt: skip
 
 
-def search_box(zones) -> None:
-    query = st.text_input(
-        "Rechercher", key="search", placeholder="Commune, code INSEE ou postal, département, région, EPCI…",
-        label_visibility="collapsed", width=420,
-    )  # fmt: skip
-    if not query.strip():
-        return
-    results = search_index().find(query, limit=SEARCH_LIMIT, zones=zones)
-    if not results.hits:
-        st.caption(f"Aucun territoire ne correspond à « {md(query)} ».")
-        return
-    labels = {f"{h.kind}:{h.code}": h.label for h in results.hits}
-    key = f"search_choice_{query}"
-    st.selectbox(
-        results.caption(), list(labels), format_func=labels.get, index=None,
-        placeholder="Choisir un résultat…", key=key, on_change=open_result, args=(key,),
-    )  # fmt: skip
+SEARCH_KEY = "opsn_search"
+_SEARCH_OPENED = "search_opened"
 
 
-def open_result(key: str) -> None:
-    """Open the chosen result once: the breadcrumb and the map can leave it afterwards."""
-    choice = st.session_state.get(key)
-    if choice:
-        level, code = choice.split(":", 1)
-        go(View(level, code))
+@st.fragment
+def search_box(zones, view: View) -> None:
+    """Suggestions while typing; each pause reruns only this box (a fragment)."""
+    index = search_index()
+    search_element(
+        lambda text: suggestions(index, text, zones), view.key, key=SEARCH_KEY,
+        on_choose=open_result,
+    )  # fmt: skip
+    if st.session_state.pop(_SEARCH_OPENED, False):
+        st.rerun(scope="app")  # the view changed: the whole page, not only the box
+
+
+def open_result() -> None:
+    """Open the suggestion chosen (a callback, before the rerun)."""
+    choice = chosen(SEARCH_KEY)
+    if not choice:
+        return
+    view, message = parse_view(choice["level"], choice["code"], reference_data())
+    if message is None:
+        go(view)
+        st.session_state[_SEARCH_OPENED] = True
 
 
 def drom_buttons(view: View) -> None:
@@ -116,8 +118,6 @@ def copy_link_button(version: int) -> None:
         height=44,
     )
 
-
-SEARCH_LIMIT = 30
 
 STYLE = """
 <style>
@@ -198,14 +198,16 @@ def page() -> None:
     if st.session_state.get(presentation.STATE):
         for message in st.session_state.pop("url_messages", []):
             st.toast(md(message), icon=":material/warning:")
-        presentation.show(reference, analysis.zones, view, facts, spec, map_assets(), credits)
+        presentation.show(
+            reference, analysis.zones, view, facts, spec, map_assets(), credits, open_clicked
+        )
         warmup.start()
         return
 
     with st.container(horizontal=True, vertical_alignment="center", key="noprint_top"):
         st.markdown("<h1 class='opsn-title'>Couverture OPSN</h1>", unsafe_allow_html=True)
-        with st.container():
-            search_box(analysis.zones)
+        with st.container(width="stretch"):
+            search_box(analysis.zones, view)
         st.button(
             "Mode présentation", key="presentation_on", icon=":material/slideshow:",
             on_click=presentation.enter,

@@ -269,28 +269,6 @@ def test_commune_link_breadcrumb_and_overseas_buttons():
     assert url(at)["vue"] == "departement" and url(at)["code"] == "974"
 
 
-def test_search_offers_homonyms_and_opens_the_chosen_one():
-    at = app()
-    at.text_input(key="search").input("Saint-Denis")
-    run(at)
-    choice = at.selectbox(key="search_choice_Saint-Denis")
-    assert any(o.startswith("Saint-Denis (93") for o in choice.options), choice.options
-    assert any(o.startswith("Saint-Denis (974") for o in choice.options), choice.options
-    homonyms = [re.match(r"Saint-Denis \((\w+),", o) for o in choice.options]
-    assert len({m.group(1) for m in homonyms if m}) >= 3  # 93, 974, 11, 30…
-
-    choice.set_value("commune:93066")
-    run(at)
-    assert heading(at) == "Saint-Denis (93066)"
-    assert url(at)["vue"] == "commune" and url(at)["code"] == "93066"
-
-    # The chosen result must not pin the view: the breadcrumb still goes back up.
-    at.button(key="crumb_departement:93").click()
-    run(at)
-    assert heading(at) == "Seine-Saint-Denis (93)"
-    assert url(at)["code"] == "93"
-
-
 # ----------------------------------------------------------------------------- tables
 
 

@@ -37,6 +37,8 @@ const TEXT = {
   communes: "Communes",
   communesTitle: "Afficher les limites des communes (les charge au besoin)",
   loading: "Chargement de la carte…",
+  reset: "Vue entière",
+  resetTitle: "Revenir à toute la vue après un zoom ou un déplacement",
   failed: "La carte n'a pas pu être chargée : ",
 };
 const NUMBER = new Intl.NumberFormat("fr-FR");
@@ -305,7 +307,23 @@ class CoverageMap {
     this.hover = L.DomUtil.create("canvas", "opsn-hover", pane);
     this.tooltip = L.DomUtil.create("div", "opsn-tooltip", map.getContainer());
     this.tooltip.hidden = true;
+    // Leaflet's keyboard handler focuses the map on mouse-down and then restores the
+    // window's scroll, not that of the page's scrolling box (Streamlit's): a map partly
+    // above the fold jumped into view under the pointer, and the click landed on another
+    // department. The map is focused here first, without scrolling (Leaflet then sees
+    // it focused and does nothing).
+    const container = map.getContainer();
+    this.box.addEventListener("pointerdown", () => container.focus({ preventScroll: true }), true);
     map.on("moveend zoomend resize viewreset", () => this.scheduleRedraw());
+    map.on("moveend", () => this.showReset());
+    this.resetButton = document.createElement("button");
+    this.resetButton.type = "button";
+    this.resetButton.className = "opsn-reset";
+    this.resetButton.textContent = `⤢ ${TEXT.reset}`;
+    this.resetButton.title = TEXT.resetTitle;
+    this.resetButton.hidden = true;
+    this.resetButton.addEventListener("click", () => this.fit());
+    this.box.appendChild(this.resetButton);
     map.on("mousemove", (e) => this.onMove(e.containerPoint));
     map.on("mouseout", () => this.setHovered(null));
     map.on("click", (e) => this.onClick(e.containerPoint));
@@ -390,6 +408,21 @@ class CoverageMap {
       maxZoom: single ? 12 : 11,
       animate: false,
     });
+    this.fittedAt = { center: this.map.getCenter(), zoom: this.map.getZoom() };
+    this.resetButton.hidden = true;
+  }
+
+  // « Vue entière » appears once the map has been zoomed or moved away from the view's
+  // extent (mouse wheel, drag, keyboard), on the page as on a slide, and brings it back.
+  showReset() {
+    const at = this.fittedAt;
+    if (!at || !this.map) return;
+    const center = this.map.latLngToContainerPoint(at.center);
+    const size = this.map.getSize();
+    const moved =
+      Math.abs(this.map.getZoom() - at.zoom) > 0.01 ||
+      Math.hypot(center.x - size.x / 2, center.y - size.y / 2) > 2;
+    this.resetButton.hidden = !moved;
   }
 
   // WGS84 bounds of a grid box [minX, minY, maxX, maxY] of a layer of step `step`.
