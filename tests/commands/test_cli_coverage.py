@@ -231,7 +231,7 @@ def test_declic_2020_reference_beside_todays_figure(capsys, bundled_json):
         "2020-05-18",
     )
     assert declic["structures"] == "une quarantaine"
-    assert "70\u00a0% ici" in declic["why_different"]
+    assert "70,2\u00a0% ici" in declic["why_different"]
     status, out, _ = run_cli(capsys, "coverage", "--format", "text")
     assert status == 0
     assert (

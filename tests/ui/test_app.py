@@ -127,8 +127,8 @@ def test_every_control_shows_the_engine_figures(engine):
     at = app()
     defaults = engine()
     assert_page_shows(at, defaults)
-    # French formats, as a reader sees them: "67 %" and "27 793".
-    assert re.fullmatch(r"\d{1,3}\u00a0%", shown(at)["share"])
+    # French formats, as a reader sees them: "70,2 %" and "27 793".
+    assert re.fullmatch(r"\d{1,3},\d\u00a0%", shown(at)["share"])
     assert "\u202f" in shown(at)["Habitants sans OPSN"]
 
     at.radio(key="rule").set_value("adhesion")
