@@ -25,6 +25,7 @@ from geo.core.reference import ReferenceData
 from geo.core.views import Level
 from geo.mapdata import MapFiles
 from geo.mapdata.insets import DROM_ORDER, national_bounds
+from geo.maps.places import department_shares, place_names
 from geo.maps.style import (
     BASEMAP_ATTRIBUTION_TEXT,
     BASEMAP_FILL,
@@ -225,6 +226,7 @@ def live_map_spec(
     basemap: bool = False,
     area: str | None = None,
     shares: dict[str, dict[str, str]] | None = None,
+    choropleth: dict | None = None,
 ) -> dict:
     """The JSON the map element draws a view from.
 
@@ -234,7 +236,9 @@ def live_map_spec(
     clickable); ``figures`` are the view's figures (legend counts); ``files`` the
     map files and ``url_prefix`` the URL they are served under; ``highlight``
     an INSEE code to outline (commune view); ``area`` names what the legend counts;
-    ``shares`` are :func:`coverage_shares` of ``analysis`` when already computed.
+    ``shares`` are :func:`coverage_shares` of ``analysis`` when already computed, and
+    ``choropleth`` its :func:`geo.maps.places.department_shares`. The spec also names
+    the places the map writes (``places``, :func:`geo.maps.places.place_names`).
     """
     communes = reference.communes
     focus = np.asarray(focus, dtype=bool)
@@ -304,6 +308,13 @@ def live_map_spec(
         }
     if level in (Level.FRANCE, Level.REGION) or detail_level:
         spec["shares"] = shares if shares is not None else coverage_shares(reference, analysis)
+    spec["places"] = place_names(
+        reference, level, focus, insets=level == Level.FRANCE, first=highlight
+    )
+    if level in (Level.FRANCE, Level.REGION) and not detail_level:
+        spec["choropleth"] = (
+            choropleth if choropleth is not None else department_shares(reference, analysis)
+        )
     if detail_level:
         spec["details"] = _commune_details(reference, analysis, focus, opsn_names)
     return spec

@@ -38,6 +38,10 @@ const TEXT = {
   communesTitle: "Afficher les limites des communes (les charge au besoin)",
   loading: "Chargement de la carte…",
   reset: "Vue entière",
+  colours: "Couleurs :",
+  byCommune: "Communes",
+  byShare: "Part par département",
+  byShareTitle: "Part de la population couverte, par département (mêmes chiffres que le tableau)",
   resetTitle: "Revenir à toute la vue après un zoom ou un déplacement",
   failed: "La carte n'a pas pu être chargée : ",
 };
@@ -235,6 +239,7 @@ class CoverageMap {
     this.fitted = null;
     this.openLevel = "departement"; // national view: what a click opens
     this.showCommunes = false; // region view: commune limits on demand
+    this.colourMode = "communes"; // or "share": the « Part couverte par département » view
     this.hovered = null;
     this.drawnView = null;
     this.box.opsnMap = this.testHook();
@@ -496,7 +501,8 @@ class CoverageMap {
       };
     }
     if (!provisional) return;
-    this.update({ ...spec, ...provisional, highlight: null, details: null, provisional: true });
+    // Names come with the server's answer: those of the view left would be wrong here.
+    this.update({ ...spec, ...provisional, highlight: null, details: null, places: null, provisional: true });
     clearTimeout(this.revertTimer);
     this.revertTimer = setTimeout(() => {
       if (this.spec.provisional && this.confirmed) this.update(this.confirmed);
@@ -632,15 +638,20 @@ class CoverageMap {
     }
 
     // Communes of the national file, by colour; those drawn in detail are skipped.
-    const groups = new Map();
-    const communes = national.communes;
-    for (let i = 0; i < communes.count; i++) {
-      if (this.covered[i]) continue;
-      const key = this.status[i] * 2 + this.focus[i];
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key).push(i);
+    // « Part par département »: the departments by class of their share instead.
+    if (this.shareMode()) {
+      this.fillShares(fill, f);
+    } else {
+      const groups = new Map();
+      const communes = national.communes;
+      for (let i = 0; i < communes.count; i++) {
+        if (this.covered[i]) continue;
+        const key = this.status[i] * 2 + this.focus[i];
+        if (!groups.has(key)) groups.set(key, []);
+        groups.get(key).push(i);
+      }
+      this.fillGroups(fill, communes, groups, f);
     }
-    this.fillGroups(fill, communes, groups, f);
 
     // Communes of the detailed files, their limits in white where they are the view's.
     const limits = [];
@@ -702,6 +713,7 @@ class CoverageMap {
       }
     }
 
+    const taken = []; // boxes written on: names never overlap
     if (insets) {
       lines.fillStyle = "#333333";
       lines.textBaseline = "top";
@@ -715,8 +727,108 @@ class CoverageMap {
         if (size < 9) continue;
         lines.font = `600 ${size}px system-ui, sans-serif`;
         lines.fillText(frame.name, x + 3, y + 2);
+        taken.push([x, y, x + lines.measureText(frame.name).width + 6, y + size + 4]);
       }
     }
+    this.drawLabels(lines, f, taken);
+  }
+
+  shareMode() {
+    return this.colourMode === "share" && Boolean(this.spec.choropleth) && !this.spec.detail_level;
+  }
+
+  // « Part par département »: each department filled with the colour of its share's class
+  // (geo/maps/places.py); in a region view the others are drawn paler.
+  fillShares(ctx, f) {
+    const choropleth = this.spec.choropleth;
+    const departments = this.national.layers.departements;
+    const classOf = new Map(choropleth.codes.map((code, i) => [code, choropleth.classes[i]]));
+    const groups = new Map();
+    for (let i = 0; i < departments.count; i++) {
+      const k = classOf.get(departments.codes[i]);
+      if (k === undefined) continue;
+      const own = this.spec.level !== "region" || departments.regions[i] === this.spec.view.split(":")[1];
+      const key = `${k}:${own ? 1 : 0}`;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(i);
+    }
+    ctx.lineWidth = 0.8;
+    ctx.lineJoin = "round";
+    for (const [key, features] of groups) {
+      const [k, own] = key.split(":");
+      const colour = choropleth.colours[Number(k)];
+      const shade = own === "1" ? colour : mix(colour, this.spec.sea, CONTEXT_ALPHA / FOCUS_ALPHA);
+      ctx.fillStyle = shade;
+      ctx.strokeStyle = shade;
+      this.paint(ctx, departments, features, f, "fill");
+      this.paint(ctx, departments, features, f, "stroke"); // no seam between neighbours
+    }
+  }
+
+  // The names the view's spec lists (geo/maps/places.py), best first, each written only
+  // where it overlaps no name already written and stays inside the map; in « Part par
+  // département », each department's share at its label point instead.
+  drawLabels(ctx, f, taken) {
+    const size = this.map.getSize();
+    const padX = (f.width - size.x) / 2;
+    const padY = (f.height - size.y) / 2;
+    const scale = this.layout === "presentation" ? 1.3 : 1;
+    const items = [];
+    if (this.shareMode()) {
+      const departments = this.national.layers.departements;
+      const choropleth = this.spec.choropleth;
+      const shareOf = new Map(choropleth.codes.map((code, i) => [code, choropleth.shares[i]]));
+      const step = departments.step;
+      for (let i = 0; i < departments.count; i++) {
+        const text = shareOf.get(departments.codes[i]);
+        if (!text) continue;
+        const [gx, gy] = departments.labels[i];
+        items.push({ text, mx: gx * step, my: gy * step, rank: 1, dot: false });
+      }
+    } else if (this.spec.places) {
+      const places = this.spec.places;
+      for (let i = 0; i < places.names.length; i++) {
+        items.push({ text: places.names[i], mx: places.x[i], my: places.y[i], rank: places.rank[i], dot: true });
+      }
+    }
+    const drawn = [];
+    // A few names, well apart: one per ~11,000 px² of map (a 530 × 375 map gets 18).
+    const most = Math.max(10, Math.min(45, Math.round((size.x * size.y) / 11000)));
+    const gap = 4 * scale;
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    for (const item of items) {
+      if (drawn.length >= most) break;
+      const px = item.mx * f.k + f.offX;
+      const py = f.offY - item.my * f.k;
+      const fontSize = (item.rank === 0 ? 13.5 : item.rank === 1 ? 12.5 : 12) * scale;
+      ctx.font = `${item.rank < 2 ? 700 : 600} ${fontSize}px system-ui, sans-serif`;
+      const width = ctx.measureText(item.text).width;
+      const x = item.dot ? px + 4 * scale : px - width / 2;
+      const box = [x - 2, py - fontSize / 2 - 1, x + width + 2, py + fontSize / 2 + 1];
+      if (box[0] < padX + 2 || box[2] > padX + size.x - 2 || box[1] < padY + 2 || box[3] > padY + size.y - 2)
+        continue;
+      if (taken.some((b) => box[0] < b[2] + gap && box[2] + gap > b[0] && box[1] < b[3] + gap && box[3] + gap > b[1]))
+        continue;
+      taken.push(box);
+      if (item.dot) {
+        ctx.beginPath();
+        ctx.arc(px, py, (item.rank < 2 ? 2.8 : 2.2) * scale, 0, 2 * Math.PI);
+        ctx.fillStyle = "#111111";
+        ctx.strokeStyle = "#ffffff";
+        ctx.lineWidth = 1.2;
+        ctx.fill();
+        ctx.stroke();
+      }
+      // A white halo under dark text: legible on every fill, also projected.
+      ctx.lineWidth = 3.2 * scale;
+      ctx.strokeStyle = "rgba(255,255,255,0.92)";
+      ctx.strokeText(item.text, x, py);
+      ctx.fillStyle = "#111111";
+      ctx.fillText(item.text, x, py);
+      drawn.push({ text: item.text, box: [box[0] - padX, box[1] - padY, box[2] - padX, box[3] - padY] });
+    }
+    this.labelsDrawn = drawn;
   }
 
   insetsVisible() {
@@ -955,7 +1067,51 @@ class CoverageMap {
 
   // ---------------------------------------------------------------- controls, legend, basemap
 
+  // « Couleurs : Communes | Part par département », in the France and region views.
+  updateModeControl() {
+    const L = this.L;
+    if (!this.modeControl) {
+      const Control = L.Control.extend({
+        onAdd: () => {
+          const box = L.DomUtil.create("div", "opsn-control leaflet-bar");
+          L.DomEvent.disableClickPropagation(box);
+          L.DomEvent.disableScrollPropagation(box);
+          return box;
+        },
+      });
+      this.modeControl = new Control({ position: "bottomleft" });
+      this.modeControl.addTo(this.map);
+    }
+    const box = this.modeControl.getContainer();
+    box.replaceChildren();
+    box.hidden = !this.spec.choropleth || this.spec.detail_level;
+    if (box.hidden) return;
+    const label = document.createElement("span");
+    label.className = "opsn-control-label";
+    label.textContent = TEXT.colours;
+    box.appendChild(label);
+    for (const [value, text, title] of [
+      ["communes", TEXT.byCommune, ""],
+      ["share", TEXT.byShare, TEXT.byShareTitle],
+    ]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = text;
+      if (title) button.title = title;
+      button.dataset.colours = value;
+      button.setAttribute("aria-pressed", String(this.colourMode === value));
+      button.addEventListener("click", () => {
+        this.colourMode = value;
+        this.updateModeControl();
+        this.renderLegend();
+        this.redraw();
+      });
+      box.appendChild(button);
+    }
+  }
+
   updateControls() {
+    this.updateModeControl();
     const L = this.L;
     const level = this.spec.level;
     if (!this.switcher) {
@@ -1052,7 +1208,7 @@ class CoverageMap {
   }
 
   renderLegend() {
-    const legend = this.spec.legend;
+    const legend = this.shareMode() ? this.spec.choropleth.legend : this.spec.legend;
     const box = this.legendBox;
     box.replaceChildren();
     const title = document.createElement("div");
@@ -1246,6 +1402,21 @@ class CoverageMap {
         }
         times.sort((a, b) => a - b);
         return times[Math.floor(runs / 2)];
+      },
+      // The names (or shares) written on the map: [{text, box: [x1, y1, x2, y2]}] in
+      // pixels of the map's box.
+      labels() {
+        return (self.labelsDrawn || []).map((label) => ({ text: label.text, box: [...label.box] }));
+      },
+      // « communes » or « share » (« Part par département »); sets it when given.
+      colourMode(value) {
+        if (value) {
+          self.colourMode = value;
+          self.updateModeControl();
+          self.renderLegend();
+          self.redraw();
+        }
+        return self.colourMode;
       },
       // How many of the view's communes the map draws in each class: {label: count},
       // read from the data it draws from (the run-length classes and the focus).
