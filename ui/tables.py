@@ -29,7 +29,7 @@ def tables(reference, analysis, inputs: Inputs, token: str, view: View) -> None:
     """Tables of ``view``: the accessible alternative to the map; sorting and filtering
     rerun only here."""
     shown = geo_tables.view_tables(view.level, analysis.options.opsn)
-    words = ", ".join(t.tab[:1].lower() + t.tab[1:] for t in shown)
+    words = geo_tables.tables_words(shown)
     # Closed at first, and only the open tab is computed and sent: the map draws
     # sooner (bench/bench_map.py: the tables delay its first draw by 0.3 to 0.5 s).
     section = st.expander(

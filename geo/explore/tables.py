@@ -742,6 +742,13 @@ region lists its own departments, EPCI, communes without OPSN and OPSN present, 
 department its communes. Each is built on the view's communes only (its mask)."""
 
 
+def tables_words(tables: list[ViewTable]) -> str:
+    """« départements, EPCI, communes sans OPSN, OPSN présents »: the tabs in a sentence."""
+    return ", ".join(
+        t.tab if t.tab[:2].isupper() else t.tab[:1].lower() + t.tab[1:] for t in tables
+    )
+
+
 def view_tables(level: str, opsn_filter: tuple[str, ...] | list[str] = ()) -> list[ViewTable]:
     """The tables of a view of ``level``, their tabs worded for the OPSN filter."""
     without = without_label(opsn_filter)

@@ -26,9 +26,9 @@ RANK_REGION_CAPITAL = 0
 RANK_PREFECTURE = 1
 RANK_TOWN = 2
 """Ranks of a name: a region's chef-lieu, a department's, another commune (by population)."""
-PLACES_PER_VIEW = {Level.FRANCE: 300, Level.REGION: 400}
-"""Candidates sent for a view (the map writes those that fit); detail views: 500."""
-DETAIL_PLACES = 500
+PLACES_PER_VIEW = {Level.FRANCE: 200, Level.REGION: 120}
+"""Candidates sent for a view (the map writes those that fit): the main places only."""
+DETAIL_PLACES = 60
 GRID_M = 10.0
 """Positions rounded to 10 m (finer than a pixel at the map's deepest zoom)."""
 

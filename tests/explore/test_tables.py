@@ -266,6 +266,9 @@ def test_region_and_department_views_list_only_their_own_rows(reference, bundled
     own = communes[mask]
     departments = set(own["departement"])
     shown = tables.view_tables(level)
+    assert tables.tables_words(shown).startswith(
+        "départements, EPCI, communes sans OPSN" if level == "region" else "communes, EPCI"
+    )
     assert [t.key for t in shown] == (
         ["departements", "epci", "sans_opsn", "opsn", "territoires"]
         if level == "region"

@@ -38,8 +38,6 @@ const TEXT = {
   communesTitle: "Afficher les limites des communes (les charge au besoin)",
   loading: "Chargement de la carte…",
   reset: "Vue entière",
-  colours: "Couleurs :",
-  byCommune: "Communes",
   byShare: "Part par département",
   byShareTitle: "Part de la population couverte, par département (mêmes chiffres que le tableau)",
   resetTitle: "Revenir à toute la vue après un zoom ou un déplacement",
@@ -791,9 +789,17 @@ class CoverageMap {
         items.push({ text: places.names[i], mx: places.x[i], my: places.y[i], rank: places.rank[i], dot: true });
       }
     }
+    // Nothing under the map's own buttons (« Ouvrir », zoom, « Part par département »).
+    const origin = this.map.getContainer().getBoundingClientRect();
+    for (const control of this.box.querySelectorAll(".leaflet-control, .opsn-reset")) {
+      const r = control.getBoundingClientRect();
+      if (!r.width || !r.height) continue;
+      taken.push([r.left - origin.left + padX, r.top - origin.top + padY, r.right - origin.left + padX,
+                  r.bottom - origin.top + padY]);
+    }
     const drawn = [];
-    // A few names, well apart: one per ~11,000 px² of map (a 530 × 375 map gets 18).
-    const most = Math.max(10, Math.min(45, Math.round((size.x * size.y) / 11000)));
+    // A few names, well apart: one per ~14,000 px² of map (a 530 × 375 map gets 14).
+    const most = Math.max(8, Math.min(32, Math.round((size.x * size.y) / 14000)));
     const gap = 4 * scale;
     ctx.textBaseline = "middle";
     ctx.lineJoin = "round";
@@ -1067,7 +1073,8 @@ class CoverageMap {
 
   // ---------------------------------------------------------------- controls, legend, basemap
 
-  // « Couleurs : Communes | Part par département », in the France and region views.
+  // « Part par département » (pressed: the departments coloured by their share), in the
+  // France and region views; one button, so that it fits beside « Ouvrir ».
   updateModeControl() {
     const L = this.L;
     if (!this.modeControl) {
@@ -1079,35 +1086,28 @@ class CoverageMap {
           return box;
         },
       });
-      this.modeControl = new Control({ position: "bottomleft" });
+      this.modeControl = new Control({ position: "topleft" });
       this.modeControl.addTo(this.map);
     }
     const box = this.modeControl.getContainer();
     box.replaceChildren();
     box.hidden = !this.spec.choropleth || this.spec.detail_level;
     if (box.hidden) return;
-    const label = document.createElement("span");
-    label.className = "opsn-control-label";
-    label.textContent = TEXT.colours;
-    box.appendChild(label);
-    for (const [value, text, title] of [
-      ["communes", TEXT.byCommune, ""],
-      ["share", TEXT.byShare, TEXT.byShareTitle],
-    ]) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = text;
-      if (title) button.title = title;
-      button.dataset.colours = value;
-      button.setAttribute("aria-pressed", String(this.colourMode === value));
-      button.addEventListener("click", () => {
-        this.colourMode = value;
-        this.updateModeControl();
-        this.renderLegend();
-        this.redraw();
-      });
-      box.appendChild(button);
-    }
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = TEXT.byShare;
+    button.title = TEXT.byShareTitle;
+    button.dataset.colours = "share";
+    button.setAttribute("aria-pressed", String(this.colourMode === "share"));
+    // The button stays in place: a control rebuilt during its own click left the click
+    // without its parent, and Leaflet took it for a click on the map under it.
+    button.addEventListener("click", () => {
+      this.colourMode = this.colourMode === "share" ? "communes" : "share";
+      button.setAttribute("aria-pressed", String(this.colourMode === "share"));
+      this.renderLegend();
+      this.redraw();
+    });
+    box.appendChild(button);
   }
 
   updateControls() {
@@ -1149,7 +1149,9 @@ class CoverageMap {
         button.addEventListener("click", () => {
           this.openLevel = value;
           this.setHovered(null);
-          this.updateControls();
+          for (const other of box.querySelectorAll("button")) {
+            other.setAttribute("aria-pressed", String(other.dataset.open === value));
+          }
         });
         box.appendChild(button);
       }
