@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from dataclasses import replace
 
 import streamlit as st
 
 from geo.core.stats import CREDITS
 from geo.core.views import DROM, LEVEL_LABELS, Level, View
-from geo.explore.permalink import is_equivalent
+from geo.explore.permalink import is_equivalent, shared_query
 from geo.explore.search import suggestions
 from geo.explore.views import parse_view, resolve_view
 from geo.planning.timeline import membership_dates
@@ -99,8 +100,9 @@ def open_clicked() -> None:
         go(view)
 
 
-def copy_link_button(version: int) -> None:
-    """Copy the address, naming the saved version shown (a bare address has none yet)."""
+def copy_link_button(query: str) -> None:
+    """Copy the page's address with ``query`` (:func:`geo.explore.permalink.shared_query`:
+    view, rule, territory, EPCI option and saved version, even from the bare address)."""
     st.iframe(
         """<button id="copy" style="font:14px system-ui,sans-serif;padding:6px 12px;border:1px solid #bbb;
         border-radius:6px;background:#fff;cursor:pointer">Copier le lien de cette vue</button>
@@ -108,13 +110,13 @@ def copy_link_button(version: int) -> None:
         <script>
         document.getElementById("copy").onclick = async () => {
           const url = new URL(window.parent.location.href);
-          if (!url.searchParams.has("version")) url.searchParams.set("version", "VERSION");
+          url.search = QUERY;
           try { await navigator.clipboard.writeText(url.href); }
           catch (e) { const t = document.createElement("textarea"); t.value = url.href;
             document.body.appendChild(t); t.select(); document.execCommand("copy"); t.remove(); }
           document.getElementById("done").textContent = "Lien copié";
         };
-        </script>""".replace("VERSION", str(int(version))),
+        </script>""".replace("QUERY", json.dumps(query).replace("<", "\\u003c")),
         height=44,
     )
 
@@ -229,7 +231,9 @@ def page() -> None:
     with left:
         with st.container(key="print_map"):
             map_element(spec, map_assets(), key=MAP_KEY, on_click=open_clicked)
-        copy_link_button(data.version.number)
+        copy_link_button(
+            shared_query(history.current_link(options, data.version.number), data.version.number)
+        )
     with right, st.container(key="noprint_panel"):
         panel.side_panel(facts)
 
