@@ -154,10 +154,26 @@ def class_labels(figures: dict) -> dict[str, str]:
     return {kind.value: kind.label(filtered) for kind in CLASSES}
 
 
+class PlainAttribution(MacroElement):
+    """Leaflet's credit without the flag its default prefix carries: « Leaflet », as text
+    (no link: the page names no other host)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if ({{ this._parent.get_name() }}.attributionControl) {
+            {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
+        }
+        {% endmacro %}
+        """
+    )
+
+
 def _map(asset_prefix: str, basemap: bool = False, **view) -> folium.Map:
     """An offline map; with ``basemap``, the Plan IGN tiles under the polygons (online only)."""
     # Fractional zoom so that fitting a territory fills the map, not a third of it.
     m = offline_map(asset_prefix=asset_prefix, zoom_snap=0.25, zoom_delta=0.5, **view)
+    PlainAttribution().add_to(m)
     if basemap:
         folium.TileLayer(
             tiles=BASEMAP_URL, attr=BASEMAP_ATTRIBUTION, name="Plan IGN", max_zoom=19
@@ -204,6 +220,18 @@ def national_map(
             shapely.geometry.mapping(box.frame),
             name=f"Encart {box.name}",
             style_function=_constant(INSET_FRAME),
+            interactive=False,
+        ).add_to(m)
+        # The DROM's name in its frame's top left corner, as on the live map.
+        west, _south, _east, north = box.frame.bounds
+        folium.Marker(
+            (north, west),
+            icon=folium.DivIcon(
+                html=f'<div class="opsn-inset-name">{html.escape(box.name)}</div>',
+                icon_size=(140, 16),
+                icon_anchor=(-4, -3),
+                class_name="opsn-inset",
+            ),
             interactive=False,
         ).add_to(m)
     dissolved = dissolve_by_status(outlines[inside], commune_classes(coverage)[inside])
