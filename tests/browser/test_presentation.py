@@ -201,7 +201,9 @@ def test_slide_png_download(app_url, open_page, blocked_requests):
     button = page.get_by_role("button", name=re.compile("PNG pour diapositive"))
     with page.expect_download(timeout=UI_TIMEOUT) as download:
         button.click()
-    assert download.value.suggested_filename == "couverture_opsn_france_diapositive.png"
+    assert download.value.suggested_filename == (
+        "couverture_opsn_france_adherentes-ou-perimetre_france-entiere_diapositive.png"
+    )
     image = Image.open(download.value.path())
     assert image.format == "PNG" and image.size == (1920, 1080)
     assert_no_blocked(blocked_requests)
