@@ -20,7 +20,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import REPO_ROOT, assert_no_blocked, find_drawn_map, is_local_url
+from .conftest import REPO_ROOT, assert_no_blocked, find_drawn_map
 
 pytestmark = pytest.mark.browser
 
@@ -34,29 +34,6 @@ NOT_COUNTED = "Dans un périmètre, non comptée avec cette règle"
 @pytest.fixture(scope="module")
 def app_url(module_app_server) -> str:
     return module_app_server(REPO_ROOT / "app.py", "--server.fileWatcherType", "none")
-
-
-@pytest.fixture
-def open_page(browser, blocked_requests):
-    """``open_page(width, height) -> Page``: a fresh context of that size, offline."""
-    contexts = []
-
-    def route(route) -> None:
-        if is_local_url(route.request.url):
-            route.continue_()
-        else:
-            blocked_requests.append(route.request.url)
-            route.abort("blockedbyclient")
-
-    def open_(width: int, height: int) -> Page:
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
-        context.route("**/*", route)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def number(text: str) -> int:
@@ -78,16 +55,22 @@ def settle(page: Page) -> None:
     )
 
 
+def opened(open_page, url: str, view: str, size: tuple[int, int] = (1280, 720)):
+    """A new page at ``url`` once its map has painted ``view`` and the page has settled."""
+    page = open_page(*size)
+    page.goto(url)
+    the_map = find_drawn_map(page, FIRST_MAP_TIMEOUT, view=view)
+    settle(page)
+    return page, the_map
+
+
 # ----------------------------------------------------------------------------- classes
 
 
 def test_members_only_tiles_and_map_classes_add_up(
     open_page, app_url, blocked_requests, artifacts
 ) -> None:
-    page = open_page(1280, 720)
-    page.goto(app_url + "?regle=adhesion")
-    the_map = find_drawn_map(page, FIRST_MAP_TIMEOUT, view="france:")
-    settle(page)
+    page, the_map = opened(open_page, app_url + "?regle=adhesion", "france:")
     shown = tiles(page)
     communes = {k: v for k, v in shown.items() if not k.startswith(("Territoires", "Habitants"))}
     assert list(communes) == ["Communes couvertes", "Périmètre, non comptées", "Communes sans OPSN"]
@@ -134,10 +117,7 @@ def click_under_pointer(page: Page, the_map, codes: list[str]) -> str:
 def test_a_click_opens_the_department_under_the_pointer_once_scrolled(
     open_page, app_url, blocked_requests, width, height
 ) -> None:
-    page = open_page(width, height)
-    page.goto(app_url)
-    the_map = find_drawn_map(page, FIRST_MAP_TIMEOUT, view="france:")
-    settle(page)
+    page, the_map = opened(open_page, app_url, "france:", (width, height))
     # The tables open: a page long enough to scroll at 1920 × 1080 too.
     page.get_by_text(re.compile(r"^Tableaux : régions")).click()
     expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=UI_TIMEOUT)
@@ -158,10 +138,8 @@ def test_a_click_opens_the_department_under_the_pointer_once_scrolled(
 def test_a_click_in_a_slide_opens_the_department_under_the_pointer(
     open_page, app_url, blocked_requests, artifacts
 ) -> None:
-    page = open_page(1280, 720)
-    page.goto(app_url + "?presentation=1&vue=region&code=53")
-    the_map = find_drawn_map(page, FIRST_MAP_TIMEOUT, view="region:53")
-    settle(page)
+    url = app_url + "?presentation=1&vue=region&code=53"
+    page, the_map = opened(open_page, url, "region:53")
     code = click_under_pointer(page, the_map, ["29", "22", "56", "35"])
     expect(page).to_have_url(re.compile(rf"vue=departement&code={code}"), timeout=UI_TIMEOUT)
     expect(page.locator(".slide-title")).to_contain_text(f"({code})", timeout=UI_TIMEOUT)
@@ -178,10 +156,7 @@ def test_a_click_in_a_slide_opens_the_department_under_the_pointer(
 
 
 def test_a_click_on_a_row_name_opens_its_view(open_page, app_url, blocked_requests) -> None:
-    page = open_page(1280, 900)
-    page.goto(app_url + "?vue=region&code=84")
-    find_drawn_map(page, FIRST_MAP_TIMEOUT, view="region:84")
-    settle(page)
+    page, _ = opened(open_page, app_url + "?vue=region&code=84", "region:84", (1280, 900))
     page.get_by_text(re.compile(r"^Tableaux : départements, EPCI")).click()
     expect(page.get_by_role("tab", name="Départements")).to_be_visible(timeout=UI_TIMEOUT)
     tabs = page.get_by_role("tab").all_inner_texts()
@@ -204,10 +179,7 @@ def test_a_click_on_a_row_name_opens_its_view(open_page, app_url, blocked_reques
 def test_typing_lists_suggestions_and_the_keyboard_opens_one(
     open_page, app_url, blocked_requests, artifacts
 ) -> None:
-    page = open_page(1280, 720)
-    page.goto(app_url)
-    the_map = find_drawn_map(page, FIRST_MAP_TIMEOUT, view="france:")
-    settle(page)
+    page, the_map = opened(open_page, app_url, "france:")
     # Names on the map, none over another.
     labels = the_map.evaluate("e => e.opsnMap.labels()")
     texts = [label["text"] for label in labels]

@@ -1076,19 +1076,7 @@ class CoverageMap {
   // « Part par département » (pressed: the departments coloured by their share), in the
   // France and region views; one button, so that it fits beside « Ouvrir ».
   updateModeControl() {
-    const L = this.L;
-    if (!this.modeControl) {
-      const Control = L.Control.extend({
-        onAdd: () => {
-          const box = L.DomUtil.create("div", "opsn-control leaflet-bar");
-          L.DomEvent.disableClickPropagation(box);
-          L.DomEvent.disableScrollPropagation(box);
-          return box;
-        },
-      });
-      this.modeControl = new Control({ position: "topleft" });
-      this.modeControl.addTo(this.map);
-    }
+    if (!this.modeControl) this.modeControl = this.addControl("topleft");
     const box = this.modeControl.getContainer();
     box.replaceChildren();
     box.hidden = !this.spec.choropleth || this.spec.detail_level;
@@ -1110,21 +1098,27 @@ class CoverageMap {
     box.appendChild(button);
   }
 
+  // An empty box of buttons on the map at `position`, whose clicks stay its own.
+  addControl(position) {
+    const L = this.L;
+    const Control = L.Control.extend({
+      onAdd: () => {
+        const box = L.DomUtil.create("div", "opsn-control leaflet-bar");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      },
+    });
+    const control = new Control({ position });
+    control.addTo(this.map);
+    return control;
+  }
+
   updateControls() {
     this.updateModeControl();
-    const L = this.L;
     const level = this.spec.level;
     if (!this.switcher) {
-      const Switcher = L.Control.extend({
-        onAdd: () => {
-          const box = L.DomUtil.create("div", "opsn-control leaflet-bar");
-          L.DomEvent.disableClickPropagation(box);
-          L.DomEvent.disableScrollPropagation(box);
-          return box;
-        },
-      });
-      this.switcher = new Switcher({ position: "topright" });
-      this.switcher.addTo(this.map);
+      this.switcher = this.addControl("topright");
       this.switcherBox = this.switcher.getContainer();
     }
     const box = this.switcherBox;
