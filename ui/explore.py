@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from geo.core.coverage import without_label
 from geo.core.stats import CREDITS
 from geo.core.views import DROM, LEVEL_LABELS, Level, View
 from geo.explore.permalink import is_equivalent, shared_query
@@ -41,8 +42,11 @@ def breadcrumb_bar(facts: dict) -> None:
     for step in facts["view"]["fil"]:
         view = View(step["niveau"], step["code"])
         prefix = "" if view.level == Level.FRANCE else "› "
+        # A territory may bear its department's name (« La Réunion »): say what it is.
+        without = without_label(facts["figures"]["opsn_filter"])
+        kind = f"{without[:1].upper()}{without[1:]} : " if view.level == Level.TERRITOIRE else ""
         st.button(
-            prefix + step["nom"], key=f"crumb_{view.key}", on_click=go, args=(view,),
+            prefix + kind + step["nom"], key=f"crumb_{view.key}", on_click=go, args=(view,),
             disabled=view == current, width="content", help=LEVEL_LABELS[view.level],
         )  # fmt: skip
 

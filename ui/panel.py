@@ -81,7 +81,9 @@ def _swatch(kind: str) -> str:
 def side_panel(facts: dict) -> None:
     """Who serves the view and how, its figures against France, its territories without OPSN."""
     figures, france, view = facts["figures"], facts["france"], facts["view"]
-    st.subheader(view["nom"])
+    # A territory may bear its department's name (« La Réunion »): say what it is.
+    kind = f"Territoire {without_label(figures['opsn_filter'])} : "
+    st.subheader((kind if view["niveau"] == Level.TERRITOIRE else "") + view["nom"])
     if facts["outside_territory"]:
         st.info(
             "Hors du territoire choisi (Métropole) : ses chiffres ne comptent pas dans le total."
