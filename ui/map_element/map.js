@@ -810,12 +810,34 @@ class CoverageMap {
       const fontSize = (item.rank === 0 ? 13.5 : item.rank === 1 ? 12.5 : 12) * scale;
       ctx.font = `${item.rank < 2 ? 700 : 600} ${fontSize}px system-ui, sans-serif`;
       const width = ctx.measureText(item.text).width;
-      const x = item.dot ? px + 4 * scale : px - width / 2;
-      const box = [x - 2, py - fontSize / 2 - 1, x + width + 2, py + fontSize / 2 + 1];
-      if (box[0] < padX + 2 || box[2] > padX + size.x - 2 || box[1] < padY + 2 || box[3] > padY + size.y - 2)
-        continue;
-      if (taken.some((b) => box[0] < b[2] + gap && box[2] + gap > b[0] && box[1] < b[3] + gap && box[3] + gap > b[1]))
-        continue;
+      // Right of the dot; a chef-lieu also left of it, above or below it (a name without
+      // a dot: centred on its point). A town's name elsewhere would seem another's.
+      const above = py - fontSize * 0.85;
+      const below = py + fontSize * 0.85;
+      const right = [[px + 4 * scale, py]];
+      const around = [[px - 4 * scale - width, py], [px - width / 2, above], [px - width / 2, below]];
+      const places = !item.dot ? [[px - width / 2, py]] : item.rank < 2 ? [...right, ...around] : right;
+      let box = null;
+      let x = 0;
+      let y = py;
+      for (const [left, middle] of places) {
+        const candidate = [left - 2, middle - fontSize / 2 - 1, left + width + 2, middle + fontSize / 2 + 1];
+        const inside =
+          candidate[0] >= padX + 2 &&
+          candidate[2] <= padX + size.x - 2 &&
+          candidate[1] >= padY + 2 &&
+          candidate[3] <= padY + size.y - 2;
+        const free = !taken.some(
+          (b) => candidate[0] < b[2] + gap && candidate[2] + gap > b[0] && candidate[1] < b[3] + gap && candidate[3] + gap > b[1],
+        );
+        if (inside && free) {
+          box = candidate;
+          x = left;
+          y = middle;
+          break;
+        }
+      }
+      if (!box) continue;
       taken.push(box);
       if (item.dot) {
         ctx.beginPath();
@@ -829,9 +851,9 @@ class CoverageMap {
       // A white halo under dark text: legible on every fill, also projected.
       ctx.lineWidth = 3.2 * scale;
       ctx.strokeStyle = "rgba(255,255,255,0.92)";
-      ctx.strokeText(item.text, x, py);
+      ctx.strokeText(item.text, x, y);
       ctx.fillStyle = "#111111";
-      ctx.fillText(item.text, x, py);
+      ctx.fillText(item.text, x, y);
       drawn.push({ text: item.text, box: [box[0] - padX, box[1] - padY, box[2] - padX, box[3] - padY] });
     }
     this.labelsDrawn = drawn;
