@@ -99,19 +99,25 @@ def _column_values(table: Table, position: int) -> list[object]:
 
 
 def _writer(sheet, kind: str, values: list[object]) -> Callable[[int, int, object, object], None]:
-    """How the cells of a column of ``kind`` are written: typed (an empty string is a
-    blank cell for ``write_string``), through a check for blanks only where a number
-    is missing."""
+    """How the cells of a column of ``kind`` are written: typed, an empty text or a missing
+    number left out (no cell at all: most communes have no « Adhérente à »), through a
+    check only in the columns that have such cells."""
     if kind in ("code", "text"):
-        return sheet.write_string
+        if "" not in values:
+            return sheet.write_string
+        text = sheet.write_string
+
+        def cell(row: int, col: int, value: object, style) -> None:
+            if value:
+                text(row, col, value, style)
+
+        return cell
     if None not in values:
         return sheet.write_number
-    number, blank = sheet.write_number, sheet.write_blank
+    number = sheet.write_number
 
     def cell(row: int, col: int, value: object, style) -> None:
-        if value is None:
-            blank(row, col, None, style)
-        else:
+        if value is not None:
             number(row, col, value, style)
 
     return cell
