@@ -10,13 +10,6 @@ from dataclasses import dataclass, field
 
 from geo.core import fmt
 
-FORMAT_LABELS = {
-    "anct_operateurs": "opérateurs de la Suite territoriale (ANCT)",
-    "anct_adherents": "adhérents de la Suite territoriale (ANCT)",
-    "liste_opsn": "liste d'adhérents",
-    "registre": "registre d'OPSN (format du projet)",
-}
-
 
 @dataclass
 class ValidationReport:
@@ -33,6 +26,7 @@ class ValidationReport:
 
     file: str
     format: str = ""
+    format_label: str = ""  # the format's French label (geo.importers.formats)
     read_as: str = ""
     rows: int = 0
     accepted: int = 0
@@ -79,7 +73,7 @@ class ValidationReport:
 
     def text(self) -> str:
         """The report in French, for a terminal."""
-        label = FORMAT_LABELS.get(self.format, self.format)
+        label = self.format_label or self.format
         lines = [
             f"Fichier : {self.file} — {label} ({self.read_as})",
             f"Lignes : {fmt.integer(self.rows)} ; acceptées : {fmt.integer(self.accepted)} "
