@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -26,15 +26,25 @@ import pandas as pd
 import pyarrow as pa
 
 from geo.core import fmt
-from geo.core.ids import check_siret
+from geo.core.ids import department_of_insee
 from geo.core.memberships import memberships_frame
-from geo.core.reference import ReferenceData, Resolution
-from geo.core.registry import operator_lookup, resolve_operator
+from geo.core.reference import ReferenceData
+from geo.core.registry import operator_lookup, opsn_names, resolve_operator
 from geo.importers.bounded import ImportFileError, Limits, trim_memory
 from geo.importers.cells import french_date, parse_date, text_of
 from geo.importers.formats.base import ImportResult, ReadRequest
 from geo.importers.headers import Header
-from geo.importers.names import Outcome, name_index, resolve_name
+from geo.importers.members import (
+    Correction,
+    candidate,
+    check_agreement,
+    codes_in_name,
+    resolve_by_name,
+    resolve_codes,
+    resolve_correction,
+    search_by_name,
+)
+from geo.importers.names import Outcome, name_index
 from geo.importers.report import ValidationReport
 from geo.importers.tables import Row, Table, is_blank
 
@@ -63,92 +73,17 @@ def read_member_list(request: ReadRequest) -> ImportResult:
             "toutes les lignes (option --opsn de la ligne de commande)."
         )
     reader = _MemberRows(
-        table, header, request.reference, lookup, default_opsn, report, request.limits
+        table,
+        header,
+        request.reference,
+        lookup,
+        default_opsn,
+        report,
+        request.limits,
+        request.registry,
+        request.corrections,
     )
     return ImportResult(reader.read(request.rows), None, report)
-
-
-def _resolve_siret(raw: str, reference: ReferenceData) -> Resolution:
-    checked = check_siret(raw)
-    if not checked.ok:
-        return Resolution(None, None, checked.message)
-    found = reference.resolve_siren(checked.value[:9])
-    if found.kind is None:
-        return Resolution(
-            None, None, f"SIRET « {checked.value} » : ni une commune ni un EPCI connus"
-        )
-    return Resolution(found.kind, found.code, checked.message, checked.corrected)
-
-
-_CODE_IN_NAME = re.compile(r"(\d{4,5}|2[abAB]\d{3})")
-
-
-def _codes_in_name(cells: dict[str, object]) -> dict[str, object]:
-    """A « commune » column holding codes (and no INSEE column) is an INSEE column."""
-    name = text_of(cells.get("nom"))
-    if text_of(cells.get("insee")) == "" and _CODE_IN_NAME.fullmatch(name or "-"):
-        return {**cells, "insee": name, "nom": ""}
-    return cells
-
-
-def resolve_codes(
-    cells: dict[str, object], reference: ReferenceData
-) -> tuple[Outcome | None, list[str], str]:
-    """The member found by its codes (INSEE, then SIREN, then SIRET), if any.
-
-    Returns ``(outcome, failures, first value)``: ``outcome`` is ``None``
-    when no code resolves, ``failures`` says why each code given failed.
-    """
-    failures: list[str] = []
-    first_value = ""
-    attempts = (
-        (cells.get("insee"), reference.resolve_insee),
-        (cells.get("siren"), reference.resolve_siren),
-        (cells.get("siret"), lambda raw: _resolve_siret(raw, reference)),
-    )
-    for raw, resolve in attempts:
-        text = text_of(raw)
-        if not text:
-            continue
-        first_value = first_value or text
-        found = resolve(raw if not isinstance(raw, str) else text)
-        if found.kind is not None:
-            notes = list(failures)
-            if failures:
-                notes.append(f"membre identifié par « {text} »")
-            if found.corrected and found.message:
-                notes.append(found.message)
-            return Outcome(found.kind, found.code, first_value, notes), failures, first_value
-        failures.append(found.message or f"« {text} » inconnu")
-    return None, failures, first_value
-
-
-def resolve_by_name(
-    cells: dict[str, object],
-    reference: ReferenceData,
-    failures: list[str],
-    first_value: str,
-) -> Outcome:
-    """The member found by name and department, after its codes failed (``failures``)."""
-    name = text_of(cells.get("nom"))
-    if name:
-        outcome = resolve_name(name, text_of(cells.get("departement")), name_index(reference))
-        if outcome.kind is not None:
-            outcome.notes = failures + outcome.notes
-            outcome.value = first_value or outcome.value
-            return outcome
-        failures = [*failures, outcome.error or ""]
-        first_value = first_value or outcome.value
-    if not failures:
-        return Outcome(value="", error="aucun identifiant (code INSEE, SIREN, SIRET ou nom)")
-    return Outcome(value=first_value, error=" ; ".join(failures))
-
-
-def resolve_member(cells: dict[str, object], reference: ReferenceData) -> Outcome:
-    """Current commune or EPCI of one row: INSEE, then SIREN, then SIRET, then name."""
-    cells = _codes_in_name(cells)
-    outcome, failures, first_value = resolve_codes(cells, reference)
-    return outcome or resolve_by_name(cells, reference, failures, first_value)
 
 
 @dataclass(slots=True)
@@ -156,12 +91,14 @@ class _Resolved:
     member: int  # index in _MemberRows.members
     value: str
     notes: tuple[str, ...]
+    key: tuple  # the member cells as read (for reports)
+    problem: str = ""  # accepted but to be checked (« nom_inconnu »), or « correction »
 
 
 @dataclass(slots=True)
 class _Failure:
-    error: str
-    value: str
+    outcome: Outcome  # why (``error``), and the communes the line may mean
+    key: tuple
 
 
 class _MemberRows:
@@ -176,6 +113,8 @@ class _MemberRows:
         default_opsn: str | None,
         report: ValidationReport,
         limits: Limits,
+        registry: pd.DataFrame,
+        corrections: Mapping[int, Correction],
     ) -> None:
         self.table, self.header, self.reference = table, header, reference
         self.lookup, self.default_opsn, self.report, self.limits = (
@@ -184,6 +123,13 @@ class _MemberRows:
             report,
             limits,
         )
+        self.corrections = corrections
+        #: Each OPSN's departments, where its members are expected.
+        self.perimeters = {
+            opsn: tuple(d for d in _departments_of(departments) if d)
+            for opsn, departments in zip(registry["id"], registry["departements"], strict=True)
+        }
+        self.opsn_names = opsn_names(registry)
         roles = header.roles
         self.member_roles = [r for r in MEMBER_ROLES if r in roles]
         self.other_roles = [r for r in OTHER_ROLES if r in roles]
@@ -196,9 +142,12 @@ class _MemberRows:
         self.member_index: dict[tuple[str, str], int] = {}
         self.resolved: list[_Resolved] = []
         self.memo: dict[tuple, int | _Failure] = {}  # member cells → resolved index
-        # Codes resolve without the name: remember them alone, so that a list
-        # naming each commune its own way still resolves each code once.
-        self.code_count = sum(r in ("insee", "siren", "siret") for r in self.member_roles)
+        # Without a name or department column, codes alone say who the member
+        # is: remember them alone. With one, the name must agree with the code.
+        names = {"nom", "departement"} & set(self.member_roles)
+        self.code_count = (
+            0 if names else sum(r in ("insee", "siren", "siret") for r in self.member_roles)
+        )
         self.code_memo: dict[tuple, int] = {}
         self.operators: list[str] = []
         self.operator_index: dict[str, int] = {}
@@ -207,45 +156,60 @@ class _MemberRows:
         self.dates: list[pd.Timestamp | None] = [None]
         self.date_notes: list[str | None] = [None]
         self.date_memo: dict[object, int] = {}
-        self.rejected: list[tuple[int, str, str]] = []  # (line, value, detail), first ones only
+        #: (line, value, detail, outcome, key), the first ones only
+        self.rejected: list[tuple[int, str, str, Outcome | None, tuple | None]] = []
+        self.searched: dict[tuple[int, int | None], Outcome] = {}  # (failure, operator) → found
 
     # ------------------------------------------------------------------ per distinct value
 
-    def _remember(self, outcome: Outcome) -> int | _Failure:
+    def _remember(self, outcome: Outcome, key: tuple) -> int | _Failure:
         if outcome.kind is None:
-            return _Failure(outcome.error or "membre inconnu", outcome.value)
+            return _Failure(outcome, key)
         member = (outcome.kind, outcome.code)
         index = self.member_index.get(member)
         if index is None:
             index = self.member_index[member] = len(self.members)
             self.members.append(member)
-        self.resolved.append(_Resolved(index, outcome.value, tuple(outcome.notes)))
+        self.resolved.append(
+            _Resolved(index, outcome.value, tuple(outcome.notes), key, outcome.problem)
+        )
         return len(self.resolved) - 1
 
     def _member(self, key: tuple) -> int | _Failure:
         """Index of the resolved member for these cells, or why there is none.
 
-        Codes are resolved once per distinct codes (the name does not matter
-        when a code is found); the name, when needed, once per distinct row.
+        Resolved once per distinct cells (per distinct codes when the list
+        gives no name nor department).
         """
         found = self.memo.get(key)
         if found is not None:
             return found
         given = dict(zip(self.member_roles, key, strict=True))
-        cells = _codes_in_name(given)
-        codes = key[: self.code_count]
+        cells = codes_in_name(given)
         outcome, failures, first_value = resolve_codes(cells, self.reference)
         if outcome is not None:
-            result = self._remember(outcome)
-            if cells is given and self.code_count and len(self.code_memo) < MEMO_ENTRIES:
-                self.code_memo[codes] = result  # the name does not matter for these codes
-            elif len(self.memo) < MEMO_ENTRIES:
-                self.memo[key] = result
-            return result
-        result = self._remember(resolve_by_name(cells, self.reference, failures, first_value))
+            result = self._remember(check_agreement(outcome, cells, self.reference), key)
+            if self.code_count and cells is given and len(self.code_memo) < MEMO_ENTRIES:
+                self.code_memo[key[: self.code_count]] = result
+                return result
+        else:
+            result = self._remember(
+                resolve_by_name(cells, self.reference, failures, first_value), key
+            )
         if len(self.memo) < MEMO_ENTRIES:
             self.memo[key] = result
         return result
+
+    def _departments(self, operator: int | None) -> tuple[str, ...]:
+        return () if operator is None else self.perimeters.get(self.operators[operator], ())
+
+    def _corrected(self, correction: Correction, key: tuple, operator: int | None):
+        """The member a planner's correction gives this line (a code or a name), or why not."""
+        shown = " ; ".join(text_of(c) for c in key if text_of(c))
+        outcome = resolve_correction(
+            correction.code, shown, self._departments(operator), self.reference
+        )
+        return self._remember(outcome, key)
 
     def _operator(self, raw: object) -> int | None:
         found = self.operator_memo.get(raw)
@@ -287,10 +251,30 @@ class _MemberRows:
 
     # ------------------------------------------------------------------ the pass
 
-    def _reject(self, line: int, value: str, detail: str) -> None:
+    def _reject(
+        self,
+        line: int,
+        value: str,
+        detail: str,
+        outcome: Outcome | None = None,
+        key: tuple | None = None,
+    ) -> None:
         self.report.rejected += 1
         if len(self.rejected) < self.limits.issues:
-            self.rejected.append((line, value, detail))
+            self.rejected.append((line, value, detail, outcome, key))
+
+    def _reject_failure(self, line: int, failure: _Failure, operator: int | None) -> None:
+        """Reject a line; the first ones are looked up by name among the OPSN's departments."""
+        outcome = failure.outcome
+        if outcome.search and len(self.rejected) < self.limits.issues:
+            memo = (id(failure), operator)
+            found = self.searched.get(memo)
+            if found is None:
+                index = name_index(self.reference)
+                found = search_by_name(outcome, self._departments(operator), index)
+                self.searched[memo] = found
+            outcome = found
+        self._reject(line, outcome.value, f"{outcome.error} : ligne rejetée", outcome, failure.key)
 
     def read(self, rows: Iterator[Row]) -> pd.DataFrame:
         """The memberships of ``rows`` (after the header); counts and issues in the report."""
@@ -299,12 +283,14 @@ class _MemberRows:
         width, pick, spans = self.width, self.pick, table.spans
         slots = self.role_slots
         member_count, code_count = len(self.member_roles), self.code_count
-        code_memo, operator_memo, date_memo = self.code_memo, self.operator_memo, self.date_memo
+        memo, code_memo = self.memo, self.code_memo
+        operator_memo, date_memo = self.operator_memo, self.date_memo
         operator_slot = slots.get("opsn")
         since_slot, until_slot = slots.get("depuis"), slots.get("jusqu_a")
         reference_slot = slots.get("reference")
         separator = table.separator or ";"
         unterminated = table.unterminated
+        corrections = self.corrections
         # 4-byte integers: a million kept rows cost 20 MB here, not 40
         lines, kept, operators = array("i"), array("i"), array("i")
         since, until, refused_operators = array("i"), array("i"), array("i")
@@ -326,12 +312,10 @@ class _MemberRows:
                 if self._swallowed(line, spans[line], cells, picked, separator):
                     continue
             key = picked[:member_count]
-            member = code_memo.get(key[:code_count]) if code_count else None
-            if member is None:
-                if blank(given):
-                    blanks += 1
-                    continue
-                member = self._member(key)
+            member = code_memo.get(key[:code_count]) if code_count else memo.get(key)
+            if member is None and blank(given):
+                blanks += 1
+                continue
             if operator_slot is None:
                 operator = default_operator
             else:
@@ -339,8 +323,24 @@ class _MemberRows:
                 operator = operator_memo.get(raw)
                 if operator is None:
                     operator = self._operator(raw)
+            correction = corrections.get(line) if corrections else None
+            if correction is not None:
+                if not correction.keep:
+                    shown = " ; ".join(text_of(c) for c in key if text_of(c))
+                    self._reject(
+                        line,
+                        shown,
+                        "ligne écartée à l'import par la personne qui importe",
+                        Outcome(value=shown, problem="ecartee"),
+                        key,
+                    )
+                    continue
+                if correction.code.strip():
+                    member = self._corrected(correction, key, operator)
+            if member is None:
+                member = self._member(key)
             if member.__class__ is _Failure:
-                self._reject(line, member.value, f"{member.error} : ligne rejetée")
+                self._reject_failure(line, member, operator)
                 if operator is not None:
                     refused_operators.append(operator)
                 continue
@@ -431,6 +431,64 @@ class _MemberRows:
             self._reject(number, value, detail)
         return True
 
+    def _outside(self, operator_of: np.ndarray, member_of: np.ndarray) -> np.ndarray:
+        """Rows whose member lies outside its OPSN's departments (OPSN with a perimeter only)."""
+        outside = np.zeros(len(member_of), dtype=bool)
+        perimeters = [set(self._departments(i)) for i in range(len(self.operators))]
+        if not len(member_of) or not any(perimeters):
+            return outside
+        epci = self._epci_departments()
+        places = [
+            {department_of_insee(code)} if kind == "commune" else epci.get(code, set())
+            for kind, code in self.members
+        ]
+        pairs = operator_of.astype(np.int64) * max(len(self.members), 1) + member_of
+        unique, inverse = np.unique(pairs, return_inverse=True)
+        width = max(len(self.members), 1)
+        verdict = np.array(
+            [
+                bool(perimeters[pair // width])
+                and bool(places[pair % width])
+                and not places[pair % width] & perimeters[pair // width]
+                for pair in unique.tolist()
+            ],
+            dtype=bool,
+        )
+        return verdict[inverse]
+
+    def _epci_departments(self) -> dict[str, set[str]]:
+        if not any(kind == "epci" for kind, _ in self.members):
+            return {}
+        epci = self.reference.epci
+        return {
+            siren: set(str(departments).split("|"))
+            for siren, departments in zip(epci["siren"], epci["departements"], strict=True)
+        }
+
+    def _outside_note(self, operator: int, member: int) -> str:
+        kind, code = self.members[member]
+        names = dict(
+            zip(
+                self.reference.departements["code"],
+                self.reference.departements["nom"],
+                strict=True,
+            )
+        )
+        perimeter = ", ".join(self._departments(operator))
+        if kind == "commune":
+            department = department_of_insee(code)
+            commune = name_index(self.reference).names.get(code, "")
+            where = f"{commune} ({code}) : commune du département {department} " + (
+                f"({names.get(department, '')})"
+            )
+        else:
+            where = "EPCI sans commune dans ces départements"
+        return (
+            f"{where}, hors des départements de "
+            f"{self.opsn_names.get(self.operators[operator], self.operators[operator])} "
+            f"({perimeter}) : gardée, à vérifier"
+        )
+
     def _finish(self, lines, kept, operators, since, until, references) -> pd.DataFrame:
         """Duplicates, notes and the memberships table, computed on whole columns at once."""
         trim_memory()  # the pass's garbage (the file's text, its rows) goes back first
@@ -439,6 +497,9 @@ class _MemberRows:
         since_index, until_index = _ints(since), _ints(until)
         member_of = np.array([r.member for r in self.resolved], dtype=np.int64)[resolved]
         noted = np.array([bool(r.notes) for r in self.resolved], dtype=bool)[resolved]
+        checked = np.array([r.problem == "nom_inconnu" for r in self.resolved], dtype=bool)[
+            resolved
+        ]
         dates = np.array(
             [np.datetime64("NaT") if d is None else d.to_datetime64() for d in self.dates],
             dtype="datetime64[ns]",
@@ -453,12 +514,15 @@ class _MemberRows:
             start.view(np.int64),
             end.view(np.int64),
         )
+        outside = self._outside(operator_of, member_of)
+        to_check = (checked | outside) & ~duplicate
         noted |= date_noted[since_index] | date_noted[until_index] | backwards
         report.accepted = int((~duplicate).sum())
         report.duplicates = int(duplicate.sum())
-        report.corrected = int((noted & ~duplicate).sum())
+        report.flagged = int(to_check.sum())
+        report.corrected = int((noted & ~duplicate & ~to_check).sum())
         flagged = []
-        for row in np.flatnonzero(noted | duplicate)[: self.limits.issues]:
+        for row in np.flatnonzero(noted | duplicate | to_check)[: self.limits.issues]:
             entry = self.resolved[resolved[row]]
             notes = list(entry.notes)
             notes += [
@@ -471,19 +535,45 @@ class _MemberRows:
                     f"date de fin {french_date(self.dates[until_index[row]])} antérieure à la "
                     f"date d'adhésion {french_date(self.dates[since_index[row]])} : dates ignorées"
                 )
-            status = "corrected"
+            status, problem = "corrected", entry.problem
+            if outside[row]:
+                notes.append(self._outside_note(int(operator_of[row]), int(member_of[row])))
+                problem = "hors_departements"
+            if to_check[row]:
+                status = "flagged"
             if duplicate[row]:
                 notes.append(
                     f"doublon de la ligne {line_of[first_row[row]]} : gardé une seule fois"
                 )
                 status = "duplicate"
-            flagged.append((int(line_of[row]), entry.value, status, " ; ".join(notes)))
-        rejected = [(line, value, "rejected", detail) for line, value, detail in self.rejected]
-        for line, value, status, detail in heapq.merge(rejected, flagged, key=itemgetter(0)):
+            member = self.members[entry.member]
+            flagged.append(
+                (
+                    int(line_of[row]),
+                    entry.value,
+                    status,
+                    " ; ".join(notes),
+                    Outcome(*member, problem=problem),
+                    entry.key,
+                )
+            )
+        rejected = [
+            (line, value, "rejected", detail, outcome, key)
+            for line, value, detail, outcome, key in self.rejected
+        ]
+        for line, value, status, detail, outcome, key in heapq.merge(
+            rejected, flagged, key=itemgetter(0)
+        ):
             if len(report.issues) >= self.limits.issues:
                 break
-            report.add(line, value, status, detail)
-        report.omitted = report.rejected + report.corrected + report.duplicates - len(report.issues)
+            report.add(line, value, status, detail, **self._extra(outcome, key))
+        report.omitted = (
+            report.rejected
+            + report.corrected
+            + report.duplicates
+            + report.flagged
+            - len(report.issues)
+        )
         keep = ~duplicate
         member_kept = member_of[keep]
         commune = np.array([kind == "commune" for kind, _ in self.members], dtype=bool)
@@ -505,6 +595,29 @@ class _MemberRows:
                 else _strings([""], blank),
             }
         )
+
+    def _extra(self, outcome: Outcome | None, key: tuple | None) -> dict:
+        """What a report adds to a line's message: the cells read, the communes it may mean."""
+        if outcome is None:
+            return {}
+        index = name_index(self.reference) if outcome.candidates or outcome.suggestion else None
+        cells = (
+            {role: text_of(cell) for role, cell in zip(self.member_roles, key, strict=True)}
+            if key is not None
+            else {}
+        )
+        return {
+            "problem": outcome.problem,
+            "cells": cells,
+            "candidates": [candidate(c, index) for c in outcome.candidates] if index else [],
+            "suggestion": candidate(outcome.suggestion, index) if outcome.suggestion else None,
+            "member": {"kind": outcome.kind, "code": outcome.code} if outcome.kind else None,
+        }
+
+
+def _departments_of(value: object) -> tuple[str, ...]:
+    """A registry's ``departements``: a tuple once loaded, ``|``-joined text as stored."""
+    return tuple(value.split("|")) if isinstance(value, str) else tuple(value)
 
 
 def _strings(values: list[str], positions: np.ndarray) -> pd.Series:

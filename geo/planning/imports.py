@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from geo.core.memberships import memberships_frame
+from geo.importers.report import STATUS_LABELS
 from geo.planning.changes import import_memberships, import_operators
 from geo.storage.base import Snapshot
 from geo.storage.seed import fingerprint
@@ -144,19 +145,14 @@ def needs_operator(reference, name: str, data: bytes, registry: pd.DataFrame) ->
     return without_operator_column(name, data)
 
 
-STATUS_WORDS = {
-    "accepted": "acceptée",
-    "corrected": "corrigée",
-    "rejected": "rejetée",
-    "duplicate": "doublon",
-}
+STATUS_WORDS = STATUS_LABELS
 
 
 def report_lines(batch: ImportBatch, reference) -> pd.DataFrame:
     """Every line of every file with its fate, for the report table (one row per line).
 
-    Columns: ``fichier``, ``ligne``, ``statut`` (acceptée, corrigée, rejetée,
-    doublon), ``opsn``, ``membre`` (commune or EPCI as read, with its code),
+    Columns: ``fichier``, ``ligne``, ``statut`` (acceptée, corrigée, à vérifier,
+    rejetée, doublon), ``opsn``, ``membre`` (commune or EPCI as read, with its code),
     ``valeur`` (as written in the file), ``message`` (plain French text, as the
     report gives it) and ``detail`` (the message without the file and line,
     which the other columns show).
