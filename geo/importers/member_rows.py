@@ -19,6 +19,7 @@ import re
 from array import array
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from operator import itemgetter
 
 import numpy as np
@@ -465,15 +466,14 @@ class _MemberRows:
             for siren, departments in zip(epci["siren"], epci["departements"], strict=True)
         }
 
+    @cached_property
+    def _department_names(self) -> dict[str, str]:
+        departements = self.reference.departements
+        return dict(zip(departements["code"], departements["nom"], strict=True))
+
     def _outside_note(self, operator: int, member: int) -> str:
         kind, code = self.members[member]
-        names = dict(
-            zip(
-                self.reference.departements["code"],
-                self.reference.departements["nom"],
-                strict=True,
-            )
-        )
+        names = self._department_names
         perimeter = ", ".join(self._departments(operator))
         if kind == "commune":
             department = department_of_insee(code)
@@ -536,11 +536,11 @@ class _MemberRows:
                     f"date d'adhésion {french_date(self.dates[since_index[row]])} : dates ignorées"
                 )
             status, problem = "corrected", entry.problem
-            if outside[row]:
-                notes.append(self._outside_note(int(operator_of[row]), int(member_of[row])))
-                problem = "hors_departements"
             if to_check[row]:
                 status = "flagged"
+                if outside[row]:
+                    notes.append(self._outside_note(int(operator_of[row]), int(member_of[row])))
+                    problem = "hors_departements"
             if duplicate[row]:
                 notes.append(
                     f"doublon de la ligne {line_of[first_row[row]]} : gardé une seule fois"
