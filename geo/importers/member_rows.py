@@ -206,7 +206,7 @@ class _MemberRows:
 
     def _corrected(self, correction: Correction, key: tuple, operator: int | None):
         """The member a planner's correction gives this line (a code or a name), or why not."""
-        shown = " ; ".join(text_of(c) for c in key if text_of(c))
+        shown = " ; ".join(v for v in self._cells(key).values() if v)
         outcome = resolve_correction(
             correction.code, shown, self._departments(operator), self.reference
         )
@@ -327,7 +327,7 @@ class _MemberRows:
             correction = corrections.get(line) if corrections else None
             if correction is not None:
                 if not correction.keep:
-                    shown = " ; ".join(text_of(c) for c in key if text_of(c))
+                    shown = " ; ".join(v for v in self._cells(key).values() if v)
                     self._reject(
                         line,
                         shown,
@@ -467,6 +467,11 @@ class _MemberRows:
         }
 
     @cached_property
+    def _epci_names(self) -> dict[str, str]:
+        epci = self.reference.epci
+        return dict(zip(epci["siren"], epci["nom"], strict=True))
+
+    @cached_property
     def _department_names(self) -> dict[str, str]:
         departements = self.reference.departements
         return dict(zip(departements["code"], departements["nom"], strict=True))
@@ -601,18 +606,28 @@ class _MemberRows:
         if outcome is None:
             return {}
         index = name_index(self.reference) if outcome.candidates or outcome.suggestion else None
-        cells = (
-            {role: text_of(cell) for role, cell in zip(self.member_roles, key, strict=True)}
-            if key is not None
-            else {}
-        )
+        member = None
+        if outcome.kind:
+            names = (
+                name_index(self.reference).names if outcome.kind == "commune" else self._epci_names
+            )
+            member = {
+                "kind": outcome.kind,
+                "code": outcome.code,
+                "nom": names.get(outcome.code or "", ""),
+            }
         return {
             "problem": outcome.problem,
-            "cells": cells,
+            "cells": self._cells(key) if key is not None else {},
             "candidates": [candidate(c, index) for c in outcome.candidates] if index else [],
             "suggestion": candidate(outcome.suggestion, index) if outcome.suggestion else None,
-            "member": {"kind": outcome.kind, "code": outcome.code} if outcome.kind else None,
+            "member": member,
         }
+
+    def _cells(self, key: tuple) -> dict[str, str]:
+        """The member cells of a line as text, in the file's order of columns."""
+        read = dict(zip(self.member_roles, key, strict=True))
+        return {role: text_of(read[role]) for role in sorted(read, key=self.header.roles.get)}
 
 
 def _departments_of(value: object) -> tuple[str, ...]:

@@ -72,6 +72,7 @@ def test_a_commune_of_another_department_is_kept_and_flagged(finistere):
     vannes = issues(finistere)[9]
     assert vannes["status"] == "flagged" and vannes["problem"] == "hors_departements"
     assert "Morbihan" in vannes["message"] and "CDG29" in vannes["message"]
+    assert vannes["member"] == {"kind": "commune", "code": "56260", "nom": "Vannes"}
     assert "56260" in set(finistere.memberships["insee"])
     report = finistere.report
     assert (report.rows, report.accepted, report.rejected, report.flagged) == (9, 6, 3, 1)
