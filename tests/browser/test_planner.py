@@ -167,7 +167,9 @@ def test_import_preview_confirm_then_restore(
     app.locator("input[type=file]").set_input_files(LIST)
     choose(app, re.compile(r"^OPSN de la liste"), "Manche", re.compile(r"Manche Numérique"))
     expect(
-        app.get_by_text(re.compile(r"4 acceptée\(s\) dont 0 corrigée\(s\), 1 rejetée\(s\)"))
+        app.get_by_text(
+            re.compile(r"4 acceptée\(s\) dont 0 corrigée\(s\) et 4 à vérifier, 1 rejetée\(s\)")
+        )
     ).to_be_visible(timeout=UI_TIMEOUT)
     expect(app.get_by_role("heading", name="Rapport de lecture")).to_be_visible()
     # The preview: the figures once saved, and the communes whose status changes.
