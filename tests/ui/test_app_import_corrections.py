@@ -88,3 +88,30 @@ def test_problem_lines_are_corrected_in_the_table_and_saved_in_the_version(tmp_p
             row["insee"] for row in csv.DictReader(handle, delimiter=";") if row["opsn"] == "cdg29"
         }
     assert saved == {"29232", "29019", "29105", "29151", "29235", "29190", "29075"}
+
+
+def test_an_operators_file_shows_each_field_before_and_after_and_what_it_leaves_aside():
+    header = '"id";"nom";"nom_avec_article";"statut";"url";"siret";"services";"departements"\n'
+    megalis = (
+        '"7e7ff701-de04-476e-bfca-3db263c7dc33";"Mégalis Bretagne";"";"";'
+        '"https://www.megalis.bretagne.bzh/";"25351449100047";"";"22,29,35,56,44"\n'
+    )
+    at = app(signed_in=True)
+    go(at, "importer")
+    at.file_uploader(key="import_files").set_value(
+        [("operators.csv", (header + megalis).encode(), "text/csv")]
+    )
+    run(at)
+    assert any("0 modifié(s) (0 champ(s)), 1 valeur(s)" in m.value for m in at.markdown)
+    ignored = next(d.value for d in at.dataframe if "Pourquoi" in d.value.columns)
+    assert ignored.iloc[0]["Champ"] == "Périmètre (départements)"
+    assert ignored.iloc[0]["Registre"] == "22|29|35|56"
+    assert "(44) non ajoutés" in ignored.iloc[0]["Pourquoi"]
+    assert any(
+        c.value.startswith("Avant : ") and "% de la population" in c.value for c in at.caption
+    )
+    at.radio(key="operator_mode").set_value("remplacer")
+    run(at)
+    changed = next(d.value for d in at.dataframe if "Après" in d.value.columns)
+    perimeter = changed[changed["Champ"] == "Périmètre (départements)"].iloc[0]
+    assert perimeter["Avant"] == "22|29|35|56" and "44" in perimeter["Après"]

@@ -17,8 +17,8 @@ from geo.core import fmt
 from geo.core.registry import opsn_names
 from geo.exports import csv_bytes
 from geo.importers.tables import MAX_FILE_BYTES
-from geo.planning.changes import MEMBERSHIP_MODES, OPERATOR_MODES
-from geo.planning.compare import compare_snapshots
+from geo.planning.changes import MEMBERSHIP_MODES
+from geo.planning.compare import before_sentence, compare_snapshots
 from geo.planning.corrections import (
     EDITABLE,
     corrections_from_table,
@@ -35,6 +35,7 @@ from geo.planning.imports import (
     read_import,
     report_lines,
 )
+from geo.planning.operator_changes import OPERATOR_MODES, plan_operators
 from geo.storage import ConflictError, NothingToSave, StorageError
 from geo.storage.labels import data_label
 from ui.access import require_identity
@@ -257,13 +258,58 @@ preview = _preview(
     batch,
 )
 figures_delta(preview["figures"])
+st.caption(before_sentence(preview["figures"]))
 members = preview["memberships"]
-registry_changes = preview["registry"]
 st.markdown(
     f"Adhésions : **+{fmt.integer(members['added'])}** ajoutées, "
-    f"**−{fmt.integer(members['removed'])}** retirées ; OPSN : "
-    f"{len(registry_changes['added'])} ajouté(s), {len(registry_changes['changed'])} modifié(s)."
+    f"**−{fmt.integer(members['removed'])}** retirées."
 )
+if batch.operators is not None and len(batch.operators):
+    plan = plan_operators(snapshot.registry, batch.operators, operator_mode)
+    st.markdown(
+        f"OPSN : {fmt.integer(len(plan.added))} ajouté(s), "
+        f"{fmt.integer(len(plan.changed_opsn))} modifié(s) ({fmt.integer(len(plan.changed))} "
+        f"champ(s)), {fmt.integer(len(plan.ignored))} valeur(s) du fichier non reprise(s)."
+    )
+    if plan.added:
+        st.dataframe(
+            pd.DataFrame(plan.added)[["id", "nom"]].rename(
+                columns={"id": "Identifiant", "nom": "OPSN ajouté"}
+            ),
+            hide_index=True,
+            key="preview_operators_added",
+        )
+    if plan.changed:
+        st.dataframe(
+            pd.DataFrame([vars(c) for c in plan.changed])[
+                ["nom", "label", "before", "after"]
+            ].rename(
+                columns={"nom": "OPSN", "label": "Champ", "before": "Avant", "after": "Après"}
+            ),
+            hide_index=True,
+            width="stretch",
+            key="preview_operators_changed",
+        )
+    if plan.ignored:
+        st.markdown("**Valeurs du fichier non reprises**")
+        st.dataframe(
+            pd.DataFrame([vars(i) for i in plan.ignored])[
+                ["nom", "label", "registry", "file", "reason"]
+            ].rename(
+                columns={
+                    "nom": "OPSN",
+                    "label": "Champ",
+                    "registry": "Registre",
+                    "file": "Fichier",
+                    "reason": "Pourquoi",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="preview_operators_ignored",
+        )
+    for note in plan.notes:
+        st.caption(md(note))
 if members["by_opsn"]:
     st.dataframe(
         pd.DataFrame(members["by_opsn"]).rename(
