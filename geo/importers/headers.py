@@ -13,6 +13,12 @@ from dataclasses import dataclass, field
 from geo.core.text import fold
 from geo.importers.tables import Row, is_blank
 
+#: The ANCT *Suite territoriale* ``operators`` CSV (plus ``departements``), folded.
+ANCT_OPERATOR_HEADER = ("id", "nom", "nom avec article", "statut", "url", "siret", "services")
+#: The ANCT ``adherents`` CSV, folded.
+ANCT_ADHERENT_HEADER = frozenset({"organisation siret", "operateur id"})
+#: The registry of this project (``data/opsn/registre_opsn.csv``), folded.
+REGISTRY_HEADER = ("id", "nom", "sigle", "portee", "departements", "siren", "siret", "anct id")
 IDENTIFIER_ROLES = frozenset({"insee", "siren", "siret", "nom"})
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from geo.importers.formats.base import HeaderLine, ImportFormat
+from geo.importers.headers import ANCT_ADHERENT_HEADER
 from geo.importers.member_rows import read_member_list
-
-#: Its header, folded.
-HEADER = frozenset({"organisation siret", "operateur id"})
 
 
 def _matches(line: HeaderLine) -> bool:
-    return line.names == HEADER
+    return line.names == ANCT_ADHERENT_HEADER
 
 
 FORMAT = ImportFormat(

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from geo.core.memberships import empty_memberships
 from geo.importers.formats.base import HeaderLine, ImportFormat, ImportResult, ReadRequest
+from geo.importers.headers import ANCT_OPERATOR_HEADER
 from geo.importers.operators import read_anct_operators
-
-#: Columns its header always has, folded (plus ``departements``).
-HEADER = ("id", "nom", "nom avec article", "statut", "url", "siret", "services", "departements")
 
 
 def _matches(line: HeaderLine) -> bool:
-    return set(HEADER) <= line.names
+    return set(ANCT_OPERATOR_HEADER) <= line.names and "departements" in line.names
 
 
 def _read(request: ReadRequest) -> ImportResult:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from geo.core.memberships import empty_memberships
 from geo.importers.formats.base import HeaderLine, ImportFormat, ImportResult, ReadRequest
+from geo.importers.headers import REGISTRY_HEADER
 from geo.importers.operators import read_registry_file
-
-#: Columns its header always has, folded.
-HEADER = ("id", "nom", "sigle", "portee", "departements", "siren", "siret", "anct id")
 
 
 def _matches(line: HeaderLine) -> bool:
-    return set(HEADER) <= line.names
+    return set(REGISTRY_HEADER) <= line.names
 
 
 def _read(request: ReadRequest) -> ImportResult:
