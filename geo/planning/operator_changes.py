@@ -94,6 +94,34 @@ class OperatorPlan:
         return lines + [f"Remarque : {note}" for note in self.notes]
 
 
+#: The plan's tables as a preview shows them: each table's columns, in French.
+TABLE_COLUMNS = {
+    "added": {"id": "Identifiant", "nom": "OPSN ajouté"},
+    "changed": {"nom": "OPSN", "label": "Champ", "before": "Avant", "after": "Après"},
+    "ignored": {
+        "nom": "OPSN",
+        "label": "Champ",
+        "registry": "Registre",
+        "file": "Fichier",
+        "reason": "Pourquoi",
+    },
+}
+
+
+def plan_tables(plan: OperatorPlan) -> dict[str, pd.DataFrame]:
+    """The plan's non-empty tables (``added``, ``changed``, ``ignored``), French columns."""
+    rows = {
+        "added": plan.added,
+        "changed": [asdict(change) for change in plan.changed],
+        "ignored": [asdict(item) for item in plan.ignored],
+    }
+    return {
+        name: pd.DataFrame(rows[name])[list(columns)].rename(columns=columns)
+        for name, columns in TABLE_COLUMNS.items()
+        if rows[name]
+    }
+
+
 def _label(name: str) -> str:
     return FIELD_LABELS.get(name, name)
 

@@ -35,7 +35,7 @@ from geo.planning.imports import (
     read_import,
     report_lines,
 )
-from geo.planning.operator_changes import OPERATOR_MODES, plan_operators
+from geo.planning.operator_changes import OPERATOR_MODES, plan_operators, plan_tables
 from geo.storage import ConflictError, NothingToSave, StorageError
 from geo.storage.labels import data_label
 from ui.access import require_identity
@@ -265,43 +265,10 @@ if batch.operators is not None and len(batch.operators):
         f"{fmt.integer(len(plan.changed_opsn))} modifié(s) ({fmt.integer(len(plan.changed))} "
         f"champ(s)), {fmt.integer(len(plan.ignored))} valeur(s) du fichier non reprise(s)."
     )
-    if plan.added:
-        st.dataframe(
-            pd.DataFrame(plan.added)[["id", "nom"]].rename(
-                columns={"id": "Identifiant", "nom": "OPSN ajouté"}
-            ),
-            hide_index=True,
-            key="preview_operators_added",
-        )
-    if plan.changed:
-        st.dataframe(
-            pd.DataFrame([vars(c) for c in plan.changed])[
-                ["nom", "label", "before", "after"]
-            ].rename(
-                columns={"nom": "OPSN", "label": "Champ", "before": "Avant", "after": "Après"}
-            ),
-            hide_index=True,
-            width="stretch",
-            key="preview_operators_changed",
-        )
-    if plan.ignored:
-        st.markdown("**Valeurs du fichier non reprises**")
-        st.dataframe(
-            pd.DataFrame([vars(i) for i in plan.ignored])[
-                ["nom", "label", "registry", "file", "reason"]
-            ].rename(
-                columns={
-                    "nom": "OPSN",
-                    "label": "Champ",
-                    "registry": "Registre",
-                    "file": "Fichier",
-                    "reason": "Pourquoi",
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            key="preview_operators_ignored",
-        )
+    for name, table in plan_tables(plan).items():
+        if name == "ignored":
+            st.markdown("**Valeurs du fichier non reprises**")
+        st.dataframe(table, hide_index=True, width="stretch", key=f"preview_operators_{name}")
     for note in plan.notes:
         st.caption(md(note))
 if members["by_opsn"]:
