@@ -82,7 +82,7 @@ class OperatorPlan:
 
     def text(self) -> list[str]:
         """The plan in French, one line per fact (for a terminal)."""
-        lines = [f"OPSN ajouté : {row.get('nom', '')} ({row['id']})" for row in self.added]
+        lines = [f"OPSN ajouté : {_shown(row)} ({row['id']})" for row in self.added]
         lines += [
             f"OPSN modifié : {c.nom} ({c.opsn}) : {c.label} « {c.before} » → « {c.after} »"
             for c in self.changed
@@ -122,6 +122,11 @@ def plan_tables(plan: OperatorPlan) -> dict[str, pd.DataFrame]:
     }
 
 
+def _shown(row: dict) -> str:
+    """The name people know an OPSN by: its acronym when it has one."""
+    return row.get("sigle") or row.get("nom", "")
+
+
 def _label(name: str) -> str:
     return FIELD_LABELS.get(name, name)
 
@@ -148,7 +153,8 @@ def plan_operators(registry: pd.DataFrame, operators: pd.DataFrame, mode: str) -
     }
     for record in incoming.to_dict(orient="records"):
         record = {k: str(v) for k, v in record.items() if k in REGISTRY_COLUMNS}
-        opsn, nom = record["id"], record.get("nom", "")
+        opsn = record["id"]
+        nom = _shown(current.get(opsn, record))
         record["confiance"] = record.get("confiance") or DEFAULT_CONFIDENCE
         mine = current.get(opsn)
         for name in UNIQUE_IDENTIFIERS:
@@ -166,7 +172,7 @@ def plan_operators(registry: pd.DataFrame, operators: pd.DataFrame, mode: str) -
                     _label(name),
                     (mine or {}).get(name, ""),
                     value,
-                    f"déjà l'identifiant de « {current[holder]['nom']} » ({holder}) : un "
+                    f"déjà l'identifiant de « {_shown(current[holder])} » ({holder}) : un "
                     "identifiant ne désigne qu'un OPSN",
                 )
             )
@@ -205,7 +211,7 @@ def _plan_known(
     never wipes the registry's. The file's sources are added to the row's
     when it changes anything (the registry keeps every source).
     """
-    opsn, nom = mine["id"], mine.get("nom", "")
+    opsn, nom = mine["id"], _shown(mine)
 
     def told(name: str) -> bool:
         value = record.get(name, "")

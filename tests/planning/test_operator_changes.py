@@ -94,7 +94,9 @@ def test_an_identifier_of_another_opsn_is_never_written(reference, snapshot):
 def test_a_registry_file_s_new_opsn_with_a_known_siren_is_added_without_it(reference, snapshot):
     """A registry CSV (this project's format) adds an OPSN that bears Mégalis's identifiers."""
     row = snapshot.registry.set_index("id").loc["megalis"].to_dict()
-    row.update(id="nouvel_opsn", nom="Nouvel opérateur", anct_id="", sources="https://exemple.fr")
+    row.update(
+        id="nouvel_opsn", nom="Nouvel opérateur", sigle="", anct_id="", sources="https://exemple.fr"
+    )
     columns = list(snapshot.registry.columns)
     text = io.StringIO()
     writer = csv.writer(text, delimiter=";")
@@ -134,7 +136,7 @@ def test_db_import_lists_the_changes_and_what_it_leaves_aside(tmp_path, capsys):
     database = str(tmp_path / "base.sqlite3")
     assert main(["db", "--db", database, "import", str(path), "--dry-run"]) == 0
     text = capsys.readouterr().out
-    assert "Ignoré : Syndicat mixte de coopération territoriale Mégalis Bretagne" in text
+    assert "Ignoré : Mégalis Bretagne (megalis) : Périmètre (départements)" in text
     assert "départements absents du registre (44) non ajoutés" in text
     arguments = ["db", "--db", database, "import", str(path), "--dry-run", "--format", "json"]
     assert main([*arguments, "--operators-mode", "remplacer"]) == 0
