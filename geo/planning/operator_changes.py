@@ -94,6 +94,12 @@ class OperatorPlan:
         return lines + [f"Remarque : {note}" for note in self.notes]
 
 
+#: What the « Pourquoi » column of ignored values means, in full.
+IGNORED_HELP = (
+    "« compléter » ne remplit que les champs vides des OPSN connus : choisissez « remplacer » "
+    "pour reprendre les valeurs du fichier. Un SIREN, SIRET ou identifiant ANCT déjà celui "
+    "d'un autre OPSN n'est jamais repris : un identifiant ne désigne qu'un OPSN."
+)
 #: The plan's tables as a preview shows them: each table's columns, in French.
 TABLE_COLUMNS = {
     "added": {"id": "Identifiant", "nom": "OPSN ajouté"},
@@ -112,7 +118,7 @@ def plan_tables(plan: OperatorPlan) -> dict[str, pd.DataFrame]:
     """The plan's non-empty tables (``added``, ``changed``, ``ignored``), French columns."""
     rows = {
         "added": plan.added,
-        "changed": [asdict(change) for change in plan.changed],
+        "changed": [_shown_change(change) for change in plan.changed],
         "ignored": [asdict(item) for item in plan.ignored],
     }
     return {
@@ -120,6 +126,17 @@ def plan_tables(plan: OperatorPlan) -> dict[str, pd.DataFrame]:
         for name, columns in TABLE_COLUMNS.items()
         if rows[name]
     }
+
+
+def _shown_change(change: FieldChange) -> dict:
+    """A change as a table row; a list of sources as its count and the sources it gains."""
+    row = asdict(change)
+    if change.field == "sources":
+        before = [s for s in change.before.split("|") if s]
+        gained = [s for s in change.after.split("|") if s and s not in before]
+        row["before"] = f"{len(before)} source(s)"
+        row["after"] = f"{len(before)} source(s) + " + ", ".join(gained)
+    return row
 
 
 def _shown(row: dict) -> str:
@@ -144,7 +161,8 @@ def plan_operators(registry: pd.DataFrame, operators: pd.DataFrame, mode: str) -
     extra = [c for c in incoming.columns if c not in REGISTRY_COLUMNS]
     if extra:
         plan.notes.append(
-            "colonnes du fichier sans place dans le registre, ignorées : " + ", ".join(extra)
+            "colonnes du fichier sans place dans le registre, ignorées : "
+            + ", ".join(c.replace("_", " ") for c in extra)
         )
     current = {row["id"]: row for row in registry.fillna("").astype(str).to_dict("records")}
     holders = {
@@ -172,8 +190,7 @@ def plan_operators(registry: pd.DataFrame, operators: pd.DataFrame, mode: str) -
                     _label(name),
                     (mine or {}).get(name, ""),
                     value,
-                    f"déjà l'identifiant de « {_shown(current[holder])} » ({holder}) : un "
-                    "identifiant ne désigne qu'un OPSN",
+                    f"déjà celui de « {_shown(current[holder])} » ({holder})",
                 )
             )
             record[name] = (mine or {}).get(name, "")
@@ -240,10 +257,7 @@ def _plan_known(
         )
     if mode == "remplacer":
         return
-    keep = (
-        "mode « compléter » : le registre garde sa valeur (« remplacer » prendrait celle du "
-        "fichier)"
-    )
+    keep = "mode « compléter » : le registre garde sa valeur"
     for name in record:
         if name in UNREPORTED or name in written or not told(name):
             continue
@@ -251,11 +265,11 @@ def _plan_known(
             continue  # follows the perimeter, said there
         ours_value, value = mine.get(name, ""), record[name]
         if name == "departements" and (added := _departments_added(ours_value, value)):
-            reason = f"départements absents du registre ({added}) non ajoutés ; {keep}"
+            reason = f"{added} non ajouté(s) : {keep}"
         elif name in OPERATOR_FILLABLE:
             reason = keep
         else:
-            reason = "ce champ n'est pris d'un fichier d'opérateurs qu'en mode « remplacer »"
+            reason = "repris seulement en mode « remplacer »"
         plan.ignored.append(Ignored(opsn, nom, name, _label(name), ours_value, value, reason))
 
 

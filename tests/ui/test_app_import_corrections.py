@@ -106,7 +106,7 @@ def test_an_operators_file_shows_each_field_before_and_after_and_what_it_leaves_
     ignored = next(d.value for d in at.dataframe if "Pourquoi" in d.value.columns)
     assert ignored.iloc[0]["Champ"] == "Périmètre (départements)"
     assert ignored.iloc[0]["Registre"] == "22|29|35|56"
-    assert "(44) non ajoutés" in ignored.iloc[0]["Pourquoi"]
+    assert ignored.iloc[0]["Pourquoi"].startswith("44 non ajouté(s)")
     assert any(
         c.value.startswith("Avant : ") and "% de la population" in c.value for c in at.caption
     )

@@ -35,7 +35,12 @@ from geo.planning.imports import (
     read_import,
     report_lines,
 )
-from geo.planning.operator_changes import OPERATOR_MODES, plan_operators, plan_tables
+from geo.planning.operator_changes import (
+    IGNORED_HELP,
+    OPERATOR_MODES,
+    plan_operators,
+    plan_tables,
+)
 from geo.storage import ConflictError, NothingToSave, StorageError
 from geo.storage.labels import data_label
 from ui.access import require_identity
@@ -268,7 +273,17 @@ if batch.operators is not None and len(batch.operators):
     for name, table in plan_tables(plan).items():
         if name == "ignored":
             st.markdown("**Valeurs du fichier non reprises**")
-        st.dataframe(table, hide_index=True, width="stretch", key=f"preview_operators_{name}")
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            key=f"preview_operators_{name}",
+            column_config={
+                "OPSN": st.column_config.TextColumn(width=140),
+                "Champ": st.column_config.TextColumn(width=170),
+                "Pourquoi": st.column_config.TextColumn(help=IGNORED_HELP),
+            },
+        )
     for note in plan.notes:
         st.caption(md(note))
 if members["by_opsn"]:
