@@ -104,6 +104,15 @@ class ValidationReport:
             "issues_omitted": self.omitted,
         }
 
+    def counts_sentence(self) -> str:
+        """« 9 ligne(s) ; 6 acceptée(s) dont 0 corrigée(s) et 1 à vérifier, 3 rejetée(s)… »."""
+        return (
+            f"{fmt.integer(self.rows)} ligne(s) ; {fmt.integer(self.accepted)} acceptée(s) dont "
+            f"{fmt.integer(self.corrected)} corrigée(s) et {fmt.integer(self.flagged)} à "
+            f"vérifier, {fmt.integer(self.rejected)} rejetée(s), "
+            f"{fmt.integer(self.duplicates)} doublon(s)"
+        )
+
     def text(self) -> str:
         """The report in French, for a terminal."""
         label = self.format_label or self.format

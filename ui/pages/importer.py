@@ -155,12 +155,7 @@ for message in batch.errors:
 for message in batch.repeated:
     st.info(md(message))
 for report in batch.reports:
-    summary = (
-        f"**{md(report.file)}** ({md(report.read_as)}) : {fmt.integer(report.rows)} ligne(s) ; "
-        f"{fmt.integer(report.accepted)} acceptée(s) dont {fmt.integer(report.corrected)} "
-        f"corrigée(s) et {fmt.integer(report.flagged)} à vérifier, "
-        f"{fmt.integer(report.rejected)} rejetée(s), {fmt.integer(report.duplicates)} doublon(s)"
-    )
+    summary = f"**{md(report.file)}** ({md(report.read_as)}) : {report.counts_sentence()}"
     (st.warning if report.rejected or report.flagged else st.success)(summary)
     for note in report.notes:
         st.caption(md(note))
