@@ -174,7 +174,9 @@ def test_import_preview_confirm_then_restore(
     expect(app.get_by_role("heading", name="Rapport de lecture")).to_be_visible()
     # The preview: the figures once saved, and the communes whose status changes.
     expect(app.get_by_role("heading", name="Aperçu des changements")).to_be_visible()
-    expect(app.get_by_text(re.compile(r"Communes dont le statut change : 4"))).to_be_visible()
+    expect(app.get_by_text(re.compile(r"Communes dont le statut change : 4"))).to_be_visible(
+        timeout=UI_TIMEOUT  # the preview is computed after the report
+    )
     expect(app.get_by_test_id("stMetric").filter(has_text="Habitants couverts")).to_contain_text(
         "+150\u202f748"
     )
