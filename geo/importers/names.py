@@ -243,9 +243,14 @@ class Agreement:
 
 def name_agreement(name: object, insee: str, index: NameIndex) -> Agreement:
     """Whether ``name`` designates commune ``insee`` (see :class:`Agreement`)."""
+    if insee in index.national.get(name_key(name), ()):
+        return Agreement("same")  # most lines: the commune's own name
     variants = name_variants(name, index)
     own = index.own.get(insee, ())
-    close = any(_close(key, mine) for key in variants for mine in own)
+
+    def close() -> bool:
+        return any(_close(key, mine) for key in variants for mine in own)
+
     for key in variants:
         found = index.national.get(key)
         if found:
@@ -254,10 +259,10 @@ def name_agreement(name: object, insee: str, index: NameIndex) -> Agreement:
             # « Fontaine » for Fontaine-Française (21277): shortened, unless a
             # commune of that very name lies in the same department.
             department = department_of_insee(insee)
-            if close and not any(department_of_insee(o) == department for o in found):
+            if not any(department_of_insee(o) == department for o in found) and close():
                 return Agreement("same")
             return Agreement("other", tuple(sorted(found)))
-    return Agreement("same" if close else "unknown")
+    return Agreement("same" if close() else "unknown")
 
 
 def _close(key: str, mine: str) -> bool:
