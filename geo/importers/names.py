@@ -61,13 +61,11 @@ def name_index(reference: ReferenceData) -> NameIndex:
     by_department: dict[str, list[tuple[str, str]]] = {}
     national: dict[str, set[str]] = {}
     own: dict[str, list[str]] = {}
-    names = dict(zip(reference.communes["insee"], reference.communes["nom"], strict=True))
-    for insee, nom, dep in zip(
-        reference.communes["insee"],
-        reference.communes["nom"],
-        reference.communes["departement"],
-        strict=True,
-    ):
+    # Lists, not Series: iterating Arrow-backed columns costs more than the keys.
+    communes = reference.communes
+    insees, noms = communes["insee"].tolist(), communes["nom"].tolist()
+    names = dict(zip(insees, noms, strict=True))
+    for insee, nom, dep in zip(insees, noms, communes["departement"].tolist(), strict=True):
         key = name_key(nom)
         current.setdefault((dep, key), []).append(insee)
         by_department.setdefault(dep, []).append((key, insee))
@@ -75,7 +73,9 @@ def name_index(reference: ReferenceData) -> NameIndex:
         own.setdefault(insee, []).append(key)
     former: dict[tuple[str, str], list[tuple[str, str]]] = {}
     codes = reference.former_codes
-    for old, nom, insee in zip(codes["ancien_code"], codes["nom"], codes["insee"], strict=True):
+    for old, nom, insee in zip(
+        codes["ancien_code"].tolist(), codes["nom"].tolist(), codes["insee"].tolist(), strict=True
+    ):
         if nom:
             key = name_key(nom)
             former.setdefault((department_of_insee(old), key), []).append((old, insee))
@@ -243,8 +243,10 @@ class Agreement:
 
 def name_agreement(name: object, insee: str, index: NameIndex) -> Agreement:
     """Whether ``name`` designates commune ``insee`` (see :class:`Agreement`)."""
+    if index.names.get(insee) == str(name).strip():
+        return Agreement("same")  # most lines: the commune's name as the COG writes it
     if insee in index.national.get(name_key(name), ()):
-        return Agreement("same")  # most lines: the commune's own name
+        return Agreement("same")
     variants = name_variants(name, index)
     own = index.own.get(insee, ())
 
