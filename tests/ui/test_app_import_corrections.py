@@ -115,3 +115,26 @@ def test_an_operators_file_shows_each_field_before_and_after_and_what_it_leaves_
     changed = next(d.value for d in at.dataframe if "Après" in d.value.columns)
     perimeter = changed[changed["Champ"] == "Périmètre (départements)"].iloc[0]
     assert perimeter["Avant"] == "22|29|35|56" and "44" in perimeter["Après"]
+
+
+def test_the_registry_form_refuses_another_opsn_s_siren_and_keeps_plain_sources():
+    at = app(signed_in=True)
+    go(at, "registre")
+    at.selectbox(key="registry_target").set_value("megalis")
+    run(at)
+    fields = {t.label: t for t in at.text_input}
+    fields["SIREN"].input("384452611")  # ADICO's
+    next(b for b in at.get("form_submit_button")).click()
+    run(at)
+    assert any("déjà celui de « Association pour le développement" in e.value for e in at.error)
+    assert len(open_store().versions()) == 1
+    fields = {t.label: t for t in at.text_input}
+    fields["SIREN"].input("253514491")
+    (sources,) = [t for t in at.text_area if t.label.startswith("Sources")]
+    sources.input("https://www.megalis.bretagne.bzh\nDélibération du comité syndical, 3 mars 2021")
+    next(b for b in at.get("form_submit_button")).click()
+    run(at)
+    assert any("version 2" in s.value for s in at.success)
+    _, snapshot = open_store().snapshot()
+    saved = snapshot.registry.set_index("id").at["megalis", "sources"]
+    assert saved == "https://www.megalis.bretagne.bzh|Délibération du comité syndical, 3 mars 2021"
