@@ -26,8 +26,9 @@ import shapely
 
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
 from geo.core.reference import load_reference
+from geo.core.rules import Rule
+from geo.importers.inputs import bundled_inputs
 from geo.planning.scenarios import Change, compare
 
 
@@ -56,7 +57,7 @@ def main() -> None:
 
     full, _ = timed(lambda: analyse(reference, inputs, options), args.runs)
     members, _ = timed(
-        lambda: analyse(reference, inputs, CoverageOptions(rule="adhesion")), args.runs
+        lambda: analyse(reference, inputs, CoverageOptions(rule=Rule.ADHESION)), args.runs
     )
     scenario, _ = timed(lambda: compare(reference, inputs, change, options), args.runs)
 

@@ -69,7 +69,7 @@ print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": peak, "code
 
 def write_list(path: Path, rows: int) -> None:
     from geo.core.reference import load_reference
-    from geo.core.registry import load_registry
+    from geo.importers.registry_file import load_registry
 
     codes = list(load_reference().communes["insee"])
     operators = list(load_registry()["id"])

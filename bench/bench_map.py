@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from geo.core.rules import Rule  # noqa: E402
 from geo.maps.web_assets import LEAFLET_CSS, LEAFLET_JS, inline_html_assets  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -439,8 +440,8 @@ def naive_page(path: Path) -> Path:
     """
     from geo.core.analysis import analyse
     from geo.core.coverage import CoverageOptions
-    from geo.core.inputs import bundled_inputs
     from geo.core.reference import load_reference
+    from geo.importers.inputs import bundled_inputs
 
     reference = load_reference()
     communes = reference.communes.drop(columns=["geometry_generalisee"], errors="ignore")
@@ -502,7 +503,7 @@ def control_changes() -> dict[str, float]:
     """
     from streamlit.testing.v1 import AppTest
 
-    from geo.explore.views import View
+    from geo.core.views import View
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
 
@@ -526,7 +527,7 @@ def control_changes() -> dict[str, float]:
 
     warmup.wait(600)  # what a server does in its first seconds, before visitors change controls
     results["EPCI"] = timed(lambda: at.checkbox(key="epci_membership").uncheck().run())
-    results["règle"] = timed(lambda: at.radio(key="rule").set_value("adhesion").run())
+    results["règle"] = timed(lambda: at.radio(key="rule").set_value(Rule.ADHESION).run())
     results["territoire"] = timed(lambda: at.radio(key="territory").set_value("metropole").run())
     results["vue (département)"] = timed(view("departement", "29"))
     results["vue (région)"] = timed(view("region", "76"))
@@ -747,10 +748,11 @@ def region_map_payload(code: str) -> dict[str, int]:
     """What a region view's map needs, computed without a browser: its JSON and its files."""
     from geo.core.analysis import analyse
     from geo.core.coverage import CoverageOptions, area_figures
-    from geo.core.inputs import bundled_inputs
     from geo.core.reference import load_reference
     from geo.core.registry import opsn_names
-    from geo.explore.views import View, selection
+    from geo.core.views import View
+    from geo.explore.views import selection
+    from geo.importers.inputs import bundled_inputs
     from geo.mapdata import ensure_map_files
     from geo.maps import live_map_spec
 

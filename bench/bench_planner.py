@@ -28,14 +28,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
+from geo.core.memberships import memberships_frame
 from geo.core.reference import load_reference
+from geo.importers.inputs import bundled_inputs
+from geo.planning.changes import import_memberships
+from geo.planning.compare import compare_versions
 from geo.planning.opportunities import opportunities
 from geo.planning.scenarios import run_scenario
 from geo.planning.timeline import then_now
-from geo.storage import memberships_frame, open_store
-from geo.storage.changes import import_memberships
-from geo.storage.compare import compare_versions
+from geo.storage import open_store
 
 
 def timed(function, runs: int) -> float:

@@ -9,10 +9,11 @@ import streamlit as st
 
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
 from geo.core.reference import load_reference
 from geo.core.registry import opsn_names
-from geo.explore.views import View, selection
+from geo.core.views import View
+from geo.explore.views import selection
+from geo.importers.inputs import bundled_inputs
 from geo.maps import live_map_spec
 from ui.map_element import map_element, prepare_map_files
 

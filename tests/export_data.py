@@ -15,9 +15,9 @@ import pandas as pd
 
 from geo.core.analysis import Inputs, analyse
 from geo.core.coverage import CoverageOptions
+from geo.core.memberships import empty_memberships
 from geo.core.paths import ROOT
 from geo.core.reference import ReferenceData
-from geo.importers.memberships import empty_memberships
 from tests.tiny_reference import memberships, perimeters, tiny_reference
 
 PAYLOADS = (

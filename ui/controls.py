@@ -11,21 +11,19 @@ import streamlit as st
 
 from geo.core.coverage import CoverageOptions
 from geo.core.registry import opsn_names
-
-RULE_CHOICES = {"perimetre": "Adhérentes ou dans un périmètre", "adhesion": "Adhérentes seulement"}
-TERRITORY_CHOICES = {"france": "France entière (métropole et DROM)", "metropole": "Métropole"}
+from geo.core.rules import Rule, Territory
 
 
 def controls(registry: pd.DataFrame, dated: bool = False) -> CoverageOptions:
     """The counting options; ``dated``: memberships carry dates, so offer the date control."""
     side = st.sidebar
     side.radio(
-        "Règle de comptage", list(RULE_CHOICES), format_func=RULE_CHOICES.get, key="rule",
+        "Règle de comptage", list(Rule), format_func=lambda r: Rule(r).choice, key="rule",
         help="« Dans un périmètre » : un OPSN propose ses services dans le département, "
         "sans adhésion connue de la commune.",
     )  # fmt: skip
     side.radio(
-        "Territoire", list(TERRITORY_CHOICES), format_func=TERRITORY_CHOICES.get, key="territory"
+        "Territoire", list(Territory), format_func=lambda t: Territory(t).choice, key="territory"
     )
     side.checkbox(
         "Compter les communes des EPCI adhérents", key="epci_membership",

@@ -14,7 +14,7 @@ import streamlit as st
 from geo.core.analysis import Analysis
 from geo.core.inputs import Inputs
 from geo.core.reference import ReferenceData
-from geo.explore.views import View
+from geo.core.views import View
 from geo.exports.files import (
     MIME_TYPES,
     Download,

@@ -9,14 +9,9 @@ from dataclasses import replace
 import streamlit as st
 
 from geo.core.stats import CREDITS
+from geo.core.views import DROM, LEVEL_LABELS, Level, View
 from geo.explore.permalink import is_equivalent
-from geo.explore.views import (
-    DROM,
-    LEVEL_LABELS,
-    View,
-    parse_view,
-    resolve_view,
-)
+from geo.explore.views import parse_view, resolve_view
 from geo.planning.timeline import membership_dates
 from ui import history, panel, presentation, warmup
 from ui.controls import controls
@@ -42,7 +37,7 @@ def breadcrumb_bar(facts: dict) -> None:
     current = View(facts["view"]["niveau"], facts["view"]["code"])
     for step in facts["view"]["fil"]:
         view = View(step["niveau"], step["code"])
-        prefix = "" if view.level == "france" else "› "
+        prefix = "" if view.level == Level.FRANCE else "› "
         st.button(
             prefix + step["nom"], key=f"crumb_{view.key}", on_click=go, args=(view,),
             disabled=view == current, width="content", help=LEVEL_LABELS[view.level],
@@ -80,7 +75,7 @@ def drom_buttons(view: View) -> None:
     """Quick jumps to the five DROM, after the breadcrumb on the same row."""
     st.caption("· Outre-mer :", width="content")
     for code, name in DROM.items():
-        target = View("departement", code)
+        target = View(Level.DEPARTEMENT, code)
         st.button(
             name,
             key=f"drom_{code}",

@@ -16,8 +16,8 @@ import streamlit as st
 
 from geo.core.coverage import CoverageOptions
 from geo.core.reference import ReferenceData
+from geo.core.views import View
 from geo.explore.permalink import VIEW_PARAMS, Permalink, is_equivalent, parse_query, to_query
-from geo.explore.views import View
 
 _WRITTEN = "_url_written"
 """The query string the page last wrote (or read): anything else comes from the browser."""

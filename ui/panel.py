@@ -12,8 +12,9 @@ import html
 import streamlit as st
 
 from geo.core import fmt
-from geo.core.coverage import STATUSES, without_label
-from geo.explore.views import View
+from geo.core.coverage import without_label
+from geo.core.rules import STATUSES
+from geo.core.views import Level, View
 from geo.maps import STATUS_COLOURS
 from ui.history import go
 from ui.markdown import md
@@ -189,7 +190,7 @@ def _white_zones(facts: dict) -> None:
             f"{zone['nom']} — {fmt.inhabitants(zone['population'])}",
             key=f"zone_{zone['id']}",
             on_click=go,
-            args=(View("territoire", zone["id"]),),
+            args=(View(Level.TERRITOIRE, zone["id"]),),
             type="tertiary",
             icon=":material/arrow_forward:",
         )

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.core.views import View
 from geo.explore.presentation import default_slides, position, step
-from geo.explore.views import View, breadcrumb
+from geo.explore.views import breadcrumb
 from ui import panel
 from ui.history import go
 from ui.map_element import map_element

@@ -13,10 +13,10 @@ from geo.core.coverage import CoverageOptions
 from geo.core.inputs import Inputs
 from geo.core.reference import load_reference
 from geo.core.registry import opsn_names
+from geo.core.views import View
 from geo.explore import tables
 from geo.explore.panel import view_facts
 from geo.explore.search import SearchIndex
-from geo.explore.views import View
 from geo.maps import coverage_shares
 from geo.maps.live import view_map_spec
 from ui.disk_cache import stored_analysis, stored_fingerprint, stored_reference

@@ -32,6 +32,8 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from geo.core.views import Level
+
 PAGE_ELEMENTS = (
     "BidiComponent",  # the map (st.components.v2)
     "PageLink",
@@ -119,9 +121,9 @@ class MapPreloads:
         params = parse_qs(query)
         level = (params.get("vue") or [""])[0]
         code = (params.get("code") or [""])[0].upper()
-        if level == "commune" and len(code) == 5:
+        if level == Level.COMMUNE and len(code) == 5:
             code = code[:3] if code.startswith("97") else code[:2]
-        elif level != "departement":
+        elif level != Level.DEPARTEMENT:
             code = ""
         own = self.departements.get(code)
         if own is None:
@@ -129,7 +131,7 @@ class MapPreloads:
         around = [
             self.departements[d] for d in self.neighbours.get(code, []) if d in self.departements
         ]
-        return [self.national, own, *around] if level == "departement" else [self.national, own]
+        return [self.national, own, *around] if level == Level.DEPARTEMENT else [self.national, own]
 
 
 _lock = threading.Lock()

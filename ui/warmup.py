@@ -19,15 +19,18 @@ import os
 import threading
 import time
 
+from geo.core.rules import Rule, Territory
+
+_MEMBERS, _MAINLAND = Rule.ADHESION, Territory.METROPOLE
 OPTION_VARIANTS = (
     {},
-    {"territory": "metropole"},
-    {"rule": "adhesion"},
+    {"territory": _MAINLAND},
+    {"rule": _MEMBERS},
     {"epci_membership": False},
-    {"rule": "adhesion", "territory": "metropole"},
-    {"territory": "metropole", "epci_membership": False},
-    {"rule": "adhesion", "epci_membership": False},
-    {"rule": "adhesion", "territory": "metropole", "epci_membership": False},
+    {"rule": _MEMBERS, "territory": _MAINLAND},
+    {"territory": _MAINLAND, "epci_membership": False},
+    {"rule": _MEMBERS, "epci_membership": False},
+    {"rule": _MEMBERS, "territory": _MAINLAND, "epci_membership": False},
 )
 """Default options first, then one control changed, then two, then three."""
 
@@ -63,7 +66,7 @@ def warm() -> None:
     started = time.perf_counter()
     # Imported here: the server answers its first requests while this thread imports.
     from geo.core.coverage import CoverageOptions
-    from geo.explore.views import FRANCE, View
+    from geo.core.views import FRANCE, Level, View
     from ui import resources, serving
 
     timings["imports"] = time.perf_counter() - started
@@ -100,7 +103,7 @@ def warm() -> None:
     def region_views() -> None:
         for code in regions:
             yield_to_visitors()
-            view(default, View("region", code))
+            view(default, View(Level.REGION, code))
 
     step("regions", region_views)
 

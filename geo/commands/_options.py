@@ -6,8 +6,9 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from geo.core.coverage import RULES, TERRITORIES, CoverageOptions
+from geo.core.coverage import CoverageOptions
 from geo.core.paths import COMMUNES_DIR
+from geo.core.rules import RULES, TERRITORIES
 
 
 class UsageError(ValueError):
@@ -94,8 +95,8 @@ def coverage_options(args: argparse.Namespace, registry=None) -> CoverageOptions
 
 def load(args: argparse.Namespace):
     """Reference data and inputs named by the options."""
-    from geo.core.inputs import load_inputs
     from geo.core.reference import load_reference
+    from geo.importers.inputs import load_inputs
 
     if args.merge_registry and args.operators is None:
         raise UsageError(
@@ -117,7 +118,7 @@ def load(args: argparse.Namespace):
 
 def _saved_inputs(args: argparse.Namespace):
     """Inputs of a saved version (``--db-version``), from the data directory's database."""
-    from geo.core.inputs import LoadedInputs
+    from geo.importers.inputs import LoadedInputs
     from geo.storage import open_store
     from geo.storage.versions import inputs_for_version
 

@@ -14,7 +14,7 @@ import json
 import sys
 
 from geo.commands._options import add_coverage_options, coverage_options, load
-from geo.explore.views import LEVELS
+from geo.core.views import LEVELS
 
 #: Side-panel facts added to the JSON of a view (the figures are its top-level keys).
 VIEW_KEYS = (
@@ -96,7 +96,8 @@ def _view_facts(args, reference, analysis, inputs) -> dict:
 
 def _print_text(figures: dict, facts: dict | None, label: str) -> None:
     from geo.core import fmt
-    from geo.core.coverage import STATUSES, without_label
+    from geo.core.coverage import without_label
+    from geo.core.rules import STATUSES
     from geo.explore.panel import panel_lines
 
     title = f" — {figures['view']['nom']}" if facts else ""

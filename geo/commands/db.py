@@ -176,7 +176,7 @@ def _versions(store, args) -> int:
 
 def _compare(store, args) -> int:
     from geo.core import fmt
-    from geo.storage.compare import compare_versions
+    from geo.planning.compare import compare_versions
 
     reference = None
     if not args.no_figures:
@@ -245,9 +245,9 @@ def _export(store, args) -> int:
 def _import(store, args) -> int:
     from geo.core import fmt
     from geo.core.reference import load_reference
+    from geo.planning.compare import compare_snapshots
+    from geo.planning.imports import apply_import, import_counts, read_import
     from geo.storage import NothingToSave
-    from geo.storage.compare import compare_snapshots
-    from geo.storage.imports import apply_import, import_counts, read_import
     from geo.storage.labels import data_label
 
     reference = load_reference(args.data)

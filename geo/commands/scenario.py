@@ -106,8 +106,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _save(args: argparse.Namespace, change, reference):
     from geo.commands.db import _author
+    from geo.planning.changes import apply_scenario
     from geo.storage import open_store
-    from geo.storage.changes import apply_scenario
 
     with open_store() as store:
         return store.commit(

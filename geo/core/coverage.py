@@ -19,32 +19,22 @@ import numpy as np
 import pandas as pd
 
 from geo.core import fmt
-
-RULES = ("perimetre", "adhesion")
-TERRITORIES = ("france", "metropole")
-STATUSES = ("adherente", "perimetre", "sans_opsn")
+from geo.core.rules import RULES, STATUSES, TERRITORIES, Rule, Status, Territory
 
 STATUS_LABELS = {
-    "adherente": "Adhérente à un OPSN",
-    "perimetre": "Dans le périmètre d'un OPSN, sans adhésion connue",
-    "sans_opsn": "Sans OPSN",
+    Status.ADHERENTE: "Adhérente à un OPSN",
+    Status.PERIMETRE: "Dans le périmètre d'un OPSN, sans adhésion connue",
+    Status.SANS_OPSN: "Sans OPSN",
 }
 FILTERED_STATUS_LABELS = {
-    "adherente": "Adhérente à un OPSN choisi",
-    "perimetre": "Dans le périmètre d'un OPSN choisi, sans adhésion connue",
-    "sans_opsn": "Hors des OPSN choisis",
+    Status.ADHERENTE: "Adhérente à un OPSN choisi",
+    Status.PERIMETRE: "Dans le périmètre d'un OPSN choisi, sans adhésion connue",
+    Status.SANS_OPSN: "Hors des OPSN choisis",
 }
 """With an OPSN filter, a commune outside the chosen OPSN may well have another one."""
-RULE_LABELS = {
-    "perimetre": "adhérente à un OPSN ou située dans le périmètre d'un OPSN",
-    "adhesion": "adhérente à un OPSN (directement ou par son EPCI)",
-}
-TERRITORY_LABELS = {"france": "France (métropole et DROM)", "metropole": "France métropolitaine"}
 
 SIZE_BINS = (0, 500, 2000, 10000, np.inf)
 SIZE_LABELS = ("moins de 500", "500 à 1 999", "2 000 à 9 999", "10 000 et plus")
-
-MEMBERSHIP_COLUMNS = ("opsn", "insee", "epci", "depuis", "jusqu_a")
 
 
 @dataclass(frozen=True)
@@ -56,18 +46,21 @@ class CoverageOptions:
     asked; by default only complete offers count.
     """
 
-    rule: str = "perimetre"
-    territory: str = "france"
+    rule: Rule = Rule.PERIMETRE
+    territory: Territory = Territory.FRANCE
     epci_membership: bool = True
     at: dt.date | None = None
     opsn: tuple[str, ...] = field(default_factory=tuple)
     count_partial_offers: bool = False
 
     def __post_init__(self) -> None:
+        # Words from links and options become the typed values (a ValueError names them).
         if self.rule not in RULES:
             raise ValueError(f"règle inconnue « {self.rule} » : {', '.join(RULES)}")
         if self.territory not in TERRITORIES:
             raise ValueError(f"territoire inconnu « {self.territory} » : {', '.join(TERRITORIES)}")
+        object.__setattr__(self, "rule", Rule(self.rule))
+        object.__setattr__(self, "territory", Territory(self.territory))
 
 
 def active_memberships(memberships: pd.DataFrame, at: dt.date | None = None) -> pd.DataFrame:
@@ -186,20 +179,24 @@ def commune_coverage(
     via_epci = (via.reindex(index) == "epci").to_numpy()
 
     status = np.where(
-        adhesion != "", "adherente", np.where(perimetre != "", "perimetre", "sans_opsn")
+        adhesion != "",
+        Status.ADHERENTE.value,
+        np.where(perimetre != "", Status.PERIMETRE.value, Status.SANS_OPSN.value),
     )
     member_count = members.groupby("insee").size().reindex(index).fillna(0).to_numpy()
-    if options.rule == "adhesion":
+    if not options.rule.counts_perimeters:
         n_opsn = member_count
     else:  # perimeter OPSN, plus the member OPSN whose perimeter does not include it
         placed = members.merge(communes[["insee", "departement"]], on="insee")
         inside = placed.merge(unique, on=["opsn", "departement"], how="left", indicator=True)
         extra = inside[inside["_merge"] == "left_only"].groupby("insee").size()
         n_opsn = perimeter_count + extra.reindex(index).fillna(0).to_numpy()
-    covered = status == "adherente" if options.rule == "adhesion" else status != "sans_opsn"
+    covered = (
+        status != Status.SANS_OPSN if options.rule.counts_perimeters else status == Status.ADHERENTE
+    )
     territory = (
         np.ones(len(index), dtype=bool)
-        if options.territory == "france"
+        if options.territory == Territory.FRANCE
         else ~communes["departement"].str.startswith("97").to_numpy()
     )
     return pd.DataFrame(
@@ -240,7 +237,7 @@ def counting_rule(
         chosen = f", OPSN choisis : {', '.join(names)}"
     return (
         f"part de la population municipale ({vintage}) vivant dans une commune "
-        f"{RULE_LABELS[options.rule]} — {TERRITORY_LABELS[options.territory]}{epci}{date}{partial}{chosen}"
+        f"{options.rule.sentence} — {options.territory.label}{epci}{date}{partial}{chosen}"
     )
 
 
@@ -335,7 +332,7 @@ def coverage_figures(
     counts.pop("outside_territory")
     if white_zones is not None:
         zones = white_zones
-        if options.territory == "metropole":
+        if options.territory == Territory.METROPOLE:
             zones = zones[~zones["outre_mer"]]
         zone_count, zone_population = len(zones), int(zones["population"].sum())
     else:
@@ -401,38 +398,6 @@ def figures_by(
     table["part_couverte"] = (table["population_couverte"] / table["population"]).fillna(0.0)
     if names is not None:
         table.insert(0, "nom", names.reindex(table.index).fillna(""))
-    return table.reset_index()
-
-
-def figures_by_opsn(
-    communes: pd.DataFrame,
-    perimeters: pd.DataFrame,
-    memberships: pd.DataFrame,
-    registry: pd.DataFrame,
-    options: CoverageOptions,
-) -> pd.DataFrame:
-    """Per OPSN: communes and population in its perimeter, and among its members."""
-    active = active_memberships(memberships, options.at)
-    if options.territory == "metropole":
-        communes = communes[~communes["departement"].str.startswith("97")]
-    pop = communes.set_index("insee")["population"]
-    members = member_pairs(active, communes, options.epci_membership)
-    members = members[members["insee"].isin(pop.index)]
-    in_perimeter = perimeter_pairs(perimeters, communes)
-    table = pd.DataFrame(index=pd.Index(registry["id"], name="opsn"))
-    table["nom"] = registry.set_index("id")["nom"]
-    for label, pairs in (("perimetre", in_perimeter), ("adhesion", members)):
-        grouped = pairs.assign(population=pairs["insee"].map(pop)).groupby("opsn")
-        table[f"communes_{label}"] = grouped.size().reindex(table.index).fillna(0).astype(int)
-        table[f"population_{label}"] = (
-            grouped["population"].sum().reindex(table.index).fillna(0).astype(int)
-        )
-    table["departements"] = (
-        perimeters.groupby("opsn")["departement"]
-        .agg(lambda d: ", ".join(sorted(d)))
-        .reindex(table.index)
-        .fillna("")
-    )
     return table.reset_index()
 
 

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from geo.core.analysis import Analysis, Inputs, neighbour_pairs
-from geo.core.coverage import STATUSES
 from geo.core.reference import ReferenceData
 from geo.core.registry import partial_offer_ids, partial_offer_label
+from geo.core.rules import STATUSES
 from geo.explore.panel import FactsContext, facts_context
 
 FIGURE_KEYS = (

@@ -12,6 +12,7 @@ Banque des Territoires reported « 39 opérateurs » the next day.
 from __future__ import annotations
 
 from geo.core import fmt
+from geo.core.rules import Rule
 
 DECLIC_2020 = {
     "date": "2020-05-18",
@@ -65,7 +66,7 @@ def why_it_differs(figures: dict | None = None) -> str:
         )
     where = (
         ""
-        if figures.get("rule") == "adhesion"
+        if figures.get("rule") == Rule.ADHESION
         else " ou se trouve dans son périmètre départemental"
     )
     return (

@@ -20,7 +20,6 @@ import pandas as pd
 from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs, neighbour_pairs, vintage
 from geo.core.coverage import (
-    STATUSES,
     area_figures,
     counted_communes,
     counted_members,
@@ -35,17 +34,11 @@ from geo.core.registry import (
     partial_offer_label,
     uncounted_opsn,
 )
+from geo.core.rules import STATUSES
+from geo.core.views import LEVEL_LABELS, Level, View
 from geo.core.white_zones import white_zone_definition
 from geo.explore.declic import declic_reference
-from geo.explore.views import (
-    LEVEL_LABELS,
-    View,
-    breadcrumb,
-    name_of,
-    territory_mask,
-    zone_containing,
-    zone_row,
-)
+from geo.explore.views import breadcrumb, name_of, territory_mask, zone_containing, zone_row
 
 #: Keys of the headline figures that describe a set of communes; a view overrides them.
 VIEW_FIGURE_KEYS = (
@@ -189,7 +182,7 @@ def view_facts(
 
     touching = _zones_touching(zones, context.zone_of, inside)
     figures = dict(analysis.figures)  # France: the headline's figures themselves
-    if view.level != "france":
+    if view.level != Level.FRANCE:
         figures.update({k: counts[k] for k in VIEW_FIGURE_KEYS if k in counts})
         figures["white_zone_count"] = len(touching)
         figures["white_zone_population"] = counts["status"]["sans_opsn"]["population"]
@@ -213,7 +206,7 @@ def view_facts(
         "opsn": serving,
         "partial_offers": _partial_offers(context, inside),
         "bordering_opsn": _bordering(reference, context, inside, {o["id"] for o in serving})
-        if view.level != "france"
+        if view.level != Level.FRANCE
         else [],
         "white_zones": {
             "count": len(touching),
@@ -222,9 +215,11 @@ def view_facts(
             "zones": [zone_brief(zone, names) for zone in touching.itertuples()],
         },
         "commune": _commune(reference, analysis, inputs, view.code, uncounted, names)
-        if view.level == "commune"
+        if view.level == Level.COMMUNE
         else None,
-        "zone": _zone(reference, zones, view.code, names) if view.level == "territoire" else None,
+        "zone": _zone(reference, zones, view.code, names)
+        if view.level == Level.TERRITOIRE
+        else None,
         "sources": {
             "data": inputs.label,
             "counting_rule": analysis.figures["counting_rule"],

@@ -45,10 +45,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from geo.core.coverage import RULES, TERRITORIES, CoverageOptions
+from geo.core.coverage import CoverageOptions
 from geo.core.reference import ReferenceData
+from geo.core.rules import RULES, TERRITORIES
+from geo.core.views import FRANCE, View
 from geo.explore.presentation import parse_slides, slides_text
-from geo.explore.views import FRANCE, View, parse_view
+from geo.explore.views import parse_view
 from geo.storage.labels import parse_version
 
 VIEW_PARAMS = ("vue", "code", "presentation")

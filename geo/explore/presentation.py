@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from geo.core.reference import ReferenceData
-from geo.explore.views import FRANCE, View
+from geo.core.views import FRANCE, Level, View
 
 FRANCE_TOKEN = "FR"
 DEPARTMENT_PREFIX = "D"
@@ -33,14 +33,14 @@ def default_slides(reference: ReferenceData) -> tuple[View, ...]:
     regions = reference.regions[["code", "population"]].sort_values(
         ["population", "code"], ascending=[False, True]
     )
-    return (FRANCE, *(View("region", code) for code in regions["code"]))
+    return (FRANCE, *(View(Level.REGION, code) for code in regions["code"]))
 
 
 def slide_token(view: View) -> str:
     """``FR``, ``53`` or ``D29``: how ``view`` is written in ``diapos``."""
     if view == FRANCE:
         return FRANCE_TOKEN
-    if view.level == "departement":
+    if view.level == Level.DEPARTEMENT:
         return DEPARTMENT_PREFIX + view.code
     return view.code
 
@@ -66,9 +66,9 @@ def parse_slides(text: str, reference: ReferenceData) -> tuple[tuple[View, ...],
         if token in (FRANCE_TOKEN, "FRANCE"):
             view = FRANCE
         elif token in regions:
-            view = View("region", token)
+            view = View(Level.REGION, token)
         elif token[:1] == DEPARTMENT_PREFIX and token[1:] in departments:
-            view = View("departement", token[1:])
+            view = View(Level.DEPARTEMENT, token[1:])
         else:
             unknown.append(raw.strip())
             continue

@@ -41,9 +41,10 @@ import pandas as pd
 
 from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs
-from geo.core.coverage import STATUSES, status_labels, without_label
+from geo.core.coverage import status_labels, without_label
 from geo.core.reference import ReferenceData
 from geo.core.registry import opsn_names
+from geo.core.rules import STATUSES, Rule
 
 SCOPE_LABELS = {
     "locale": "locale",
@@ -421,7 +422,7 @@ def opsn_table(
     members = counted_members(inputs.memberships, communes, options)
     members = members[members["insee"].isin(population.index)]  # direct members elsewhere
     figures = pd.DataFrame(index=ids)
-    for label, pairs in (("perimetre", perimeter), ("adhesion", members)):
+    for label, pairs in ((Rule.PERIMETRE, perimeter), (Rule.ADHESION, members)):
         people = pairs["insee"].map(population).astype("int64")  # every pair is in the view
         grouped = pairs.assign(population=people).groupby("opsn")
         figures[f"communes_{label}"] = grouped.size().reindex(ids).fillna(0).astype("int64")

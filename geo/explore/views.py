@@ -14,74 +14,47 @@ current options do not give.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from geo.core.analysis import Analysis
 from geo.core.reference import ReferenceData
-
-LEVELS = ("france", "region", "departement", "epci", "commune", "territoire")
-LEVEL_LABELS = {
-    "france": "France",
-    "region": "Région",
-    "departement": "Département",
-    "epci": "EPCI",
-    "commune": "Commune",
-    "territoire": "Territoire sans OPSN",
-}
-DROM = {
-    "971": "Guadeloupe",
-    "972": "Martinique",
-    "973": "Guyane",
-    "974": "La Réunion",
-    "976": "Mayotte",
-}
-
-
-@dataclass(frozen=True)
-class View:
-    level: str = "france"
-    code: str = ""
-
-    @property
-    def key(self) -> str:
-        return f"{self.level}:{self.code}"
-
-
-FRANCE = View()
+from geo.core.views import FRANCE, Level, View
 
 
 def parse_view(level: object, code: object, reference: ReferenceData) -> tuple[View, str | None]:
     """The view named by a permalink, or France with a French message if it is unknown."""
-    level = str(level or "france")
-    code = str(code or "").strip().upper() if level != "epci" else str(code or "").strip()
-    if level == "france":
+    word = str(level or Level.FRANCE)
+    if word not in Level.__members__.values():
+        return FRANCE, f"Vue « {word} » inconnue : retour à la France entière."
+    level = Level(word)
+    code = str(code or "").strip()
+    if level != Level.EPCI:
+        code = code.upper()
+    if level == Level.FRANCE:
         return FRANCE, None
     # Looked up, not copied into sets: every page run with a view in its URL parses it.
     columns = {
-        "region": (reference.regions, "code"),
-        "departement": (reference.departements, "code"),
-        "epci": (reference.epci, "siren"),
+        Level.REGION: (reference.regions, "code"),
+        Level.DEPARTEMENT: (reference.departements, "code"),
+        Level.EPCI: (reference.epci, "siren"),
     }
 
-    def known(kind: str, value: str) -> bool:
-        if kind == "commune":
+    def known(kind: Level, value: str) -> bool:
+        if kind == Level.COMMUNE:
             return value in reference.communes_by_insee.index
         table, column = columns[kind]
         return bool((table[column] == value).any())
 
-    if level == "territoire":
+    if level == Level.TERRITOIRE:
         # Z + INSEE code of a commune; whether the territory exists depends on the
         # options: resolve_view() decides once the coverage is known.
-        if code[:1] == "Z" and known("commune", code[1:]):
+        if code[:1] == "Z" and known(Level.COMMUNE, code[1:]):
             return View(level, code), None
         return FRANCE, f"Territoire sans OPSN « {code} » introuvable : retour à la France entière."
-    if level not in (*columns, "commune"):
-        return FRANCE, f"Vue « {level} » inconnue : retour à la France entière."
     if not known(level, code):
-        return FRANCE, f"{LEVEL_LABELS[level]} « {code} » introuvable : retour à la France entière."
+        return FRANCE, f"{level.label} « {code} » introuvable : retour à la France entière."
     return View(level, code), None
 
 
@@ -131,7 +104,7 @@ def resolve_view(
     commune, so the territory that now contains that commune is opened; if the
     commune is served under these options, its department is.
     """
-    if view.level != "territoire" or zone_row(zones, view.code) is not None:
+    if view.level != Level.TERRITOIRE or zone_row(zones, view.code) is not None:
         return view, None
     insee = view.code[1:]
     if insee not in reference.communes_by_insee.index:
@@ -143,28 +116,28 @@ def resolve_view(
     place = f"{commune['nom']} ({insee})"
     zone = zone_containing(zones, insee)
     if zone is not None:
-        return View("territoire", zone["id"]), (
+        return View(Level.TERRITOIRE, zone["id"]), (
             f"Le territoire sans OPSN « {view.code} » n'existe pas avec les options choisies : "
             f"ouverture du territoire sans OPSN qui contient {place}, « {zone['nom']} »."
         )
     department = commune["departement"]
-    return View("departement", department), (
+    return View(Level.DEPARTEMENT, department), (
         f"Avec les options choisies, {place} n'est dans aucun territoire sans OPSN : "
         f"ouverture de son département."
     )
 
 
 def name_of(reference: ReferenceData, view: View, zones: pd.DataFrame | None = None) -> str:
-    if view.level == "france":
+    if view.level == Level.FRANCE:
         return "France"
-    if view.level == "territoire":
+    if view.level == Level.TERRITOIRE:
         zone = zone_row(zones, view.code)
         return f"Territoire sans OPSN {view.code}" if zone is None else zone["nom"]
-    if view.level == "region":
+    if view.level == Level.REGION:
         return reference.regions.set_index("code").at[view.code, "nom"]
-    if view.level == "departement":
+    if view.level == Level.DEPARTEMENT:
         return f"{reference.departements.set_index('code').at[view.code, 'nom']} ({view.code})"
-    if view.level == "epci":
+    if view.level == Level.EPCI:
         return reference.epci.set_index("siren").at[view.code, "nom"]
     commune = reference.communes_by_insee.loc[view.code]
     return f"{commune['nom']} ({view.code})"
@@ -184,31 +157,34 @@ def breadcrumb(
     several regions.
     """
     trail = [FRANCE]
-    if view.level == "territoire":
+    if view.level == Level.TERRITOIRE:
         zone = zone_row(zones, view.code)
         if zone is not None:
             departments = zone["departements"].split(",")
             region_of = reference.departements.set_index("code")["region"]
             regions = set(region_of.reindex(departments))
             if len(regions) == 1:
-                trail.append(View("region", regions.pop()))
+                trail.append(View(Level.REGION, regions.pop()))
                 if len(departments) == 1:
-                    trail.append(View("departement", departments[0]))
+                    trail.append(View(Level.DEPARTEMENT, departments[0]))
         return [*trail, view]
-    if view.level == "region":
+    if view.level == Level.REGION:
         trail.append(view)
-    elif view.level == "departement":
+    elif view.level == Level.DEPARTEMENT:
         region = reference.departements.set_index("code").at[view.code, "region"]
-        trail += [View("region", region), view]
-    elif view.level == "epci":
+        trail += [View(Level.REGION, region), view]
+    elif view.level == Level.EPCI:
         first = reference.epci.set_index("siren").at[view.code, "departements"].split(",")[0]
         region = reference.departements.set_index("code").at[first, "region"]
-        trail += [View("region", region), View("departement", first), view]
-    elif view.level == "commune":
+        trail += [View(Level.REGION, region), View(Level.DEPARTEMENT, first), view]
+    elif view.level == Level.COMMUNE:
         commune = commune_row(reference, view.code)
-        trail += [View("region", commune["region"]), View("departement", commune["departement"])]
+        trail += [
+            View(Level.REGION, commune["region"]),
+            View(Level.DEPARTEMENT, commune["departement"]),
+        ]
         if commune["epci"]:
-            trail.append(View("epci", commune["epci"]))
+            trail.append(View(Level.EPCI, commune["epci"]))
         trail.append(view)
     return trail
 
@@ -230,17 +206,17 @@ def selection(
     the departments it touches, so that the OPSN next door are on the map.
     """
     communes = reference.communes
-    if view.level == "france":
+    if view.level == Level.FRANCE:
         return np.ones(len(communes), dtype=bool)
-    if view.level == "territoire":
+    if view.level == Level.TERRITOIRE:
         inside = zone_mask(reference, zones, view.code)
         departments = communes["departement"].to_numpy()[inside]
         return communes["departement"].isin(set(departments)).to_numpy()
-    if view.level == "region":
+    if view.level == Level.REGION:
         return (communes["region"] == view.code).to_numpy()
-    if view.level == "departement":
+    if view.level == Level.DEPARTEMENT:
         return (communes["departement"] == view.code).to_numpy()
-    if view.level == "epci":
+    if view.level == Level.EPCI:
         return (communes["epci"] == view.code).to_numpy()
     department = commune_row(reference, view.code)["departement"]
     return (communes["departement"] == department).to_numpy()
@@ -251,9 +227,9 @@ def territory_mask(
 ) -> np.ndarray:
     """Communes the figures of the view are about (the commune itself at commune level,
     the territory's own communes for a territory without OPSN)."""
-    if view.level == "commune":
+    if view.level == Level.COMMUNE:
         return (reference.communes["insee"] == view.code).to_numpy()
-    if view.level == "territoire":
+    if view.level == Level.TERRITOIRE:
         return zone_mask(reference, zones, view.code)
     return selection(reference, view)
 

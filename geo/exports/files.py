@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs
 from geo.core.reference import ReferenceData
+from geo.core.views import Level
 from geo.exports.scope import REPORT_LEVELS, Scope
 
 FORMATS = {
@@ -120,7 +121,7 @@ def chosen_tables(level: str, suffix: str, asked: list[str] | None = None) -> li
                 f"--table : tableau(x) inconnu(s) : {', '.join(unknown)} "
                 f"(possibles : {', '.join(tables.BUILDERS)})"
             )
-        if level == "france" and "voisins" in asked:
+        if level == Level.FRANCE and "voisins" in asked:
             raise ExportError(
                 "--table voisins : OPSN voisins d'un territoire (--vue), pas de la France"
             )

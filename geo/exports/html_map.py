@@ -22,7 +22,7 @@ from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs
 from geo.core.reference import ReferenceData
 from geo.core.registry import opsn_names
-from geo.explore.views import View
+from geo.core.views import Level, View
 from geo.exports.about import About, about
 from geo.exports.scope import Scope, as_view, scope_figures
 from geo.maps import context_layer, render_map
@@ -46,7 +46,7 @@ html, body {{ margin: 0; height: 100%; font-family: system-ui, "DejaVu Sans", sa
 def _territory_map(reference: ReferenceData, analysis: Analysis, inputs: Inputs, scope: Scope):
     """A territory without OPSN: its communes, the departments it spans dimmed around it."""
     codes = scope.zone["departements"].split(",") if scope.zone is not None else []
-    layers = [context_layer(reference, View("departement", code)) for code in codes]
+    layers = [context_layer(reference, View(Level.DEPARTEMENT, code)) for code in codes]
     context = pd.concat(layers, ignore_index=True).drop_duplicates("code")
     context = gpd.GeoDataFrame(context, geometry="geometry", crs=layers[0].crs)
     return maps.territory_map(

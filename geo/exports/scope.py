@@ -17,15 +17,9 @@ import pandas as pd
 from geo.core.analysis import Analysis
 from geo.core.coverage import selection_figures
 from geo.core.reference import ReferenceData
-from geo.explore.views import LEVELS as VIEW_LEVELS
-from geo.explore.views import (
-    View,
-    name_of,
-    parse_view,
-    resolve_view,
-    territory_mask,
-    zone_row,
-)
+from geo.core.views import LEVELS as VIEW_LEVELS
+from geo.core.views import Level, View
+from geo.explore.views import name_of, parse_view, resolve_view, territory_mask, zone_row
 from geo.explore.views import selection as view_selection
 
 TERRITORY_LEVEL = "territoire"
@@ -50,7 +44,7 @@ class Scope:
 
     @property
     def is_france(self) -> bool:
-        return self.level == "france"
+        return self.level == Level.FRANCE
 
     @property
     def slug(self) -> str:
@@ -68,7 +62,7 @@ def resolve(reference: ReferenceData, analysis: Analysis, level: str, code: str 
     level = LEVEL_ALIASES.get(level, level)
     if level not in LEVELS:
         raise ScopeError(f"vue « {level} » inconnue : {', '.join(LEVELS)}")
-    if level != "france" and not str(code or "").strip():
+    if level != Level.FRANCE and not str(code or "").strip():
         raise ScopeError(f"vue « {level} » : le code est obligatoire (--code)")
     view, message = parse_view(level, code, reference)
     if message:
@@ -83,7 +77,7 @@ def resolve(reference: ReferenceData, analysis: Analysis, level: str, code: str 
                 "(territoires : python -m geo white-zones)"
             )
     inside = analysis.coverage["dans_territoire"].to_numpy(dtype=bool)
-    if view.level == "france":
+    if view.level == Level.FRANCE:
         return Scope("france", "", _france_name(analysis), inside.copy(), inside.copy())
     mask = territory_mask(reference, view, zones)
     if view.level == TERRITORY_LEVEL:  # drawn alone: its neighbours come as context

@@ -33,9 +33,10 @@ from matplotlib.transforms import Bbox
 
 from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs
-from geo.core.coverage import STATUS_LABELS, STATUSES
+from geo.core.coverage import STATUS_LABELS
 from geo.core.reference import ReferenceData
-from geo.explore.views import DROM
+from geo.core.rules import STATUSES
+from geo.core.views import DROM, Level
 from geo.exports.about import About, about
 from geo.exports.projected import METRO, PROJECTED, dissolve_by, zone_of_mask
 from geo.exports.scope import Scope, scope_figures
@@ -642,7 +643,7 @@ def _territory(
     """A region, department, EPCI, commune or territory: its communes, paler ones around."""
     canvas, u = layout.canvas, layout.canvas.unit
     zones = PROJECTED.commune_zones(reference)
-    detail = "geometry_generalisee" if scope.level == "region" else "geometry"
+    detail = "geometry_generalisee" if scope.level == Level.REGION else "geometry"
     outlines = PROJECTED.communes(reference, detail)
     status = analysis.coverage["statut"].to_numpy()
     zone = zone_of_mask(zones, scope.drawn)
@@ -681,7 +682,7 @@ def _territory(
     _borders_of(ax, outlines[visible], communes["region"].to_numpy()[visible], REGION_LINE, u)
     selection_outline = shapely.coverage_union_all(outlines[drawn])
     _plot(ax, shapely.boundary(selection_outline), color=OUTLINE, linewidth=1.3 * u)
-    if scope.level == "commune":
+    if scope.level == Level.COMMUNE:
         target = (communes["insee"] == scope.code).to_numpy()
         _plot(ax, shapely.boundary(outlines[target]), color=OUTLINE, linewidth=2.4 * u)
     boxes["map"] = ax
@@ -695,13 +696,13 @@ def _territory(
         notes.insert(0, "Teintes pâles : communes voisines.")
 
     labels = []
-    if scope.level == "commune":
+    if scope.level == Level.COMMUNE:
         labels += _towns_by(reference, outlines, (reference.communes["insee"] == scope.code)
                             .to_numpy(), "insee", 1)  # fmt: skip
         labels[0].bold = True
-    if scope.level == "region":
+    if scope.level == Level.REGION:
         labels += _towns_by(reference, outlines, drawn, "departement", 1)
-    labels += _top_towns(reference, outlines, drawn, 4 if scope.level == "region" else 8)
+    labels += _top_towns(reference, outlines, drawn, 4 if scope.level == Level.REGION else 8)
     labels += _neighbour_names(reference, zone, window, drawn)
     scale = _scale_bar(figure, ax, u, layout.sizes["label"])
     boxes["labels"] = _place_labels(figure, ax, labels, layout.sizes["label"], [scale])
@@ -745,7 +746,7 @@ def _neighbour_names(reference, zone: str, window, drawn: np.ndarray) -> list[_L
 def title_of(scope: Scope) -> str:
     if scope.is_france:
         return f"Couverture des communes par un OPSN — {scope.name}"
-    if scope.level == "territoire":
+    if scope.level == Level.TERRITOIRE:
         return scope.name
     return f"Couverture des communes par un OPSN — {scope.name}"
 

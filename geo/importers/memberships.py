@@ -37,9 +37,10 @@ import pyarrow as pa
 
 from geo.core import fmt
 from geo.core.ids import check_siret
+from geo.core.memberships import empty_memberships, memberships_frame
 from geo.core.paths import OPSN_DIR
 from geo.core.reference import ReferenceData, Resolution
-from geo.core.registry import load_registry, operator_lookup, resolve_operator
+from geo.core.registry import operator_lookup, resolve_operator
 from geo.importers.bounded import (
     LIMITS,
     Budget,
@@ -53,15 +54,14 @@ from geo.importers.cells import french_date, parse_date, text_of
 from geo.importers.headers import Header, find_header, first_line_shown, sheet_kind
 from geo.importers.names import Outcome, name_index, resolve_name
 from geo.importers.operators import read_anct_operators, read_registry_file
+from geo.importers.registry_file import load_registry
 from geo.importers.report import ValidationReport
 from geo.importers.tables import HEAD_LINES, Row, Table, is_blank, open_table, read_text_frame
 
 __all__ = [
-    "MEMBERSHIP_COLUMNS",
     "ImportFileError",
     "ImportResult",
     "ValidationReport",
-    "empty_memberships",
     "load_bundled_memberships",
     "needs_operator",
     "open_import",
@@ -69,13 +69,6 @@ __all__ = [
 ]
 
 BUNDLED_PATH = OPSN_DIR / "adhesions.csv"
-
-#: Columns of every memberships DataFrame. ``insee`` is the current commune
-#: ("" for an EPCI member), ``epci`` the EPCI SIREN ("" for a commune member),
-#: ``source`` the file name, ``ligne`` the 1-based line in it (header = 1),
-#: ``reference`` the row's own provenance (URL) when the file has a
-#: ``source`` column, else "".
-MEMBERSHIP_COLUMNS = ("opsn", "insee", "epci", "depuis", "jusqu_a", "source", "ligne", "reference")
 
 #: Distinct member values resolved once and remembered (beyond: resolved per row).
 MEMO_ENTRIES = 200_000
@@ -90,24 +83,6 @@ class ImportResult:
     memberships: pd.DataFrame
     operators: pd.DataFrame | None
     report: ValidationReport
-
-
-def empty_memberships() -> pd.DataFrame:
-    """A memberships DataFrame with no row but the right columns and types."""
-    return _memberships_frame({c: [] for c in MEMBERSHIP_COLUMNS})
-
-
-def _memberships_frame(columns: dict[str, object]) -> pd.DataFrame:
-    frame = pd.DataFrame(columns, columns=list(MEMBERSHIP_COLUMNS), copy=False)
-    for column in ("opsn", "insee", "epci", "source", "reference"):
-        if frame[column].dtype != "str":
-            frame[column] = frame[column].astype("str")
-    for column in ("depuis", "jusqu_a"):
-        if frame[column].dtype != "datetime64[ns]":
-            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
-    if frame["ligne"].dtype != "int64":
-        frame["ligne"] = frame["ligne"].astype("int64")
-    return frame
 
 
 # --------------------------------------------------------------------------- entry points
@@ -675,7 +650,7 @@ class _MemberRows:
         none = len(codes)  # the position of "" after the codes
         is_commune = commune[member_kept]
         blank = np.zeros(int(keep.sum()), dtype=np.int64)
-        return _memberships_frame(
+        return memberships_frame(
             {
                 "opsn": _strings(self.operators, operator_of[keep]),
                 "insee": _strings([*codes, ""], np.where(is_commune, member_kept, none)),
@@ -743,7 +718,7 @@ def load_bundled_memberships(path: Path | str | None = None) -> pd.DataFrame:
     raw = read_text_frame(path)
     depuis = [parse_date(text)[0] for text in raw["depuis"]]
     jusqu_a = [parse_date(text)[0] for text in raw["jusqu_a"]]
-    return _memberships_frame(
+    return memberships_frame(
         {
             "opsn": raw["opsn"],
             "insee": raw["insee"],

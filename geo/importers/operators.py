@@ -20,7 +20,6 @@ from geo.core.reference import ReferenceData
 from geo.core.registry import (
     REGISTRY_COLUMNS,
     RegistryError,
-    load_registry,
     parse_departments,
     scope_from_departments,
 )
@@ -28,6 +27,7 @@ from geo.core.text import fold
 from geo.importers.bounded import LIMITS, ImportFileError, Limits, display_name
 from geo.importers.cells import text_of
 from geo.importers.headers import Header
+from geo.importers.registry_file import load_registry
 from geo.importers.report import ValidationReport
 from geo.importers.tables import Row, is_blank
 

@@ -24,8 +24,9 @@ import pandas as pd
 
 from geo.core import fmt
 from geo.core.analysis import Analysis
-from geo.core.coverage import STATUS_LABELS, STATUSES
+from geo.core.coverage import STATUS_LABELS
 from geo.core.reference import ReferenceData
+from geo.core.rules import STATUSES
 from geo.maps.live import OUTSIDE_CODE, OUTSIDE_LABEL, STATUS_CODES, code_runs
 from geo.maps.style import OUTSIDE_COLOUR, STATUS_COLOURS
 from geo.planning.timeline import evolution_labels

@@ -23,10 +23,12 @@ from jinja2 import Template
 
 from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs, table_by
-from geo.core.coverage import STATUS_LABELS, STATUSES, selection_figures
+from geo.core.coverage import STATUS_LABELS, selection_figures
 from geo.core.reference import ReferenceData
 from geo.core.registry import opsn_names
-from geo.explore.views import View, commune_row, selection
+from geo.core.rules import STATUSES
+from geo.core.views import Level, View
+from geo.explore.views import commune_row, selection
 from geo.mapdata.insets import DROM_ORDER, drom_extents, inset_boxes, national_bounds, place_drom
 from geo.maps.style import (
     BASEMAP_ATTRIBUTION,
@@ -376,14 +378,14 @@ def _touching(layer: gpd.GeoDataFrame, key: str, code: str) -> gpd.GeoDataFrame:
 
 def context_layer(reference: ReferenceData, view: View) -> gpd.GeoDataFrame:
     """Neighbouring territories to dim, each clickable to go there."""
-    if view.level == "region":
+    if view.level == Level.REGION:
         near = _touching(reference.regions, "code", view.code)
         frame = pd.DataFrame({"niveau": "region", "code": near["code"], "libelle": near["nom"]})
     else:
-        if view.level in ("departement", "commune"):
+        if view.level in (Level.DEPARTEMENT, Level.COMMUNE):
             department = (
                 view.code
-                if view.level == "departement"
+                if view.level == Level.DEPARTEMENT
                 else commune_row(reference, view.code)["departement"]
             )
             near = _touching(reference.departements, "code", department)
@@ -413,7 +415,7 @@ def render_map(
     basemap: bool = False,
 ) -> folium.Map:
     """The Folium map of a view (standalone HTML export); ``basemap`` adds Plan IGN tiles."""
-    if view.level == "france":
+    if view.level == Level.FRANCE:
         return national_map(
             reference.communes,
             analysis.coverage,
@@ -432,9 +434,9 @@ def render_map(
         context_layer(reference, view),
         selection_figures(reference.communes, analysis.coverage, mask, analysis.options),
         opsn_names(inputs.registry),
-        outline="geometry_generalisee" if view.level == "region" else "geometry",
-        highlight=view.code if view.level == "commune" else None,
+        outline="geometry_generalisee" if view.level == Level.REGION else "geometry",
+        highlight=view.code if view.level == Level.COMMUNE else None,
         asset_prefix=asset_prefix,
-        brief=view.level == "region",
+        brief=view.level == Level.REGION,
         basemap=basemap,
     )

@@ -19,9 +19,11 @@ import shapely
 
 from geo.core import fmt
 from geo.core.analysis import Analysis, table_by
-from geo.core.coverage import STATUS_LABELS, STATUSES, area_figures, without_label
+from geo.core.coverage import STATUS_LABELS, area_figures, without_label
 from geo.core.reference import ReferenceData
-from geo.explore.views import View, commune_row, name_of, selection, territory_mask
+from geo.core.rules import STATUSES
+from geo.core.views import Level, View
+from geo.explore.views import commune_row, name_of, selection, territory_mask
 from geo.mapdata import MapFiles
 from geo.mapdata.insets import DROM_ORDER, national_bounds
 from geo.maps.style import (
@@ -36,7 +38,7 @@ from geo.maps.style import (
 STATUS_CODES = {"adherente": "a", "perimetre": "p", "sans_opsn": "s"}
 OUTSIDE_CODE = "-"
 OUTSIDE_LABEL = "Hors du territoire compté"
-DETAIL_LEVELS = ("departement", "commune", "epci", "territoire")
+DETAIL_LEVELS = (Level.DEPARTEMENT, Level.COMMUNE, Level.EPCI, Level.TERRITOIRE)
 """Views drawn from the departments' detailed files, with hoverable communes."""
 CLICK_HINTS = {
     "france": "Cliquez sur un département pour l'ouvrir ; les boutons « Régions » et « {Without} » "
@@ -133,11 +135,11 @@ def _detail_departments(
     (``bounds``: the commune's), so that its link loads one or two files, not eight.
     """
     own = sorted(set(reference.communes.loc[focus, "departement"]))
-    if level not in ("departement", "commune"):
+    if level not in (Level.DEPARTEMENT, Level.COMMUNE):
         return own
     around = {code for department in own for code in files.neighbours.get(department, [])}
     around -= set(own)
-    if level == "commune" and bounds is not None:
+    if level == Level.COMMUNE and bounds is not None:
         around &= departments_reached(reference, [bounds])[0]
     return own + sorted(around)
 
@@ -253,12 +255,12 @@ def live_map_spec(
     focus = np.asarray(focus, dtype=bool)
     territory = analysis.options.territory
     drom_view = (
-        level != "france"
+        level != Level.FRANCE
         and bool(focus.any())
         and set(communes.loc[focus, "departement"]) <= set(DROM_ORDER)
     )
-    detail_level = level in DETAIL_LEVELS or (level == "region" and drom_view)
-    if level == "france":
+    detail_level = level in DETAIL_LEVELS or (level == Level.REGION and drom_view)
+    if level == Level.FRANCE:
         west, south, east, north = national_bounds()
         bounds = [[south, west], [north, east]]
         without = without_label(analysis.options.opsn)
@@ -273,7 +275,7 @@ def live_map_spec(
     prefix = url_prefix.rstrip("/") + "/"
     detail = (
         _detail_departments(reference, level, focus, files, bounds)
-        if detail_level or level == "region"
+        if detail_level or level == Level.REGION
         else []
     )
     spec = {
@@ -284,11 +286,11 @@ def live_map_spec(
         "detail": [prefix + files.departements[d] for d in detail] if detail_level else [],
         "region_detail": (
             [prefix + files.departements[d] for d in _with_neighbours(detail, files)]
-            if level == "region" and not detail_level
+            if level == Level.REGION and not detail_level
             else []
         ),
         "statuses": statuses if statuses is not None else status_runs(analysis.coverage),
-        "focus": mask_runs(focus) if level != "france" else [[0, len(communes)]],
+        "focus": mask_runs(focus) if level != Level.FRANCE else [[0, len(communes)]],
         "highlight": (
             int(np.flatnonzero((communes["insee"] == highlight).to_numpy())[0])
             if highlight is not None and (communes["insee"] == highlight).any()
@@ -311,7 +313,7 @@ def live_map_spec(
             else None
         ),
     }
-    if level == "france":
+    if level == Level.FRANCE:
         without = without_label(analysis.options.opsn)
         spec["zones"] = territory_runs(reference, analysis.zones) | {
             "button": without[:1].upper() + without[1:],
@@ -319,7 +321,7 @@ def live_map_spec(
             "title": f"Ouvrir un territoire {without} : des communes voisines {without}, "
             "d'un seul tenant",
         }
-    if level in ("france", "region") or detail_level:
+    if level in (Level.FRANCE, Level.REGION) or detail_level:
         spec["shares"] = shares if shares is not None else coverage_shares(reference, analysis)
     if detail_level:
         spec["details"] = _commune_details(reference, analysis, focus, opsn_names)
@@ -344,7 +346,7 @@ def view_map_spec(
     statuses: str | None = None,
     figures: dict | None = None,
 ) -> dict:
-    """The spec of a view of the app (:class:`geo.explore.views.View`), as the live map
+    """The spec of a view of the app (:class:`geo.core.views.View`), as the live map
     and the static atlas draw it: its communes in colour, its figures in the legend.
 
     A commune is drawn within its department, outlined: the legend counts the
@@ -353,21 +355,21 @@ def view_map_spec(
     :func:`geo.explore.panel.view_facts`, except for a commune).
     """
     zones = analysis.zones
-    if view.level == "territoire":
+    if view.level == Level.TERRITOIRE:
         focus = territory_mask(reference, view, zones)
     else:
         focus = selection(reference, view, zones)
-    if view.level == "france":
+    if view.level == Level.FRANCE:
         figures, area = analysis.figures, "France"
     else:
-        if figures is None or view.level == "commune":
+        if figures is None or view.level == Level.COMMUNE:
             figures = area_figures(reference.communes, analysis.coverage, focus, analysis.options)
         shown = view
-        if view.level == "commune":
-            shown = View("departement", commune_row(reference, view.code)["departement"])
+        if view.level == Level.COMMUNE:
+            shown = View(Level.DEPARTEMENT, commune_row(reference, view.code)["departement"])
         area = name_of(reference, shown, zones)
     return live_map_spec(
         reference, analysis, view.level, view.code, focus, figures, files, url_prefix,
-        opsn_names, area=area, highlight=view.code if view.level == "commune" else None,
+        opsn_names, area=area, highlight=view.code if view.level == Level.COMMUNE else None,
         basemap=basemap, shares=shares, statuses=statuses,
     )  # fmt: skip

@@ -24,6 +24,7 @@ from geo.core.analysis import Analysis, Inputs, analyse, neighbour_pairs
 from geo.core.coverage import CoverageOptions
 from geo.core.reference import ReferenceData
 from geo.core.registry import opsn_names
+from geo.core.rules import Rule
 from geo.planning.scenarios import Change, addition_gains
 
 KINDS = {
@@ -81,7 +82,7 @@ def bordering(
     inside = np.where(zone_of[a] >= 0, a, b)[crossing]
     outside = np.where(zone_of[a] >= 0, b, a)[crossing]
     parts = []
-    for column, how in (("opsn_perimetre", "perimetre"), ("opsn_adhesion", "adhesion")):
+    for column, how in (("opsn_perimetre", Rule.PERIMETRE), ("opsn_adhesion", Rule.ADHESION)):
         served = analysis.coverage[column].to_numpy(dtype=object)[outside]
         frame = pd.DataFrame(
             {

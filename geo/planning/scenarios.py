@@ -7,7 +7,7 @@ gained, communes whose status changes, territories without OPSN absorbed,
 reduced or split.
 
 The change is applied to the registry row too (perimeter and scope), so that
-a what-if saved as a version (:func:`geo.storage.changes.apply_scenario`)
+a what-if saved as a version (:func:`geo.planning.changes.apply_scenario`)
 gives exactly the figures it showed. An OPSN of ``locale`` scope serves only
 its members; extended to a department it serves whole departments, its own
 included, and becomes departmental.
@@ -32,6 +32,7 @@ from geo.core.coverage import CoverageOptions
 from geo.core.inputs import Inputs
 from geo.core.reference import ReferenceData
 from geo.core.registry import scope_from_departments, uncounted_opsn
+from geo.core.rules import Status
 
 SCENARIO_SOURCE = "scénario"
 
@@ -421,9 +422,9 @@ def addition_gains(
     where = hits["position"].to_numpy()
     covered = before.coverage["couverte"].to_numpy()[where]
     inside = before.coverage["dans_territoire"].to_numpy()[where]
-    without = (before.coverage["statut"].to_numpy() == "sans_opsn")[where]
+    without = (before.coverage["statut"].to_numpy() == Status.SANS_OPSN)[where]
     # Under the membership rule only a membership covers a commune.
-    covers = hits["member"].to_numpy() | (options.rule != "adhesion")
+    covers = hits["member"].to_numpy() | options.rule.counts_perimeters
     population = communes["population"].to_numpy()[where]
     hits = hits.assign(
         gained=inside & ~covered & covers,

@@ -26,7 +26,6 @@ from geo.storage.base import (
     Store,
     UnknownVersion,
     Version,
-    memberships_frame,
 )
 
 __all__ = [
@@ -42,7 +41,6 @@ __all__ = [
     "Version",
     "data_dir",
     "database_path",
-    "memberships_frame",
     "open_store",
 ]
 

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo.importers.memberships import MEMBERSHIP_COLUMNS
-
 #: What made a version: the first start, an import, an edit of the registry,
 #: a what-if saved on request, a restore, or the bundled files brought in again.
 KINDS = {
@@ -29,8 +27,6 @@ KINDS = {
     "restore": "restauration",
     "bundled": "données livrées mises à jour",
 }
-
-MEMBERSHIP_TEXT_COLUMNS = ("opsn", "insee", "epci", "source", "reference")
 
 
 class StorageError(RuntimeError):
@@ -49,18 +45,6 @@ class UnknownVersion(StorageError, LookupError):
     """No version with that number."""
 
 
-def memberships_frame(rows: pd.DataFrame | list[dict] | None = None) -> pd.DataFrame:
-    """Memberships with the columns and types of :data:`geo.importers.memberships.MEMBERSHIP_COLUMNS`."""
-    frame = pd.DataFrame(rows if rows is not None else [], columns=list(MEMBERSHIP_COLUMNS))
-    frame = frame[list(MEMBERSHIP_COLUMNS)].copy()
-    for column in MEMBERSHIP_TEXT_COLUMNS:
-        frame[column] = frame[column].astype(object).fillna("").astype(str)
-    for column in ("depuis", "jusqu_a"):
-        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
-    frame["ligne"] = pd.to_numeric(frame["ligne"]).fillna(0).astype("int64")
-    return frame.reset_index(drop=True)
-
-
 @dataclass(frozen=True)
 class Snapshot:
     """The registry (CSV strings, one row per OPSN) and the memberships, at one version."""
@@ -69,7 +53,7 @@ class Snapshot:
     memberships: pd.DataFrame
 
     def registry_typed(self) -> pd.DataFrame:
-        """The registry as :func:`geo.core.registry.load_registry` gives it (checked, typed)."""
+        """The registry as :func:`geo.importers.registry_file.load_registry` gives it (checked, typed)."""
         from geo.core.registry import REGISTRY_COLUMNS, registry_from_table
 
         table = self.registry.copy()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from geo.core.memberships import MEMBERSHIP_COLUMNS
+
 FACT_COLUMNS = ("opsn", "insee", "epci", "depuis", "jusqu_a")
 _SEPARATOR = "\x1f"
 
@@ -23,7 +25,6 @@ def membership_keys(frame: pd.DataFrame, columns=None) -> pd.Series:
     ``columns`` defaults to every stored column (provenance included); pass
     :data:`FACT_COLUMNS` to compare facts only.
     """
-    from geo.importers.memberships import MEMBERSHIP_COLUMNS
 
     columns = list(columns or MEMBERSHIP_COLUMNS)
     if frame is None or frame.empty:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from geo.core.memberships import memberships_frame
 from geo.core.paths import OPSN_DIR
-from geo.storage.base import Snapshot, memberships_frame
+from geo.storage.base import Snapshot
 
 REGISTRY_FILE = "registre_opsn.csv"
 MEMBERSHIPS_FILE = "adhesions.csv"
@@ -19,8 +20,9 @@ def fingerprint(name: str, data: bytes) -> dict:
 
 def bundled_snapshot(directory: Path = OPSN_DIR) -> tuple[Snapshot, list[dict]]:
     """The registry and memberships of ``directory`` and the fingerprints of their files."""
-    from geo.core.registry import read_registry_table, registry_from_table
+    from geo.core.registry import registry_from_table
     from geo.importers.memberships import load_bundled_memberships
+    from geo.importers.registry_file import read_registry_table
 
     registry_path = Path(directory) / REGISTRY_FILE
     memberships_path = Path(directory) / MEMBERSHIPS_FILE

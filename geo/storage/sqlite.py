@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.importers.memberships import MEMBERSHIP_COLUMNS
+from geo.core.memberships import MEMBERSHIP_COLUMNS, memberships_frame
 from geo.storage.base import (
     KINDS,
     Change,
@@ -37,7 +37,6 @@ from geo.storage.base import (
     Store,
     UnknownVersion,
     Version,
-    memberships_frame,
 )
 from geo.storage.diff import membership_keys, registry_changes
 

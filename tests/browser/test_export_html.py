@@ -6,10 +6,10 @@ import pytest
 
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
 from geo.core.reference import load_reference
 from geo.exports.html_map import standalone_html
 from geo.exports.scope import resolve
+from geo.importers.inputs import bundled_inputs
 from tests.browser.conftest import assert_no_blocked
 
 

@@ -19,10 +19,10 @@ import pytest
 from geo.cli import main
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
 from geo.core.paths import ROOT
+from geo.core.views import View
 from geo.explore.panel import view_facts
-from geo.explore.views import View
+from geo.importers.inputs import bundled_inputs
 
 CONTRACT_KEYS = {
     "total_communes",

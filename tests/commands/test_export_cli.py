@@ -12,7 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from geo import cli
-from geo.core.inputs import LoadedInputs, bundled_inputs
+from geo.importers.inputs import LoadedInputs, bundled_inputs
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions, area_figures, commune_coverage, selection_figures
 from geo.core.inputs import Inputs
-from geo.importers.memberships import empty_memberships
+from geo.core.memberships import empty_memberships
 from geo.planning.scenarios import Change, apply_change, compare
 from tests.tiny_reference import memberships, perimeters, tiny_reference
 

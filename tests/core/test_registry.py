@@ -15,13 +15,13 @@ from geo.core.registry import (
     REGISTRY_COLUMNS,
     SCOPES,
     RegistryError,
-    load_registry,
     non_communal_ids,
     partial_offer_ids,
     perimeter_table,
     scope_from_departments,
     uncounted_opsn,
 )
+from geo.importers.registry_file import load_registry
 
 # The research data sit in shared/ beside the clone (or beside its parent, for a worktree).
 SHARED = next(

@@ -7,14 +7,15 @@ import pytest
 
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import Inputs, bundled_inputs
+from geo.core.inputs import Inputs
+from geo.core.memberships import empty_memberships
 from geo.core.white_zones import (
     FILTERED_WHITE_ZONE_DEFINITION,
     WHITE_ZONE_DEFINITION,
     white_zone_definition,
 )
 from geo.core.zone_names import around, de, zone_names
-from geo.importers.memberships import empty_memberships
+from geo.importers.inputs import bundled_inputs
 from tests.tiny_reference import perimeters, tiny_reference
 
 

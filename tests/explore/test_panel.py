@@ -15,10 +15,12 @@ import pandas as pd
 import pytest
 
 from geo.core.analysis import analyse
-from geo.core.coverage import STATUSES, CoverageOptions
-from geo.core.inputs import Inputs, bundled_inputs
+from geo.core.coverage import CoverageOptions
+from geo.core.inputs import Inputs
+from geo.core.rules import STATUSES
+from geo.core.views import View
 from geo.explore.panel import panel_lines, partial_offers_text, view_facts
-from geo.explore.views import View
+from geo.importers.inputs import bundled_inputs
 from tests.tiny_reference import memberships, perimeters, tiny_reference
 
 OPTIONS = {

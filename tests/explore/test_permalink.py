@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 import pytest
 
 from geo.core.coverage import CoverageOptions
+from geo.core.views import FRANCE, View
 from geo.explore.permalink import (
     PARAMS,
     Permalink,
@@ -18,7 +19,6 @@ from geo.explore.permalink import (
     to_query,
     with_view,
 )
-from geo.explore.views import FRANCE, View
 
 LINKS = [
     Permalink(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from geo.core.views import FRANCE, View
 from geo.explore.presentation import (
     MAX_SLIDES,
     Position,
@@ -13,7 +14,7 @@ from geo.explore.presentation import (
     slides_text,
     step,
 )
-from geo.explore.views import FRANCE, View, breadcrumb
+from geo.explore.views import breadcrumb
 
 BRETAGNE, ARA, IDF = View("region", "53"), View("region", "84"), View("region", "11")
 FINISTERE = View("departement", "29")

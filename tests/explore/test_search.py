@@ -81,7 +81,7 @@ def test_results_say_when_they_are_cut(index):
 def test_territories_without_opsn_are_found(index, reference):
     from geo.core.analysis import analyse
     from geo.core.coverage import CoverageOptions
-    from geo.core.inputs import bundled_inputs
+    from geo.importers.inputs import bundled_inputs
 
     zones = analyse(reference, bundled_inputs(), CoverageOptions()).zones
     by_id = index.find("z13055", zones=zones).hits

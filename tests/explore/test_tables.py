@@ -13,10 +13,10 @@ import pytest
 
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
 from geo.core.paths import ROOT
 from geo.core.registry import opsn_names
 from geo.explore import tables
+from geo.importers.inputs import bundled_inputs
 from tests.export_data import complete, tiny_inputs
 from tests.tiny_reference import tiny_reference
 

@@ -6,10 +6,8 @@ import pytest
 
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
+from geo.core.views import FRANCE, View
 from geo.explore.views import (
-    FRANCE,
-    View,
     breadcrumb,
     name_of,
     parse_view,
@@ -17,6 +15,7 @@ from geo.explore.views import (
     selection,
     territory_mask,
 )
+from geo.importers.inputs import bundled_inputs
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ import pytest
 
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
 from geo.exports.files import DOWNLOADS, download_name, downloads_for
 from geo.exports.scope import resolve
+from geo.importers.inputs import bundled_inputs
 
 
 @pytest.fixture(scope="module")

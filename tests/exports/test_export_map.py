@@ -18,10 +18,10 @@ from pypdf import PdfReader
 
 from geo.core import fmt
 from geo.core.analysis import analyse
-from geo.core.coverage import STATUSES, CoverageOptions
-from geo.core.inputs import bundled_inputs
+from geo.core.coverage import CoverageOptions
+from geo.core.rules import STATUSES
 from geo.core.stats import CREDITS
-from geo.explore.views import DROM
+from geo.core.views import DROM
 from geo.exports.scope import resolve
 from geo.exports.static_map import (
     A4_PRINT,
@@ -31,6 +31,7 @@ from geo.exports.static_map import (
     draw_map,
     parse_size,
 )
+from geo.importers.inputs import bundled_inputs
 from geo.maps import STATUS_COLOURS
 from tests.export_data import artifacts_dir, complete, tiny_inputs
 from tests.tiny_reference import tiny_reference

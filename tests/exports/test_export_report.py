@@ -14,9 +14,9 @@ from pypdf import PdfReader
 from geo.core import fmt
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
 from geo.exports.report import ReportError, comparison_rows, report_bytes
 from geo.exports.scope import resolve
+from geo.importers.inputs import bundled_inputs
 from tests.export_data import artifacts_dir
 
 

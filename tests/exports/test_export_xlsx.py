@@ -9,12 +9,12 @@ import pytest
 
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
 from geo.core.stats import CREDITS
 from geo.explore import tables
 from geo.exports.about import about
 from geo.exports.scope import resolve
 from geo.exports.xlsx import SOURCES_SHEET, sheet_title, workbook_bytes
+from geo.importers.inputs import bundled_inputs
 
 
 @pytest.fixture(scope="module")

@@ -22,17 +22,17 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from geo.core import memberships as memberships_module
+from geo.core.memberships import MEMBERSHIP_COLUMNS
 from geo.core.paths import OPSN_DIR, ROOT
 from geo.core.reference import load_reference
-from geo.core.registry import load_registry
-from geo.importers import memberships as memberships_module
 from geo.importers.bounded import Limits
 from geo.importers.memberships import (
-    MEMBERSHIP_COLUMNS,
     ImportFileError,
     load_bundled_memberships,
     read_memberships,
 )
+from geo.importers.registry_file import load_registry
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "import"
 # The ANCT sample lives beside the repository (not in it): ../shared from the

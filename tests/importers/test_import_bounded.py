@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from geo.cli import error_message, main
 from geo.core.paths import ROOT
-from geo.core.registry import load_registry
 from geo.importers.bounded import MAX_FILE_BYTES, ImportFileError, Limits, gunzip, read_bytes
 from geo.importers.memberships import open_import, read_memberships
+from geo.importers.registry_file import load_registry
 from tests.hostile.corpus import (
     LIST_ROWS,
     MEGALIS_SIRET,

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from geo.core.registry import load_registry
 from geo.importers.bounded import GZIP_MAGIC, ZIP_MAGIC, ImportFileError
 from geo.importers.memberships import read_memberships
+from geo.importers.registry_file import load_registry
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -18,8 +18,8 @@ import pytest
 from geo.cli import main
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import build_inputs, bundled_inputs
 from geo.core.paths import ROOT
+from geo.importers.inputs import build_inputs, bundled_inputs
 from geo.planning.scenarios import Change, apply_change
 
 OPERATORS = ROOT / "tests" / "fixtures" / "import" / "anct_operators.csv"

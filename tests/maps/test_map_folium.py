@@ -10,8 +10,8 @@ import shapely
 
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
-from geo.explore.views import View
+from geo.core.views import View
+from geo.importers.inputs import bundled_inputs
 from geo.mapdata.insets import DROM_ORDER, inset_boxes
 from geo.maps import render_map
 

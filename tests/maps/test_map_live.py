@@ -11,9 +11,10 @@ import pytest
 from geo.core import fmt
 from geo.core.analysis import analyse, table_by
 from geo.core.coverage import CoverageOptions, selection_figures
-from geo.core.inputs import bundled_inputs
 from geo.core.registry import opsn_names
-from geo.explore.views import View, selection
+from geo.core.views import View
+from geo.explore.views import selection
+from geo.importers.inputs import bundled_inputs
 from geo.mapdata import ensure_map_files
 from geo.mapdata.insets import national_bounds
 from geo.maps import live_map_spec, mask_runs, status_runs

@@ -195,7 +195,7 @@ def test_the_territory_left_out_is_greyed_and_named(tiny):
 
 
 def test_a_department_clicked_gives_what_the_scenario_command_gives(reference, capsys):
-    from geo.core.inputs import bundled_inputs
+    from geo.importers.inputs import bundled_inputs
 
     inputs = bundled_inputs()
     result = toggle(reference, inputs, (), "manche_numerique", "departement", "14")

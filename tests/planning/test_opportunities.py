@@ -11,7 +11,7 @@ import pytest
 from geo.cli import main
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
+from geo.importers.inputs import bundled_inputs
 from geo.planning.opportunities import COLUMNS, KINDS, opportunities
 from geo.planning.scenarios import Change, run_scenario
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from geo.core.registry import load_registry, read_registry_table
+from geo.importers.registry_file import load_registry, read_registry_table
+from geo.planning.changes import set_registry_row
 from geo.planning.registry_edit import check_edit
 from geo.storage import open_store
-from geo.storage.changes import set_registry_row
 from geo.storage.export import export_snapshot
 
 

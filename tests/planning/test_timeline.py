@@ -11,8 +11,8 @@ import pytest
 from geo.cli import main
 from geo.core import fmt
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import load_inputs
 from geo.core.paths import ROOT
+from geo.importers.inputs import load_inputs
 from geo.maps.changes import change_map_spec, evolution_palette
 from geo.planning.timeline import (
     changes_table,

@@ -7,7 +7,16 @@ import sqlite3
 import pandas as pd
 import pytest
 
+from geo.core.memberships import memberships_frame
 from geo.core.paths import OPSN_DIR
+from geo.planning.changes import (
+    apply_scenario,
+    import_memberships,
+    import_operators,
+    set_registry_row,
+)
+from geo.planning.compare import compare_snapshots, compare_versions
+from geo.planning.imports import apply_import, read_import
 from geo.storage import (
     ConflictError,
     NothingToSave,
@@ -16,18 +25,9 @@ from geo.storage import (
     UnknownVersion,
     data_dir,
     database_path,
-    memberships_frame,
     open_store,
 )
-from geo.storage.changes import (
-    apply_scenario,
-    import_memberships,
-    import_operators,
-    set_registry_row,
-)
-from geo.storage.compare import compare_snapshots, compare_versions
 from geo.storage.export import export_snapshot
-from geo.storage.imports import apply_import, read_import
 from geo.storage.labels import data_label, parse_version, short_label
 from geo.storage.seed import bundled_snapshot
 from geo.storage.versions import inputs_for_version, version_rows
@@ -338,7 +338,7 @@ def test_a_file_that_is_not_a_database_is_refused_in_french(tmp_path):
 
 
 def test_report_lines_give_every_line_its_fate(reference, store):
-    from geo.storage.imports import needs_operator, report_lines
+    from geo.planning.imports import needs_operator, report_lines
 
     data = (FIXTURES / "planner" / "liste_nom_insee.csv").read_bytes()
     _, snapshot = store.snapshot()

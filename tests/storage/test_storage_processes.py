@@ -26,8 +26,9 @@ from geo.storage.seed import bundled_snapshot
 KILLED_SAVE = textwrap.dedent(
     """
     import sys, time
-    from geo.storage import open_store, memberships_frame
-    from geo.storage.changes import import_memberships
+    from geo.core.memberships import memberships_frame
+    from geo.storage import open_store
+    from geo.planning.changes import import_memberships
 
     path, threshold = sys.argv[1], int(sys.argv[2])
     store = open_store(path)
@@ -96,8 +97,9 @@ IMPORTER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from geo.storage import open_store, memberships_frame
-    from geo.storage.changes import import_memberships
+    from geo.core.memberships import memberships_frame
+    from geo.storage import open_store
+    from geo.planning.changes import import_memberships
 
     path, opsn, first, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
     store = open_store(path)

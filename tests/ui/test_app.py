@@ -22,9 +22,9 @@ from geo import exports
 from geo.core import fmt
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
 from geo.core.paths import ROOT
 from geo.core.stats import CREDITS
+from geo.importers.inputs import bundled_inputs
 
 APP = str(ROOT / "app.py")
 METRICS = (

@@ -309,7 +309,7 @@ def test_saving_a_what_if_needs_signing_in_and_keeps_its_figures(reference):
 
 def test_then_and_now_of_dated_memberships(reference):
     store = open_store()
-    from geo.storage.imports import apply_import, read_import
+    from geo.planning.imports import apply_import, read_import
 
     _, snapshot = store.snapshot()
     batch = read_import(reference, [(DATED.name, DATED.read_bytes())], snapshot.registry_typed())
@@ -337,7 +337,7 @@ def test_the_map_offers_a_date_when_memberships_are_dated(reference):
     at = app()
     assert not [d for d in at.date_input if d.label == "Adhésions en vigueur au"]
     store = open_store()
-    from geo.storage.imports import apply_import, read_import
+    from geo.planning.imports import apply_import, read_import
 
     _, snapshot = store.snapshot()
     batch = read_import(reference, [(DATED.name, DATED.read_bytes())], snapshot.registry_typed())

@@ -9,8 +9,8 @@ import pandas as pd
 
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
-from geo.core.inputs import bundled_inputs
 from geo.core.reference import load_reference
+from geo.importers.inputs import bundled_inputs
 from ui import disk_cache
 
 

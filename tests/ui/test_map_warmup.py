@@ -39,7 +39,7 @@ def _capture(errors: list[BaseException], action) -> None:
 
 def test_warm_up_fills_the_caches_the_page_reads(monkeypatch):
     from geo.core.coverage import CoverageOptions
-    from geo.explore.views import FRANCE, View
+    from geo.core.views import FRANCE, View
     from ui import resources
 
     monkeypatch.setattr(warmup, "OPTION_VARIANTS", ({}, {"territory": "metropole"}))

@@ -15,7 +15,8 @@ import streamlit as st
 from geo.core import fmt
 from geo.core.coverage import CoverageOptions
 from geo.core.registry import opsn_names
-from geo.explore.views import FRANCE, LEVEL_LABELS, View, breadcrumb, name_of, selection
+from geo.core.views import FRANCE, LEVEL_LABELS, Level, View
+from geo.explore.views import breadcrumb, name_of, selection
 from geo.exports import csv_bytes
 from geo.maps import live_map_spec
 from geo.maps.changes import change_map_spec, evolution_palette
@@ -120,7 +121,7 @@ view = st.session_state.get(MAP_VIEW) or FRANCE
 with st.container(horizontal=True, gap="small"):
     for step in breadcrumb(reference, view):
         st.button(
-            ("" if step.level == "france" else "› ") + name_of(reference, step),
+            ("" if step.level == Level.FRANCE else "› ") + name_of(reference, step),
             key=f"evolution_crumb_{step.key}", on_click=open_view, args=(step,),
             disabled=step == view, width="content", help=LEVEL_LABELS[step.level],
         )  # fmt: skip
@@ -139,7 +140,7 @@ if len(table):
                 st.button(
                     f"{names.get(code, code)} ({code}) : +{row['gagnee']} / −{row['perdue']}",
                     key=f"evolution_dep_{code}", on_click=open_view,
-                    args=(View("departement", code),), disabled=view == View("departement", code),
+                    args=(View(Level.DEPARTEMENT, code),), disabled=view == View(Level.DEPARTEMENT, code),
                 )  # fmt: skip
 map_element(
     _map_spec(data.token, options, then, now, view, data.inputs), map_assets(), key=MAP_KEY,

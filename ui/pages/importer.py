@@ -1,8 +1,8 @@
 """« Importer » page: files → OPSN of each list → report → preview → confirm (one version).
 
 Registered only for a signed-in person (``app.py``). Reading is
-:func:`geo.storage.imports.read_import` (the project's bounded readers); the
-preview is :func:`geo.storage.compare.compare_snapshots` on the saved data and
+:func:`geo.planning.imports.read_import` (the project's bounded readers); the
+preview is :func:`geo.planning.compare.compare_snapshots` on the saved data and
 on what they would become; confirming is one transaction of the store.
 """
 
@@ -17,16 +17,16 @@ from geo.core import fmt
 from geo.core.registry import opsn_names
 from geo.exports import csv_bytes
 from geo.importers.tables import MAX_FILE_BYTES
-from geo.storage import ConflictError, NothingToSave, StorageError
-from geo.storage.changes import MEMBERSHIP_MODES, OPERATOR_MODES
-from geo.storage.compare import compare_snapshots
-from geo.storage.imports import (
+from geo.planning.changes import MEMBERSHIP_MODES, OPERATOR_MODES
+from geo.planning.compare import compare_snapshots
+from geo.planning.imports import (
     apply_import,
     import_counts,
     needs_operator,
     read_import,
     report_lines,
 )
+from geo.storage import ConflictError, NothingToSave, StorageError
 from geo.storage.labels import data_label
 from ui.access import require_identity
 from ui.data import OPTIONS, VERSION, store, version_token

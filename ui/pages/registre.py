@@ -10,9 +10,9 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.core.registry import CONFIDENCE_LEVELS, OFFERS, PARTIAL_OFFER_KINDS, SCOPES
+from geo.planning.changes import set_registry_row
 from geo.planning.registry_edit import FIELD_LABELS, OFFER_LABELS, SCOPE_LABELS, check_edit
 from geo.storage import ConflictError, NothingToSave, StorageError
-from geo.storage.changes import set_registry_row
 from geo.storage.labels import data_label
 from ui.access import identity
 from ui.data import VERSION, store

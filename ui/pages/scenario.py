@@ -18,10 +18,12 @@ import streamlit as st
 from geo.core import fmt
 from geo.core.coverage import CoverageOptions
 from geo.core.registry import opsn_names
-from geo.explore.views import FRANCE, LEVEL_LABELS, View, breadcrumb, name_of, selection
+from geo.core.views import FRANCE, LEVEL_LABELS, Level, View
+from geo.explore.views import breadcrumb, name_of, selection
 from geo.exports import csv_bytes
 from geo.exports.scenario import scenario_workbook
 from geo.maps.changes import change_map_spec, scenario_classes, scenario_palette
+from geo.planning.changes import apply_scenario
 from geo.planning.opportunities import opportunities
 from geo.planning.scenario_toggle import toggle
 from geo.planning.scenarios import (
@@ -32,7 +34,6 @@ from geo.planning.scenarios import (
     status_changes,
 )
 from geo.storage import NothingToSave, StorageError
-from geo.storage.changes import apply_scenario
 from geo.storage.labels import data_label
 from ui.access import identity
 from ui.data import (
@@ -172,14 +173,14 @@ def on_map_click() -> None:
     state["wi_clicks"] = state.get("wi_clicks", 0) + 1
     level, code = click["level"], click["code"]
     toggling = state.get(CLICK_MODE, True)
-    if level == "region" or (level == "departement" and not toggling):
+    if level == Level.REGION or (level == Level.DEPARTEMENT and not toggling):
         open_view(View(level, code))
         return
-    if level == "territoire" or not toggling:
+    if level == Level.TERRITOIRE or not toggling:
         state[CLICK_MESSAGE] = (
             "Un territoire sans OPSN ne s'ajoute pas d'un clic : ouvrez ses départements "
             "(bouton « Départements » de la carte)."
-            if level == "territoire"
+            if level == Level.TERRITOIRE
             else "Activez « Cliquer pour ajouter / retirer » pour changer l'adhésion d'une commune."
         )
         return
@@ -192,7 +193,7 @@ def on_map_click() -> None:
             return
     reference = reference_data()
     kind = level
-    if level == "commune" and state.get(CLICK_TARGET) == EPCI:
+    if level == Level.COMMUNE and state.get(CLICK_TARGET) == EPCI:
         kind, code = "epci", reference.communes_by_insee["epci"].get(code, "")
         if not code:
             state[CLICK_MESSAGE] = "Cette commune n'appartient à aucun EPCI."
@@ -208,7 +209,7 @@ def _unchanged_figures(data, options: CoverageOptions, kind: str, code: str, res
     """Why a click that did change the scenario leaves the figures as they were, if it does."""
     if not (result.done and result.added):
         return ""
-    if kind == "departement" and options.rule == "adhesion":
+    if kind == "departement" and not options.rule.counts_perimeters:
         return (
             " Avec la règle des adhésions seules, un périmètre ne couvre aucune commune : "
             "les chiffres ne changent pas."
@@ -292,11 +293,13 @@ left, right = st.columns([2, 1], gap="medium")
 with left:
     with st.container(horizontal=True, gap="small"):
         trail = [
-            v for v in breadcrumb(reference, view) if v.level in ("france", "region", "departement")
+            v
+            for v in breadcrumb(reference, view)
+            if v.level in (Level.FRANCE, Level.REGION, Level.DEPARTEMENT)
         ]
         for step in trail:
             st.button(
-                ("" if step.level == "france" else "› ") + name_of(reference, step),
+                ("" if step.level == Level.FRANCE else "› ") + name_of(reference, step),
                 key=f"wi_crumb_{step.key}", on_click=open_view, args=(step,),
                 disabled=step == view, width="content", help=LEVEL_LABELS[step.level],
             )  # fmt: skip
@@ -305,7 +308,7 @@ with left:
         target = "l'EPCI de la commune" if st.session_state.get(CLICK_TARGET) == EPCI else None
         who = "le nouvel OPSN" if opsn == NEW else names.get(opsn, opsn)
         hint = f"Cliquer pour l'ajouter à {who} ou l'en retirer" + (
-            f" ({target})" if target and view.level == "departement" else ""
+            f" ({target})" if target and view.level == Level.DEPARTEMENT else ""
         )
         spec = spec | {
             "clicks": {
@@ -329,7 +332,7 @@ with right:
         "clic ouvre le département.",
     )  # fmt: skip
     if st.session_state.get(CLICK_MODE, True):
-        if view.level == "departement":
+        if view.level == Level.DEPARTEMENT:
             st.radio(
                 "Un clic sur une commune ajoute ou retire", [COMMUNE, EPCI], key=CLICK_TARGET,
                 format_func={COMMUNE: "la commune", EPCI: "son EPCI (toutes ses communes)"}.get,

@@ -11,8 +11,8 @@ import streamlit as st
 from geo.core import fmt
 from geo.core.coverage import CoverageOptions
 from geo.exports import csv_bytes
+from geo.planning.compare import compare_versions
 from geo.storage import NothingToSave, StorageError
-from geo.storage.compare import compare_versions
 from geo.storage.labels import data_label
 from geo.storage.versions import version_rows
 from ui.access import identity

@@ -35,12 +35,13 @@ from geo.core.analysis import Analysis, Inputs
 from geo.core.coverage import without_label
 from geo.core.reference import ReferenceData
 from geo.core.stats import CREDITS
+from geo.core.views import DROM, LEVEL_LABELS, Level, View
 from geo.explore import tables
 from geo.explore.commune_facts import commune_facts
 from geo.explore.panel import FactsContext, facts_context, view_facts, zone_brief
 from geo.explore.presentation import default_slides
 from geo.explore.search import KIND_LABELS, SearchIndex
-from geo.explore.views import DROM, LEVEL_LABELS, View
+from geo.explore.views import territory_mask
 from geo.mapdata import MapFiles
 from geo.maps.live import (
     commune_bounds,
@@ -58,17 +59,14 @@ SHARED_SPEC_KEYS = ("national", "statuses", "colours", "labels", "sea", "shares"
 shared too): written once in the site document."""
 
 VIEW_TABLES = {
-    "france": ("regions", "departements", "opsn", "territoires"),
-    "region": ("departements", "epci", "opsn", "voisins", "territoires"),
-    "departement": ("epci", "opsn", "voisins", "territoires"),
-    "territoire": ("opsn", "voisins", "territoires"),
-    "epci": (),
+    Level.FRANCE: ("regions", "departements", "opsn", "territoires"),
+    Level.REGION: ("departements", "epci", "opsn", "voisins", "territoires"),
+    Level.DEPARTEMENT: ("epci", "opsn", "voisins", "territoires"),
+    Level.TERRITOIRE: ("opsn", "voisins", "territoires"),
+    Level.EPCI: (),
 }
 """Tables written with each view (:data:`geo.explore.tables.TABLES_BY_LEVEL` without the
 communes, which come from the commune shards, one per department)."""
-
-COMMUNE_TABLE_LEVELS = ("departement", "epci", "territoire", "commune")
-"""Views whose tables include their communes (rows of the commune shards)."""
 
 FACTS_SHARED = ("france", "sources", "definition", "reference_declic_2020")
 """Keys of ``view_facts`` that are the same for every view: in the site document."""
@@ -89,7 +87,7 @@ class AtlasData:
 
 def view_key(view: View) -> str:
     """``france``, ``region-53``, ``departement-2A``: a view's document name."""
-    return view.level if view.level == "france" else f"{view.level}-{view.code}"
+    return str(view.level) if view.level == Level.FRANCE else f"{view.level}-{view.code}"
 
 
 def atlas_data(
@@ -108,7 +106,7 @@ def atlas_data(
     epci = {}
     first_department = reference.epci["departements"].str.split(",").str[0]
     for siren, department in zip(reference.epci["siren"], first_department, strict=True):
-        document = view_document(context, View("epci", siren), site["spec"])
+        document = view_document(context, View(Level.EPCI, siren), site["spec"])
         epci.setdefault(department, {})[siren] = document
     communes = dict(commune_shards(context, views))
     return AtlasData(site, views, epci, communes, search_document(reference, analysis))
@@ -117,11 +115,11 @@ def atlas_data(
 def _area_views(reference: ReferenceData, analysis: Analysis) -> Iterator[View]:
     yield View()
     for code in reference.regions["code"]:
-        yield View("region", code)
+        yield View(Level.REGION, code)
     for code in reference.departements["code"]:
-        yield View("departement", code)
+        yield View(Level.DEPARTEMENT, code)
     for zone_id in analysis.zones["id"]:
-        yield View("territoire", zone_id)
+        yield View(Level.TERRITOIRE, zone_id)
 
 
 @dataclass(frozen=True)
@@ -269,9 +267,7 @@ def _json(value) -> str:
 
 
 def _mask(context: _Context, view: View) -> np.ndarray | None:
-    from geo.explore.views import territory_mask
-
-    if view.level == "france":
+    if view.level == Level.FRANCE:
         return None
     return territory_mask(context.reference, view, context.analysis.zones)
 
@@ -400,7 +396,7 @@ def commune_spec(department_spec: dict, shard: dict, row: int) -> dict:
     s, w, n, e = columns["bounds"][4 * row : 4 * row + 4]
     return department_spec | {
         "view": f"commune:{columns['insee'][row]}",
-        "level": "commune",
+        "level": Level.COMMUNE,
         "highlight": columns["position"][row],
         "bounds": [[s, w], [n, e]],
         "detail": [detail[0], *(url for i, url in enumerate(detail[1:]) if mask >> i & 1)],

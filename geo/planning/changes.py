@@ -12,8 +12,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from geo.core.memberships import memberships_frame
 from geo.core.registry import REGISTRY_COLUMNS, registry_to_table
-from geo.storage.base import ConflictError, Snapshot, StorageError, memberships_frame
+from geo.storage.base import ConflictError, Snapshot, StorageError
 from geo.storage.diff import FACT_COLUMNS, membership_keys
 
 #: How imported memberships meet the saved ones.

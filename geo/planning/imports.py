@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo.storage.base import Snapshot, memberships_frame
-from geo.storage.changes import import_memberships, import_operators
+from geo.core.memberships import memberships_frame
+from geo.planning.changes import import_memberships, import_operators
+from geo.storage.base import Snapshot
 from geo.storage.seed import fingerprint
 
 
