@@ -113,8 +113,9 @@ def map_element(
     ``on_click`` runs before the rerun a click causes (``st.session_state[key]``
     then holds the element's state); the return value is the click itself,
     ``{"level": "departement", "code": "29"}``, during that rerun only.
-    ``layout``: ``"page"`` (the map's height follows the window, legend below) or
-    ``"presentation"`` (the map fills the window, legend beside it, no controls);
+    ``layout``: ``"page"`` (the map's height follows the window, legend below),
+    ``"presentation"`` (the map fills the window, legend beside it, no controls) or
+    ``"embed"`` (another page's frame: the map fills it, a compact legend below);
     ``legend_note`` replaces the legend's hint (a slide shows the credits there).
     """
     data = dict(spec, assets={"leaflet": assets.leaflet_js_url}, layout=layout)

@@ -70,8 +70,6 @@ communes, which come from the commune shards, one per department)."""
 
 FACTS_SHARED = ("france", "sources", "definition", "reference_declic_2020")
 """Keys of ``view_facts`` that are the same for every view: in the site document."""
-FIGURES_LEFT_OUT = ("by_size",)
-"""Figures of a view that the atlas does not show."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,7 @@ def atlas_data(
     date: dt.date | None = None,
 ) -> AtlasData:
     """All documents of the atlas under the options of ``analysis``."""
-    context = _Context.make(reference, analysis, inputs, files)
+    context = AtlasContext.make(reference, analysis, inputs, files)
     site = site_document(context, date or dt.date.today())
     views = {}
     for view in _area_views(reference, analysis):
@@ -123,7 +121,7 @@ def _area_views(reference: ReferenceData, analysis: Analysis) -> Iterator[View]:
 
 
 @dataclass(frozen=True)
-class _Context:
+class AtlasContext:
     """What every document is made from, computed once: each view then costs a few
     milliseconds (:class:`geo.explore.panel.FactsContext`)."""
 
@@ -136,7 +134,7 @@ class _Context:
     statuses: str
 
     @classmethod
-    def make(cls, reference, analysis, inputs, files) -> _Context:
+    def make(cls, reference, analysis, inputs, files) -> AtlasContext:
         return cls(
             reference,
             analysis,
@@ -164,7 +162,7 @@ class _Context:
 # ----------------------------------------------------------------------------- the site
 
 
-def site_document(context: _Context, date: dt.date) -> dict:
+def site_document(context: AtlasContext, date: dt.date) -> dict:
     """What every view shares (see the module's doc)."""
     reference, analysis, inputs = context.reference, context.analysis, context.inputs
     figures = analysis.figures
@@ -226,7 +224,7 @@ def _communes_table_header(reference, analysis, inputs) -> dict:
 # ----------------------------------------------------------------------------- views
 
 
-def view_document(context: _Context, view: View, shared_spec: dict) -> dict:
+def view_document(context: AtlasContext, view: View, shared_spec: dict) -> dict:
     """One view: its facts, what its map spec adds to the site's, its tables."""
     reference, analysis, inputs = context.reference, context.analysis, context.inputs
     facts = context.view_facts(view)
@@ -238,7 +236,7 @@ def view_document(context: _Context, view: View, shared_spec: dict) -> dict:
     facts["figures"] = {
         key: value
         for key, value in facts["figures"].items()
-        if key not in FIGURES_LEFT_OUT and (key not in france or _json(value) != _json(france[key]))
+        if key not in france or _json(value) != _json(france[key])
     }
     return {
         "view": view.key,
@@ -266,7 +264,7 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _mask(context: _Context, view: View) -> np.ndarray | None:
+def _mask(context: AtlasContext, view: View) -> np.ndarray | None:
     if view.level == Level.FRANCE:
         return None
     return territory_mask(context.reference, view, context.analysis.zones)
@@ -289,14 +287,17 @@ def table_document(table: tables.Table) -> dict:
 
 
 def encode_columns(frame: pd.DataFrame) -> list[dict]:
-    """Each column's values as JSON (NaN: ``None``): ``{"values": [...]}``, or for text
+    """Each column's values as JSON (NaN: ``None``): ``{"values": [...]}`` (``"float"``
+    for a column of floats), or for text
     repeated down the column (a status, an EPCI, OPSN names), its distinct values and
     each row's index into them: ``{"distinct": [...], "codes": [...]}``."""
     out = []
     for name in frame.columns:
         values = frame[name].to_numpy()
-        if values.dtype.kind == "f":
-            out.append({"values": [None if np.isnan(v) else float(v) for v in values]})
+        if values.dtype.kind == "f":  # "float": written 12,0 in CSV, as pandas writes it
+            out.append(
+                {"values": [None if np.isnan(v) else float(v) for v in values], "float": True}
+            )
         elif values.dtype.kind in "iu":
             out.append({"values": [int(v) for v in values]})
         else:
@@ -313,7 +314,7 @@ def encode_columns(frame: pd.DataFrame) -> list[dict]:
 
 
 def commune_shards(
-    context: _Context, views: dict[str, dict], only: Collection[str] | None = None
+    context: AtlasContext, views: dict[str, dict], only: Collection[str] | None = None
 ) -> Iterator[tuple[str, dict]]:
     """Per department (those of ``only`` if given), its communes as columns: facts
     (:mod:`geo.explore.commune_facts`), what a commune's map spec changes in its
@@ -408,16 +409,17 @@ def commune_spec(department_spec: dict, shard: dict, row: int) -> dict:
 
 def search_document(reference: ReferenceData, analysis: Analysis) -> dict:
     """The app's search index (:meth:`geo.explore.search.SearchIndex.entries`), compact: per
-    kind, ``|``-joined codes, names, folded names, departments, extra words, weights.
+    kind, ``|``-joined codes, names, departments, extra words (postal codes, SIREN), weights.
 
-    The browser ranks them as :meth:`~geo.explore.search.SearchIndex.find` does.
+    The browser folds the names as :func:`geo.core.text.fold` does (the tests compare them
+    all) and ranks them as :meth:`~geo.explore.search.SearchIndex.find` does.
     """
     entries = SearchIndex(reference).entries(analysis.zones)
     kinds = {}
     for kind, group in entries.groupby("kind", sort=False):
         kinds[kind] = {
             column: "|".join(group[column].astype(str))
-            for column in ("code", "name", "key", "departement", "extra")
+            for column in ("code", "name", "departement", "extra")
         } | {"weight": ",".join(str(int(w)) for w in group["weight"])}
     departements = reference.departements
     return {

@@ -305,6 +305,8 @@
   // ------------------------------------------------------------------ the page
 
   async function show() {
+    const popup = $("search-popup");
+    if (popup) popup.hidden = true;
     const state = parseAddress();
     const key = viewKey(state.level, state.code);
     showing = key;
@@ -363,18 +365,32 @@
     const share = el("div", { class: "big", text: percent(figures.covered_share) });
     const territory = france.territory === "france" ? "France entière" : "France métropolitaine";
     const beside =
-      view.niveau === "france"
+      view.niveau === "france" || document.body.dataset.mode === "presentation"
         ? null
         : el("div", { class: "france" }, el("span", { text: percent(france.covered_share) }), territory);
-    const sentence = el(
-      "div",
-      { class: "sentence" },
-      el("span", { class: "place", text: view.niveau === "france" ? "France" : view.nom }),
-      " : ",
-      bold(inhabitants(figures.covered_population)),
-      ` sur ${integer(figures.total_population)}`,
-    );
-    const rule = el("div", { class: "rule", text: `${capitalise(figures.counting_rule)}.` });
+    const place = view.niveau === "france" ? "France" : view.nom;
+    const presentation = document.body.dataset.mode === "presentation";
+    // A slide (ui/panel.py slide_headline): the view's name on a line of its own.
+    const sentence = presentation
+      ? el(
+          "div",
+          { class: "sentence" },
+          el("div", {
+            class: "place",
+            text: view.niveau === "france" ? place : `${place} (${territory} : ${percent(france.covered_share)})`,
+          }),
+          bold(inhabitants(figures.covered_population)),
+          ` sur ${integer(figures.total_population)} — ${figures.counting_rule}.`,
+        )
+      : el(
+          "div",
+          { class: "sentence" },
+          el("span", { class: "place", text: place }),
+          " : ",
+          bold(inhabitants(figures.covered_population)),
+          ` sur ${integer(figures.total_population)}`,
+        );
+    const rule = presentation ? null : el("div", { class: "rule", text: `${capitalise(figures.counting_rule)}.` });
     const data = el("div", {
       class: "data",
       text: `Données OPSN : ${site.data} — atlas publié le ${site.generated_text}.`,
@@ -608,13 +624,18 @@
       const columns = decodeColumns(table.data);
       const n = columns.length ? columns[0].length : 0;
       table.rows = Array.from({ length: n }, (_, i) => columns.map((values) => values[i]));
+      table.floats = table.data.map((column) => Boolean(column.float));
     }
     return table.rows;
   }
 
   // The communes of the view: rows of the communes table, from the shards.
   function shardRows(shard) {
-    if (!shard.tableRows) shard.tableRows = rowsOf({ data: shard.table });
+    if (!shard.tableRows) {
+      const table = { data: shard.table };
+      shard.tableRows = rowsOf(table);
+      shard.tableFloats = table.floats;
+    }
     return shard.tableRows;
   }
 
@@ -644,6 +665,7 @@
       sheet: header.sheet,
       columns: header.columns,
       rows,
+      floats: shards.length ? shards[0].tableFloats : [],
       notes: [`Vue : ${current.facts.view.nom}`, ...header.notes],
     };
   }
@@ -732,11 +754,12 @@
   const TRIGGER = /^[=+\-@\t\r]/;
   const PLAIN_NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
   const neutralise = (text) => (TRIGGER.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text);
-  function csvCell(value, column) {
+  function csvCell(value, float) {
     if (value === null || value === undefined) return "";
     if (typeof value === "number") {
       if (Number.isNaN(value)) return "";
-      const text = column && column.kind === "integer" ? String(Math.round(value)) : String(value);
+      // As pandas writes them: a float always with its decimals (12,0), an integer bare.
+      const text = float && Number.isInteger(value) ? value.toFixed(1) : String(value);
       return text.replace(".", ",");
     }
     const text = neutralise(String(value));
@@ -745,7 +768,7 @@
 
   function csvText(table, rows) {
     const lines = [table.columns.map((c) => csvCell(c.name)).join(";")];
-    for (const row of rows) lines.push(row.map((value, i) => csvCell(value, table.columns[i])).join(";"));
+    for (const row of rows) lines.push(row.map((value, i) => csvCell(value, table.floats[i])).join(";"));
     lines.push("");
     for (const note of [...table.notes, site.credits]) lines.push(`"${neutralise(note).replace(/"/g, '""')}"`);
     return `\ufeff${lines.join("\r\n")}\r\n`;
@@ -858,9 +881,10 @@
     if (!input) return;
     const list = $("search-results");
     const note = $("search-caption");
+    const popup = $("search-popup");
     let timer = null;
     const close = () => {
-      list.hidden = true;
+      popup.hidden = true;
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
       note.textContent = "";
@@ -905,7 +929,7 @@
         ),
       );
       note.textContent = found.total ? caption(found) : `Aucun territoire ne correspond à « ${query} ».`;
-      list.hidden = !results.length;
+      popup.hidden = false;
       input.setAttribute("aria-expanded", String(results.length > 0));
       highlight(results.length ? 0 : -1);
     };
@@ -924,7 +948,7 @@
       } else if (event.key === "Enter") {
         event.preventDefault();
         clearTimeout(timer);
-        if (list.hidden) update().then(() => choose(0));
+        if (popup.hidden) update().then(() => choose(0));
         else choose(Math.max(0, active));
       } else if (event.key === "Escape") {
         close();
