@@ -100,8 +100,8 @@ def commune_facts(
     in_perimeter = _by_department(context.perimeters, departments)
     member_lists: list[list[tuple[str, str]]] = [[] for _ in range(n)]
     members = context.members
-    for opsn_id, at, via in zip(members["opsn"], members["at"], members["via"], strict=True):
-        member_lists[at].append((opsn_id, via))
+    for opsn_id, at, epci in zip(members.opsn, members.at, members.via_epci, strict=True):
+        member_lists[at].append((opsn_id, "epci" if epci else "commune"))
 
     adhesion, perimetre, serving = [], [], []
     for k in range(n):
@@ -150,10 +150,12 @@ def _by_names(ids: set[str], by_name: dict[str, str]) -> list[str]:
     return [i for _, i in sorted((by_name[i], i) for i in ids)]
 
 
-def _by_department(perimeters: pd.DataFrame, departments: np.ndarray) -> dict[str, list[str]]:
+def _by_department(
+    perimeters: tuple[tuple[str, str], ...], departments: np.ndarray
+) -> dict[str, list[str]]:
     wanted = set(departments)
     out: dict[str, list[str]] = {}
-    for opsn_id, department in zip(perimeters["opsn"], perimeters["departement"], strict=True):
+    for opsn_id, department in perimeters:
         if department in wanted:
             out.setdefault(department, []).append(opsn_id)
     return out
@@ -193,7 +195,7 @@ def _partial(context: FactsContext, index: dict[str, int], by_name: dict[str, st
     in_perimeter = _by_department(context.partial_perimeters, departments)
     member_of: list[set[str]] = [set() for _ in range(n)]
     members = context.partial_members
-    for opsn_id, k in zip(members["opsn"], members["at"], strict=True):
+    for opsn_id, k in zip(members.opsn, members.at, strict=True):
         member_of[k].add(opsn_id)
     out = []
     for k in range(n):

@@ -12,7 +12,9 @@ the same facts as French sentences for a terminal.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -56,6 +58,25 @@ VIEW_FIGURE_KEYS = (
 )
 
 
+class Members(NamedTuple):
+    """Member communes as plain arrays: the OPSN, the commune's position, through its EPCI."""
+
+    opsn: np.ndarray
+    at: np.ndarray
+    via_epci: np.ndarray
+
+    @classmethod
+    def of(cls, pairs: pd.DataFrame, position: pd.Index) -> Members:
+        """(opsn, insee, via) pairs (:func:`geo.core.coverage.counted_members`)."""
+        at = position.get_indexer(pairs["insee"].to_numpy(dtype=object))
+        known = at >= 0
+        return cls(
+            pairs["opsn"].to_numpy(dtype=object)[known],
+            at[known],
+            (pairs["via"] == "epci").to_numpy(dtype=bool)[known],
+        )
+
+
 @dataclass(frozen=True)
 class FactsContext:
     """What the facts of every view share under one analysis, computed once.
@@ -68,12 +89,14 @@ class FactsContext:
 
     names: dict[str, str]
     uncounted: frozenset[str]
-    perimeters: pd.DataFrame  # counted perimeters, one row per (opsn, departement)
-    members: pd.DataFrame  # counted member pairs: opsn, insee, via, at (commune's position)
-    partial_perimeters: pd.DataFrame  # partial offers that may show: their perimeters
-    partial_members: pd.DataFrame  # and their members, counted as the coverage would
+    perimeters: tuple[tuple[str, str], ...]  # counted (opsn, departement) pairs
+    members: Members  # counted memberships
+    partial_perimeters: tuple[tuple[str, str], ...]  # partial offers that may show
+    partial_members: Members  # and their members, counted as the coverage would
     partial_kinds: dict[str, tuple[str, ...]]  # OPSN → what its offer is limited to
     departments: np.ndarray  # department of each commune
+    department_index: np.ndarray  # … as a position in ``department_codes``
+    department_codes: np.ndarray
     zone_of: np.ndarray  # position in ``analysis.zones`` of each commune's territory, or -1
     served_perimetre: np.ndarray  # ``analysis.coverage`` columns, as plain arrays
     served_adhesion: np.ndarray
@@ -87,10 +110,6 @@ def facts_context(reference: ReferenceData, analysis: Analysis, inputs: Inputs) 
     uncounted = uncounted_opsn(registry, options.count_partial_offers, options.opsn)
     position = reference.communes_by_insee.index
 
-    def placed(members: pd.DataFrame) -> pd.DataFrame:
-        at = position.get_indexer(members["insee"].to_numpy(dtype=object))
-        return members.assign(at=at)[at >= 0]
-
     perimeters = counted_perimeters(inputs.perimeters, options, uncounted)
     members = counted_members(inputs.memberships, communes, options, uncounted)
     partial = partial_offer_ids(registry) - non_communal_ids(registry)
@@ -100,26 +119,34 @@ def facts_context(reference: ReferenceData, analysis: Analysis, inputs: Inputs) 
     # Not counted: the same memberships as the coverage would see, minus nothing else.
     others = counted_members(inputs.memberships, communes, options, uncounted - partial)
     coverage = analysis.coverage
+    departments = communes["departement"].to_numpy(dtype=object)
+    department_index, department_codes = pd.factorize(departments)
     return FactsContext(
         names=opsn_names(registry),
         uncounted=uncounted,
-        perimeters=perimeters.drop_duplicates(["opsn", "departement"]),
-        members=placed(members),
-        partial_perimeters=inputs.perimeters[
-            inputs.perimeters["opsn"].isin(chosen)
-        ].drop_duplicates(["opsn", "departement"]),
-        partial_members=placed(others[others["opsn"].isin(chosen).to_numpy()]),
+        perimeters=_pairs(perimeters),
+        members=Members.of(members, position),
+        partial_perimeters=_pairs(inputs.perimeters[inputs.perimeters["opsn"].isin(chosen)]),
+        partial_members=Members.of(others[others["opsn"].isin(chosen).to_numpy()], position),
         partial_kinds={
             opsn: _kinds(kinds)
             for opsn, kinds in zip(
                 registry["id"], _column(registry, "offre_partielle"), strict=True
             )
         },
-        departments=communes["departement"].to_numpy(dtype=object),
+        departments=departments,
+        department_index=department_index,
+        department_codes=np.asarray(department_codes, dtype=object),
         zone_of=zone_positions(analysis.zones, position),
         served_perimetre=coverage["opsn_perimetre"].to_numpy(dtype=object),
         served_adhesion=coverage["opsn_adhesion"].to_numpy(dtype=object),
     )
+
+
+def _pairs(perimeters: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    """(opsn, departement) pairs, each once, in their order."""
+    pairs = zip(perimeters["opsn"], perimeters["departement"], strict=True)
+    return tuple(dict.fromkeys(pairs))
 
 
 def zone_positions(zones: pd.DataFrame | None, insee: pd.Index) -> np.ndarray:
@@ -264,23 +291,26 @@ def _named(joined: str, names: dict[str, str]) -> list[dict]:
 def _serving(context: FactsContext, inputs: Inputs, inside: np.ndarray) -> list[dict]:
     """Counted OPSN present in the view: perimeter communes, member communes (via EPCI)."""
     names = context.names
-    in_perimeter = _perimeter_communes(context.perimeters, context.departments, inside)
-    in_perimeter = in_perimeter[in_perimeter > 0]
+    in_perimeter = {
+        opsn: n
+        for opsn, n in _perimeter_communes(context.perimeters, context, inside).items()
+        if n > 0
+    }
     members = context.members
-    members = members[inside[members["at"].to_numpy()]]
-    member_count = members.groupby("opsn").size()
-    via_epci = members[members["via"] == "epci"].groupby("opsn").size()
+    chosen = inside[members.at]
+    member_count = Counter(members.opsn[chosen].tolist())
+    via_epci = Counter(members.opsn[chosen & members.via_epci].tolist())
     partial = partial_offer_ids(inputs.registry)
     rows = []
-    for opsn in set(in_perimeter.index) | set(member_count.index):
+    for opsn in set(in_perimeter) | set(member_count):
         rows.append(
             {
                 "id": opsn,
                 "nom": names.get(opsn, opsn),
                 "offre": "partielle" if opsn in partial else "complete",
-                "perimetre_communes": int(in_perimeter.get(opsn, 0)),
-                "adhesion_communes": int(member_count.get(opsn, 0)),
-                "adhesion_via_epci_communes": int(via_epci.get(opsn, 0)),
+                "perimetre_communes": in_perimeter.get(opsn, 0),
+                "adhesion_communes": member_count.get(opsn, 0),
+                "adhesion_via_epci_communes": via_epci.get(opsn, 0),
             }
         )
     return sorted(rows, key=lambda r: (r["nom"].casefold(), r["id"]))
@@ -290,39 +320,42 @@ def _partial_offers(context: FactsContext, inside: np.ndarray) -> list[dict]:
     """Partial offers present in the view (perimeter or members), counted or not."""
     if not inside.any():
         return []
-    departments = set(context.departments[inside])
-    perimeters = context.partial_perimeters
-    perimeters = perimeters[perimeters["departement"].isin(departments).to_numpy()]
+    present = _department_counts(context, inside)
+    perimeters = [(o, d) for o, d in context.partial_perimeters if present.get(d, 0)]
     members = context.partial_members
-    members = members[inside[members["at"].to_numpy()]]
+    member_count = Counter(members.opsn[inside[members.at]].tolist())
     kinds = context.partial_kinds
-    in_perimeter = _perimeter_communes(perimeters, context.departments, inside)
+    in_perimeter = _perimeter_communes(perimeters, context, inside)
     rows = []
-    for opsn in sorted(set(perimeters["opsn"]) | set(members["opsn"])):
+    for opsn in sorted({o for o, _ in perimeters} | set(member_count)):
         rows.append(
             {
                 "id": opsn,
                 "nom": context.names.get(opsn, opsn),
                 "offre_partielle": list(kinds.get(opsn, ())),
                 "nature": partial_offer_label(kinds.get(opsn, ())),
-                "perimetre_communes": int(in_perimeter.get(opsn, 0)),
-                "adhesion_communes": int((members["opsn"] == opsn).sum()),
+                "perimetre_communes": in_perimeter.get(opsn, 0),
+                "adhesion_communes": member_count.get(opsn, 0),
                 "counted": opsn not in context.uncounted,
             }
         )
     return sorted(rows, key=lambda r: (r["nom"].casefold(), r["id"]))
 
 
-def _perimeter_communes(
-    perimeters: pd.DataFrame, departments: np.ndarray, inside: np.ndarray
-) -> pd.Series:
-    """Communes of the view in each OPSN's perimeter (a department listed twice counts once).
+def _department_counts(context: FactsContext, inside: np.ndarray) -> dict[str, int]:
+    """Communes of the view in each department."""
+    counts = np.bincount(context.department_index[inside], minlength=len(context.department_codes))
+    return dict(zip(context.department_codes, counts.tolist(), strict=True))
 
-    ``departments``: the department of each commune."""
-    by_department = pd.Series(departments[inside]).value_counts()
-    perimeters = perimeters.drop_duplicates(["opsn", "departement"])
-    counts = perimeters["departement"].map(by_department).fillna(0)
-    return counts.groupby(perimeters["opsn"].to_numpy()).sum().astype(int)
+
+def _perimeter_communes(perimeters, context: FactsContext, inside: np.ndarray) -> dict[str, int]:
+    """Communes of the view in each OPSN's perimeter (``perimeters``: (opsn, departement)
+    pairs, each once)."""
+    per_department = _department_counts(context, inside)
+    out: dict[str, int] = {}
+    for opsn, department in perimeters:
+        out[opsn] = out.get(opsn, 0) + per_department.get(department, 0)
+    return out
 
 
 def _column(registry: pd.DataFrame, name: str) -> pd.Series:
