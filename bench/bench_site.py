@@ -8,7 +8,8 @@ start → the frame showing the map, as the map code stamps it on ``.opsn-map``)
   Streamlit's own server, to the paint of its title;
 - **the live app** (``python serve.py``, warmed): the national view and department views;
 - **the atlas**: ``python -m geo export site`` into a temporary folder (timed), served by
-  a plain static server (``python -m http.server`` on 127.0.0.1), the national view and
+  a plain static server on 127.0.0.1 (``bench/static_host.py``: ``http.server``'s own file
+  handler with a web host's listen backlog), the national view and
   department views by address; then its size on disk, its largest view data file, and
   ``--loads`` visitors at once (each asks for every file of the national page, as a
   browser does, from ``--loads`` threads) plus ``--visitors`` browsers at once.
@@ -27,13 +28,10 @@ import contextlib
 import io
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +49,8 @@ from bench_map import (  # noqa: E402
     _mb,
     _s,
     _x,
+    add_common_arguments,
     floor_time,
-    free_port,
     launch_browser,
     median,
     open_view,
@@ -63,37 +61,14 @@ from bench_map import (  # noqa: E402
     wait_ready,
 )
 
+from tests.browser.conftest import static_server  # noqa: E402
+
+STATIC_HOST = ROOT / "bench" / "static_host.py"
+"""Python's own file server, threaded, with a web host's listen backlog (511, not 5)."""
 PAINT_TARGET = 0.5
 """National and department views: at most this share of the floor (issue 20)."""
 SITE_BUDGET = 25 * MB
 VIEW_BUDGET = 1 * MB
-
-
-@contextmanager
-def static_server(directory: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``python -m http.server`` for ``directory`` on 127.0.0.1; stopped by its PID."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-        cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(url + "index.html", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.05)
-        yield url, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def export(out: Path) -> tuple[float, str]:
@@ -210,8 +185,8 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                     for code in DEPARTMENTS[:runs]
                 ]
 
-        print("Atlas servi par python -m http.server…", flush=True)
-        with static_server(site) as (url, process):
+        print("Atlas servi par un serveur de fichiers (bench/static_host.py)…", flush=True)
+        with static_server(site, (str(STATIC_HOST),)) as (url, process):
             index = url + "index.html"
             fresh(lambda b: open_view(b, index, "france:"))  # the disk cache warm, not counted
             out["atlas_national"] = [
@@ -309,14 +284,9 @@ def report(out: dict[str, Any], runs: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Banc d'essai de l'atlas statique (issue 20).")
-    parser.add_argument("--runs", type=int, default=3, help="mesures par ligne (médiane)")
+    add_common_arguments(parser)
     parser.add_argument("--loads", type=int, default=200, help="chargements de page à la fois")
-    parser.add_argument("--visitors", type=int, default=20, help="navigateurs à la fois")
     parser.add_argument("--no-app", action="store_true", help="sans l'application (comparaison)")
-    parser.add_argument(
-        "--warm-wait", type=float, default=20.0,
-        help="secondes laissées au préchauffage de l'application avant les mesures",
-    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.runs > len(DEPARTMENTS):
         parser.error(f"--runs ≤ {len(DEPARTMENTS)}")

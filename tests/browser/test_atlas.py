@@ -12,10 +12,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import subprocess
-import sys
 import time
-import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,13 +27,7 @@ from geo.explore import tables
 from geo.explore.search import SearchIndex
 from geo.exports.csv import csv_bytes
 from geo.importers.inputs import bundled_inputs
-from tests.browser.conftest import (
-    BROWSER_ARGS,  # noqa: F401 (the page fixture's arguments)
-    _stop,
-    assert_no_blocked,
-    free_port,
-    is_local_url,
-)
+from tests.browser.conftest import assert_no_blocked, is_local_url, static_server
 
 pytestmark = pytest.mark.browser
 
@@ -54,23 +46,10 @@ def atlas_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def atlas_url(atlas_dir) -> str:
+def atlas_url(atlas_dir) -> Iterator[str]:
     """The atlas served by ``python -m http.server`` on 127.0.0.1 (stopped by its PID)."""
-    port = free_port()
-    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
-    process = subprocess.Popen(
-        command, cwd=atlas_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "index.html", timeout=2):
-                break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    _stop(process)
+    with static_server(atlas_dir) as (url, _):
+        yield url
 
 
 _COVERAGE: dict[tuple[str, str], dict] = {}

@@ -114,7 +114,7 @@ def export_site(
         "index": "index.html",
         "embed": "embed.html",
     }
-    values = assets | {
+    values = {"head": web_file("head.html")} | assets | {
         "manifest": js_value(manifest),
         "boot": web_file("boot.js"),
         "national": f"mapdata/{files.national}.js",

@@ -336,6 +336,8 @@
     box.hidden = !text;
   }
 
+  // The headline and the map first; the side panel, the tables and the sources once
+  // the map is on screen (they would take the main thread from its first paint).
   function render() {
     const { facts } = current;
     const presentation = document.body.dataset.mode === "presentation";
@@ -344,9 +346,6 @@
     if (page === "index") {
       renderSlideNav();
       renderCrumbs(facts);
-      renderPanel(facts);
-      renderTables();
-      renderSources(facts);
     } else {
       renderEmbedLink();
     }
@@ -354,6 +353,34 @@
     if (presentation) spec.legend = { ...spec.legend, note: creditsLine(facts) };
     placeMap();
     map.update(spec);
+    if (page === "index") {
+      const shown = current;
+      afterMap(() => {
+        if (current !== shown) return;
+        renderPanel(facts);
+        renderTables();
+        renderSources(facts);
+      });
+    }
+  }
+
+  // Runs `action` once the map has painted (or failed), at the latest after 2 s.
+  function afterMap(action) {
+    const box = document.querySelector(".opsn-map");
+    let done = false;
+    const run = () => {
+      if (done) return;
+      done = true;
+      observer.disconnect();
+      clearTimeout(timer);
+      action();
+    };
+    const observer = new MutationObserver(() => {
+      if (box.dataset.state !== "loading") run();
+    });
+    observer.observe(box, { attributes: true, attributeFilter: ["data-state"] });
+    const timer = setTimeout(run, 2000);
+    if (box.dataset.state !== "loading") run();
   }
 
   // The headline: the view's share, France's beside it, the rule and the data's date

@@ -82,6 +82,7 @@
     wanted.push("departement-" + department, "communes-" + department);
     files.push(map.departements[department]);
   }
+  atlas.load(manifest.site, "site").catch(function () {});
   wanted.forEach(function (name) {
     if (manifest.docs[name]) atlas.doc(name).catch(function () {});
   });
