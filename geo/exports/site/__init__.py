@@ -114,13 +114,17 @@ def export_site(
         "index": "index.html",
         "embed": "embed.html",
     }
-    values = {"head": web_file("head.html")} | assets | {
-        "manifest": js_value(manifest),
-        "boot": web_file("boot.js"),
-        "national": f"mapdata/{files.national}.js",
-        "map_html": MAP_ELEMENT_HTML,
-        "index": "index.html",
-    }
+    values = (
+        {"head": web_file("head.html")}
+        | assets
+        | {
+            "manifest": js_value(manifest),
+            "boot": web_file("boot.js"),
+            "national": f"mapdata/{files.national}.js",
+            "map_html": MAP_ELEMENT_HTML,
+            "index": "index.html",
+        }
+    )
     for page in ("index.html", "embed.html"):
         writer.page(page, fill(web_file(page), values))
     removed = writer.finish()
