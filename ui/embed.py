@@ -9,6 +9,7 @@ a link opens the full app in a new tab. The code to paste is in the « Exporter 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import streamlit as st
@@ -36,6 +37,11 @@ STYLE = """
 """
 
 
+def requested() -> bool:
+    """True when the page is opened with Streamlit's ``embed=true``."""
+    return bool(st.context.is_embedded)
+
+
 def show(
     facts: dict, spec: dict, assets: MapAssets, link: Permalink, on_click: Callable[[], None]
 ) -> None:
@@ -43,7 +49,7 @@ def show(
     panel.headline(facts)
     with st.container(key="embed_map"):
         map_element(spec, assets, key="opsn_map", on_click=on_click, layout="embed")
-    address = "./?" + query_string(link)
+    address = html.escape("./?" + query_string(link))
     st.markdown(
         f'<p class="opsn-open"><a href="{address}" target="_blank" rel="noopener">'
         "Ouvrir dans l'application ↗</a></p>",

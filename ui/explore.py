@@ -195,7 +195,7 @@ def page() -> None:
         f"{CREDITS} Données OPSN : {inputs.label} (sources et niveau de confiance par ligne "
         f"dans data/opsn/). Calculé le {dt.date.today():%d/%m/%Y}."
     )
-    if st.context.is_embedded:  # embed=true: the map, the headline and the legend
+    if embed.requested():  # embed=true: the map, the headline and the legend
         embed.show(facts, spec, map_assets(), link, open_clicked)
         warmup.start()
         return
