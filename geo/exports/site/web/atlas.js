@@ -1154,14 +1154,17 @@
   }
 
   async function start() {
+    // eslint-disable-next-line no-undef -- map.js's globals (classic scripts)
+    mapFileSource.read = (url) => atlas.geometry(url).then((text) => new Blob([base64Bytes(text)]).stream());
+    // Every view draws over the national file: decoded while the view's data arrive.
+    // eslint-disable-next-line no-undef
+    loadFile(manifest.mapdata.national).catch(() => {});
     try {
       site = await atlas.load(manifest.site, "site");
     } catch (error) {
       notice(`L'atlas n'a pas pu être lu : ${error.message}`);
       return;
     }
-    // eslint-disable-next-line no-undef -- map.js's globals (classic scripts)
-    mapFileSource.read = (url) => atlas.geometry(url).then((text) => new Blob([base64Bytes(text)]).stream());
     // eslint-disable-next-line no-undef
     map = new CoverageMap(document.getElementById("map-root"), (name, value) => {
       if (name === "click" && value) go(value.level, value.code);
