@@ -45,7 +45,11 @@ class SiteReport:
             f"Atlas écrit : {self.out} — {fmt.integer(self.files)} fichiers, "
             f"{_mb(self.disk_bytes)} sur disque ; plus gros fichier de données d'une vue : "
             f"{name} ({_kb(size)}) ; en {fmt.decimal(self.seconds)} s"
-            + (f" ; {fmt.count(self.removed, 'ancien fichier')} retiré(s)" if self.removed else "")
+            + (
+                f" ; {fmt.count(self.removed, 'fichier ancien retiré', 'fichiers anciens retirés')}"
+                if self.removed
+                else ""
+            )
         )
 
 

@@ -1183,7 +1183,7 @@
     show();
   }
 
-  // For tests: the French formats and folding, the facts and spec shown, the search.
+  // For tests: the French formats and folding, what is shown, the search.
   window.OPSN_ATLAS.page = {
     fmt,
     fold,
@@ -1191,10 +1191,6 @@
       return current;
     },
     find: (query) => loadIndex().then((data) => find(data, query)),
-    csv: (key) => {
-      const table = [...(current ? current.tables : [])].find((t) => t.key === key);
-      return table ? csvText(table, rowsOf(table)) : null;
-    },
   };
 
   start();
