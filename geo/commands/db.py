@@ -319,6 +319,11 @@ def _import(store, args) -> int:
     preview = compare_snapshots(
         snapshot, apply_import(snapshot, batch, args.mode, args.operators_mode), reference
     )
+    plan = None
+    if batch.operators is not None and len(batch.operators):
+        from geo.planning.operator_changes import plan_operators
+
+        plan = plan_operators(snapshot.registry, batch.operators, args.operators_mode)
     saved = None
     if not args.dry_run:
         try:
@@ -344,6 +349,7 @@ def _import(store, args) -> int:
                     "errors": batch.errors,
                     "repeated": batch.repeated,
                     "preview": preview,
+                    "operator_changes": plan.to_dict() if plan else None,
                 },
                 ensure_ascii=False,
                 default=str,
@@ -352,6 +358,8 @@ def _import(store, args) -> int:
     else:
         for report in batch.reports:
             print(report.text())
+        for line in plan.text() if plan else []:
+            print(line)
         figures = preview["figures"]
         print(
             f"Part couverte : {fmt.percent(figures['before']['covered_share'], 1)} → "

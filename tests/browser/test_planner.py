@@ -167,12 +167,16 @@ def test_import_preview_confirm_then_restore(
     app.locator("input[type=file]").set_input_files(LIST)
     choose(app, re.compile(r"^OPSN de la liste"), "Manche", re.compile(r"Manche Numérique"))
     expect(
-        app.get_by_text(re.compile(r"4 acceptée\(s\) dont 0 corrigée\(s\), 1 rejetée\(s\)"))
+        app.get_by_text(
+            re.compile(r"4 acceptée\(s\) dont 0 corrigée\(s\) et 4 à vérifier, 1 rejetée\(s\)")
+        )
     ).to_be_visible(timeout=UI_TIMEOUT)
     expect(app.get_by_role("heading", name="Rapport de lecture")).to_be_visible()
     # The preview: the figures once saved, and the communes whose status changes.
     expect(app.get_by_role("heading", name="Aperçu des changements")).to_be_visible()
-    expect(app.get_by_text(re.compile(r"Communes dont le statut change : 4"))).to_be_visible()
+    expect(app.get_by_text(re.compile(r"Communes dont le statut change : 4"))).to_be_visible(
+        timeout=UI_TIMEOUT  # the preview is computed after the report
+    )
     expect(app.get_by_test_id("stMetric").filter(has_text="Habitants couverts")).to_contain_text(
         "+150\u202f748"
     )
