@@ -14,7 +14,6 @@ import streamlit as st
 from geo.core import fmt
 from geo.core.coverage import without_label
 from geo.core.views import Level, View
-from geo.explore.panel import tiles
 from geo.maps.style import CLASS_COLOURS
 from ui.history import go
 from ui.markdown import md
@@ -69,9 +68,9 @@ def metrics(facts: dict) -> None:
     """Déclic's 2020 figure and the view's tiles (:func:`geo.explore.panel.tiles`), one row."""
     declic = facts["reference_declic_2020"]
     st.caption(f"Repère : {md(declic['headline'])}", help=md(declic["why_different"]))
-    shown = tiles(facts)
+    shown = facts["tiles"]  # geo.explore.panel.tiles
     for column, tile in zip(st.columns(len(shown)), shown, strict=True):
-        column.metric(tile.label, tile.value, help=md(tile.help) if tile.help else None)
+        column.metric(tile["label"], tile["value"], help=md(tile["help"]) if tile["help"] else None)
 
 
 def _swatch(kind: str) -> str:

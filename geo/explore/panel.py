@@ -13,7 +13,7 @@ the same facts as French sentences for a terminal.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -261,6 +261,7 @@ def view_facts(
         "definition": white_zone_definition(options.opsn),
         "reference_declic_2020": declic_reference(analysis.figures),
     }
+    facts["tiles"] = [asdict(tile) for tile in tiles(facts)]
     return facts
 
 

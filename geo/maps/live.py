@@ -329,9 +329,9 @@ def live_map_spec(
         }
     if level in (Level.FRANCE, Level.REGION) or detail_level:
         spec["shares"] = shares if shares is not None else coverage_shares(reference, analysis)
-    spec["places"] = place_names(
-        reference, level, focus, insets=level == Level.FRANCE, first=highlight
-    )
+    # A commune's view names its department's places, as the department's view (the
+    # static atlas draws a commune from its department's spec).
+    spec["places"] = place_names(reference, level, focus, insets=level == Level.FRANCE)
     if level in (Level.FRANCE, Level.REGION) and not detail_level:
         spec["choropleth"] = (
             choropleth if choropleth is not None else department_shares(reference, analysis)

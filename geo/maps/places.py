@@ -34,18 +34,13 @@ GRID_M = 10.0
 
 
 def place_names(
-    reference: ReferenceData,
-    level: str,
-    focus: np.ndarray,
-    insets: bool = False,
-    first: str | None = None,
+    reference: ReferenceData, level: str, focus: np.ndarray, insets: bool = False
 ) -> dict:
     """Names the map may write for a view whose own communes are ``focus``, best first.
 
     ``names``, ``x``, ``y`` (Web Mercator metres) and ``rank`` (:data:`RANK_REGION_CAPITAL`,
     :data:`RANK_PREFECTURE`, :data:`RANK_TOWN`); chefs-lieux first, then communes by
-    population. ``insets``: the view draws the DROM in their insets (France); ``first``:
-    an INSEE code named before all others (the commune a view is about).
+    population. ``insets``: the view draws the DROM in their insets (France).
     """
     communes = reference.communes
     focus = np.asarray(focus, dtype=bool)
@@ -57,8 +52,6 @@ def place_names(
     rank = np.full(len(communes), RANK_TOWN)
     rank[np.isin(codes, list(prefectures))] = RANK_PREFECTURE
     rank[np.isin(codes, list(capitals))] = RANK_REGION_CAPITAL
-    if first is not None:
-        rank[codes == first] = RANK_REGION_CAPITAL - 1
     frame = pd.DataFrame(
         {"position": np.arange(len(communes)), "rank": rank, "population": communes["population"]}
     )[focus]
@@ -76,7 +69,7 @@ def place_names(
         "names": communes["nom"].to_numpy(dtype=object)[positions].tolist(),
         "x": (np.round(np.asarray(x) / GRID_M) * GRID_M).tolist(),
         "y": (np.round(np.asarray(y) / GRID_M) * GRID_M).tolist(),
-        "rank": np.maximum(chosen["rank"].to_numpy(), RANK_REGION_CAPITAL).astype(int).tolist(),
+        "rank": chosen["rank"].astype(int).tolist(),
     }
 
 
