@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs
 from geo.core.classes import CLASSES, rule_classes
 from geo.core.coverage import without_label
@@ -204,6 +205,7 @@ def site_document(context: AtlasContext, date: dt.date) -> dict:
         },
         "without": without_label(options.opsn),
         "status_labels": figures["status_labels"],
+        "share_digits": fmt.SHARE_DIGITS,
         # The classes a commune is shown in under the rule (geo.core.classes), in order.
         "class_labels": {kind.value: kind.label(bool(options.opsn)) for kind in CLASSES},
         "rule_classes": [

@@ -62,7 +62,8 @@
     return formats.get(digits).format(value).replace(/[\u00a0\u202f ]/g, NNBSP).replace("\u2212", "-");
   }
   const integer = (value) => decimal(value, 0);
-  const percent = (share, digits = 0) => `${decimal(share * 100, digits)}${NBSP}%`;
+  // One rounding rule for a share (geo.core.fmt.SHARE_DIGITS): the site says how many decimals.
+  const percent = (share, digits = site.share_digits) => `${decimal(share * 100, digits)}${NBSP}%`;
   function count(value, singular, plural) {
     const word = Math.abs(Math.round(value)) < 2 ? singular : plural || `${singular}s`;
     return `${integer(value)} ${word}`;
