@@ -67,14 +67,19 @@ def search_box(zones, view: View) -> None:
         st.rerun(scope="app")  # the view changed: the whole page, not only the box
 
 
-def open_result() -> None:
-    """Open the suggestion chosen (a callback, before the rerun)."""
-    choice = chosen(SEARCH_KEY)
-    if not choice:
-        return
-    view, message = parse_view(choice["level"], choice["code"], reference_data())
+def open_named(target: dict | None) -> bool:
+    """Open ``{"level", "code"}`` (a suggestion, a click on the map) if it names a view."""
+    if not target:
+        return False
+    view, message = parse_view(target["level"], target["code"], reference_data())
     if message is None:
         go(view)
+    return message is None
+
+
+def open_result() -> None:
+    """Open the suggestion chosen (a callback, before the rerun)."""
+    if open_named(chosen(SEARCH_KEY)):
         st.session_state[_SEARCH_OPENED] = True
 
 
@@ -96,12 +101,7 @@ def drom_buttons(view: View) -> None:
 
 def open_clicked() -> None:
     """A click on the map opens the territory clicked (a callback, before the rerun)."""
-    click = clicked(MAP_KEY)
-    if not click:
-        return
-    view, message = parse_view(click["level"], click["code"], reference_data())
-    if message is None:
-        go(view)
+    open_named(clicked(MAP_KEY))
 
 
 def copy_link_button(query: str) -> None:
