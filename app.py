@@ -16,6 +16,7 @@ import streamlit as st
 
 from ui import access
 from ui.menu import menu
+from ui.shell import page_shell
 
 st.set_page_config(page_title="Couverture OPSN", page_icon="🗺️", layout="wide")
 
@@ -43,4 +44,5 @@ pages["connexion"] = st.Page(
 )
 page = st.navigation(list(pages.values()), position="hidden")
 menu(pages)
+page_shell(access.cookie_change())  # Streamlit's words in French; the sign-in cookie
 page.run()
