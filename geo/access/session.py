@@ -21,6 +21,7 @@ which the server's own route exchanges for the cookie (:meth:`SessionBook.redeem
 from __future__ import annotations
 
 import base64
+import contextlib
 import hmac
 import json
 import logging
@@ -142,7 +143,8 @@ class SessionBook:
             status = self.path.stat()
             self._stamp = (status.st_mtime_ns, status.st_size)
         except OSError as error:
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
             log.warning(
                 "sign-in file %s not written (%s): sign-ins and sign-outs last as long as "
                 "this process",

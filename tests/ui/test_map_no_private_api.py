@@ -3,7 +3,10 @@
 A private function (streamlit-folium's ``_component_func`` was one) can change or
 vanish in any release. This test reads the source of the page, ``ui/`` and ``geo/``
 and fails on any ``from pkg import _name``, or ``module._name`` where ``module`` was
-imported from another package; and on any ``._name`` member used by the map
+imported from another package; on any import from Streamlit's internals
+(``streamlit.runtime``, ``streamlit.web``); on any reading of Streamlit's front-end
+build outside :data:`BUILD_READERS` (whose every dependency is documented and pinned by
+``tests/ui/test_streamlit_build.py``); and on any ``._name`` member used by the map
 element's JavaScript (Leaflet's private methods and fields start with ``_``).
 """
 
@@ -15,6 +18,10 @@ import re
 from geo.core.paths import ROOT
 
 OWN_PACKAGES = {"geo", "ui", "tests", "bench", "app"}
+INTERNAL_MODULES = ("streamlit.runtime", "streamlit.web")
+BUILD_READERS = {"ui/serving.py"}
+"""Modules allowed to read Streamlit's front-end build (each read listed in their docstring)."""
+BUILD_MARKERS = ("manifest.json", "index.html", "streamlit.__file__", "static/static")
 SOURCES = [
     ROOT / "app.py",
     ROOT / "serve.py",
@@ -54,6 +61,53 @@ def private_uses(source: str, filename: str = "<source>") -> list[str]:
             if root not in OWN_PACKAGES:
                 found.append(f"{filename}:{node.lineno} {ast.unparse(node)}")
     return found
+
+
+def internal_imports(source: str, filename: str = "<source>") -> list[str]:
+    """``file:line module`` of each import from Streamlit's internal packages."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        found += [
+            f"{filename}:{node.lineno} {name}"
+            for name in names
+            if name.startswith(INTERNAL_MODULES) or name in ("streamlit.runtime", "streamlit.web")
+        ]
+    return sorted(set(found))
+
+
+def test_detector_catches_internal_imports():
+    sample = (
+        "from streamlit.runtime.scriptrunner import get_script_run_ctx\n"
+        "import streamlit.web.server\nfrom streamlit import runtime\nimport streamlit as st\n"
+    )
+    found = internal_imports(sample)
+    assert any("get_script_run_ctx" in f for f in found)
+    assert any("streamlit.web.server" in f for f in found)
+    assert any(f.endswith("streamlit.runtime") for f in found)
+    assert not internal_imports("import streamlit as st\nst.context.cookies\n")
+
+
+def test_no_import_from_streamlit_internals():
+    found = []
+    for path in SOURCES:
+        found += internal_imports(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    assert not found, "\n".join(found)
+
+
+def test_only_the_documented_module_reads_streamlit_s_build():
+    readers = {
+        str(path.relative_to(ROOT))
+        for path in SOURCES
+        if any(marker in path.read_text(encoding="utf-8") for marker in BUILD_MARKERS)
+    }
+    assert readers <= BUILD_READERS, readers - BUILD_READERS
+    serving = (ROOT / "ui" / "serving.py").read_text(encoding="utf-8")
+    assert "tests/ui/test_streamlit_build.py" in serving  # the dependency list, and its test
 
 
 def test_detector_catches_private_functions():

@@ -33,6 +33,7 @@ from ui.data import OPTIONS, VERSION, store, version_token
 from ui.markdown import md
 from ui.resources import reference_data
 from ui.summary import figures_delta
+from ui.uploads import read_uploads
 
 STATUS_FILTERS = ["toutes", "acceptée", "corrigée", "rejetée", "doublon"]
 #: Files read and previews are shared by the sessions of this server; after this
@@ -85,6 +86,7 @@ uploads = st.file_uploader(
     help=f"{MAX_FILE_BYTES // 2**20} Mo au plus par fichier. Un même fichier donné deux fois "
     "est lu une seule fois.",
 )
+uploads = read_uploads(uploads, "import_files")  # in use: kept by the server's upload guard
 if not uploads:
     st.stop()
 

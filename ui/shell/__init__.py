@@ -28,8 +28,12 @@ import streamlit as st
 HERE = Path(__file__).resolve().parent
 TEXTS_FILE = HERE / "texts.json"
 KEY = "opsn_shell"
-STYLE = f"<style>.st-key-{KEY} {{display: none;}}</style>"
-"""The element has nothing to show: its container takes no room (``st.container(key=…)``)."""
+STYLE = (
+    f"<style>.st-key-{KEY}, [data-testid=stLayoutWrapper]:has(> .st-key-{KEY}) "
+    "{display: none;}</style>"
+)
+"""The element has nothing to show: its container (``st.container(key=…)``) and the
+wrapper Streamlit puts around it take no room (else the page moves down by one gap)."""
 
 
 def texts() -> dict:
