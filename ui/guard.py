@@ -33,7 +33,7 @@ from collections.abc import Callable
 
 from geo.access.headers import HeaderPolicy, inline_script_hashes, origin_of, parse_frame_ancestors
 from geo.access.uploads import UploadLedger
-from ui.serving import is_page
+from ui.serving import HeldPage, is_page
 
 FRAME_ANCESTORS_ENV = "OPSN_FRAME_ANCESTORS"
 IGN_TILES_ENV = "OPSN_IGN_TILES"
@@ -125,7 +125,7 @@ class GuardMiddleware:
         if method == "HEAD":  # the answer GET would give, headers only
             scope = dict(scope, method="GET")
             send = _without_body(send)
-        send = _Secured(send, self.policy, self.page_rewrite).send
+        send = _secured(send, self.policy, self.page_rewrite)
         if METRICS.search(path):
             await _answer(send, 404, "Introuvable.")
             return
@@ -215,44 +215,18 @@ def _without_body(send):
     return wrapped
 
 
-class _Secured:
-    """Adds the policy's headers; an HTML page is held until complete, to hash its scripts."""
+def _secured(send, policy: HeaderPolicy, rewrite: Callable[[bytes], bytes] | None):
+    """The policy's headers on every answer; a page's with the hashes of its inline scripts
+    (after ``rewrite``: the page as the browser gets it)."""
 
-    def __init__(self, send, policy: HeaderPolicy, rewrite: Callable[[bytes], bytes] | None):
-        self._send = send
-        self._policy = policy
-        self._rewrite = rewrite
-        self._start: dict | None = None
-        self._body: list[bytes] = []
-
-    def _with_headers(self, message: dict, hashes: tuple[str, ...] = ()) -> dict:
-        extra = self._policy.headers(hashes)
+    def with_headers(start: dict, hashes: tuple[str, ...] = ()) -> dict:
+        extra = policy.headers(hashes)
         names = {name for name, _ in extra}
-        kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
-        return dict(message, headers=[*kept, *extra])
+        kept = [(k, v) for k, v in start.get("headers", []) if k.lower() not in names]
+        return dict(start, headers=[*kept, *extra])
 
-    async def send(self, message) -> None:
-        if message["type"] == "http.response.start":
-            headers = {k.lower(): v for k, v in message.get("headers", [])}
-            html = headers.get(b"content-type", b"").startswith(b"text/html")
-            if html and b"content-encoding" not in headers:
-                self._start = message
-                return
-            await self._send(self._with_headers(message))
-            return
-        if message["type"] == "http.response.body" and self._start is not None:
-            self._body.append(message.get("body", b""))
-            if message.get("more_body", False):
-                return
-            body = b"".join(self._body)
-            if self._rewrite is not None and self._start.get("status") == 200:
-                body = self._rewrite(body)
-            start = self._with_headers(self._start, inline_script_hashes(body))
-            start["headers"] = [
-                *[(k, v) for k, v in start["headers"] if k.lower() != b"content-length"],
-                (b"content-length", str(len(body)).encode()),
-            ]
-            await self._send(start)
-            await self._send({"type": "http.response.body", "body": body, "more_body": False})
-            return
-        await self._send(message)
+    def finish(start: dict, body: bytes) -> tuple[dict, bytes]:
+        body = rewrite(body) if rewrite is not None else body
+        return with_headers(start, inline_script_hashes(body)), body
+
+    return HeldPage(send, finish, with_headers).send

@@ -36,7 +36,7 @@ import mimetypes
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -228,7 +228,8 @@ class PreloadMiddleware:
         if not is_page(path):
             await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, _HtmlRewriter(send, scope.get("query_string", b"")).send)
+        preloads = _with_preloads(scope.get("query_string", b""))
+        await self.app(scope, receive, HeldPage(send, preloads).send)
 
 
 STREAMLIT_PREFIXES = ("/_stcore/", "/static/", "/media/", "/component/")
@@ -357,13 +358,19 @@ def _noting_activity_send(send):
     return wrapped
 
 
-class _HtmlRewriter:
-    """Holds back an HTML answer until its body is complete, then adds the tags."""
+class HeldPage:
+    """Holds back a page (an HTML answer, 200) until its body is complete, then sends what
+    ``finish(start, body)`` makes of it, with its new length; ``other`` may change the
+    start of any other answer. Shared by the preloads and the guard (``ui.guard``)."""
 
-    def __init__(self, send, query: bytes) -> None:
-        self._send = send
-        self._query = query.decode("latin-1")
-        self._start = None
+    def __init__(
+        self,
+        send,
+        finish: Callable[[dict, bytes], tuple[dict, bytes]],
+        other: Callable[[dict], dict] = lambda start: start,
+    ) -> None:
+        self._send, self._finish, self._other = send, finish, other
+        self._start: dict | None = None
         self._body: list[bytes] = []
 
     async def send(self, message) -> None:
@@ -373,22 +380,30 @@ class _HtmlRewriter:
             if message.get("status") == 200 and html and b"content-encoding" not in headers:
                 self._start = message
                 return
+            message = self._other(message)
         elif message["type"] == "http.response.body" and self._start is not None:
             self._body.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            body = b"".join(self._body)
-            head = body.find(b"</head>")
-            if head >= 0:
-                body = body[:head] + preload_tags(self._query) + b"\n  " + body[head:]
+            start, body = self._finish(self._start, b"".join(self._body))
             headers = [
-                (k, v) for k, v in self._start.get("headers", []) if k.lower() != b"content-length"
+                (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
             ]
             headers.append((b"content-length", str(len(body)).encode()))
-            await self._send(dict(self._start, headers=headers))
+            await self._send(dict(start, headers=headers))
             await self._send({"type": "http.response.body", "body": body, "more_body": False})
             return
         await self._send(message)
+
+
+def _with_preloads(query: bytes) -> Callable[[dict, bytes], tuple[dict, bytes]]:
+    def finish(start: dict, body: bytes) -> tuple[dict, bytes]:
+        head = body.find(b"</head>")
+        if head >= 0:
+            body = body[:head] + preload_tags(query.decode("latin-1")) + b"\n  " + body[head:]
+        return start, body
+
+    return finish
 
 
 def run(app, argv: list[str] | None = None) -> None:

@@ -25,9 +25,9 @@ def read_uploads(files, key: str) -> list:
         if file_id not in present and ledger().was_dropped(file_id):
             st.warning(
                 md(
-                    f"« {name} » a été retiré de la mémoire du serveur après "
-                    f"{IDLE_SECONDS // 60} min sans utilisation : retirez-le de la liste "
-                    "ci-dessus et déposez-le de nouveau."
+                    f"« {name} » a été retiré de la mémoire du serveur : il n'avait pas servi "
+                    f"depuis plusieurs minutes (au plus {IDLE_SECONDS // 60} min). Retirez-le "
+                    "de la liste ci-dessus et déposez-le de nouveau."
                 )
             )
     st.session_state[seen_key] = present

@@ -92,10 +92,16 @@ def test_detector_catches_internal_imports():
     assert not internal_imports("import streamlit as st\nst.context.cookies\n")
 
 
-def test_no_import_from_streamlit_internals():
+def found_in_sources(detector) -> list[str]:
+    """What ``detector(source, filename)`` finds in the app's sources."""
     found = []
     for path in SOURCES:
-        found += internal_imports(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+        found += detector(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    return found
+
+
+def test_no_import_from_streamlit_internals():
+    found = found_in_sources(internal_imports)
     assert not found, "\n".join(found)
 
 
@@ -124,9 +130,7 @@ def test_detector_catches_private_functions():
 
 
 def test_python_code_uses_no_private_function_of_another_package():
-    found = []
-    for path in SOURCES:
-        found += private_uses(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    found = found_in_sources(private_uses)
     assert not found, "\n".join(found)
 
 
