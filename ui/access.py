@@ -99,7 +99,7 @@ def _client() -> str:
         address = st.context.ip_address
     except Exception:
         address = None
-    return f"ip:{address}" if address else f"session:{_session_key()}"
+    return f"ip:{address}" if isinstance(address, str) and address else f"session:{_session_key()}"
 
 
 def _signed_in(who: Identity, hours: float) -> None:

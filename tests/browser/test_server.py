@@ -167,6 +167,8 @@ def test_french_everywhere_and_uploads_only_when_signed_in(
         seen[f"/{path} (visiteur)"] = english_on(page)
     page.goto(url)
     settle(page)
+    page.get_by_role("button", name="Copier le lien de cette vue").click()  # no inline script
+    expect(page.get_by_text("Lien copié")).to_be_visible()
     picker = page.get_by_test_id("stSidebar").get_by_role("combobox").first
     picker.click()
     page.keyboard.type("zzzz")
