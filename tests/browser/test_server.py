@@ -43,7 +43,7 @@ BRIEF = [  # the strings the planners saw (issues 16 and 18), whatever texts.jso
     "Download as CSV", "Search", "or smaller", "Running...", "Stop", "Deploy",
     "Skip to main content", "Show password", "Help for", "Fullscreen", "Choose date",
 ]  # fmt: skip
-ENGLISH = sorted({*BRIEF, *texts()["text"], *texts()["attributes"]} - {"Format", "Copy"})
+ENGLISH = sorted({*BRIEF, *texts()["text"], *texts()["attributes"]})
 """Streamlit's English strings: whole values for one word, anywhere for several words."""
 PATTERNS = [re.compile(p["english"]) for p in texts()["patterns"]]
 
