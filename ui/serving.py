@@ -410,7 +410,13 @@ def run(app, argv: list[str] | None = None) -> None:
     """Serve ``app`` (an ``st.App``) with uvicorn on a socket uvicorn opens (``serve.py``).
 
     ``--port`` and ``--address`` default to Streamlit's ``server.port`` and
-    ``server.address``; the WebSocket settings are Streamlit's own options.
+    ``server.address``. The WebSocket follows Streamlit's public options
+    (``server.maxMessageSize``, ``server.enableWebsocketCompression``,
+    ``server.websocketPingInterval``, 30 s when unset); the rest is this project's
+    choice, not a copy of Streamlit's launcher: uvicorn's ``websockets-sansio``
+    implementation, no access log. uvicorn reads ``X-Forwarded-For`` / ``-Proto``
+    from a proxy on 127.0.0.1 (its default), so that the sign-in throttle and the
+    ``Secure`` cookie see the visitor's address and scheme.
     """
     import argparse
 
