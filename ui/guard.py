@@ -148,6 +148,8 @@ class GuardMiddleware:
         try:
             length = int(_header(scope, b"content-length") or b"")
         except ValueError:
+            length = -1
+        if length < 0:
             await _answer(send, 411, "Longueur du fichier (Content-Length) attendue.")
             return
         refusal = self.uploads.admit(session, file_id, length)

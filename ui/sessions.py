@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from http.cookies import SimpleCookie
 
 import streamlit as st
 
@@ -29,6 +28,7 @@ from geo.storage import data_dir
 
 ROUTE = "_opsn/session"
 """Relative to the app's base path (``server.baseUrlPath``)."""
+MAX_BODY = 1024
 SECRET_KEY = "session_secret"
 """Optional key of ``[couverture_opsn]`` in secrets.toml: a secret of the administrator's
 (changing it signs everybody out); without it, one is made and kept in the data directory."""
@@ -77,17 +77,15 @@ def cookie_session() -> Session | None:
 
 
 def token_of(headers: list[tuple[bytes, bytes]]) -> str | None:
-    """The session cookie of a request's raw headers, if any."""
+    """The session cookie of a request's raw headers, if any (other cookies, however
+    malformed, are skipped one by one)."""
     for name, value in headers:
-        if name.lower() == b"cookie":
-            cookies = SimpleCookie()
-            try:
-                cookies.load(value.decode("latin-1"))
-            except Exception:  # a malformed Cookie header: no session
-                return None
-            morsel = cookies.get(COOKIE_NAME)
-            if morsel is not None:
-                return morsel.value
+        if name.lower() != b"cookie":
+            continue
+        for pair in value.decode("latin-1").split(";"):
+            key, _, found = pair.strip().partition("=")
+            if key == COOKIE_NAME:
+                return found.strip().strip('"')
     return None
 
 
@@ -109,9 +107,14 @@ async def _session_route(request):
         response = Response(status_code=204)
         response.headers["set-cookie"] = cookie_header("", 0, path=base_path(), secure=secure)
         return response
-    body = await request.body()
     try:
-        ticket = json.loads(body[:1024]).get("ticket")
+        size = int(request.headers.get("content-length", ""))
+    except ValueError:
+        size = -1
+    if not 0 < size <= MAX_BODY:  # a ticket is a few dozen bytes: no large body is read
+        return Response(status_code=413)
+    try:
+        ticket = json.loads(await request.body()).get("ticket")
     except (ValueError, AttributeError):
         ticket = None
     token = book().redeem(ticket)

@@ -140,8 +140,9 @@ def test_uploads_beyond_the_caps_or_without_a_length_are_refused_unread():
     second = [(b"content-length", str(2 * MB).encode()), COOKIE]
     start, text = call(app, "PUT", "/_stcore/upload_file/session-1/file-2", second, b"y")
     assert start["status"] == 413 and "par session" in text.decode()
-    start, _ = call(app, "PUT", "/_stcore/upload_file/session-1/file-3", [COOKIE], b"y")
-    assert start["status"] == 411
+    for bad in ([COOKIE], [COOKIE, (b"content-length", b"-5")]):
+        start, _ = call(app, "PUT", "/_stcore/upload_file/session-1/file-3", bad, b"y")
+        assert start["status"] == 411
     assert streamlit.body_read == read  # neither body was read
 
 
@@ -181,10 +182,23 @@ def test_the_session_route_trades_a_ticket_for_the_cookie_once(monkeypatch):
     cross_site = [(b"sec-fetch-site", b"cross-site")]
     start, _ = call(router, "POST", "/_opsn/session", cross_site, ticket)
     assert start["status"] == 403
-    start, _ = call(router, "POST", "/_opsn/session", [], ticket)
+    length = [(b"content-length", str(len(ticket)).encode())]
+    assert call(router, "POST", "/_opsn/session", [], ticket)[0]["status"] == 413  # no length
+    huge = [(b"content-length", b"50000000")]
+    assert call(router, "POST", "/_opsn/session", huge, ticket)[0]["status"] == 413
+    start, _ = call(router, "POST", "/_opsn/session", length, ticket)
     cookie = dict(start["headers"])[b"set-cookie"].decode()
     assert start["status"] == 204 and cookie.startswith(f"opsn_session={token};")
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Max-Age=43200" in cookie
-    assert call(router, "POST", "/_opsn/session", [], ticket)[0]["status"] == 403  # once
+    assert call(router, "POST", "/_opsn/session", length, ticket)[0]["status"] == 403  # once
     start, _ = call(router, "DELETE", "/_opsn/session")
     assert "Max-Age=0" in dict(start["headers"])[b"set-cookie"].decode()
+
+
+def test_the_sign_in_cookie_is_found_among_malformed_others():
+    from ui.sessions import token_of
+
+    header = b'a="x y, z"; pas un cookie; opsn_session=v1.abc.def; _streamlit_xsrf=2|a|b'
+    assert token_of([(b"Cookie", header)]) == "v1.abc.def"
+    assert token_of([(b"cookie", b"opsn_session_bis=x")]) is None
+    assert token_of([]) is None
