@@ -44,7 +44,7 @@ def store() -> Store:
 @st.cache_resource(max_entries=16, show_spinner="Lecture de la version enregistrée…")
 def _version_inputs(path: str, number: int) -> tuple[Version, Inputs]:
     version, snapshot = _store(path).snapshot(number)
-    return version, snapshot.inputs(data_label(version))
+    return version, snapshot.inputs(data_label(version), version.number)
 
 
 def version_inputs(number: int) -> tuple[Version, Inputs]:

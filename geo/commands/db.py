@@ -55,6 +55,16 @@ def add_parser(commands) -> argparse.ArgumentParser:
         "restore", help="revenir aux données d'une version (nouvelle version)"
     )
     restore.add_argument("number", type=int, help="version à restaurer")
+    restore.add_argument("--dry-run", action="store_true", help="montrer sans enregistrer")
+
+    drafts = actions.add_parser("scenarios", help="scénarios enregistrés (brouillons)")
+    drafts.add_argument("--format", choices=["json", "text", "csv"], default="text")
+
+    publish = actions.add_parser(
+        "publish", help="publier un scénario enregistré : il devient la version en service"
+    )
+    publish.add_argument("scenario", type=int, help="numéro du scénario (db scenarios)")
+    publish.add_argument("--dry-run", action="store_true", help="montrer sans enregistrer")
 
     export = actions.add_parser("export", help="écrire une version au format des fichiers livrés")
     export.add_argument("--out", type=Path, required=True, help="dossier (ex. data/opsn/)")
@@ -81,9 +91,16 @@ def add_parser(commands) -> argparse.ArgumentParser:
     bundled = actions.add_parser(
         "import-bundled", help="enregistrer les données livrées (data/opsn/) comme nouvelle version"
     )
-    for sub in (restore, load, bundled):
+    for sub in (restore, load, bundled, publish):
         sub.add_argument("--author", help="auteur (défaut : utilisateur du système)")
         sub.add_argument("--reason", default="", help="motif, gardé dans l'historique")
+        sub.add_argument(
+            "--base",
+            type=int,
+            default=None,
+            help="version sur laquelle l'enregistrement est calculé (celle d'un --dry-run) : "
+            "refusé si une autre version a été enregistrée depuis",
+        )
     return parser
 
 
@@ -222,9 +239,92 @@ def _signed(value: int) -> str:
 
 
 def _restore(store, args) -> int:
+    from geo.planning.compare import compare_snapshots
+    from geo.planning.saving import confirm, propose_restore
     from geo.storage.labels import data_label
 
-    version = store.restore(args.number, author=_author(args), reason=args.reason)
+    proposal = propose_restore(store, args.number)
+    _check_base(store, args, proposal)
+    preview = compare_snapshots(proposal.before, proposal.after)
+    print(f"Version en service : {data_label(proposal.base)}")
+    print(f"Retour aux données de la version {args.number} : {_changes_text(preview)}")
+    if args.dry_run:
+        print(
+            f"Rien n'est enregistré (--dry-run ; pour enregistrer : --base {proposal.base.number})."
+        )
+        return 0
+    version = confirm(store, proposal, author=_author(args), kind="restore", reason=args.reason)
+    print(f"Enregistré : {data_label(version)}")
+    return 0
+
+
+def _check_base(store, args, proposal) -> None:
+    """``--base N``: refuse if the version in service is not N (a save came after the dry run)."""
+    from geo.storage import BaseMoved, UnknownVersion
+    from geo.storage.labels import moved_message
+
+    if args.base is None or args.base == proposal.base.number:
+        return
+    if not 1 <= args.base < proposal.base.number:
+        raise UnknownVersion(
+            f"--base {args.base} : version inconnue (version en service : {proposal.base.number})."
+        )
+    saved = [v for v in store.versions() if v.number > args.base]
+    raise BaseMoved(args.base, tuple(saved), moved_message(args.base, saved, "depuis votre aperçu"))
+
+
+def _changes_text(preview: dict) -> str:
+    registry, members = preview["registry"], preview["memberships"]
+    return (
+        f"OPSN : {len(registry['added'])} ajouté(s), {len(registry['removed'])} retiré(s), "
+        f"{len(registry['changed'])} modifié(s) ; adhésions +{members['added']} "
+        f"−{members['removed']}"
+    )
+
+
+def _drafts(store, args) -> int:
+    import csv
+
+    from geo.planning.drafts import draft_rows
+
+    drafts = store.drafts()
+    if args.format == "json":
+        print(json.dumps([d.as_dict() for d in reversed(drafts)], ensure_ascii=False))
+        return 0
+    rows = draft_rows(drafts)
+    if args.format == "csv":
+        fields = list(rows[0]) if rows else ["scenario"]
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+        return 0
+    if not rows:
+        print("Aucun scénario enregistré.")
+    for row in rows:
+        state = f"publié (version {row['publie_dans']})" if row["publie_dans"] else "brouillon"
+        print(
+            f"{row['scenario']:>4}  {row['date']}  « {row['nom']} », par {row['auteur']}, sur la "
+            f"version {row['version_de_depart']} ({state}) : {row['changements']}"
+        )
+    return 0
+
+
+def _publish(store, args) -> int:
+    from geo.core.reference import load_reference
+    from geo.planning.compare import compare_snapshots
+    from geo.planning.drafts import draft_label, publication, publish
+    from geo.storage.labels import data_label
+
+    draft = store.draft(args.scenario)
+    proposal = publication(store, draft, load_reference(args.data).departements)
+    _check_base(store, args, proposal)
+    preview = compare_snapshots(proposal.before, proposal.after)
+    print(f"Version en service : {data_label(proposal.base)}")
+    print(f"Publier le {draft_label(draft)} : {_changes_text(preview)}")
+    if args.dry_run:
+        print(f"Rien n'est enregistré (--dry-run ; pour publier : --base {proposal.base.number}).")
+        return 0
+    version = publish(store, proposal, draft, _author(args), args.reason)
     print(f"Enregistré : {data_label(version)}")
     return 0
 
@@ -247,6 +347,7 @@ def _import(store, args) -> int:
     from geo.core.reference import load_reference
     from geo.planning.compare import compare_snapshots
     from geo.planning.imports import apply_import, import_counts, read_import
+    from geo.planning.saving import Proposal, save_unattended
     from geo.storage import NothingToSave
     from geo.storage.labels import data_label
 
@@ -265,23 +366,36 @@ def _import(store, args) -> int:
     if batch.empty:
         print("Erreur : aucune ligne acceptée : rien n'est enregistré.", file=sys.stderr)
         return 2
-    preview = compare_snapshots(
-        snapshot, apply_import(snapshot, batch, args.mode, args.operators_mode), reference
-    )
+
+    def change(current):
+        return apply_import(current, batch, args.mode, args.operators_mode)
+
+    proposal = Proposal(base, snapshot, change(snapshot))
+    _check_base(store, args, proposal)
     saved = None
     if not args.dry_run:
         try:
-            saved = store.commit(
-                lambda current: apply_import(current, batch, args.mode, args.operators_mode),
+            done = save_unattended(
+                store,
+                change,
                 author=_author(args),
                 kind="import",
                 reason=args.reason or f"import ({args.mode})",
                 files=batch.files,
-                base=base.number,
                 counts=import_counts(batch),
+                base=args.base,
             )
         except NothingToSave:
             saved = None
+        else:
+            saved, proposal = done.version, done.proposal
+            for moved in done.moved:  # said, and the preview below is the one saved
+                print(
+                    f"Attention : {moved} L'import est recalculé sur la version {moved.latest}.",
+                    file=sys.stderr,
+                )
+    base = proposal.base
+    preview = compare_snapshots(proposal.before, proposal.after, reference)
     rejected = sum(r.rejected for r in batch.reports)
     if args.format == "json":
         print(
@@ -318,18 +432,21 @@ def _import(store, args) -> int:
 
 
 def _import_bundled(store, args) -> int:
+    from geo.planning.saving import save_unattended
     from geo.storage.labels import data_label
     from geo.storage.seed import bundled_snapshot
 
     snapshot, files = bundled_snapshot()
-    version = store.commit(
+    done = save_unattended(
+        store,
         lambda _current: snapshot,
         author=_author(args),
         kind="bundled",
         reason=args.reason or "données livrées (data/opsn/) enregistrées",
         files=files,
+        base=args.base,
     )
-    print(f"Enregistré : {data_label(version)}")
+    print(f"Enregistré : {data_label(done.version)}")
     return 0
 
 
@@ -338,6 +455,8 @@ ACTIONS = {
     "versions": _versions,
     "compare": _compare,
     "restore": _restore,
+    "scenarios": _drafts,
+    "publish": _publish,
     "export": _export,
     "import": _import,
     "import-bundled": _import_bundled,

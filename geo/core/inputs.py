@@ -106,6 +106,7 @@ class Inputs:
     memberships: pd.DataFrame  # opsn, insee, epci, depuis, jusqu_a (+ source, ligne)
     label: str = BUNDLED_LABEL
     sources: tuple[DataSource, ...] = BUNDLED_SOURCES
+    version: int | None = None  # the saved version they come from (None: files)
 
     def sources_json(self) -> list[dict]:
         return [source.to_dict() for source in self.sources]

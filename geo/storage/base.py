@@ -85,14 +85,16 @@ class Snapshot:
                 table[column] = ""
         return registry_from_table(table, "registre enregistré")
 
-    def inputs(self, label: str):
-        """Coverage inputs (:class:`geo.core.inputs.Inputs`) for this snapshot."""
+    def inputs(self, label: str, version: int | None = None):
+        """Coverage inputs (:class:`geo.core.inputs.Inputs`) for this snapshot (of ``version``)."""
         from geo.core.inputs import Inputs, saved_sources
         from geo.core.registry import perimeter_table
 
         registry = self.registry_typed()
         memberships = self.memberships.copy()
-        return Inputs(registry, perimeter_table(registry), memberships, label, saved_sources(label))
+        return Inputs(
+            registry, perimeter_table(registry), memberships, label, saved_sources(label), version
+        )
 
 
 @dataclass(frozen=True)

@@ -19,18 +19,23 @@ TIMEZONE = ZoneInfo("Europe/Paris")
 
 def local_time(version: Version) -> str:
     """``03/12/2026 à 14:05`` (heure de Paris)."""
-    when = version.created_at
+    return paris_time(version.created_at)
+
+
+def paris_time(when: dt.datetime) -> str:
+    """``03/12/2026 à 14:05`` for a time saved in UTC."""
+    return _in_paris(when).strftime("%d/%m/%Y à %H:%M")
+
+
+def _in_paris(when: dt.datetime) -> dt.datetime:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(TIMEZONE).strftime("%d/%m/%Y à %H:%M")
+    return when.astimezone(TIMEZONE)
 
 
 def spoken_time(version: Version, today: dt.date | None = None) -> str:
     """« à 14 h 32 » today (heure de Paris), « le 03/12/2026 à 14 h 32 » another day."""
-    when = version.created_at
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    when = when.astimezone(TIMEZONE)
+    when = _in_paris(version.created_at)
     today = today or dt.datetime.now(TIMEZONE).date()
     clock = f"à {when.hour} h {when.minute:02d}"
     return clock if when.date() == today else f"le {when:%d/%m/%Y} {clock}"
@@ -46,7 +51,11 @@ def moved_message(base: int, saved: list[Version] | tuple[Version, ...], during:
     during = during or "pendant votre aperçu"
     made = [
         f"par {v.author} {spoken_time(v)} ({what_made(v)}"
-        + (f" — {v.reason.strip()}" if v.reason.strip() and v.reason.strip() != what_made(v) else "")
+        + (
+            f" — {v.reason.strip()}"
+            if v.reason.strip() and v.reason.strip() != what_made(v)
+            else ""
+        )
         + ")"
         for v in saved
     ]

@@ -175,7 +175,9 @@ class SQLiteStore(Store):
         """
         with self._write():
             found = int(
-                self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+                self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[
+                    0
+                ]
             )
             if found < 2:
                 for statement in SCHEMA.split(";"):  # CREATE … IF NOT EXISTS: the drafts table
@@ -473,7 +475,9 @@ class SQLiteStore(Store):
             f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE id = ?", (int(number),)
         ).fetchone()
         if row is None:
-            raise UnknownDraft(f"scénario {number} inconnu (aucun scénario enregistré sous ce numéro).")
+            raise UnknownDraft(
+                f"scénario {number} inconnu (aucun scénario enregistré sous ce numéro)."
+            )
         return _draft(row)
 
     def _restored_positions(self, number: int) -> tuple[dict, dict]:

@@ -10,7 +10,7 @@ def inputs_for_version(store: Store, number: int | None = None):
     """(version, :class:`geo.core.analysis.Inputs`) of version ``number`` (the latest by default)."""
     version, snapshot = store.snapshot(number)
     latest = store.latest().number
-    return version, snapshot.inputs(data_label(version, latest))
+    return version, snapshot.inputs(data_label(version, latest), version.number)
 
 
 def version_rows(versions: list[Version]) -> list[dict]:
