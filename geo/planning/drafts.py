@@ -27,7 +27,7 @@ from geo.planning.command_line import (
     options_from_dict,
     scenario_command,
 )
-from geo.planning.saving import Proposal, confirm, propose
+from geo.planning.saving import Proposal, propose, save_on_base
 from geo.planning.scenarios import Change
 from geo.storage.base import Draft, Store, Version
 from geo.storage.labels import paris_time
@@ -69,20 +69,60 @@ def publication(store: Store, draft: Draft, departements: pd.DataFrame) -> Propo
 
 
 def publish(
-    store: Store, proposal: Proposal, draft: Draft, author: str, reason: str = ""
+    store: Store,
+    proposal: Proposal,
+    draft: Draft,
+    author: str,
+    reason: str = "",
+    base: int | None = None,
 ) -> Version:
     """Save what ``proposal`` showed as the version in service; the draft is marked published.
 
-    Refused (:class:`geo.storage.BaseMoved`) if a version was saved since the
-    preview, or (:class:`geo.storage.ConflictError`) if the draft was published already.
+    ``base``: the version of the preview the person saw (``proposal``'s by
+    default). Refused (:class:`geo.storage.BaseMoved`) if a version was saved
+    since, or (:class:`geo.storage.ConflictError`) if the draft was published already.
     """
-    return confirm(
+    return save_on_base(
         store,
-        proposal,
+        proposal.after,
+        base=proposal.base.number if base is None else base,
         author=author,
         kind="scenario",
         reason=reason.strip() or f"scénario {draft.number} « {draft.name} »",
         publishes=draft.number,
+    )
+
+
+def scenario_state(changes: tuple[Change, ...], draft: Draft | None) -> str:
+    """What is saved of the what-if on screen, in one true sentence (French).
+
+    Never « rien n'est enregistré » about a saved draft, never « enregistré » about
+    a what-if that differs from its draft.
+    """
+    if draft is None:
+        if not changes:
+            return "Aucun scénario en cours."
+        return (
+            "Scénario en cours, non enregistré : il ne change pas les données en service ; il "
+            "s'affiche aussi sur la carte jusqu'à ce que vous l'abandonniez."
+        )
+    name = f"Scénario {draft.number} « {draft.name} »"
+    if draft.published_in is not None:
+        text = (
+            f"{name} publié : il est devenu la version {draft.published_in} "
+            f"(par {draft.published_by})."
+        )
+        if changes and tuple(changes) != draft_changes(draft):
+            text += " Le scénario affiché en diffère : ses modifications ne sont pas enregistrées."
+        return text
+    if tuple(changes) != draft_changes(draft):
+        return (
+            f"{name} modifié : vos modifications ne sont pas enregistrées (le brouillon "
+            "enregistré reste tel quel). Les données en service ne changent pas."
+        )
+    return (
+        f"{name}, enregistré comme brouillon par {draft.author} le {_when(draft)} : il ne "
+        "change pas les données en service tant qu'il n'est pas publié."
     )
 
 
