@@ -108,21 +108,38 @@ def _change(values: argparse.Namespace):
 
 
 def changes_of(args: argparse.Namespace) -> tuple:
-    """The changes named on the command line: the first one, then each after ``--puis``."""
+    """The changes named on the command line: the first one, then each after ``--puis``.
+
+    Options of the whole command written after a ``--puis`` (``--format json``
+    appended to a printed command) count for the whole command.
+    """
     if args.opsn is None:
         raise UsageError("donnez l'OPSN du scénario (ou --scenario N pour un scénario enregistré).")
     changes = [_change(args)]
-    rest = list(args.then or [])
+    rest, late = list(args.then or []), []
     while rest:
         values, unknown = _group_parser().parse_known_args(rest)
-        if unknown:
-            raise UsageError(
-                f"après {THEN} : « {' '.join(unknown)} » n'est pas une option de changement ; "
-                f"placez les options de calcul (--rule, --db-version…) avant le premier {THEN}."
-            )
+        late += unknown
         changes.append(_change(values))
         rest = list(values.then or [])
+    if late:
+        _apply_late_options(args, late)
     return tuple(changes)
+
+
+def _apply_late_options(args: argparse.Namespace, tokens: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m geo scenario", add_help=False)
+    add_coverage_options(parser)
+    parser.add_argument("--format", choices=["json", "text", "csv"])
+    # Only the options given count: argparse leaves alone what a namespace already holds.
+    unset = object()
+    blank = argparse.Namespace(**dict.fromkeys(vars(parser.parse_args([])), unset))
+    values, unknown = parser.parse_known_args(tokens, namespace=blank)
+    if unknown:
+        raise UsageError(f"après {THEN} : « {' '.join(unknown)} » n'est pas une option connue.")
+    for name, value in vars(values).items():
+        if value is not unset:
+            setattr(args, name, value)
 
 
 def run(args: argparse.Namespace) -> int:

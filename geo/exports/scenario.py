@@ -23,9 +23,8 @@ def scenario_tables(summary: dict, changed: pd.DataFrame, data: str) -> list[Tab
     """The share, the counts, and the communes whose status changes (``status_changes``)."""
     before, after = summary["before"], summary["after"]
     notes = (
-        "Scénario « et si… » ; mêmes chiffres : " + summary.get(
-            "command", " ; ".join(summary["commands"])
-        ),
+        "Scénario « et si… » ; mêmes chiffres : "
+        + summary.get("command", " ; ".join(summary["commands"])),
         f"Règle : {after['counting_rule']}",
         f"Données OPSN : {data}",
     )
