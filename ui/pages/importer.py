@@ -42,6 +42,16 @@ STATUS_FILTERS = ["toutes", "acceptée", "corrigée", "rejetée", "doublon"]
 IDLE_SECONDS = 15 * 60
 
 
+SAVES = "import_saves"
+"""Session key: imports saved in this session; each one starts the page again, files emptied."""
+
+
+def uploader_key() -> str:
+    """``import_files``, then another key after each save (Streamlit empties a new uploader)."""
+    saves = st.session_state.get(SAVES, 0)
+    return "import_files" if not saves else f"import_files_{saves}"
+
+
 def _files_token(contents: tuple) -> str:
     digest = hashlib.sha256()
     for name, data in contents:
@@ -83,7 +93,7 @@ if show_saved():
 uploads = st.file_uploader(
     "Fichiers à importer",
     accept_multiple_files=True,
-    key="import_files",
+    key=uploader_key(),
     type=["csv", "tsv", "txt", "xlsx", "gz", "xls", "ods"],  # .xls, .ods: told how to convert
     help=f"{MAX_FILE_BYTES // 2**20} Mo au plus par fichier. Un même fichier donné deux fois "
     "est lu une seule fois.",
@@ -259,6 +269,6 @@ done = confirm.button(
 )
 if done is not None:
     st.session_state[VERSION] = None  # the map shows the new version
-    for key in ("import_files", "import_reason"):
-        st.session_state.pop(key, None)  # the files are saved: the page starts again
+    st.session_state.pop("import_reason", None)
+    st.session_state[SAVES] = st.session_state.get(SAVES, 0) + 1  # an empty uploader
     saved("Import enregistré :", done)
