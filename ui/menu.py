@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import history
 from ui.access import sidebar_badge
 from ui.data import map_query, page_query
 
@@ -23,3 +24,6 @@ def menu(pages: dict) -> None:
         side.page_link(page, query_params=query)
     sidebar_badge()
     side.divider()
+    # On every page, so that the browser's history is patched before the map first
+    # writes its address (a first visit through another page would add an entry).
+    history.install()

@@ -140,7 +140,7 @@ def test_signed_out_visitors_see_no_import_or_edit_control(app: Page, app_url, b
     ).to_have_count(0)
     assert app.locator("input[type=file]").count() == 0
     for path, forbidden in (
-        ("registre", "Vérifier et enregistrer"),
+        ("registre", "Vérifier"),
         ("versions", re.compile(r"^Restaurer")),
         ("scenario", "Enregistrer"),
     ):
@@ -180,9 +180,9 @@ def test_import_preview_confirm_then_restore(
     app.screenshot(path=artifacts / "planner_import_preview.png", full_page=True)
 
     app.get_by_role("button", name="Enregistrer comme nouvelle version").click()
-    expect(app.get_by_text(re.compile(r"Enregistré : base enregistrée, version 2"))).to_be_visible(
-        timeout=UI_TIMEOUT
-    )
+    expect(
+        app.get_by_text(re.compile(r"Import enregistré : base enregistrée, version 2"))
+    ).to_be_visible(timeout=UI_TIMEOUT)
     app.get_by_role("link", name="Voir la carte").click()
     settle(app)
     wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
@@ -190,7 +190,10 @@ def test_import_preview_confirm_then_restore(
     expect(
         app.get_by_text(re.compile(r"version 2 du .*import de liste_nom_insee\.csv")).first
     ).to_be_visible()
-    assert "version=2" in app.url
+    assert "version=1" not in app.url  # the bare address: the latest version
+    expect(
+        app.get_by_role("checkbox", name="Compter les communes des EPCI adhérents")
+    ).to_be_checked()
 
     # The map changes: Caen is now a member.
     viewer = app.context.new_page()
@@ -198,15 +201,18 @@ def test_import_preview_confirm_then_restore(
     assert commune_status(viewer, "14", "14118") == "Adhérente à un OPSN"
     viewer.close()
 
-    # Restoring version 1 brings the figures back.
+    # Restoring version 1 brings the figures back, after a preview of what it changes.
     open_page(app, "Versions")
     expect(app.get_by_role("button", name="Restaurer la version 1")).to_be_visible(
         timeout=UI_TIMEOUT
     )
+    expect(app.get_by_text(re.compile(r"^Aperçu : restaurer la version 1"))).to_be_visible()
+    preview = app.get_by_test_id("stMetric").filter(has_text="Habitants couverts").last
+    expect(preview).to_contain_text("-150\u202f748")
     app.get_by_role("button", name="Restaurer la version 1").click()
-    expect(app.get_by_text(re.compile(r"Enregistré : base enregistrée, version 3"))).to_be_visible(
-        timeout=UI_TIMEOUT
-    )
+    expect(
+        app.get_by_text(re.compile(r"Restauration enregistrée : base enregistrée, version 3"))
+    ).to_be_visible(timeout=UI_TIMEOUT)
     app.get_by_role("link", name="Voir la carte").click()
     settle(app)
     expect_headline(app, before)
@@ -245,9 +251,8 @@ def test_what_if_adding_a_department_changes_the_headline_by_the_scenario_amount
     settle(app)
     wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
     expect_headline(app, now + expected["population_gained"])
-    expect(
-        app.get_by_text(re.compile(r"Scénario « et si… » en cours, non enregistré"))
-    ).to_be_visible()
+    expect(app.get_by_text(re.compile(r"Scénario « et si… » affiché"))).to_be_visible()
+    expect(app.get_by_text(re.compile(r"Scénario en cours, non enregistré"))).to_be_visible()
     app.get_by_role("button", name="Abandonner le scénario").click()
     settle(app)
     expect_headline(app, now)
@@ -270,7 +275,7 @@ def test_an_imported_opsn_name_with_html_is_shown_as_text(
     app.locator("input[type=file]").set_input_files(operators)
     expect(app.get_by_text(re.compile(r"1 acceptée\(s\)"))).to_be_visible(timeout=UI_TIMEOUT)
     app.get_by_role("button", name="Enregistrer comme nouvelle version").click()
-    expect(app.get_by_text(re.compile(r"Enregistré : base enregistrée"))).to_be_visible(
+    expect(app.get_by_text(re.compile(r"Import enregistré : base enregistrée"))).to_be_visible(
         timeout=UI_TIMEOUT
     )
     viewer = app.context.new_page()
