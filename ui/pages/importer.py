@@ -42,8 +42,8 @@ STATUS_FILTERS = ["toutes", "acceptée", "corrigée", "rejetée", "doublon"]
 IDLE_SECONDS = 15 * 60
 
 
+# Session key: imports saved in this session; each one starts the page again, files emptied.
 SAVES = "import_saves"
-"""Session key: imports saved in this session; each one starts the page again, files emptied."""
 
 
 def uploader_key() -> str:

@@ -23,10 +23,8 @@ from ui.saving import gate, page_entered, saved, show_saved
 
 SHOWN = ["id", "nom", "sigle", "portee", "departements", "offre", "site_web", "confiance"]
 NEW = "__nouveau__"
-NEW_WORD = "nouveau"
-"""``?fiche=nouveau``: the form of a new OPSN (``?fiche=megalis``: Mégalis's record)."""
-PENDING = "registry_pending"
-"""Session key: the edit checked and shown, waiting for its confirmation."""
+NEW_WORD = "nouveau"  # ?fiche=nouveau: the form of a new OPSN (?fiche=megalis: Mégalis's record)
+PENDING = "registry_pending"  # session key: the edit checked and shown, awaiting confirmation
 
 
 def _row(snapshot, opsn: str) -> dict:
