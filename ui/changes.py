@@ -12,6 +12,7 @@ import streamlit as st
 
 from geo.core import fmt
 from ui.markdown import md
+from ui.summary import changed_communes
 
 
 def show_changes(result: dict, before: str, after: str, key: str) -> None:
@@ -38,19 +39,8 @@ def show_changes(result: dict, before: str, after: str, key: str) -> None:
             ),
             hide_index=True, key=f"{key}_by_opsn",
         )  # fmt: skip
-    changed = pd.DataFrame(result.get("communes", []))
-    st.markdown(f"Communes dont le statut change : **{fmt.integer(len(changed))}**")
-    if len(changed):
+    communes = result.get("communes", [])
+    st.markdown(f"Communes dont le statut change : **{fmt.integer(len(communes))}**")
+    if communes:
         labels = result["figures"]["after"]["status_labels"]
-        st.dataframe(
-            changed.assign(
-                statut_avant=changed["statut_avant"].map(labels),
-                statut_apres=changed["statut_apres"].map(labels),
-            )[["insee", "nom", "departement", "population", "statut_avant", "statut_apres"]].rename(
-                columns={
-                    "insee": "Code INSEE", "nom": "Commune", "departement": "Département",
-                    "population": "Population", "statut_avant": before, "statut_apres": after,
-                }
-            ),
-            hide_index=True, width="stretch", key=f"{key}_communes",
-        )  # fmt: skip
+        changed_communes(communes, labels, key=f"{key}_communes", before=before, after=after)

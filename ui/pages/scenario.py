@@ -270,8 +270,8 @@ draft = open_draft()
 show_saved()
 st.info(md(scenario_state(changes, draft)), icon=":material/bookmark:")
 st.caption(
-    f"Calculé sur la {md(data_label(data.version, data.latest))}, avec les options de comptage "
-    "de la carte."
+    f"Calculé sur la {md(data_label(data.version, data.latest, data.freshness))}, avec les "
+    "options de comptage de la carte."
 )
 
 choices = [*sorted(names, key=lambda i: names[i].lower()), NEW]
@@ -452,7 +452,7 @@ if changes:
     notes = [
         f"{scenario_state(changes, draft)} Commande : {summary['command']}",
         f"Règle : {summary['after']['counting_rule']}",
-        f"Données : {data_label(data.version)}",
+        f"Données : {data.saved_label}",
     ]
     with st.container(horizontal=True):
         st.page_link("ui/pages/carte.py", label="Voir sur la carte", icon=":material/map:")
@@ -462,7 +462,7 @@ if changes:
         )  # fmt: skip
         st.download_button(
             "Exporter le scénario (Excel)",
-            scenario_workbook(reference, summary, changed, data_label(data.version)),
+            scenario_workbook(reference, summary, changed, data.saved_label),
             file_name="scenario.xlsx", key="wi_download_xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )  # fmt: skip
@@ -530,7 +530,7 @@ else:
             table.drop(columns=["change"]).assign(codes=table["codes"].str.join("|")),
             [
                 f"Règle : {analysis_for(base_token, options, base).figures['counting_rule']}",
-                f"Données : {data_label(data.version)}",
+                f"Données : {data.saved_label}",
             ],
         ),
         file_name="opportunites.csv", mime="text/csv", key="opportunities_download",
