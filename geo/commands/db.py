@@ -219,20 +219,27 @@ def _print_freshness(source, freshness: dict) -> None:
         print(f"Attention : {freshness['anct_notice']}")
 
 
-def _versions(store, args) -> int:
-    import csv
+def _listed(form: str, records: list[dict], rows: list[dict]) -> bool:
+    """``records`` as JSON or ``rows`` as CSV (``;``) on stdout; False for the text format."""
+    if form == "json":
+        print(json.dumps(records, ensure_ascii=False))
+        return True
+    if form == "csv":
+        import csv
 
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [], delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+        return True
+    return False
+
+
+def _versions(store, args) -> int:
     from geo.storage.versions import version_rows
 
     versions = store.versions()
-    if args.format == "json":
-        print(json.dumps([v.as_dict() for v in reversed(versions)], ensure_ascii=False))
-        return 0
     rows = version_rows(versions)
-    if args.format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), delimiter=";")
-        writer.writeheader()
-        writer.writerows(rows)
+    if _listed(args.format, [v.as_dict() for v in reversed(versions)], rows):
         return 0
     for row in rows:
         print(
@@ -291,22 +298,30 @@ def _signed(value: int) -> str:
 
 
 def _restore(store, args) -> int:
-    from geo.planning.compare import compare_snapshots
     from geo.planning.saving import confirm, propose_restore
-    from geo.storage.labels import data_label
 
     proposal = propose_restore(store, args.number)
+    return _preview_then_save(
+        store, args, proposal, f"Retour aux données de la version {args.number}",
+        lambda: confirm(store, proposal, author=_author(args), reason=args.reason),
+    )  # fmt: skip
+
+
+def _preview_then_save(store, args, proposal, what: str, save) -> int:
+    """Say what the save would change in the version in service; save unless ``--dry-run``."""
+    from geo.planning.compare import compare_snapshots
+    from geo.storage.labels import data_label
+
     _check_base(store, args, proposal)
     preview = compare_snapshots(proposal.before, proposal.after)
     print(f"Version en service : {data_label(proposal.base)}")
-    print(f"Retour aux données de la version {args.number} : {_changes_text(preview)}")
+    print(f"{what} : {_changes_text(preview)}")
     if args.dry_run:
         print(
             f"Rien n'est enregistré (--dry-run ; pour enregistrer : --base {proposal.base.number})."
         )
         return 0
-    version = confirm(store, proposal, author=_author(args), kind="restore", reason=args.reason)
-    print(f"Enregistré : {data_label(version)}")
+    print(f"Enregistré : {data_label(save())}")
     return 0
 
 
@@ -335,20 +350,11 @@ def _changes_text(preview: dict) -> str:
 
 
 def _drafts(store, args) -> int:
-    import csv
-
     from geo.planning.drafts import draft_rows
 
     drafts = store.drafts()
-    if args.format == "json":
-        print(json.dumps([d.as_dict() for d in reversed(drafts)], ensure_ascii=False))
-        return 0
     rows = draft_rows(drafts)
-    if args.format == "csv":
-        fields = list(rows[0]) if rows else ["scenario"]
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields, delimiter=";")
-        writer.writeheader()
-        writer.writerows(rows)
+    if _listed(args.format, [d.as_dict() for d in reversed(drafts)], rows):
         return 0
     if not rows:
         print("Aucun scénario enregistré.")
@@ -363,22 +369,14 @@ def _drafts(store, args) -> int:
 
 def _publish(store, args) -> int:
     from geo.core.reference import load_reference
-    from geo.planning.compare import compare_snapshots
     from geo.planning.drafts import draft_label, publication, publish
-    from geo.storage.labels import data_label
 
     draft = store.draft(args.scenario)
     proposal = publication(store, draft, load_reference(args.data).departements)
-    _check_base(store, args, proposal)
-    preview = compare_snapshots(proposal.before, proposal.after)
-    print(f"Version en service : {data_label(proposal.base)}")
-    print(f"Publier le {draft_label(draft)} : {_changes_text(preview)}")
-    if args.dry_run:
-        print(f"Rien n'est enregistré (--dry-run ; pour publier : --base {proposal.base.number}).")
-        return 0
-    version = publish(store, proposal, draft, _author(args), args.reason)
-    print(f"Enregistré : {data_label(version)}")
-    return 0
+    return _preview_then_save(
+        store, args, proposal, f"Publier le {draft_label(draft)}",
+        lambda: publish(store, proposal, draft, _author(args), args.reason),
+    )  # fmt: skip
 
 
 def _export(store, args) -> int:

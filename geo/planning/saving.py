@@ -87,33 +87,21 @@ def save_on_base(
     )
 
 
-def confirm(
-    store: Store,
-    proposal: Proposal,
-    *,
-    author: str,
-    kind: str,
-    reason: str,
-    files: tuple[dict, ...] | list[dict] = (),
-    counts: dict | None = None,
-    publishes: int | None = None,
-) -> Version:
-    """Save what ``proposal`` showed, on its base (see :func:`save_on_base`)."""
+def confirm(store: Store, proposal: Proposal, **saving) -> Version:
+    """Save what ``proposal`` showed, on its base.
+
+    ``saving``: ``author``, ``kind``, ``reason`` and optionally ``files``,
+    ``counts``, ``publishes``, as for :func:`save_on_base`; a restore
+    (:func:`propose_restore`) takes ``author`` and ``reason`` only.
+    """
     if proposal.restores is not None:
         return store.restore(
-            proposal.restores, author=author, reason=reason, base=proposal.base.number
+            proposal.restores,
+            author=saving["author"],
+            reason=saving.get("reason", ""),
+            base=proposal.base.number,
         )
-    return save_on_base(
-        store,
-        proposal.after,
-        base=proposal.base.number,
-        author=author,
-        kind=kind,
-        reason=reason,
-        files=files,
-        counts=counts,
-        publishes=publishes,
-    )
+    return save_on_base(store, proposal.after, base=proposal.base.number, **saving)
 
 
 @dataclass

@@ -122,6 +122,19 @@ def choose(page: Page, label: str | re.Pattern, typed: str, option: str | re.Pat
     settle(page)
 
 
+def manche_in_calvados(page: Page) -> None:
+    """On « Et si… »: Manche Numérique extended to the Calvados, by the lists."""
+    open_page(page, "Et si…")
+    choose(page, "OPSN", "Manche", re.compile(r"Manche Numérique"))
+    multi = page.get_by_role("combobox", name="Départements ajoutés au périmètre")
+    multi.click()
+    multi.fill("Calvados")
+    page.get_by_role("option", name=re.compile(r"^14 — Calvados")).click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Ajouter au scénario").click()
+    settle(page)
+
+
 # ----------------------------------------------------------------------------- tests
 
 
@@ -235,15 +248,7 @@ def test_what_if_adding_a_department_changes_the_headline_by_the_scenario_amount
     app.goto(app_url)
     wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
     expect_headline(app, now)
-    open_page(app, "Et si…")
-    choose(app, "OPSN", "Manche", re.compile(r"Manche Numérique"))
-    multi = app.get_by_role("combobox", name="Départements ajoutés au périmètre")
-    multi.click()
-    multi.fill("Calvados")
-    app.get_by_role("option", name=re.compile(r"^14 — Calvados")).click()
-    app.keyboard.press("Escape")
-    app.get_by_role("button", name="Ajouter au scénario").click()
-    settle(app)
+    manche_in_calvados(app)
     expect(
         app.get_by_text("python -m geo scenario manche_numerique --add-departements 14")
     ).to_be_visible(timeout=UI_TIMEOUT)

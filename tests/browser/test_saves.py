@@ -19,7 +19,7 @@ from geo.storage import open_store
 
 from .conftest import REPO_ROOT, assert_no_blocked, signed_in_app
 from .test_app import FIRST_MAP_TIMEOUT, UI_TIMEOUT, national, settle, wait_for_map
-from .test_planner import PASSWORD, choose, open_page
+from .test_planner import PASSWORD, choose, manche_in_calvados, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -120,15 +120,7 @@ def test_two_people_import_at_once_then_a_draft_is_published(
     assert {("manche_numerique", "14118"), ("smico", "14762")} <= members, "both imports kept"
 
     # Marie: a what-if, kept as a draft.
-    open_page(marie, "Et si…")
-    choose(marie, "OPSN", "Manche", re.compile(r"Manche Numérique"))
-    multi = marie.get_by_role("combobox", name="Départements ajoutés au périmètre")
-    multi.click()
-    multi.fill("Calvados")
-    marie.get_by_role("option", name=re.compile(r"^14 — Calvados")).click()
-    marie.keyboard.press("Escape")
-    marie.get_by_role("button", name="Ajouter au scénario").click()
-    settle(marie)
+    manche_in_calvados(marie)
     expect(marie.get_by_text(re.compile(r"^Scénario en cours, non enregistré"))).to_be_visible(
         timeout=UI_TIMEOUT
     )
