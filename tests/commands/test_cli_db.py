@@ -176,3 +176,42 @@ def test_scenario_figures_export(capsys):
     assert any(
         "python -m geo scenario manche_numerique --add-departements 14" in line for line in lines
     )
+
+
+def test_every_command_reads_the_database_by_default_and_names_its_data(
+    capsys, monkeypatch, tmp_path
+):
+    from geo.planning.changes import set_registry_row
+    from geo.storage import open_store
+
+    monkeypatch.setenv("OPSN_DATA_DIR", str(tmp_path / "data"))
+    members = tmp_path / "liste.csv"
+    members.write_text("insee\n14118\n", encoding="utf-8")
+    # No database yet: the bundled files, said so; nothing is created by reading.
+    status, out, _ = run(capsys, "white-zones", "--limit", "1")
+    assert out.splitlines()[0] == "Territoires sans OPSN — données livrées"
+    assert not (tmp_path / "data").exists()
+    with open_store() as store:  # an OPSN only the database knows
+        row = {"id": "nouvel_opsn", "nom": "Nouvel OPSN", "confiance": "basse"}
+        store.commit(lambda s: set_registry_row(s, row, None), author="M", kind="edit", reason="x")
+    status, out, _ = run(capsys, "validate", str(members), "--opsn", "nouvel_opsn")
+    assert status == 0 and out.splitlines()[0].startswith(
+        "Vérifié avec le registre des OPSN : base enregistrée, version 2 du "
+    )
+    for argv in (
+        ["coverage"],
+        ["white-zones", "--limit", "2"],
+        ["opportunities", "--limit", "2"],
+        ["scenario", "sitpi", "--add-departements", "73"],
+        ["timeline", "--then", "2020-05-01"],
+        ["validate", str(members), "--opsn", "nouvel_opsn"],
+    ):
+        out = json.loads(run(capsys, *argv, "--format", "json")[1])
+        for record in out if isinstance(out, list) else [out]:
+            assert record["data_version"] == 2, argv
+            assert record["data"].startswith("base enregistrée, version 2 du "), argv
+        out = json.loads(run(capsys, *argv, "--format", "json", "--donnees-livrees")[1])
+        for record in out if isinstance(out, list) else [out]:
+            assert record["data_version"] is None and record["data"] == "données livrées", argv
+    status, _, err = run(capsys, "coverage", "--donnees-livrees", "--db-version", "1")
+    assert status == 2 and "s'excluent" in err

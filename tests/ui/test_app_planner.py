@@ -357,6 +357,8 @@ def test_a_what_if_is_saved_as_a_draft_reopened_by_its_link_then_published(refer
     assert latest.number == 2 and latest.kind == "scenario"
     assert open_store().draft(1).published_in == 2
     assert "publié : il est devenu la version 2" in state_text(other)
+    caption = " ".join(c.value for c in other.caption).replace("\\", "")
+    assert "version 2 du" in caption and "version la plus récente" in caption
     go(other, "carte")
     assert fmt.integer(covered_population(other)) == shown["Habitants couverts"]
     assert epci_option(other)
