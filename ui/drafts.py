@@ -42,7 +42,7 @@ COLUMNS = {
     "date": "Enregistré le",
     "version_de_depart": st.column_config.NumberColumn("Calculé sur la version", format="%d"),
     "changements": st.column_config.TextColumn("Changements", width="large"),
-    "publie_dans": st.column_config.NumberColumn("Publié (version)", format="%d"),
+    "etat": "État",
 }
 
 
@@ -167,7 +167,7 @@ def drafts_list(who) -> None:
     if not drafts:
         st.caption("Aucun scénario enregistré pour l'instant.")
         return
-    rows = pd.DataFrame(draft_rows(drafts))
+    rows = pd.DataFrame(draft_rows(drafts)).drop(columns=["publie_dans"])
     st.dataframe(rows, hide_index=True, width="stretch", column_config=COLUMNS, key="wi_drafts")
     labels = {d.number: draft_label(d) for d in reversed(drafts)}
     with st.container(horizontal=True, vertical_alignment="bottom"):

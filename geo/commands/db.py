@@ -359,10 +359,9 @@ def _drafts(store, args) -> int:
     if not rows:
         print("Aucun scénario enregistré.")
     for row in rows:
-        state = f"publié (version {row['publie_dans']})" if row["publie_dans"] else "brouillon"
         print(
             f"{row['scenario']:>4}  {row['date']}  « {row['nom']} », par {row['auteur']}, sur la "
-            f"version {row['version_de_depart']} ({state}) : {row['changements']}"
+            f"version {row['version_de_depart']} ({row['etat']}) : {row['changements']}"
         )
     return 0
 

@@ -154,6 +154,7 @@ def draft_rows(drafts: list[Draft]) -> list[dict]:
                 c.command().removeprefix("python -m geo scenario ") for c in draft_changes(d)
             ),
             "publie_dans": d.published_in,
+            "etat": f"publié (version {d.published_in})" if d.published_in else "brouillon",
         }
         for d in reversed(drafts)
     ]

@@ -54,7 +54,7 @@ from ui.map_element import clicked, map_element
 from ui.markdown import md
 from ui.resources import analysis_for, map_assets, map_spec_for, reference_data
 from ui.saving import page_entered, show_saved
-from ui.summary import figures_delta
+from ui.summary import changed_communes, figures_delta
 
 
 @st.cache_resource(max_entries=8, show_spinner="Recherche des meilleures extensions…")
@@ -247,10 +247,6 @@ CLICK_MESSAGE = "wi_click_message"
 COMMUNE, EPCI = "commune", "epci"
 NEW = scenario_url.NEW
 SHOWN_OPPORTUNITIES = 200
-COMMUNE_COLUMNS = {
-    "insee": "Code INSEE", "nom": "Commune", "departement": "Département",
-    "population": "Population", "statut_avant": "Sans le scénario", "statut_apres": "Avec le scénario",
-}  # fmt: skip
 reference = reference_data()
 st.title("Et si… un OPSN s'étendait ?")
 if page_entered():
@@ -439,16 +435,10 @@ if changes:
             )  # fmt: skip
     st.caption("La commande qui donne les mêmes chiffres (mêmes données, mêmes options) :")
     st.code(summary["command"], language=None, wrap_lines=True)
-    if len(changed):
-        labels = summary["after"]["status_labels"]
-        st.dataframe(
-            changed.assign(
-                statut_avant=changed["statut_avant"].map(labels),
-                statut_apres=changed["statut_apres"].map(labels),
-            )[["insee", "nom", "departement", "population", "statut_avant", "statut_apres"]]
-            .rename(columns=COMMUNE_COLUMNS),
-            hide_index=True, width="stretch", key="wi_changed",
-        )  # fmt: skip
+    changed_communes(
+        changed.to_dict(orient="records"), summary["after"]["status_labels"], key="wi_changed",
+        before="Sans le scénario", after="Avec le scénario",
+    )  # fmt: skip
     notes = [
         f"{scenario_state(changes, draft)} Commande : {summary['command']}",
         f"Règle : {summary['after']['counting_rule']}",
