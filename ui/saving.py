@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from geo.storage import BaseMoved, NothingToSave, StorageError, Version
-from geo.storage.labels import data_label, moved_message
+from geo.storage.labels import data_label, saved_since
 from ui.markdown import md
 
 _SEEN = "_seen_base_"
@@ -59,8 +59,7 @@ class SaveGate:
             return
         saved = [v for v in versions if self.seen < v.number <= self.base.number]
         if saved:
-            text = moved_message(self.seen, saved, "depuis votre dernier aperçu")
-            text = text.split(" : votre enregistrement")[0]
+            text = saved_since(self.seen, saved, "depuis votre dernier aperçu")
             st.info(
                 md(f"{text}. L'aperçu ci-dessous est recalculé sur la version {self.base.number}."),
                 icon=":material/update:",

@@ -49,6 +49,15 @@ def moved_message(base: int, saved: list[Version] | tuple[Version, ...], during:
     pendant votre aperçu, qui partait de la version 6 : … ». ``during`` names what the
     person was doing (« pendant votre aperçu » by default).
     """
+    undo = "la défaire" if len(saved) == 1 else "les défaire"
+    return (
+        f"{saved_since(base, saved, during)} : votre enregistrement est refusé pour ne pas {undo}."
+    )
+
+
+def saved_since(base: int, saved: list[Version] | tuple[Version, ...], during: str = "") -> str:
+    """« La version 7 a été enregistrée par Marie à 14 h 32 (…) pendant votre aperçu, qui
+    partait de la version 6 » — the facts of :func:`moved_message`, without the refusal."""
     during = during or "pendant votre aperçu"
     made = [
         f"par {v.author} {spoken_time(v)} ({what_made(v)}"
@@ -62,17 +71,12 @@ def moved_message(base: int, saved: list[Version] | tuple[Version, ...], during:
     ]
     if len(saved) == 1:
         head = f"La version {saved[0].number} a été enregistrée {made[0]} {during}"
-        undo = "la défaire"
     else:
         numbers = [str(v.number) for v in saved]
         listed = ", ".join(numbers[:-1]) + " et " + numbers[-1]
         details = " ; ".join(f"la version {v.number} {m}" for v, m in zip(saved, made, strict=True))
         head = f"Les versions {listed} ont été enregistrées {during} ({details})"
-        undo = "les défaire"
-    return (
-        f"{head}, qui partait de la version {base} : votre enregistrement est refusé pour ne pas "
-        f"{undo}."
-    )
+    return f"{head}, qui partait de la version {base}"
 
 
 def short_label(version: Version) -> str:

@@ -577,3 +577,32 @@ def test_a_version_counts_the_same_in_the_history_and_in_the_comparison(referenc
     # Rows written differ (new provenance): they are not what the history shows.
     rows = store.versions()[1].counts
     assert (rows["lignes_ajoutees"], rows["lignes_retirees"]) == (2, 10)
+
+
+def test_a_preview_recomputed_after_another_save_says_so_before_the_click(reference):
+    from geo.planning.imports import apply_import, read_import
+    from geo.planning.saving import save_on_base
+
+    marie = app(signed_in=True)
+    import_list(marie)
+    marie.button(key="import_confirm").click()
+    run(marie)
+    go(marie, "versions")  # the restore preview, on version 2
+    assert any(b.label == "Restaurer la version 1" for b in marie.button)
+    store = open_store()
+    _, snapshot = store.snapshot()
+    batch = read_import(
+        reference, [("vire.csv", VIRE.read_bytes())], snapshot.registry_typed(), "smico"
+    )
+    save_on_base(store, lambda s: apply_import(s, batch), base=2, author="Paul Test",
+                 kind="import", reason="Vire", files=batch.files)  # fmt: skip
+    marie.text_input(key="restore_reason").input("retour")  # any rerun draws the new preview
+    run(marie)
+    notice = " ".join(i.value for i in marie.info).replace("\\", "")
+    assert "La version 3 a été enregistrée par Paul Test" in notice
+    assert "depuis votre dernier aperçu, qui partait de la version 2" in notice
+    assert "recalculé sur la version 3" in notice
+    marie.button(key="restore_confirm").click()  # what she now sees: saved on version 3
+    run(marie)
+    assert any("version 4" in s.value for s in marie.success)
+    assert open_store().latest().base == 3
