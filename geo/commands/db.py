@@ -445,6 +445,11 @@ def _import(store, args) -> int:
                 )
     base = proposal.base
     preview = compare_snapshots(proposal.before, proposal.after, reference)
+    plan = None  # what the operators file changes, field by field, on the version saved on
+    if batch.operators is not None and len(batch.operators):
+        from geo.planning.operator_changes import plan_operators
+
+        plan = plan_operators(proposal.before.registry, batch.operators, args.operators_mode)
     rejected = sum(r.rejected for r in batch.reports)
     if args.format == "json":
         print(
@@ -456,6 +461,7 @@ def _import(store, args) -> int:
                     "errors": batch.errors,
                     "repeated": batch.repeated,
                     "preview": preview,
+                    "operator_changes": plan.to_dict() if plan else None,
                 },
                 ensure_ascii=False,
                 default=str,
@@ -464,6 +470,8 @@ def _import(store, args) -> int:
     else:
         for report in batch.reports:
             print(report.text())
+        for line in plan.text() if plan else []:
+            print(line)
         figures = preview["figures"]
         print(
             f"Part couverte : {fmt.percent(figures['before']['covered_share'], 1)} → "

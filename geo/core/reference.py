@@ -142,7 +142,9 @@ class ReferenceData:
                 f"({self.commune_name(current)})",
                 True,
             )
-        return Resolution(None, None, f"code INSEE « {code} » inconnu au COG 2026")
+        shown = str(raw).strip()
+        read = f" (lu {code})" if shown != code else ""
+        return Resolution(None, None, f"code INSEE « {shown} » inconnu au COG 2026{read}")
 
     def resolve_siren(self, raw: object) -> Resolution:
         """Commune or EPCI for a SIREN."""

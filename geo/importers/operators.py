@@ -39,6 +39,11 @@ OPERATOR_EXTRA_COLUMNS = ("statut", "services", "nom_avec_article")
 ANCT_DEFAULTS = {"offre": "complete", "offre_partielle": (), "sert_les_communes": True}
 
 
+#: The registry fields an ANCT operators file gives (the others are defaults or empty);
+#: kept in the frame's ``attrs["fields"]`` so that what is left aside can be told.
+ANCT_FIELDS = ("nom", "siren", "siret", "site_web", "portee", "departements", "anct_id")
+
+
 def _operators_frame(records: list[dict]) -> pd.DataFrame:
     for record in records:
         for column in REGISTRY_COLUMNS:
@@ -191,7 +196,9 @@ def read_anct_operators(
     for record in records:
         record["departements"] = parse_departments("|".join(record["departements"]))
         record["portee"] = scope_from_departments(record["departements"], reference.departements)
-    return _operators_frame(records)
+    frame = _operators_frame(records)
+    frame.attrs["fields"] = ANCT_FIELDS
+    return frame
 
 
 def read_registry_file(name: str, content: bytes) -> pd.DataFrame:

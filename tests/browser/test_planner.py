@@ -180,12 +180,16 @@ def test_import_preview_confirm_then_restore(
     app.locator("input[type=file]").set_input_files(LIST)
     choose(app, re.compile(r"^OPSN de la liste"), "Manche", re.compile(r"Manche Numérique"))
     expect(
-        app.get_by_text(re.compile(r"4 acceptée\(s\) dont 0 corrigée\(s\), 1 rejetée\(s\)"))
+        app.get_by_text(
+            re.compile(r"4 acceptée\(s\) dont 0 corrigée\(s\) et 4 à vérifier, 1 rejetée\(s\)")
+        )
     ).to_be_visible(timeout=UI_TIMEOUT)
     expect(app.get_by_role("heading", name="Rapport de lecture")).to_be_visible()
     # The preview: the figures once saved, and the communes whose status changes.
     expect(app.get_by_role("heading", name="Aperçu des changements")).to_be_visible()
-    expect(app.get_by_text(re.compile(r"Communes dont le statut change : 4"))).to_be_visible()
+    expect(app.get_by_text(re.compile(r"Communes dont le statut change : 4"))).to_be_visible(
+        timeout=UI_TIMEOUT  # the preview is computed after the report
+    )
     expect(app.get_by_test_id("stMetric").filter(has_text="Habitants couverts")).to_contain_text(
         "+150\u202f748"
     )
@@ -193,9 +197,9 @@ def test_import_preview_confirm_then_restore(
     app.screenshot(path=artifacts / "planner_import_preview.png", full_page=True)
 
     app.get_by_role("button", name="Enregistrer comme nouvelle version").click()
-    expect(
-        app.get_by_text(re.compile(r"Import enregistré : base enregistrée, version 2"))
-    ).to_be_visible(timeout=UI_TIMEOUT)
+    expect(app.get_by_text(re.compile(r"Enregistré : base enregistrée, version 2"))).to_be_visible(
+        timeout=UI_TIMEOUT
+    )
     app.get_by_role("link", name="Voir la carte").click()
     settle(app)
     wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
@@ -223,9 +227,9 @@ def test_import_preview_confirm_then_restore(
     preview = app.get_by_test_id("stMetric").filter(has_text="Habitants couverts").last
     expect(preview).to_contain_text("-150\u202f748")
     app.get_by_role("button", name="Restaurer la version 1").click()
-    expect(
-        app.get_by_text(re.compile(r"Restauration enregistrée : base enregistrée, version 3"))
-    ).to_be_visible(timeout=UI_TIMEOUT)
+    expect(app.get_by_text(re.compile(r"Enregistré : base enregistrée, version 3"))).to_be_visible(
+        timeout=UI_TIMEOUT
+    )
     app.get_by_role("link", name="Voir la carte").click()
     settle(app)
     expect_headline(app, before)
@@ -280,7 +284,7 @@ def test_an_imported_opsn_name_with_html_is_shown_as_text(
     app.locator("input[type=file]").set_input_files(operators)
     expect(app.get_by_text(re.compile(r"1 acceptée\(s\)"))).to_be_visible(timeout=UI_TIMEOUT)
     app.get_by_role("button", name="Enregistrer comme nouvelle version").click()
-    expect(app.get_by_text(re.compile(r"Import enregistré : base enregistrée"))).to_be_visible(
+    expect(app.get_by_text(re.compile(r"Enregistré : base enregistrée"))).to_be_visible(
         timeout=UI_TIMEOUT
     )
     viewer = app.context.new_page()

@@ -90,7 +90,7 @@ def test_two_people_import_at_once_then_a_draft_is_published(
 
     marie.get_by_role("button", name=save).click()
     expect(
-        marie.get_by_text(re.compile(r"Import enregistré : base enregistrée, version 2"))
+        marie.get_by_text(re.compile(r"Enregistré : base enregistrée, version 2"))
     ).to_be_visible(timeout=UI_TIMEOUT)
     paul.get_by_role("button", name=save).click()
     refused = paul.get_by_text(
@@ -109,9 +109,9 @@ def test_two_people_import_at_once_then_a_draft_is_published(
     paul.screenshot(path=artifacts / "saves_import_refused_1920.png")
     assert [v.number for v in open_store(data_dir / "couverture-opsn.sqlite3").versions()] == [1, 2]
     paul.get_by_role("button", name=save).click()
-    expect(
-        paul.get_by_text(re.compile(r"Import enregistré : base enregistrée, version 3"))
-    ).to_be_visible(timeout=UI_TIMEOUT)
+    expect(paul.get_by_text(re.compile(r"Enregistré : base enregistrée, version 3"))).to_be_visible(
+        timeout=UI_TIMEOUT
+    )
     settle(paul)
     top(paul)
     paul.screenshot(path=artifacts / "saves_import_saved_1920.png")

@@ -91,7 +91,8 @@ def _form(row: dict, departements: dict, creating: bool) -> dict:
         st.text_area(
             FIELD_LABELS["sources"],
             "\n".join(str(row.get("sources", "")).split("|")),
-            help="Une adresse web par ligne.",
+            help="Une source par ligne : une adresse web, ou une référence en clair "
+            "(délibération, courrier…), gardée telle quelle.",
             height=100,
         ).splitlines()
     )

@@ -114,4 +114,4 @@ else:
     )
     if done is not None:
         st.session_state[VERSION] = None
-        saved("Restauration enregistrée :", done)
+        saved("Enregistré :", done)
