@@ -187,7 +187,6 @@ def page() -> None:
         if is_equivalent({}, bare, reference):
             link = bare
     history.write_url(link, reference)
-    history.install()
 
     facts = facts_for(token, options, view, inputs)
     spec = map_spec_for(token, options, view, st.session_state["basemap"], inputs)
