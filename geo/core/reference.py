@@ -103,6 +103,19 @@ class ReferenceData:
     def communes_by_insee(self) -> pd.DataFrame:
         return pd.DataFrame(self.communes.drop(columns=list(GEOMETRY_COLUMNS))).set_index("insee")
 
+    @cached_property
+    def departements_by_code(self) -> pd.DataFrame:
+        """Departments by code, without outlines (names, region: looked up per view)."""
+        return _by_key(self.departements, "code")
+
+    @cached_property
+    def regions_by_code(self) -> pd.DataFrame:
+        return _by_key(self.regions, "code")
+
+    @cached_property
+    def epci_by_siren(self) -> pd.DataFrame:
+        return _by_key(self.epci, "siren")
+
     def resolve_insee(self, raw: object) -> Resolution:
         """Current commune for an INSEE code, following former codes."""
         checked = check_insee(raw)
@@ -129,7 +142,9 @@ class ReferenceData:
                 f"({self.commune_name(current)})",
                 True,
             )
-        return Resolution(None, None, f"code INSEE « {code} » inconnu au COG 2026")
+        shown = str(raw).strip()
+        read = f" (lu {code})" if shown != code else ""
+        return Resolution(None, None, f"code INSEE « {shown} » inconnu au COG 2026{read}")
 
     def resolve_siren(self, raw: object) -> Resolution:
         """Commune or EPCI for a SIREN."""
@@ -159,6 +174,10 @@ REFERENCE_FILES = (
     "voisinages.parquet",
     "metadata.json",
 )
+
+
+def _by_key(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    return pd.DataFrame(table.drop(columns=list(GEOMETRY_COLUMNS), errors="ignore")).set_index(key)
 
 
 def load_reference(directory: Path = COMMUNES_DIR) -> ReferenceData:
