@@ -16,6 +16,8 @@ import streamlit as st
 
 from ui import access
 from ui.menu import menu
+from ui.saving import note_page
+from ui.shell import page_shell
 
 st.set_page_config(page_title="Couverture OPSN", page_icon="🗺️", layout="wide")
 
@@ -42,5 +44,7 @@ pages["connexion"] = st.Page(
     "ui/pages/connexion.py", title="Connexion", icon=":material/login:", url_path="connexion"
 )
 page = st.navigation(list(pages.values()), position="hidden")
+note_page(page.url_path)  # tells a visit from a rerun (ui.saving)
 menu(pages)
+page_shell(access.cookie_change())  # Streamlit's words in French; the sign-in cookie
 page.run()

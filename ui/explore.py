@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 from dataclasses import replace
 
 import streamlit as st
@@ -104,25 +103,36 @@ def open_clicked() -> None:
     open_named(clicked(MAP_KEY))
 
 
+_COPY_LINK = st.components.v2.component(
+    "opsn_copy_link",
+    html='<button type="button" class="copy">Copier le lien de cette vue</button>'
+    '<span class="done" role="status"></span>',
+    css=".copy {font: 14px system-ui, sans-serif; padding: 6px 12px; border: 1px solid #bbb;"
+    " border-radius: 6px; background: #fff; cursor: pointer}"
+    ".done {font: 13px system-ui, sans-serif; color: #2e7d32; margin-left: 8px}",
+    js="""
+export default function ({ parentElement, data }) {
+  const button = parentElement.querySelector(".copy");
+  button.onclick = async () => {
+    const url = new URL(window.location.href);
+    url.search = data.query;
+    try { await navigator.clipboard.writeText(url.href); }
+    catch (error) {
+      const area = document.createElement("textarea");
+      area.value = url.href; document.body.appendChild(area); area.select();
+      document.execCommand("copy"); area.remove();
+    }
+    parentElement.querySelector(".done").textContent = "Lien copié";
+  };
+}
+""",
+)
+
+
 def copy_link_button(query: str) -> None:
     """Copy the page's address with ``query`` (:func:`geo.explore.permalink.shared_query`:
     view, rule, territory, EPCI option and saved version, even from the bare address)."""
-    st.iframe(
-        """<button id="copy" style="font:14px system-ui,sans-serif;padding:6px 12px;border:1px solid #bbb;
-        border-radius:6px;background:#fff;cursor:pointer">Copier le lien de cette vue</button>
-        <span id="done" style="font:13px system-ui,sans-serif;color:#2e7d32;margin-left:8px"></span>
-        <script>
-        document.getElementById("copy").onclick = async () => {
-          const url = new URL(window.parent.location.href);
-          url.search = QUERY;
-          try { await navigator.clipboard.writeText(url.href); }
-          catch (e) { const t = document.createElement("textarea"); t.value = url.href;
-            document.body.appendChild(t); t.select(); document.execCommand("copy"); t.remove(); }
-          document.getElementById("done").textContent = "Lien copié";
-        };
-        </script>""".replace("QUERY", json.dumps(query).replace("<", "\\u003c")),
-        height=44,
-    )
+    _COPY_LINK(key="copy_link", data={"query": query})
 
 
 STYLE = """
@@ -193,7 +203,6 @@ def page() -> None:
         if is_equivalent({}, bare, reference):
             link = bare
     history.write_url(link, reference)
-    history.install()
 
     facts = facts_for(token, options, view, inputs)
     spec = map_spec_for(token, options, view, st.session_state["basemap"], inputs)

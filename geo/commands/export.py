@@ -117,7 +117,10 @@ def run(args: argparse.Namespace) -> int:
     scope = resolve(reference, analysis, args.vue, args.code)
     exported = export_file(reference, analysis, inputs, scope, args.kind, suffix, canvas, keys)
     _write(args.out, exported.data)
-    print(f"Écrit : {args.out} — {exported.description}, {exported.size_text}")
+    print(
+        f"Écrit : {args.out} — {exported.description}, {exported.size_text} ; "
+        f"données : {inputs.label}"
+    )
     for report in loaded.reports:
         if report.rejected:
             print(

@@ -134,6 +134,8 @@ def test_the_registry_form_refuses_another_opsn_s_siren_and_keeps_plain_sources(
     sources.input("https://www.megalis.bretagne.bzh\nDélibération du comité syndical, 3 mars 2021")
     next(b for b in at.get("form_submit_button")).click()
     run(at)
+    at.button(key="registry_confirm").click()  # after the before / after preview
+    run(at)
     assert any("version 2" in s.value for s in at.success)
     _, snapshot = open_store().snapshot()
     saved = snapshot.registry.set_index("id").at["megalis", "sources"]

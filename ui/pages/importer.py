@@ -41,20 +41,32 @@ from geo.planning.operator_changes import (
     plan_operators,
     plan_tables,
 )
-from geo.storage import ConflictError, NothingToSave, StorageError
+from geo.planning.saving import save_on_base
 from geo.storage.labels import data_label
 from ui.access import require_identity
-from ui.data import OPTIONS, VERSION, store, version_token
+from ui.data import OPTIONS, VERSION, remember_query, store, version_token
 from ui.markdown import md
 from ui.refresh import refresh_section
 from ui.resources import reference_data
+from ui.saving import gate, saved, show_saved
 from ui.summary import changed_communes, figures_delta, report_columns
+from ui.uploads import read_uploads
 
 STATUS_FILTERS = ["toutes", "acceptée", "corrigée", "à vérifier", "rejetée", "doublon"]
 #: Files read and previews are shared by the sessions of this server; after this
 #: long unused, they are dropped, so that a large list does not stay in memory
 #: once the person who brought it has left.
 IDLE_SECONDS = 15 * 60
+
+
+# Session key: imports saved in this session; each one starts the page again, files emptied.
+SAVES = "import_saves"
+
+
+def uploader_key() -> str:
+    """``import_files``, then another key after each save (Streamlit empties a new uploader)."""
+    saves = st.session_state.get(SAVES, 0)
+    return "import_files" if not saves else f"import_files_{saves}"
 
 
 def _files_token(contents: tuple) -> str:
@@ -95,15 +107,18 @@ st.caption(
     "de l'ANCT. Rien n'est enregistré avant la confirmation, en bas de page ; les lignes "
     "rejetées n'empêchent pas d'enregistrer les autres."
 )
+if show_saved():
+    st.page_link("ui/pages/carte.py", label="Voir la carte", icon=":material/map:")
 refresh_section(who)
 uploads = st.file_uploader(
     "Fichiers à importer",
     accept_multiple_files=True,
-    key="import_files",
+    key=uploader_key(),
     type=["csv", "tsv", "txt", "xlsx", "gz", "xls", "ods"],  # .xls, .ods: told how to convert
     help=f"{MAX_FILE_BYTES // 2**20} Mo au plus par fichier. Un même fichier donné deux fois "
     "est lu une seule fois.",
 )
+uploads = read_uploads(uploads, "import_files")  # in use: kept by the server's upload guard
 if not uploads:
     st.stop()
 
@@ -116,12 +131,13 @@ token = _files_token(contents)
 names = opsn_names(registry)
 choices = sorted(names, key=lambda i: names[i].lower())
 operators = {}
+linked = st.query_params.get("opsn_liste")  # the OPSN chosen before a reload or in a shared link
 for name in _needs_operator(token, version_token(version.number), contents, registry):
     chosen = st.selectbox(
         f"OPSN de la liste « {name} » (le fichier n'a pas de colonne opérateur)",
         choices,
         format_func=lambda i: f"{names[i]} ({i})",
-        index=None,
+        index=choices.index(linked) if linked in choices else None,
         placeholder="Choisir l'OPSN…",
         key=f"operator_{token}_{name}",
     )
@@ -130,6 +146,8 @@ for name in _needs_operator(token, version_token(version.number), contents, regi
         st.stop()
     operators[name] = chosen
 operators_key = tuple(sorted(operators.items()))
+if operators:
+    st.query_params["opsn_liste"] = list(operators.values())[-1]
 read_key = (token, version_token(version.number), operators_key)
 first_reading = _read(*read_key, (), contents, registry)
 
@@ -232,9 +250,13 @@ if batch.empty:
 # 4. What saving would change.
 st.header("Aperçu des changements")
 modes_left, modes_right = st.columns(2)
+linked_mode = st.query_params.get("mode")
 membership_mode = modes_left.radio(
-    "Adhésions", list(MEMBERSHIP_MODES), format_func=MEMBERSHIP_MODES.get, key="membership_mode"
-)
+    "Adhésions", list(MEMBERSHIP_MODES), format_func=MEMBERSHIP_MODES.get, key="membership_mode",
+    index=list(MEMBERSHIP_MODES).index(linked_mode) if linked_mode in MEMBERSHIP_MODES else 0,
+)  # fmt: skip
+st.query_params["mode"] = membership_mode
+remember_query("importer", {name: st.query_params[name] for name in st.query_params})
 operator_mode = "completer"
 if batch.operators is not None and len(batch.operators):
     operator_mode = modes_right.radio(
@@ -299,34 +321,36 @@ changed_communes(
     preview["communes"], preview["figures"]["after"]["status_labels"], key="preview_communes"
 )
 
-# 5. Confirm: one version.
+# 5. Confirm: one version, on the version this preview was computed on (ui.saving).
 st.header("Enregistrer")
+confirm = gate("import_confirm", version)
+confirm.notice(store().versions())
 reason = st.text_input(
     "Motif (gardé dans l'historique)",
     key="import_reason",
     placeholder="ex. : liste reçue le 3 décembre",
 )
-if st.button("Enregistrer comme nouvelle version", type="primary", key="import_confirm"):
-    try:
-        saved = store().commit(
-            lambda current: apply_import(current, batch, *modes),
-            author=who.name,
-            kind="import",
-            reason=reason.strip() or f"import ({membership_mode})",
-            files=batch.files,
-            base=version.number,
-            counts=import_counts(batch),
-        )
-    except NothingToSave:
-        st.info("Ces fichiers ne changent rien aux données enregistrées : aucune version créée.")
-    except (ConflictError, StorageError) as error:
-        st.error(md(error))
-    else:
-        st.session_state[VERSION] = None  # the map shows the new version
-        if saved.base != saved.number - 1:
-            st.warning(
-                f"D'autres enregistrements ont eu lieu depuis la version {saved.base} : "
-                "votre import s'y ajoute (voir la page Versions)."
-            )
-        st.success(md(f"Enregistré : {data_label(saved)}."))
-        st.page_link("ui/pages/carte.py", label="Voir la carte", icon=":material/map:")
+st.caption(
+    md(
+        f"L'aperçu ci-dessus part de la {data_label(version)}. Si quelqu'un enregistre une "
+        "autre version avant vous, votre enregistrement est refusé et l'aperçu recalculé."
+    )
+)
+done = confirm.button(
+    "Enregistrer comme nouvelle version",
+    lambda base: save_on_base(
+        store(),
+        lambda current: apply_import(current, batch, *modes),
+        base=base,
+        author=who.name,
+        kind="import",
+        reason=reason.strip() or f"import ({membership_mode})",
+        files=batch.files,
+        counts=import_counts(batch),
+    ),
+)
+if done is not None:
+    st.session_state[VERSION] = None  # the map shows the new version
+    st.session_state.pop("import_reason", None)
+    st.session_state[SAVES] = st.session_state.get(SAVES, 0) + 1  # an empty uploader
+    saved("Enregistré :", done)
