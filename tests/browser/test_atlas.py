@@ -40,7 +40,7 @@ def atlas_dir(tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("atlas") / "atlas"
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
-        assert main(["export", "site", "--out", str(directory)]) == 0
+        assert main(["export", "site", "--out", str(directory), "--donnees-livrees"]) == 0
     assert "Atlas écrit" in output.getvalue()
     return directory
 
@@ -60,7 +60,9 @@ def coverage(level: str, code: str = "") -> dict:
     key = (level, code)
     if key not in _COVERAGE:
         output = io.StringIO()
-        args = ["coverage", "--vue", level, "--format", "json"] + (["--code", code] if code else [])
+        args = ["coverage", "--vue", level, "--format", "json", "--donnees-livrees"] + (
+            ["--code", code] if code else []
+        )
         with contextlib.redirect_stdout(output):
             assert main(args) == 0
         _COVERAGE[key] = json.loads(output.getvalue())

@@ -78,7 +78,10 @@ def test_validate_refuses_or_reports_as_expected(answers, case):
         assert result["code"] == 2, result["stdout"][:500]
     else:
         assert result["code"] in (0, 1), result["stderr"]
-        assert result["stdout"].startswith(f"Fichier : {case.name} — ")
+        # The first line names the data checked against (issue 16), the report follows.
+        data_line, report = result["stdout"].split("\n", 1)
+        assert data_line.startswith("Vérifié avec le registre des OPSN : ")
+        assert report.startswith(f"Fichier : {case.name} — ")
 
 
 def test_wrong_place_is_said(answers):
