@@ -151,8 +151,9 @@ def _status(store, args) -> int:
 
 
 def _versions(store, args) -> int:
-    import csv
+    import pandas as pd
 
+    from geo.exports.csv import script_csv
     from geo.storage.versions import version_rows
 
     versions = store.versions()
@@ -161,9 +162,7 @@ def _versions(store, args) -> int:
         return 0
     rows = version_rows(versions)
     if args.format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), delimiter=";")
-        writer.writeheader()
-        writer.writerows(rows)
+        sys.stdout.write(script_csv(pd.DataFrame(rows)))
         return 0
     for row in rows:
         print(

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.core import fmt
+from geo.core.csvfile import restore
 from geo.core.text import fold
 from geo.importers.bounded import (
     GZIP_MAGIC,
@@ -194,7 +195,8 @@ def read_text_frame(
     What ``pandas.read_csv(dtype=str, keep_default_na=False)`` gives, but
     through the bounded reader (any separator and encoding it accepts, blank
     lines skipped, short rows padded with ""). For the registry and the
-    bundled memberships.
+    bundled memberships, which :func:`geo.core.csvfile.write_csv` wrote: the
+    apostrophe it puts before a formula-like cell is removed here.
     """
     table = open_table(path, content, limits=limits)
     max_rows = max_rows or limits.rows
@@ -203,7 +205,7 @@ def read_text_frame(
     for line, cells in table.rows:
         if is_blank(cells):
             continue
-        values = ["" if c is None else str(c) for c in cells]
+        values = ["" if c is None else restore(str(c)) for c in cells]
         if header is None:
             header = [v.strip() for v in values]
             continue
