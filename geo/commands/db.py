@@ -117,6 +117,7 @@ def _status(store, args) -> int:
     )
     result = {
         "database": store.location,
+        "read_only": store.read_only,
         "versions": len(store.versions()),
         "current": version.as_dict(),
         "label": data_label(version),
@@ -133,7 +134,7 @@ def _status(store, args) -> int:
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False))
         return 0
-    print(f"Base : {store.location}")
+    print(f"Base : {store.location}" + (" (lecture seule)" if store.read_only else ""))
     print(f"Versions enregistrées : {result['versions']}")
     print(f"En service : {result['label']}")
     if differs:
