@@ -15,6 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import access
+from ui.faults import storage_fault_shown
 from ui.menu import menu
 
 st.set_page_config(page_title="Couverture OPSN", page_icon="🗺️", layout="wide")
@@ -43,4 +44,4 @@ pages["connexion"] = st.Page(
 )
 page = st.navigation(list(pages.values()), position="hidden")
 menu(pages)
-page.run()
+storage_fault_shown(page.run)
