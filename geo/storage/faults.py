@@ -5,9 +5,8 @@ database », « database disk image is malformed »… in English, to a person w
 can do nothing with it. :func:`translated` turns each into a
 :class:`~geo.storage.base.StorageFault` that names the file and says what to
 do; the SQLite error itself goes to the log (logger ``geo.storage``) for the
-administrator. A file that is there but is no database (empty, damaged
-header, unreadable) is refused before SQLite opens it, so that nothing is
-ever created over it: :func:`check_existing_file`.
+administrator. An empty file is refused before SQLite opens it, so that no
+base is ever created over it: :func:`check_existing_file`.
 """
 
 from __future__ import annotations
@@ -16,13 +15,12 @@ import errno
 import logging
 import os
 import sqlite3
+import stat
 from pathlib import Path
 
 from geo.storage.base import StorageFault
 
 log = logging.getLogger("geo.storage")
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 _BACKUP = (
     "Remettez la dernière sauvegarde de ce fichier (application arrêtée) ; pour repartir des "
@@ -158,27 +156,26 @@ def translated(path: Path | str, error: BaseException) -> StorageFault:
 
 
 def check_existing_file(path: Path) -> bool:
-    """Whether ``path`` exists; refuses a file that is there but is not a SQLite database.
+    """Whether ``path`` exists; refuses an empty file before SQLite opens it.
 
-    An empty file would be taken by SQLite for a new database and seeded as
-    version 1 over what it once was; a damaged header would be reported in
-    English. Nothing is written to the file here.
+    SQLite takes an empty file for a new database and would seed it as
+    version 1 over whatever it once held. Only ``stat`` is used: opening and
+    closing the file here would drop the locks that this process's SQLite
+    connections hold on it (POSIX locks belong to the process), and let
+    another process checkpoint the journal under their feet. A file that is
+    not a database is refused by SQLite itself (``SQLITE_NOTADB``), which
+    writes nothing to it.
     """
     try:
-        with open(path, "rb") as file:
-            header = file.read(len(SQLITE_HEADER))
+        found = path.stat()
     except FileNotFoundError:
         return False
-    except IsADirectoryError as error:
-        raise fault(
-            path,
-            ("c'est un dossier, pas un fichier de base", "Donnez le chemin d'un fichier."),
-            error,
-        ) from None
     except OSError as error:
         raise translated(path, error) from None
-    if not header:
+    if stat.S_ISDIR(found.st_mode):
+        raise fault(
+            path, ("c'est un dossier, pas un fichier de base", "Donnez le chemin d'un fichier.")
+        )
+    if found.st_size == 0:
         raise fault(path, EMPTY)
-    if header != SQLITE_HEADER:
-        raise fault(path, NOT_A_DATABASE)
     return True

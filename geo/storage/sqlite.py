@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import threading
 import uuid
@@ -115,26 +116,14 @@ class SQLiteStore(Store):
         with self._faults():
             existed = check_existing_file(self.path)
             if not existed:
-                try:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                except OSError as error:
-                    raise faults.fault(self.path, faults.NO_FOLDER, error) from None
-            self._db = self._connect(existed)
+                self._create()
+            self._db = self._connect()
             found = self._schema_version()
-            if found is None:
+            if found is None:  # a base left without its tables (by an older version)
                 if self.read_only:
                     raise faults.fault(self.path, self._read_only_kind)
                 with self._write():
-                    for statement in SCHEMA.split(";"):
-                        if statement.strip():  # not executescript: it would commit first
-                            self._db.execute(statement)
-                    self._db.execute(
-                        "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                        (str(SCHEMA_VERSION),),
-                    )
-                    self._db.execute(
-                        "INSERT OR IGNORE INTO meta VALUES ('uid', ?)", (uuid.uuid4().hex,)
-                    )
+                    _create_schema(self._db)
             elif found > SCHEMA_VERSION:
                 problem, todo = faults.TOO_NEW
                 raise faults.fault(
@@ -148,18 +137,51 @@ class SQLiteStore(Store):
                 found_uid = self._db.execute("SELECT value FROM meta WHERE key = 'uid'").fetchone()
             self.uid = found_uid[0] if found_uid else self.location
 
-    def _connect(self, existed: bool) -> sqlite3.Connection:
-        """Read-write in WAL mode; read-only when an existing file cannot be written."""
+    def _create(self) -> None:
+        """A new base, made whole beside its place and then linked there.
+
+        The file never exists half-made under its name: another process
+        starting at the same moment finds either no base or a complete one
+        (never an empty file, which it would rightly refuse).
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise faults.fault(self.path, faults.NO_FOLDER, error) from None
+        draft = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.nouvelle")
+        try:
+            try:
+                db = self._open_writable(draft)
+            except sqlite3.OperationalError as error:
+                kind = faults.kind_of(self.path, error)
+                raise faults.fault(
+                    self.path, faults.FULL if kind is faults.FULL else faults.NO_FOLDER, error
+                ) from None
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                _create_schema(db)
+                db.execute("COMMIT")
+            finally:
+                db.close()
+            try:
+                os.link(draft, self.path)  # never over an existing file
+            except FileExistsError:
+                pass  # another process made it first: theirs is used
+            except OSError:  # no hard links on this file system
+                if not self.path.exists():
+                    os.replace(draft, self.path)
+        finally:
+            for leftover in (draft, *(Path(f"{draft}{end}") for end in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+
+    def _connect(self) -> sqlite3.Connection:
+        """Read-write in WAL mode; read-only when the file cannot be written."""
         try:
             return self._open_writable()
         except sqlite3.OperationalError as error:
             kind = faults.kind_of(self.path, error)
             if kind not in (faults.READ_ONLY, faults.UNREACHABLE, faults.FULL):
                 raise
-            if not existed:  # nothing to read, and no base can be created there
-                raise faults.fault(
-                    self.path, faults.FULL if kind is faults.FULL else faults.NO_FOLDER, error
-                ) from None
             faults.log.warning("base %s ouverte en lecture seule : %s", self.path, error)
             self._read_only_kind = faults.FULL if kind is faults.FULL else faults.READ_ONLY
         self.read_only = True
@@ -175,8 +197,8 @@ class SQLiteStore(Store):
             db = self._open(f"{uri}?mode=ro&immutable=1", uri=True)
         return db
 
-    def _open_writable(self) -> sqlite3.Connection:
-        db = self._open(str(self.path), uri=False)
+    def _open_writable(self, path: Path | None = None) -> sqlite3.Connection:
+        db = self._open(str(path or self.path), uri=False)
         try:
             mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
@@ -446,6 +468,15 @@ class SQLiteStore(Store):
     def connection(self) -> sqlite3.Connection:
         """The underlying connection (tests use it to interrupt a save on purpose)."""
         return self._db
+
+
+def _create_schema(db: sqlite3.Connection) -> None:
+    """The tables of an empty base, inside the caller's write transaction."""
+    for statement in SCHEMA.split(";"):
+        if statement.strip():  # not executescript: it would commit first
+            db.execute(statement)
+    db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    db.execute("INSERT OR IGNORE INTO meta VALUES ('uid', ?)", (uuid.uuid4().hex,))
 
 
 def _check_memberships(members: pd.DataFrame) -> None:
