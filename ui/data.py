@@ -10,6 +10,7 @@ saved, so their inputs are cached by number for every visitor.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -20,6 +21,14 @@ from geo.core.analysis import Inputs
 from geo.planning.scenarios import Change, apply_changes
 from geo.storage import Store, UnknownVersion, Version, database_path, open_store
 from geo.storage.labels import data_label, short_label
+from geo.storage.sources import (
+    AnctSource,
+    freshness_label,
+    max_age_days,
+    stale_notice,
+    store_source,
+)
+from geo.storage.versions import version_freshness
 from ui.markdown import md
 from ui.resources import reference_data
 
@@ -44,7 +53,8 @@ def store() -> Store:
 @st.cache_resource(max_entries=16, show_spinner="Lecture de la version enregistrée…")
 def _version_inputs(path: str, number: int) -> tuple[Version, Inputs]:
     version, snapshot = _store(path).snapshot(number)
-    return version, snapshot.inputs(data_label(version))
+    freshness = version_freshness(_store(path), version)  # a version is always named the same
+    return version, snapshot.inputs(data_label(version, freshness=freshness))
 
 
 def version_inputs(number: int) -> tuple[Version, Inputs]:
@@ -62,11 +72,22 @@ class DataInUse:
     changes: tuple[Change, ...]
     base: Inputs  # the version's inputs, without the what-if
     messages: tuple[str, ...] = ()
+    source: AnctSource | None = None  # the ANCT refresh the version's data comes from
+
+    @property
+    def freshness(self) -> str | None:
+        """« adhésions ANCT du 3 novembre 2026 », when the data comes from a refresh."""
+        return freshness_label(self.source)
 
     @property
     def label(self) -> str:
-        text = data_label(self.version, self.latest)
+        text = data_label(self.version, self.latest, self.freshness)
         return text + (" + scénario non enregistré" if self.changes else "")
+
+    @property
+    def saved_label(self) -> str:
+        """The saved version's words (for a file's notes): no « latest », no what-if."""
+        return data_label(self.version, freshness=self.freshness)
 
 
 def version_token(number: int) -> str:
@@ -99,20 +120,22 @@ def data_in_use() -> DataInUse:
     if changes:
         inputs = apply_changes(base, changes, reference_data().departements)
         token += "+" + changes_token(changes)
-    return DataInUse(token, inputs, version, latest, changes, base, tuple(messages))
+    source = store_source(store(), version.number)
+    return DataInUse(token, inputs, version, latest, changes, base, tuple(messages), source)
 
 
 def data_banner(data: DataInUse) -> None:
     """Which data the figures come from, always visible above them."""
     for message in data.messages:
         st.warning(md(message))
-    text = f"**Données** : {md(data_label(data.version, data.latest))}"
+    text = f"**Données** : {md(data_label(data.version, data.latest, data.freshness))}"
     if data.version.number != data.latest:
         with st.container(horizontal=True, vertical_alignment="center"):
             st.info(text, icon=":material/history:")
             st.button("Voir la version la plus récente", key="to_latest", on_click=_show_latest)
     else:
         st.caption(text)
+    freshness_notice(data.source)
     if data.changes:
         with st.container(border=True):
             described = "; ".join(
@@ -127,6 +150,13 @@ def data_banner(data: DataInUse) -> None:
                     "ui/pages/scenario.py", label="Modifier le scénario", icon=":material/edit:"
                 )
                 st.button("Abandonner le scénario", key="drop_whatif", on_click=drop_whatif)
+
+
+def freshness_notice(source: AnctSource | None) -> None:
+    """A warning when the ANCT data in service is older than the configured number of days."""
+    notice = stale_notice(source, dt.date.today(), max_age_days())
+    if notice:
+        st.warning(md(notice), icon=":material/update:")
 
 
 def _show_latest() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from geo.core import fmt
@@ -47,3 +48,39 @@ def figures_delta(figures: dict, before_label: str = "avant") -> None:
         help=f"{before_label} : {fmt.integer(before['white_zone_count'] or 0)}",
     )
     st.caption(f"Règle : {after['counting_rule']}")
+
+
+def changed_communes(
+    communes: list[dict], labels: dict, key: str, before: str = "Avant", after: str = "Après"
+) -> None:
+    """The communes whose status changes (``status_changes`` records), most populated first."""
+    changed = pd.DataFrame(communes)
+    if changed.empty:
+        return
+    shown = changed.assign(
+        statut_avant=changed["statut_avant"].map(labels),
+        statut_apres=changed["statut_apres"].map(labels),
+    )[["insee", "nom", "departement", "population", "statut_avant", "statut_apres"]]
+    st.dataframe(
+        shown.rename(
+            columns={
+                "insee": "Code INSEE", "nom": "Commune", "departement": "Département",
+                "population": "Population", "statut_avant": before, "statut_apres": after,
+            }
+        ),
+        hide_index=True, width="stretch", key=key,
+        column_config={"Population": st.column_config.NumberColumn(format="localized")},
+    )  # fmt: skip
+
+
+def report_columns() -> dict:
+    """Column headers of an import report table (:func:`geo.planning.imports.report_lines`)."""
+    return {
+        "fichier": "Fichier",
+        "ligne": st.column_config.NumberColumn("Ligne", format="%d", width="small"),
+        "statut": st.column_config.TextColumn("Statut", width="small"),
+        "opsn": "OPSN",
+        "membre": "Membre",
+        "valeur": "Valeur lue",
+        "detail": st.column_config.TextColumn("Message", width="large"),
+    }

@@ -10,6 +10,7 @@ Exit statuses: 0 done, 1 done but lines of an imported file were rejected,
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import sys
@@ -81,10 +82,37 @@ def add_parser(commands) -> argparse.ArgumentParser:
     bundled = actions.add_parser(
         "import-bundled", help="enregistrer les données livrées (data/opsn/) comme nouvelle version"
     )
-    for sub in (restore, load, bundled):
+    refresh = _add_refresh_parser(actions)
+    for sub in (restore, load, bundled, refresh):
         sub.add_argument("--author", help="auteur (défaut : utilisateur du système)")
         sub.add_argument("--reason", default="", help="motif, gardé dans l'historique")
     return parser
+
+
+def _add_refresh_parser(actions) -> argparse.ArgumentParser:
+    from geo.importers.anct_source import DEFAULT_SOURCE, SOURCE_ENV
+
+    refresh = actions.add_parser(
+        "refresh",
+        help="mettre à jour opérateurs et adhésions depuis la Suite territoriale (ANCT)",
+    )
+    refresh.add_argument(
+        "--source",
+        help=f"adresse du portail de données ouvertes (défaut : ${SOURCE_ENV}, sinon "
+        f"{DEFAULT_SOURCE})",
+    )
+    refresh.add_argument("--dry-run", action="store_true", help="rapport et aperçu seulement")
+    refresh.add_argument(
+        "--yes", action="store_true", help="enregistrer sans question (tâche planifiée)"
+    )
+    refresh.add_argument(
+        "--force",
+        action="store_true",
+        help="enregistrer malgré un refus qui le permet (colonnes changées, fichier bien plus "
+        "petit…), après lecture du rapport et de l'aperçu",
+    )
+    refresh.add_argument("--format", choices=["json", "text"], default="text")
+    return refresh
 
 
 def run(args: argparse.Namespace) -> int:
@@ -101,6 +129,7 @@ def _status(store, args) -> int:
     from geo.storage.diff import membership_changes, registry_changes
     from geo.storage.labels import data_label
     from geo.storage.seed import bundled_snapshot
+    from geo.storage.sources import freshness_facts, max_age_days, store_source
 
     version, snapshot = store.snapshot()
     bundled, files = bundled_snapshot()
@@ -115,12 +144,14 @@ def _status(store, args) -> int:
         or len(added)
         or len(removed)
     )
+    source = store_source(store, version.number)
+    freshness = freshness_facts(source, dt.date.today(), max_age_days())
     result = {
         "database": store.location,
         "read_only": store.read_only,
         "versions": len(store.versions()),
         "current": version.as_dict(),
-        "label": data_label(version),
+        "label": data_label(version, freshness=freshness["freshness"]),
         "bundled_differs": differs,
         "bundled_changes": {
             "opsn_added": len(registry["added"]),
@@ -130,6 +161,7 @@ def _status(store, args) -> int:
             "memberships_removed": len(removed),
         },
         "bundled_files": files,
+        **freshness,
     }
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False))
@@ -137,6 +169,7 @@ def _status(store, args) -> int:
     print(f"Base : {store.location}" + (" (lecture seule)" if store.read_only else ""))
     print(f"Versions enregistrées : {result['versions']}")
     print(f"En service : {result['label']}")
+    _print_freshness(source, freshness)
     if differs:
         c = result["bundled_changes"]
         print(
@@ -149,6 +182,24 @@ def _status(store, args) -> int:
     else:
         print("Les données livrées (data/opsn/) sont identiques à la version en service.")
     return 0
+
+
+def _print_freshness(source, freshness: dict) -> None:
+    from geo.storage.labels import TIMEZONE
+
+    if source is None:
+        print(
+            "Données ANCT : aucune mise à jour depuis la Suite territoriale "
+            "(python -m geo db refresh)."
+        )
+        return
+    text = f"Données ANCT : {freshness['freshness']} (version {source.version})"
+    if source.checked_at:
+        checked = dt.datetime.fromisoformat(source.checked_at).astimezone(TIMEZONE)
+        text += f" ; dernière vérification le {checked:%d/%m/%Y à %H:%M}"
+    print(text)
+    if freshness["anct_notice"]:
+        print(f"Attention : {freshness['anct_notice']}")
 
 
 def _versions(store, args) -> int:
@@ -333,6 +384,144 @@ def _import_bundled(store, args) -> int:
     return 0
 
 
+def _refresh(store, args) -> int:
+    """Exit 0: saved, nothing changed at the source, or a dry run; 2: offline, refused,
+    not confirmed (French message on stderr, nothing changed)."""
+    from geo.core.reference import load_reference
+    from geo.importers.anct_source import Offline, SourceError
+    from geo.planning import refresh
+    from geo.storage import NothingToSave
+
+    as_json = args.format == "json"
+    reference = load_reference(args.data)
+    try:
+        plan = refresh.plan_refresh(store, reference, args.source)
+    except SourceError as error:
+        status = "offline" if isinstance(error, Offline) else "refused"
+        if as_json:
+            print(json.dumps({"status": status, "message": str(error), "saved": None}))
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+    result = {**plan.as_dict(), "preview": None, "saved": None, "forced": False}
+
+    def finish(status: str, code: int, message: str = "", error: bool = False) -> int:
+        result["status"] = status
+        if message:
+            result["message"] = message
+        if as_json:
+            print(json.dumps(result, ensure_ascii=False, default=str))
+        if message and (error or not as_json):
+            print(f"Erreur : {message}" if error else message, file=sys.stderr if error else None)
+        return code
+
+    if not as_json:
+        _print_plan(plan)
+    if plan.status == refresh.UNCHANGED:
+        if not args.dry_run:
+            refresh.note_unchanged(store, plan)
+        return finish("unchanged", 0, plan.message)
+    forcing = args.force and plan.forceable
+    refused = bool(plan.refusals) and not forcing
+    # A refused run shows its preview only when asked for one (--dry-run): a scheduled run
+    # that is refused says why and changes nothing.
+    if (args.dry_run or not refused) and plan.batch is not None and not plan.batch.empty:
+        result["preview"] = refresh.refresh_preview(plan, reference)
+        if not as_json:
+            _print_refresh_preview(plan, result["preview"])
+    if refused:
+        why = refresh.refusal_text(plan)
+        if plan.forceable and result["preview"] is None:
+            why += " Aperçu : python -m geo db refresh --dry-run."
+        return finish("refused", 2, why, error=True)
+    result["forced"] = bool(plan.refusals)
+    if args.dry_run:
+        return finish("preview", 0, "Rien n'est enregistré (--dry-run).")
+    if not args.yes:
+        refusal = _unconfirmed()
+        if refusal:
+            return finish("declined", 2, refusal, error=True)
+    try:
+        saved = refresh.save_refresh(store, plan, _author(args), args.reason, force=args.force)
+    except NothingToSave:
+        return finish(
+            "nothing_to_save",
+            0,
+            "Ces fichiers ne changent rien aux données : aucune version créée.",
+        )
+    result["saved"] = saved.as_dict()
+    result["saved_label"] = refresh.saved_words(saved, store)
+    return finish("saved", 0, f"Enregistré : {result['saved_label']}")
+
+
+def _unconfirmed() -> str | None:
+    """Ask on the terminal; ``None`` when confirmed, else why nothing is saved (French)."""
+    if not sys.stdin.isatty():
+        return (
+            "pas de terminal pour confirmer : rien n'est enregistré ; ajoutez --yes pour "
+            "enregistrer sans question (tâche planifiée) ou --dry-run pour seulement voir."
+        )
+    try:
+        answer = input("Enregistrer cette mise à jour comme nouvelle version ? [o/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in ("o", "oui", "y", "yes"):
+        return None
+    return "non confirmé : rien n'est enregistré."
+
+
+def _print_plan(plan) -> None:
+    import datetime as dt
+
+    from geo.core import fmt
+    from geo.importers.anct_source import DATASET_ID, FILE_NAMES
+
+    print(f"Suite territoriale (ANCT) : {plan.source} — jeu de données {DATASET_ID}")
+    for role in plan.resources:
+        got = plan.fetched[role]
+        day = next((f["source_date"] for f in plan.files if f["role"] == role), None)
+        state = (
+            f"téléchargé ({fmt.integer(len(got.data or b''))} octets)"
+            if role in plan.downloaded
+            else "inchangé à la source"
+        )
+        when = f", publié le {fmt.long_date(dt.date.fromisoformat(day))}" if day else ""
+        print(f"  {FILE_NAMES[role]} : {state}{when}")
+    if plan.batch is not None:
+        for message in plan.batch.errors:
+            print(f"Attention : {message}", file=sys.stderr)
+        for report in plan.batch.reports:
+            print(report.text())
+
+
+def _print_refresh_preview(plan, preview: dict) -> None:
+    from geo.core import fmt
+
+    def line(figures: dict, communes: list) -> str:
+        delta = figures["covered_population_delta"]
+        return (
+            f"{fmt.percent(figures['before']['covered_share'], 1)} → "
+            f"{fmt.percent(figures['after']['covered_share'], 1)} "
+            f"({_signed(delta)} habitant{'s' if abs(delta) >= 2 else ''} ; communes dont le "
+            f"statut change : {fmt.integer(len(communes))})"
+        )
+
+    from geo.planning.refresh import in_force_sentence
+
+    members = preview["memberships"]
+    print(
+        f"Aperçu : {in_force_sentence(preview['in_force'])} (lignes de la base : "
+        f"+{fmt.integer(members['added'])} −{fmt.integer(members['removed'])}) ; "
+        f"OPSN ajoutés : {len(preview['registry']['added'])}, modifiés : "
+        f"{len(preview['registry']['changed'])}"
+    )
+    print(f"  Part couverte : {line(preview['figures'], preview['communes'])}")
+    print(f"    Règle : {preview['figures']['after']['counting_rule']}")
+    members_only = preview["adhesion"]
+    print(f"  Adhérentes seulement : {line(members_only['figures'], members_only['communes'])}")
+    if plan.dates_sentence():
+        print(f"  {plan.dates_sentence()}")
+
+
 ACTIONS = {
     "status": _status,
     "versions": _versions,
@@ -341,4 +530,5 @@ ACTIONS = {
     "export": _export,
     "import": _import,
     "import-bundled": _import_bundled,
+    "refresh": _refresh,
 }

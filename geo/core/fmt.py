@@ -43,3 +43,15 @@ def count(value: float, singular: str, plural: str | None = None) -> str:
     """
     word = singular if abs(round(value)) < 2 else (plural or singular + "s")
     return f"{integer(value)} {word}"
+
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def long_date(day) -> str:
+    """``2026-11-03`` → ``3 novembre 2026`` (``1er`` for the first of the month)."""
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {MONTHS[day.month - 1]} {day.year}"

@@ -12,7 +12,10 @@ carries its :class:`DataSource` list, which the JSON output
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -99,16 +102,29 @@ def sources_label(sources: tuple[DataSource, ...]) -> str:
 class Inputs:
     """What coverage is computed from: the OPSN, their perimeters, their members, their sources."""
 
-    registry: (
-        pd.DataFrame
-    )  # one row per OPSN (geo.core.registry columns; ``id`` and ``nom`` at least)
+    registry: pd.DataFrame  # one row per OPSN (geo.core.registry columns; id, nom at least)
     perimeters: pd.DataFrame  # opsn, departement
-    memberships: pd.DataFrame  # opsn, insee, epci, depuis, jusqu_a (+ source, ligne)
+    memberships: pd.DataFrame  # geo.core.memberships.MEMBERSHIP_COLUMNS
     label: str = BUNDLED_LABEL
     sources: tuple[DataSource, ...] = BUNDLED_SOURCES
 
     def sources_json(self) -> list[dict]:
         return [source.to_dict() for source in self.sources]
+
+    @cached_property
+    def key(self) -> str:
+        """What these inputs are, by content: the one identity caches key on.
+
+        Two inputs with the same tables and sources have the same key, however
+        they were made (a version read twice, a what-if rebuilt), so a cache
+        never serves the figures of other data. A few milliseconds per million rows.
+        """
+        digest = hashlib.sha256()
+        for frame in (self.registry, self.perimeters, self.memberships):
+            digest.update("\x1f".join(map(str, frame.columns)).encode())
+            digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+        digest.update(json.dumps([self.label, self.sources_json()], ensure_ascii=False).encode())
+        return digest.hexdigest()[:24]
 
 
 def _empty(value: object) -> bool:

@@ -19,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 #: What made a version: the first start, an import, an edit of the registry,
-#: a what-if saved on request, a restore, or the bundled files brought in again.
+#: a what-if saved on request, a restore, the bundled files brought in again, or a
+#: refresh from the ANCT's open dataset (``python -m geo db refresh``).
 KINDS = {
     "seed": "création depuis les données livrées",
     "import": "import",
@@ -27,6 +28,7 @@ KINDS = {
     "scenario": "scénario enregistré",
     "restore": "restauration",
     "bundled": "données livrées mises à jour",
+    "refresh": "mise à jour depuis la Suite territoriale (ANCT)",
 }
 
 
@@ -176,6 +178,15 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None:
         """Release the connection."""
+
+    def note(self, key: str) -> dict | None:
+        """A small record kept beside the versions (such as the last check of the ANCT's
+        files), ``None`` when absent. A backend without notes forgets them: harmless."""
+        return None
+
+    def write_note(self, key: str, value: dict) -> None:
+        """Keep ``value`` under ``key``, replacing it. Not a version: no data changes."""
+        return None
 
     def latest(self) -> Version:
         return self.version(None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from geo.core import fmt
 from geo.storage.base import KINDS, Version
 
 VERSION_PARAM = "version"
@@ -40,6 +41,9 @@ def describe(version: Version) -> str:
         what = f"import de {', '.join(files)}"
     if version.kind == "restore" and version.restored_from:
         what = f"restauration de la version {version.restored_from}"
+    if version.kind == "refresh" and version.counts.get("source_date"):
+        day = dt.date.fromisoformat(version.counts["source_date"])
+        what = f"mise à jour depuis la Suite territoriale, adhésions ANCT du {fmt.long_date(day)}"
     text = f"{what}, par {version.author}"
     reason = version.reason.strip()
     if reason and reason not in what:
@@ -47,14 +51,18 @@ def describe(version: Version) -> str:
     return text
 
 
-def data_label(version: Version, latest: int | None = None) -> str:
+def data_label(version: Version, latest: int | None = None, freshness: str | None = None) -> str:
     """``base enregistrée, version 12 du 03/12/2026 à 14:05 (import de liste.csv, par Marie)``.
 
     ``latest`` (the newest version number) adds « version la plus récente » or
-    « une version plus récente existe » so that an old permalink says so.
+    « une version plus récente existe » so that an old permalink says so;
+    ``freshness`` (:func:`geo.storage.sources.freshness_label`) the date of
+    the ANCT data the version holds.
     """
     text = f"base enregistrée, version {version.number} du {local_time(version)}"
     text += f" ({describe(version)})"
+    if freshness and freshness not in text:  # a refresh names its own date already
+        text += f" ; {freshness}"
     if latest is not None:
         text += (
             " — version la plus récente"

@@ -87,6 +87,8 @@ CREATE INDEX IF NOT EXISTS memberships_added ON memberships(added_in);
 CREATE INDEX IF NOT EXISTS memberships_removed ON memberships(removed_in);
 """
 
+#: Notes (:meth:`Store.note`) live in the ``meta`` table under this prefix: no new table.
+_NOTE_PREFIX = "note:"
 _LIVE = "added_in <= :v AND (removed_in IS NULL OR removed_in > :v)"
 _VERSION_COLUMNS = "id, created_at, author, kind, reason, base, restored_from, files, counts"
 
@@ -459,6 +461,23 @@ class SQLiteStore(Store):
             ),
         )
         return int(cursor.lastrowid)
+
+    def note(self, key: str) -> dict | None:
+        with self._read():
+            found = self._db.execute(
+                "SELECT value FROM meta WHERE key = ?", (_NOTE_PREFIX + key,)
+            ).fetchone()
+        return json.loads(found[0]) if found else None
+
+    def write_note(self, key: str, value: dict) -> None:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        try:
+            with self._write():
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)", (_NOTE_PREFIX + key, text)
+                )
+        except sqlite3.DatabaseError as error:
+            raise StorageError(f"{self.path} : écriture impossible ({error}).") from error
 
     def close(self) -> None:
         with self._lock:

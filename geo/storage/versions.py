@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from geo.storage.base import Store, Version
 from geo.storage.labels import data_label
+from geo.storage.sources import freshness_label, store_source
 
 
 def inputs_for_version(store: Store, number: int | None = None):
     """(version, :class:`geo.core.analysis.Inputs`) of version ``number`` (the latest by default)."""
     version, snapshot = store.snapshot(number)
     latest = store.latest().number
-    return version, snapshot.inputs(data_label(version, latest))
+    return version, snapshot.inputs(data_label(version, latest, version_freshness(store, version)))
+
+
+def version_freshness(store: Store, version: Version) -> str | None:
+    """« adhésions ANCT du 3 novembre 2026 » for the ANCT data ``version`` holds, if any."""
+    return freshness_label(store_source(store, version.number))
 
 
 def version_rows(versions: list[Version]) -> list[dict]:

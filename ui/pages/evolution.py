@@ -21,7 +21,6 @@ from geo.exports import csv_bytes
 from geo.maps import live_map_spec
 from geo.maps.changes import change_map_spec, evolution_palette
 from geo.planning.timeline import changes_table, membership_dates, then_now
-from geo.storage.labels import data_label
 from ui.data import OPTIONS, data_in_use, map_query
 from ui.map_element import clicked, map_element
 from ui.markdown import md
@@ -164,7 +163,7 @@ if len(table):
     )  # fmt: skip
     notes = [
         f"Règle : {summary['after']['counting_rule']}",
-        f"Données : {data_label(data.version)}",
+        f"Données : {data.saved_label}",
     ]
     st.download_button(
         "Télécharger les communes gagnées et perdues (CSV)", csv_bytes(table, notes),

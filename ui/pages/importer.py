@@ -31,8 +31,9 @@ from geo.storage.labels import data_label
 from ui.access import require_identity
 from ui.data import OPTIONS, VERSION, store, version_token
 from ui.markdown import md
+from ui.refresh import refresh_section
 from ui.resources import reference_data
-from ui.summary import figures_delta
+from ui.summary import changed_communes, figures_delta, report_columns
 
 STATUS_FILTERS = ["toutes", "acceptée", "corrigée", "rejetée", "doublon"]
 #: Files read and previews are shared by the sessions of this server; after this
@@ -77,6 +78,7 @@ st.caption(
     "de l'ANCT. Rien n'est enregistré avant la confirmation, en bas de page ; les lignes "
     "rejetées n'empêchent pas d'enregistrer les autres."
 )
+refresh_section(who)
 uploads = st.file_uploader(
     "Fichiers à importer",
     accept_multiple_files=True,
@@ -143,15 +145,7 @@ if len(lines):
         shown.drop(columns=["message"] + ([] if several else ["fichier"])),
         hide_index=True,
         width="stretch",
-        column_config={
-            "fichier": "Fichier",
-            "ligne": st.column_config.NumberColumn("Ligne", format="%d", width="small"),
-            "statut": st.column_config.TextColumn("Statut", width="small"),
-            "opsn": "OPSN",
-            "membre": "Membre",
-            "valeur": "Valeur lue",
-            "detail": st.column_config.TextColumn("Message", width="large"),
-        },
+        column_config=report_columns(),
         key="report_table",
     )
     st.download_button(
@@ -201,23 +195,10 @@ if members["by_opsn"]:
         hide_index=True,
         key="preview_by_opsn",
     )
-changed = pd.DataFrame(preview["communes"])
-st.markdown(f"**Communes dont le statut change : {fmt.integer(len(changed))}**")
-if len(changed):
-    labels = preview["figures"]["after"]["status_labels"]
-    shown = changed.assign(
-        statut_avant=changed["statut_avant"].map(labels),
-        statut_apres=changed["statut_apres"].map(labels),
-    )[["insee", "nom", "departement", "population", "statut_avant", "statut_apres"]]
-    st.dataframe(
-        shown.rename(
-            columns={
-                "insee": "Code INSEE", "nom": "Commune", "departement": "Département",
-                "population": "Population", "statut_avant": "Avant", "statut_apres": "Après",
-            }
-        ),
-        hide_index=True, width="stretch", key="preview_communes",
-    )  # fmt: skip
+st.markdown(f"**Communes dont le statut change : {fmt.integer(len(preview['communes']))}**")
+changed_communes(
+    preview["communes"], preview["figures"]["after"]["status_labels"], key="preview_communes"
+)
 
 # 4. Confirm: one version.
 st.header("Enregistrer")

@@ -14,6 +14,7 @@ from geo.planning.changes import set_registry_row
 from geo.planning.registry_edit import FIELD_LABELS, OFFER_LABELS, SCOPE_LABELS, check_edit
 from geo.storage import ConflictError, NothingToSave, StorageError
 from geo.storage.labels import data_label
+from geo.storage.versions import version_freshness
 from ui.access import identity
 from ui.data import VERSION, store
 from ui.markdown import md
@@ -97,7 +98,10 @@ departements = dict(zip(reference.departements["code"], reference.departements["
 version, snapshot = store().snapshot()
 table = snapshot.registry
 st.title("Registre des OPSN")
-st.caption(f"Données : {md(data_label(version))}. Sources et niveau de confiance par ligne.")
+st.caption(
+    f"Données : {md(data_label(version, freshness=version_freshness(store(), version)))}. "
+    "Sources et niveau de confiance par ligne."
+)
 shown = table[[c for c in SHOWN if c in table.columns]].rename(columns=FIELD_LABELS)
 st.dataframe(shown, hide_index=True, width="stretch", key="registry_table")
 

@@ -247,7 +247,7 @@ epci_names = dict(zip(reference.epci["siren"], reference.epci["nom"], strict=Tru
 
 st.title("Et si… un OPSN s'étendait ?")
 st.caption(
-    f"Calculé sur la {md(data_label(data.version, data.latest))}, avec les options de la carte. "
+    f"Calculé sur la {md(data_label(data.version, data.latest, data.freshness))}, avec les options de la carte. "
     "Rien n'est enregistré : le scénario s'affiche sur la carte jusqu'à ce que vous l'abandonniez."
 )
 
@@ -416,7 +416,7 @@ if changes:
     notes = [
         f"Scénario non enregistré : {' ; '.join(c.command() for c in changes)}",
         f"Règle : {summary['after']['counting_rule']}",
-        f"Données : {data_label(data.version)}",
+        f"Données : {data.saved_label}",
     ]
     with st.container(horizontal=True):
         st.page_link("ui/pages/carte.py", label="Voir sur la carte", icon=":material/map:")
@@ -426,7 +426,7 @@ if changes:
         )  # fmt: skip
         st.download_button(
             "Exporter le scénario (Excel)",
-            scenario_workbook(reference, summary, changed, data_label(data.version)),
+            scenario_workbook(reference, summary, changed, data.saved_label),
             file_name="scenario.xlsx", key="wi_download_xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )  # fmt: skip
@@ -500,7 +500,7 @@ else:
             table.drop(columns=["change"]).assign(codes=table["codes"].str.join("|")),
             [
                 f"Règle : {analysis_for(base_token, options, base).figures['counting_rule']}",
-                f"Données : {data_label(data.version)}",
+                f"Données : {data.saved_label}",
             ],
         ),
         file_name="opportunites.csv", mime="text/csv", key="opportunities_download",

@@ -19,7 +19,7 @@ from ui.access import identity
 from ui.data import OPTIONS, VERSION, map_query, store
 from ui.markdown import md
 from ui.resources import reference_data
-from ui.summary import figures_delta
+from ui.summary import changed_communes, figures_delta
 
 COLUMNS = {
     "version": st.column_config.NumberColumn("Version", format="%d"),
@@ -97,23 +97,11 @@ else:
             ),
             hide_index=True, key="compare_by_opsn",
         )  # fmt: skip
-    changed = pd.DataFrame(result["communes"])
-    st.markdown(f"Communes dont le statut change : **{fmt.integer(len(changed))}**")
-    if len(changed):
-        labels = result["figures"]["after"]["status_labels"]
-        st.dataframe(
-            changed.assign(
-                statut_avant=changed["statut_avant"].map(labels),
-                statut_apres=changed["statut_apres"].map(labels),
-            )[["insee", "nom", "departement", "population", "statut_avant", "statut_apres"]].rename(
-                columns={
-                    "insee": "Code INSEE", "nom": "Commune", "departement": "Département",
-                    "population": "Population", "statut_avant": f"Version {first}",
-                    "statut_apres": f"Version {second}",
-                }
-            ),
-            hide_index=True, width="stretch", key="compare_communes",
-        )  # fmt: skip
+    st.markdown(f"Communes dont le statut change : **{fmt.integer(len(result['communes']))}**")
+    changed_communes(
+        result["communes"], result["figures"]["after"]["status_labels"], key="compare_communes",
+        before=f"Version {first}", after=f"Version {second}",
+    )  # fmt: skip
     st.page_link(
         "ui/pages/carte.py", label=f"Voir la version {first} sur la carte", icon=":material/map:",
         query_params=map_query(version=str(first)),
