@@ -463,7 +463,7 @@ class SQLiteStore(Store):
         return int(cursor.lastrowid)
 
     def note(self, key: str) -> dict | None:
-        with self._read():
+        with self._faults(), self._read():
             found = self._db.execute(
                 "SELECT value FROM meta WHERE key = ?", (_NOTE_PREFIX + key,)
             ).fetchone()
@@ -471,13 +471,10 @@ class SQLiteStore(Store):
 
     def write_note(self, key: str, value: dict) -> None:
         text = json.dumps(value, ensure_ascii=False, default=str)
-        try:
-            with self._write():
-                self._db.execute(
-                    "INSERT OR REPLACE INTO meta VALUES (?, ?)", (_NOTE_PREFIX + key, text)
-                )
-        except sqlite3.DatabaseError as error:
-            raise StorageError(f"{self.path} : écriture impossible ({error}).") from error
+        with self._faults(), self._write():
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)", (_NOTE_PREFIX + key, text)
+            )
 
     def close(self) -> None:
         with self._lock:

@@ -16,6 +16,7 @@ Run as a program, it is the other process of a test:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import time
@@ -23,16 +24,18 @@ from pathlib import Path
 
 from geo.core.memberships import memberships_frame
 from geo.planning.changes import apply_scenario, import_memberships, set_registry_row
+from geo.planning.imports import ImportBatch
+from geo.planning.refresh import ANCT_MEMBERS_SOURCE, refreshed_snapshot
 from geo.planning.scenarios import Change
 from geo.storage import NothingToSave, Snapshot, StorageError, Store, Version, open_store
 from geo.storage.seed import bundled_snapshot
 
-KINDS = ("seed", "import", "edit", "scenario", "restore", "bundled")
+KINDS = ("seed", "import", "edit", "scenario", "restore", "bundled", "refresh")
 """Every kind of version (``geo.storage.base.KINDS``)."""
 
 PEOPLE = {
-    "alpha": {"insee": "38185", "field": "sigle", "commune": "29019"},
-    "beta": {"insee": "38053", "field": "perimetre_note", "commune": "22278"},
+    "alpha": {"insee": "38185", "field": "sigle", "commune": "29019", "listed": "35238"},
+    "beta": {"insee": "38053", "field": "perimetre_note", "commune": "22278", "listed": "56260"},
 }
 EDITED = "megalis"
 PREPARED_ROWS = 400
@@ -102,6 +105,13 @@ def save(store: Store, kind: str, who: str = "alpha", hold: float = 0.0) -> Vers
         return store.commit(
             _held(change, hold), author=who, kind="bundled", reason="livré", files=files
         )
+    elif kind == "refresh":  # the ANCT's list of the day: megalis's members, as listed
+        listed = [{"opsn": EDITED, "insee": person["listed"], "source": ANCT_MEMBERS_SOURCE}]
+        batch = ImportBatch(memberships_frame(listed), None)
+
+        def change(s):
+            return refreshed_snapshot(s, batch, dt.date(2026, 11, 20))
+
     else:
         raise ValueError(kind)
     return store.commit(_held(change, hold), author=who, kind=kind, reason=f"{kind} de {who}")

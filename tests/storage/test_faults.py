@@ -443,6 +443,8 @@ def test_two_saves_of_each_kind_at_once_keep_both_or_say_why(tmp_path, template)
                 ]
             elif kind == "scenario":
                 assert {p["commune"] for p in PEOPLE.values()} <= set(members["insee"])
+            elif kind == "refresh":  # the second list ends the first one's adhesion, dated
+                assert {p["listed"] for p in PEOPLE.values()} <= set(members["insee"])
     finally:
         for child in [*children.values(), *seeds]:
             child.kill()
