@@ -23,6 +23,7 @@ from geo.exports.files import (
     export_file,
 )
 from geo.exports.scope import ScopeError, resolve
+from ui.markdown import md
 
 
 def _canvas(name: str):
@@ -53,10 +54,11 @@ def export_menu(
         try:
             scope = resolve(reference, analysis, view.level, view.code)
         except ScopeError as error:  # a territory gone under these options
-            st.caption(f"Export impossible : {error}.")
+            st.caption(f"Export impossible : {md(error)}.")
             return
         st.caption(
-            f"**{scope.name}** — règle, territoire et OPSN comme à l'écran ; données : {label}."
+            f"**{md(scope.name)}** — règle, territoire et OPSN comme à l'écran ; données : "
+            f"{md(label)}."
         )
         for download in downloads_for(scope.level):
             st.download_button(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import replace
 
 import streamlit as st
@@ -39,7 +38,7 @@ def breadcrumb_bar(facts: dict) -> None:
         view = View(step["niveau"], step["code"])
         prefix = "" if view.level == Level.FRANCE else "› "
         st.button(
-            prefix + step["nom"], key=f"crumb_{view.key}", on_click=go, args=(view,),
+            prefix + md(step["nom"]), key=f"crumb_{view.key}", on_click=go, args=(view,),
             disabled=view == current, width="content", help=LEVEL_LABELS[view.level],
         )  # fmt: skip
 
@@ -235,4 +234,4 @@ def page() -> None:
         tables(reference, analysis, inputs, token, figures["counting_rule"])
     warmup.start()  # once per server process, after this page (serve.py: at start)
     with st.container(key="print_credits"):
-        st.markdown(f"<p class='credits'>{html.escape(credits)}</p>", unsafe_allow_html=True)
+        st.markdown(f"<p class='credits'>{md(credits)}</p>", unsafe_allow_html=True)

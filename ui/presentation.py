@@ -18,6 +18,7 @@ from geo.explore.views import breadcrumb
 from ui import panel
 from ui.history import go
 from ui.map_element import map_element
+from ui.markdown import md
 
 STATE = "presentation"
 SLIDES = "slides"
@@ -128,7 +129,7 @@ def show(reference, zones, view: View, facts: dict, spec: dict, assets, credits:
             "Quitter la présentation", key="slide_exit", icon=":material/close:",
             on_click=leave, help="Échap",
         )  # fmt: skip
-        st.caption(position(slides, trail).label)
+        st.caption(md(position(slides, trail).label))
     with st.container(key="print_slide_map"):
         map_element(spec, assets, key="opsn_map", layout="presentation", legend_note=credits)
     _keys(key=KEYS_KEY, on_key_change=_on_key, height=0)

@@ -19,6 +19,7 @@ from geo.core.coverage import CoverageOptions
 from geo.core.paths import ROOT
 from geo.planning.scenarios import Change, compare
 from geo.storage import open_store
+from tests.markup import shown
 
 APP = str(ROOT / "app.py")
 LIST = ROOT / "tests" / "fixtures" / "planner" / "liste_nom_insee.csv"
@@ -62,7 +63,7 @@ def covered_population(at: AppTest) -> int:
 def data_caption(at: AppTest) -> str:
     texts = [c.value for c in at.caption] + [i.value for i in at.info]
     # Markdown is escaped (the label holds names typed by people): compare the text shown.
-    return next(t for t in texts if t.startswith("**Données**")).replace("\\", "")
+    return shown(next(t for t in texts if t.startswith("**Données**")))
 
 
 def import_list(at: AppTest, opsn: str = "manche_numerique") -> AppTest:
@@ -169,11 +170,9 @@ def test_a_garbage_file_is_reported_and_the_valid_one_is_kept():
         ]
     )
     run(at)
-    errors = [e.value.replace("\\", "") for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert len(errors) == 1 and errors[0].startswith("garbage.csv : "), errors
-    assert any(
-        "copie.csv" in i.value.replace("\\", "") and "lu une fois" in i.value for i in at.info
-    )
+    assert any("copie.csv" in shown(i.value) and "lu une fois" in i.value for i in at.info)
     report = " ".join(w.value for w in at.warning)
     assert "1 acceptée(s)" in report and "1 rejetée(s)" in report
 

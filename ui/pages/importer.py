@@ -101,7 +101,7 @@ choices = sorted(names, key=lambda i: names[i].lower())
 operators = {}
 for name in _needs_operator(token, version_token(version.number), contents, registry):
     chosen = st.selectbox(
-        f"OPSN de la liste « {name} » (le fichier n'a pas de colonne opérateur)",
+        f"OPSN de la liste « {md(name)} » (le fichier n'a pas de colonne opérateur)",
         choices,
         format_func=lambda i: f"{names[i]} ({i})",
         index=None,
