@@ -18,13 +18,13 @@ import pandas as pd
 import pytest
 
 from geo import cli
+from geo.core.reference import load_reference
 from geo.explore import tables
 from geo.exports import csv_bytes
 from geo.exports.about import about
 from geo.exports.cells import is_formula_like, neutralise, neutralise_frame
 from geo.exports.csv import script_csv
 from geo.exports.xlsx import workbook_bytes
-from geo.core.reference import load_reference
 from geo.importers.inputs import LoadedInputs
 from geo.storage import Snapshot, open_store
 from geo.storage.export import export_snapshot
