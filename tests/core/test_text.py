@@ -92,7 +92,9 @@ def test_lines_and_invisible_characters():
 @given(st.text())
 def test_plain_text_shows_the_text_itself(text):
     markup = plain_text(text)
-    cleaned = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", "\ufffd", text)
+    cleaned = re.sub(
+        r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", "\ufffd", text
+    )
     lines = [line.strip() for line in re.split(r"\r\n|\r|\n", cleaned)]
     assert shown(markup) == "\n".join(line for line in lines if line).replace(WORD_JOINER, "")
     assert bare(markup) == [] and raw_line_starts(markup) == []
