@@ -1,7 +1,8 @@
 """« Importer » page: files → OPSN of each list → report → preview → confirm (one version).
 
 Registered only for a signed-in person (``app.py``). Reading is
-:func:`geo.planning.imports.read_import` (the project's bounded readers); the
+:func:`geo.planning.imports.read_import` (the project's bounded readers), run in
+a worker process (:mod:`geo.planning.reading`); the
 preview is :func:`geo.planning.compare.compare_snapshots` on the saved data and
 on what they would become; confirming is one transaction of the store.
 """
@@ -16,16 +17,12 @@ import streamlit as st
 from geo.core import fmt
 from geo.core.registry import opsn_names
 from geo.exports import csv_bytes
+from geo.importers.isolated import warm
 from geo.importers.tables import MAX_FILE_BYTES
 from geo.planning.changes import MEMBERSHIP_MODES, OPERATOR_MODES
 from geo.planning.compare import compare_snapshots
-from geo.planning.imports import (
-    apply_import,
-    import_counts,
-    needs_operator,
-    read_import,
-    report_lines,
-)
+from geo.planning.imports import apply_import, import_counts, report_lines
+from geo.planning.reading import heads_isolated, read_files_isolated
 from geo.storage import ConflictError, NothingToSave, StorageError
 from geo.storage.labels import data_label
 from ui.access import require_identity
@@ -49,17 +46,18 @@ def _files_token(contents: tuple) -> str:
     return digest.hexdigest()[:16]
 
 
+# Both steps read the files in a worker process (geo.planning.reading): a long or
+# heavy file stops there, in time, while the other visitors' pages go on.
 @st.cache_resource(max_entries=8, ttl=IDLE_SECONDS, show_spinner="Lecture des fichiers…")
-def _needs_operator(token: str, version: str, _contents: tuple, _registry) -> tuple[str, ...]:
-    reference = reference_data()
-    return tuple(
-        name for name, data in _contents if needs_operator(reference, name, data, _registry)
+def _needs_operator(token: str, _contents: tuple) -> tuple[tuple[str, ...], dict[str, str]]:
+    return heads_isolated(_contents)
+
+
+@st.cache_resource(max_entries=8, ttl=IDLE_SECONDS, show_spinner="Lecture des fichiers…")
+def _read(token: str, version: str, operators: tuple, _contents: tuple, _registry, _refused):
+    return read_files_isolated(
+        reference_data(), list(_contents), _registry, dict(operators), _refused
     )
-
-
-@st.cache_resource(max_entries=8, ttl=IDLE_SECONDS, show_spinner="Lecture des fichiers…")
-def _read(token: str, version: str, operators: tuple, _contents: tuple, _registry):
-    return read_import(reference_data(), list(_contents), _registry, dict(operators))
 
 
 @st.cache_resource(max_entries=8, ttl=IDLE_SECONDS, show_spinner="Calcul de l'aperçu…")
@@ -69,6 +67,7 @@ def _preview(token, version, operators, modes, options, _snapshot, _batch):
 
 
 who = require_identity()
+warm()  # a reading worker starts while the person picks the files
 reference = reference_data()
 options = st.session_state.get(OPTIONS)
 st.title("Importer des adhésions ou des opérateurs")
@@ -99,7 +98,8 @@ token = _files_token(contents)
 names = opsn_names(registry)
 choices = sorted(names, key=lambda i: names[i].lower())
 operators = {}
-for name in _needs_operator(token, version_token(version.number), contents, registry):
+needing, refused = _needs_operator(token, contents)
+for name in needing:
     chosen = st.selectbox(
         f"OPSN de la liste « {md(name)} » (le fichier n'a pas de colonne opérateur)",
         choices,
@@ -113,7 +113,7 @@ for name in _needs_operator(token, version_token(version.number), contents, regi
         st.stop()
     operators[name] = chosen
 operators_key = tuple(sorted(operators.items()))
-batch = _read(token, version_token(version.number), operators_key, contents, registry)
+batch = _read(token, version_token(version.number), operators_key, contents, registry, refused)
 
 # 2. The report, full width.
 st.header("Rapport de lecture")
