@@ -43,6 +43,7 @@ from geo.importers.bounded import LIMITS, ImportFileError, Limits, megabytes
 
 log = logging.getLogger("geo.importers")
 
+NICENESS = 10
 GRACE_SECONDS = 5.0
 """Starting the worker (a fresh Python importing pandas and the readers) and sending
 the files and the result back, on a busy machine."""
@@ -61,7 +62,13 @@ def _address_space() -> int | None:
 
 
 def _work(function: Callable, args: tuple, memory_bytes: int) -> tuple[str, object]:
-    """In the worker: cap memory, run, and say how it went as ``(status, value)``."""
+    """In the worker: cap memory, yield the processor, run, say how it went as ``(status, value)``.
+
+    The worker is niced: on a busy machine the server (and the browsers of the
+    other visitors) get the processor first; the worker shares no lock with
+    them, so waiting costs only its own read.
+    """
+    os.nice(NICENESS)
     now = _address_space()
     if now is not None:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)

@@ -71,7 +71,8 @@ def _held(change, hold: float):
 
 
 def save(store: Store, kind: str, who: str = "alpha", hold: float = 0.0) -> Version:
-    """One save of ``kind`` by ``who`` (``seed``: see :func:`seed`)."""
+    """One save of ``kind`` by ``who`` (``seed``: see :func:`seed`; ``big-import``: an
+    import of 5000 rows)."""
     person = PEOPLE[who]
     if kind == "import":
         rows = [{"opsn": "sitpi", "insee": person["insee"], "epci": "", "source": f"{who}.csv"}]
@@ -105,6 +106,16 @@ def save(store: Store, kind: str, who: str = "alpha", hold: float = 0.0) -> Vers
         return store.commit(
             _held(change, hold), author=who, kind="bundled", reason="livré", files=files
         )
+    elif kind == "big-import":  # 5000 rows: a kill can land in the middle of them
+        rows = [
+            {"opsn": "sitpi", "insee": f"{38000 + i:05d}", "epci": "", "source": "gros.csv"}
+            for i in range(5000)
+        ]
+        kind = "import"
+
+        def change(s):
+            return import_memberships(s, memberships_frame(rows), "ajouter")
+
     elif kind == "refresh":  # the ANCT's list of the day: megalis's members, as listed
         listed = [{"opsn": EDITED, "insee": person["listed"], "source": ANCT_MEMBERS_SOURCE}]
         batch = ImportBatch(memberships_frame(listed), None)
