@@ -17,6 +17,7 @@ import streamlit as st
 from ui import access
 from ui.faults import storage_fault_shown
 from ui.menu import menu
+from ui.saving import note_page
 
 st.set_page_config(page_title="Couverture OPSN", page_icon="🗺️", layout="wide")
 
@@ -43,5 +44,6 @@ pages["connexion"] = st.Page(
     "ui/pages/connexion.py", title="Connexion", icon=":material/login:", url_path="connexion"
 )
 page = st.navigation(list(pages.values()), position="hidden")
+note_page(page.url_path)  # tells a visit from a rerun (ui.saving)
 menu(pages)
 storage_fault_shown(page.run)

@@ -38,11 +38,11 @@ from matplotlib.figure import Figure  # noqa: E402
 from geo.core import fmt  # noqa: E402
 from geo.core.analysis import analyse  # noqa: E402
 from geo.core.coverage import CoverageOptions  # noqa: E402
-from geo.core.inputs import bundled_inputs  # noqa: E402
 from geo.core.reference import load_reference  # noqa: E402
 from geo.exports.projected import METRO, PROJECTED  # noqa: E402
 from geo.exports.scope import resolve  # noqa: E402
 from geo.exports.static_map import SLIDE, STYLE, draw_map  # noqa: E402
+from geo.importers.inputs import bundled_inputs  # noqa: E402
 from geo.maps import STATUS_COLOURS  # noqa: E402
 
 TARGET_S = 5.0

@@ -891,15 +891,20 @@ def report(out: dict[str, Any], runs: int) -> None:
     print_rows(rows(out))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Banc d'essai des cartes (issue 10).")
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """--runs, --visitors and --warm-wait (also bench_site.py's)."""
     parser.add_argument("--runs", type=int, default=3, help="mesures par ligne (médiane)")
     parser.add_argument("--visitors", type=int, default=20, help="visiteurs à la fois")
-    parser.add_argument("--no-naive", action="store_true", help="sans la page naïve (31 Mo)")
     parser.add_argument(
         "--warm-wait", type=float, default=20.0,
         help="secondes laissées au préchauffage du serveur chaud avant les mesures",
     )  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Banc d'essai des cartes (issue 10).")
+    add_common_arguments(parser)
+    parser.add_argument("--no-naive", action="store_true", help="sans la page naïve (31 Mo)")
     parser.add_argument("--json", type=Path, help="écrire aussi les mesures brutes dans ce fichier")
     args = parser.parse_args(argv)
     if args.runs > len(REGIONS):

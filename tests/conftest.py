@@ -23,6 +23,20 @@ def private_data_dir(tmp_path_factory) -> None:
     os.environ["OPSN_DATA_DIR"] = str(tmp_path_factory.mktemp("opsn-data"))
 
 
+@pytest.fixture(scope="module")
+def bundled_data(tmp_path_factory):
+    """For a whole module: a data directory without a database.
+
+    The command line reads the database's version in service when one exists
+    (as the app does), the bundled files otherwise; the session's data
+    directory may hold the database an app test created. Use with
+    ``pytestmark = pytest.mark.usefixtures("bundled_data")``.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OPSN_DATA_DIR", str(tmp_path_factory.mktemp("no-database")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def reference() -> ReferenceData:
     """All of ``data/communes/`` (about 1 s to load; never modify it in a test)."""

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from geo.core.analysis import Inputs
+from geo.planning.drafts import scenario_state
 from geo.planning.scenarios import Change, apply_changes
-from geo.storage import Store, UnknownVersion, Version, database_path, open_store
+from geo.storage import StorageError, Store, UnknownVersion, Version, database_path, open_store
 from geo.storage.labels import data_label, short_label
 from geo.storage.sources import (
     AnctSource,
@@ -38,6 +39,10 @@ VERSION = "data_version"
 """Session key: the saved version the URL asked for (``None``: the latest)."""
 OPTIONS = "coverage_options"
 """Session key: the counting options of the map page, for the other pages."""
+DRAFT = "whatif_draft"
+"""Session key: the number of the saved draft the what-if was opened from (``None``: none)."""
+PAGE_QUERIES = "page_queries"
+"""Session key: each page's last query string, so that the menu brings it back."""
 
 
 @st.cache_resource(show_spinner=False)
@@ -54,7 +59,7 @@ def store() -> Store:
 def _version_inputs(path: str, number: int) -> tuple[Version, Inputs]:
     version, snapshot = _store(path).snapshot(number)
     freshness = version_freshness(_store(path), version)  # a version is always named the same
-    return version, snapshot.inputs(data_label(version, freshness=freshness))
+    return version, snapshot.inputs(data_label(version, freshness=freshness), version.number)
 
 
 def version_inputs(number: int) -> tuple[Version, Inputs]:
@@ -141,9 +146,10 @@ def data_banner(data: DataInUse) -> None:
             described = "; ".join(
                 md(c.command().removeprefix("python -m geo scenario ")) for c in data.changes
             )
+            state = scenario_state(data.changes, open_draft())
             st.markdown(
-                f":material/science: **Scénario « et si… » en cours, non enregistré** : {described}. "
-                "Les chiffres et la carte ci-dessous l'incluent."
+                f":material/science: **Scénario « et si… » affiché** : {described}. "
+                f"{md(state)} Les chiffres et la carte ci-dessous l'incluent."
             )
             with st.container(horizontal=True):
                 st.page_link(
@@ -165,6 +171,28 @@ def _show_latest() -> None:
 
 def drop_whatif() -> None:
     st.session_state[WHATIF] = []
+    st.session_state[DRAFT] = None
+
+
+def open_draft():
+    """The saved draft the what-if was opened from (:class:`geo.storage.Draft`), if any."""
+    number = st.session_state.get(DRAFT)
+    if number is None:
+        return None
+    try:
+        return store().draft(number)
+    except StorageError:
+        st.session_state[DRAFT] = None
+        return None
+
+
+def remember_query(page: str, query: dict[str, str]) -> None:
+    """``query`` is the page's state: the menu's link to ``page`` carries it back."""
+    st.session_state.setdefault(PAGE_QUERIES, {})[page] = dict(query)
+
+
+def page_query(page: str) -> dict[str, str] | None:
+    return (st.session_state.get(PAGE_QUERIES) or {}).get(page)
 
 
 def version_caption(version: Version) -> str:

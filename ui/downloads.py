@@ -15,6 +15,7 @@ from geo.core.analysis import Analysis
 from geo.core.inputs import Inputs
 from geo.core.reference import ReferenceData
 from geo.core.views import View
+from geo.explore.permalink import Permalink
 from geo.exports.files import (
     MIME_TYPES,
     Download,
@@ -23,6 +24,13 @@ from geo.exports.files import (
     export_file,
 )
 from geo.exports.scope import ScopeError, resolve
+from geo.exports.site.embed import (
+    ATLAS_URL_VARIABLE,
+    app_embed_url,
+    atlas_embed_url,
+    atlas_url,
+    iframe_code,
+)
 from ui.markdown import md
 
 
@@ -47,9 +55,15 @@ def _maker(reference, analysis, inputs, scope, download: Download):
 
 
 def export_menu(
-    reference: ReferenceData, analysis: Analysis, inputs: Inputs, view: View, label: str
+    reference: ReferenceData,
+    analysis: Analysis,
+    inputs: Inputs,
+    view: View,
+    label: str,
+    link: Permalink | None = None,
 ) -> None:
-    """A popover of download buttons for ``view`` under ``analysis``'s options."""
+    """A popover of download buttons for ``view`` under ``analysis``'s options, and the
+    code that embeds its map in another page (``link``: the view and options shown)."""
     with st.popover("Exporter", icon=":material/download:"):
         try:
             scope = resolve(reference, analysis, view.level, view.code)
@@ -72,3 +86,24 @@ def export_menu(
                 width="stretch",
             )
         st.caption("Un fichier est préparé au clic : quelques secondes pour une carte.")
+        if link is not None:
+            embed_codes(scope.name, link)
+
+
+def embed_codes(name: str, link: Permalink) -> None:
+    """The ``<iframe>`` code of the view for the live app and, once published, the atlas."""
+    title = f"Couverture OPSN — {name}"
+    st.markdown("**Intégrer cette carte dans une page** (cadre de 600 × 400 ou plus)")
+    st.caption("L'application : les options et les données à l'écran.")
+    st.code(iframe_code(app_embed_url(str(st.context.url or ""), link), title), language="html")
+    atlas = atlas_url()
+    if atlas:
+        st.caption(
+            "L'atlas publié : autant de visiteurs qu'on veut, avec les options de sa publication."
+        )
+        st.code(iframe_code(atlas_embed_url(atlas, link.view), title), language="html")
+    else:
+        st.caption(
+            f"L'atlas statique (python -m geo export site) : indiquer son adresse publiée "
+            f"dans {ATLAS_URL_VARIABLE} pour obtenir ici son code."
+        )

@@ -12,7 +12,7 @@ from geo.core.views import DROM, LEVEL_LABELS, Level, View
 from geo.explore.permalink import is_equivalent
 from geo.explore.views import parse_view, resolve_view
 from geo.planning.timeline import membership_dates
-from ui import history, panel, presentation, warmup
+from ui import embed, history, panel, presentation, warmup
 from ui.controls import controls
 from ui.data import OPTIONS, VERSION, data_banner, data_in_use
 from ui.downloads import export_menu
@@ -186,7 +186,6 @@ def page() -> None:
         if is_equivalent({}, bare, reference):
             link = bare
     history.write_url(link, reference)
-    history.install()
 
     facts = facts_for(token, options, view, inputs)
     spec = map_spec_for(token, options, view, st.session_state["basemap"], inputs)
@@ -194,6 +193,10 @@ def page() -> None:
         f"{CREDITS} Données OPSN : {inputs.label} (sources et niveau de confiance par ligne "
         f"dans data/opsn/). Calculé le {dt.date.today():%d/%m/%Y}."
     )
+    if embed.requested():  # embed=true: the map, the headline and the legend
+        embed.show(facts, spec, map_assets(), link, open_clicked)
+        warmup.start()
+        return
     if st.session_state.get(presentation.STATE):
         for message in st.session_state.pop("url_messages", []):
             st.toast(md(message), icon=":material/warning:")
@@ -210,7 +213,7 @@ def page() -> None:
             on_click=presentation.enter,
             help="Carte plein écran pour un vidéoprojecteur : ← / → changent de vue, Échap sort.",
         )  # fmt: skip
-        export_menu(reference, analysis, inputs, view, inputs.label)
+        export_menu(reference, analysis, inputs, view, inputs.label, link)
     for message in st.session_state.pop("url_messages", []):
         st.warning(md(message))  # the values come from the URL
     data_banner(data)

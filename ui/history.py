@@ -12,6 +12,8 @@ The contract itself (names, values, defaults) is :mod:`geo.explore.permalink`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from geo.core.coverage import CoverageOptions
@@ -19,6 +21,8 @@ from geo.core.reference import ReferenceData
 from geo.core.views import View
 from geo.explore.permalink import VIEW_PARAMS, Permalink, is_equivalent, parse_query, to_query
 
+CONTROLS = ("rule", "territory", "epci_membership", "opsn_filter", "partial_offers", "basemap")
+"""The map's controls (ui.controls): their keys hold the counting options while drawn."""
 _WRITTEN = "_url_written"
 """The query string the page last wrote (or read): anything else comes from the browser."""
 
@@ -65,8 +69,10 @@ def sync_from_url(reference: ReferenceData, known_opsn: list[str]) -> None:
     widgets hold the state and the URL follows them (:func:`write_url`).
     """
     query = current_query()
-    if query == st.session_state.get(_WRITTEN):
+    if query == st.session_state.get(_WRITTEN) and all(k in st.session_state for k in CONTROLS):
         return
+    # Coming back from another page: Streamlit forgot the controls' values (a widget's
+    # state lives as long as it is drawn); the address, written from them, still has them.
     link, messages = parse_query(query, reference, known_opsn)
     state = st.session_state
     state["view"] = link.view
@@ -83,6 +89,24 @@ def sync_from_url(reference: ReferenceData, known_opsn: list[str]) -> None:
     state[_WRITTEN] = query
     if messages:
         state["url_messages"] = messages
+
+
+def set_options(options: CoverageOptions, reference: ReferenceData) -> None:
+    """Count with ``options`` from now on, on every page (a draft reopened brings its own).
+
+    The map's controls take them, and the address the map last wrote names them,
+    so that the map shows them when the planner goes back to it.
+    """
+    state = st.session_state
+    state["rule"], state["territory"] = options.rule, options.territory
+    state["epci_membership"] = options.epci_membership
+    state["opsn_filter"], state["at"] = list(options.opsn), options.at
+    state["partial_offers"] = options.count_partial_offers
+    state.setdefault("basemap", False)
+    state.setdefault("view", parse_query({}, reference)[0].view)
+    link, _ = parse_query(state.get(_WRITTEN) or {}, reference)
+    state[_WRITTEN] = to_query(replace(link, options=options))
+    state["coverage_options"] = options  # ui.data.OPTIONS
 
 
 def current_link(options: CoverageOptions, version: int | None = None) -> Permalink:

@@ -102,10 +102,7 @@ def _show(plan: RefreshPlan, preview: dict | None, who) -> None:
         st.error(md(message))
     for report in plan.batch.reports:
         (st.warning if report.rejected else st.success)(
-            f"**{md(report.file)}** : {fmt.integer(report.rows)} ligne(s) ; "
-            f"{fmt.integer(report.accepted)} acceptée(s) dont {fmt.integer(report.corrected)} "
-            f"corrigée(s), {fmt.integer(report.rejected)} rejetée(s), "
-            f"{fmt.integer(report.duplicates)} doublon(s)"
+            f"**{md(report.file)}** : {report.counts_sentence()}"
         )
     lines = report_lines(plan.batch, reference_data())
     if len(lines):

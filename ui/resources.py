@@ -9,16 +9,16 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.core.analysis import analyse
-from geo.core.coverage import CoverageOptions, area_figures
+from geo.core.coverage import CoverageOptions
 from geo.core.inputs import Inputs
 from geo.core.reference import load_reference
 from geo.core.registry import opsn_names
-from geo.core.views import Level, View
+from geo.core.views import View
 from geo.explore import tables
 from geo.explore.panel import view_facts
 from geo.explore.search import SearchIndex
-from geo.explore.views import breadcrumb, name_of, selection, territory_mask
-from geo.maps import coverage_shares, live_map_spec
+from geo.maps import coverage_shares
+from geo.maps.live import view_map_spec
 from ui.disk_cache import stored_analysis, stored_fingerprint, stored_reference
 from ui.map_element import MapAssets, prepare_map_files
 
@@ -58,25 +58,10 @@ def map_spec_for(
     token: str, options: CoverageOptions, view: View, basemap: bool, _inputs: Inputs
 ) -> dict:
     """What the map element is sent for a view: statuses and words (a few kB), no shapes."""
-    reference = reference_data()
-    analysis = analysis_for(token, options, _inputs)
-    zones = analysis.zones
-    if view.level == Level.TERRITOIRE:
-        focus = territory_mask(reference, view, zones)
-    else:
-        focus = selection(reference, view, zones)
-    if view.level == Level.FRANCE:
-        figures, area = analysis.figures, "France"
-    else:
-        figures = area_figures(reference.communes, analysis.coverage, focus, options)
-        # A commune is drawn within its department: the legend counts the department.
-        shown = breadcrumb(reference, view, zones)[-2] if view.level == Level.COMMUNE else view
-        area = name_of(reference, shown, zones)
     assets = map_assets()
-    return live_map_spec(
-        reference, analysis, view.level, view.code, focus, figures, assets.files,
-        assets.mapdata_url, opsn_names(_inputs.registry), area=area,
-        highlight=view.code if view.level == Level.COMMUNE else None, basemap=basemap,
+    return view_map_spec(
+        reference_data(), analysis_for(token, options, _inputs), view, assets.files,
+        assets.mapdata_url, opsn_names(_inputs.registry), basemap=basemap,
         shares=map_shares_for(token, options, _inputs),
     )  # fmt: skip
 

@@ -40,11 +40,7 @@ def add_coverage_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--filter", dest="opsn_filter", help="OPSN retenus (ids séparés par des virgules)"
     )
-    parser.add_argument(
-        "--db-version",
-        type=_db_version,
-        help="version enregistrée (numéro, ou « derniere ») au lieu des données livrées",
-    )
+    add_data_options(parser)
     parser.add_argument(
         "--offres-partielles",
         dest="count_partial_offers",
@@ -53,6 +49,22 @@ def add_coverage_options(parser: argparse.ArgumentParser) -> None:
         "plateforme de données seulement)",
     )
     parser.add_argument("--data", type=Path, default=COMMUNES_DIR, help=argparse.SUPPRESS)
+
+
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    """Which data: the database's version in service by default (as the app), or another."""
+    parser.add_argument(
+        "--db-version",
+        type=_db_version,
+        help="version enregistrée (numéro, ou « derniere ») ; défaut : la version en service "
+        "de la base s'il y en a une, sinon les données livrées",
+    )
+    parser.add_argument(
+        "--donnees-livrees",
+        dest="bundled",
+        action="store_true",
+        help="calculer sur les données livrées (data/opsn/) même si une base existe",
+    )
 
 
 def _db_version(text: str) -> int | str:
@@ -94,7 +106,14 @@ def coverage_options(args: argparse.Namespace, registry=None) -> CoverageOptions
 
 
 def load(args: argparse.Namespace):
-    """Reference data and inputs named by the options."""
+    """Reference data and inputs named by the options.
+
+    By default the same data as the app: the database's version in service when
+    a database exists (``$OPSN_DATA_DIR``), the bundled files otherwise. Files
+    given with ``--operators`` / ``--adherents`` replace them (the bundled
+    registry completed with ``--merge-registry``); ``--db-version N`` names a
+    saved version; ``--donnees-livrees`` forces the bundled files.
+    """
     from geo.core.reference import load_reference
     from geo.importers.inputs import load_inputs
 
@@ -103,8 +122,10 @@ def load(args: argparse.Namespace):
             "--merge-registry complète le registre livré avec --operators FICHIER : donnez ce fichier."
         )
     reference = load_reference(args.data)
+    if not (args.operators or args.adherents):
+        return reference, default_inputs(args)
     if getattr(args, "db_version", None) is not None:
-        return reference, _saved_inputs(args)
+        raise UsageError("--db-version ne se combine pas avec --operators ni --adherents.")
     loaded = load_inputs(
         reference,
         args.operators,
@@ -116,15 +137,29 @@ def load(args: argparse.Namespace):
     return reference, loaded
 
 
-def _saved_inputs(args: argparse.Namespace):
-    """Inputs of a saved version (``--db-version``), from the data directory's database."""
+def default_inputs(args: argparse.Namespace):
+    """The inputs a command reads when no file is given (see :func:`load`)."""
+    from geo.importers.inputs import LoadedInputs, bundled_inputs
+    from geo.storage import database_exists
+
+    version = getattr(args, "db_version", None)
+    if getattr(args, "bundled", False):
+        if version is not None:
+            raise UsageError(
+                "--donnees-livrees et --db-version s'excluent : choisissez l'un des deux."
+            )
+        return LoadedInputs(bundled_inputs())
+    if version is None and not database_exists():
+        return LoadedInputs(bundled_inputs())
+    return saved_inputs(None if version in (None, "derniere") else version)
+
+
+def saved_inputs(number: int | None):
+    """Inputs of a saved version (the one in service for ``None``), with their label."""
     from geo.importers.inputs import LoadedInputs
     from geo.storage import open_store
     from geo.storage.versions import inputs_for_version
 
-    if args.operators or args.adherents:
-        raise UsageError("--db-version ne se combine pas avec --operators ni --adherents.")
-    number = None if args.db_version == "derniere" else args.db_version
     with open_store() as store:
         _, inputs = inputs_for_version(store, number)
     return LoadedInputs(inputs)

@@ -56,6 +56,16 @@ def add_parser(commands) -> argparse.ArgumentParser:
         "restore", help="revenir aux données d'une version (nouvelle version)"
     )
     restore.add_argument("number", type=int, help="version à restaurer")
+    restore.add_argument("--dry-run", action="store_true", help="montrer sans enregistrer")
+
+    drafts = actions.add_parser("scenarios", help="scénarios enregistrés (brouillons)")
+    drafts.add_argument("--format", choices=["json", "text", "csv"], default="text")
+
+    publish = actions.add_parser(
+        "publish", help="publier un scénario enregistré : il devient la version en service"
+    )
+    publish.add_argument("scenario", type=int, help="numéro du scénario (db scenarios)")
+    publish.add_argument("--dry-run", action="store_true", help="montrer sans enregistrer")
 
     export = actions.add_parser("export", help="écrire une version au format des fichiers livrés")
     export.add_argument("--out", type=Path, required=True, help="dossier (ex. data/opsn/)")
@@ -83,9 +93,17 @@ def add_parser(commands) -> argparse.ArgumentParser:
         "import-bundled", help="enregistrer les données livrées (data/opsn/) comme nouvelle version"
     )
     refresh = _add_refresh_parser(actions)
-    for sub in (restore, load, bundled, refresh):
+    for sub in (restore, load, bundled, publish, refresh):
         sub.add_argument("--author", help="auteur (défaut : utilisateur du système)")
         sub.add_argument("--reason", default="", help="motif, gardé dans l'historique")
+    for sub in (restore, load, bundled, publish):
+        sub.add_argument(
+            "--base",
+            type=int,
+            default=None,
+            help="version sur laquelle l'enregistrement est calculé (celle d'un --dry-run) : "
+            "refusé si une autre version a été enregistrée depuis",
+        )
     return parser
 
 
@@ -202,19 +220,28 @@ def _print_freshness(source, freshness: dict) -> None:
         print(f"Attention : {freshness['anct_notice']}")
 
 
-def _versions(store, args) -> int:
-    import pandas as pd
+def _listed(form: str, records: list[dict], rows: list[dict]) -> bool:
+    """``records`` as JSON or ``rows`` as CSV (``;``, formula cells neutralised) on stdout;
+    False for the text format."""
+    if form == "json":
+        print(json.dumps(records, ensure_ascii=False))
+        return True
+    if form == "csv":
+        import pandas as pd
 
-    from geo.exports.csv import script_csv
+        from geo.exports.csv import script_csv
+
+        sys.stdout.write(script_csv(pd.DataFrame(rows)))
+        return True
+    return False
+
+
+def _versions(store, args) -> int:
     from geo.storage.versions import version_rows
 
     versions = store.versions()
-    if args.format == "json":
-        print(json.dumps([v.as_dict() for v in reversed(versions)], ensure_ascii=False))
-        return 0
     rows = version_rows(versions)
-    if args.format == "csv":
-        sys.stdout.write(script_csv(pd.DataFrame(rows)))
+    if _listed(args.format, [v.as_dict() for v in reversed(versions)], rows):
         return 0
     for row in rows:
         print(
@@ -273,11 +300,84 @@ def _signed(value: int) -> str:
 
 
 def _restore(store, args) -> int:
+    from geo.planning.saving import confirm, propose_restore
+
+    proposal = propose_restore(store, args.number)
+    return _preview_then_save(
+        store, args, proposal, f"Retour aux données de la version {args.number}",
+        lambda: confirm(store, proposal, author=_author(args), reason=args.reason),
+    )  # fmt: skip
+
+
+def _preview_then_save(store, args, proposal, what: str, save) -> int:
+    """Say what the save would change in the version in service; save unless ``--dry-run``."""
+    from geo.planning.compare import compare_snapshots
     from geo.storage.labels import data_label
 
-    version = store.restore(args.number, author=_author(args), reason=args.reason)
-    print(f"Enregistré : {data_label(version)}")
+    _check_base(store, args, proposal)
+    preview = compare_snapshots(proposal.before, proposal.after)
+    print(f"Version en service : {data_label(proposal.base)}")
+    print(f"{what} : {_changes_text(preview)}")
+    if args.dry_run:
+        print(
+            f"Rien n'est enregistré (--dry-run ; pour enregistrer : --base {proposal.base.number})."
+        )
+        return 0
+    print(f"Enregistré : {data_label(save())}")
     return 0
+
+
+def _check_base(store, args, proposal) -> None:
+    """``--base N``: refuse if the version in service is not N (a save came after the dry run)."""
+    from geo.storage import BaseMoved, UnknownVersion
+    from geo.storage.labels import moved_message
+
+    if args.base is None or args.base == proposal.base.number:
+        return
+    if not 1 <= args.base < proposal.base.number:
+        raise UnknownVersion(
+            f"--base {args.base} : version inconnue (version en service : {proposal.base.number})."
+        )
+    saved = [v for v in store.versions() if v.number > args.base]
+    raise BaseMoved(args.base, tuple(saved), moved_message(args.base, saved, "depuis votre aperçu"))
+
+
+def _changes_text(preview: dict) -> str:
+    registry, members = preview["registry"], preview["memberships"]
+    return (
+        f"OPSN : {len(registry['added'])} ajouté(s), {len(registry['removed'])} retiré(s), "
+        f"{len(registry['changed'])} modifié(s) ; adhésions +{members['added']} "
+        f"−{members['removed']}"
+    )
+
+
+def _drafts(store, args) -> int:
+    from geo.planning.drafts import draft_rows
+
+    drafts = store.drafts()
+    rows = draft_rows(drafts)
+    if _listed(args.format, [d.as_dict() for d in reversed(drafts)], rows):
+        return 0
+    if not rows:
+        print("Aucun scénario enregistré.")
+    for row in rows:
+        print(
+            f"{row['scenario']:>4}  {row['date']}  « {row['nom']} », par {row['auteur']}, sur la "
+            f"version {row['version_de_depart']} ({row['etat']}) : {row['changements']}"
+        )
+    return 0
+
+
+def _publish(store, args) -> int:
+    from geo.core.reference import load_reference
+    from geo.planning.drafts import draft_label, publication, publish
+
+    draft = store.draft(args.scenario)
+    proposal = publication(store, draft, load_reference(args.data).departements)
+    return _preview_then_save(
+        store, args, proposal, f"Publier le {draft_label(draft)}",
+        lambda: publish(store, proposal, draft, _author(args), args.reason),
+    )  # fmt: skip
 
 
 def _export(store, args) -> int:
@@ -298,6 +398,7 @@ def _import(store, args) -> int:
     from geo.core.reference import load_reference
     from geo.planning.compare import compare_snapshots
     from geo.planning.imports import apply_import, import_counts, read_import
+    from geo.planning.saving import Proposal, save_unattended
     from geo.storage import NothingToSave
     from geo.storage.labels import data_label
 
@@ -316,23 +417,41 @@ def _import(store, args) -> int:
     if batch.empty:
         print("Erreur : aucune ligne acceptée : rien n'est enregistré.", file=sys.stderr)
         return 2
-    preview = compare_snapshots(
-        snapshot, apply_import(snapshot, batch, args.mode, args.operators_mode), reference
-    )
+
+    def change(current):
+        return apply_import(current, batch, args.mode, args.operators_mode)
+
+    proposal = Proposal(base, snapshot, change(snapshot))
+    _check_base(store, args, proposal)
     saved = None
     if not args.dry_run:
         try:
-            saved = store.commit(
-                lambda current: apply_import(current, batch, args.mode, args.operators_mode),
+            done = save_unattended(
+                store,
+                change,
                 author=_author(args),
                 kind="import",
                 reason=args.reason or f"import ({args.mode})",
                 files=batch.files,
-                base=base.number,
                 counts=import_counts(batch),
+                base=args.base,
             )
         except NothingToSave:
             saved = None
+        else:
+            saved, proposal = done.version, done.proposal
+            for moved in done.moved:  # said, and the preview below is the one saved
+                print(
+                    f"Attention : {moved} L'import est recalculé sur la version {moved.latest}.",
+                    file=sys.stderr,
+                )
+    base = proposal.base
+    preview = compare_snapshots(proposal.before, proposal.after, reference)
+    plan = None  # what the operators file changes, field by field, on the version saved on
+    if batch.operators is not None and len(batch.operators):
+        from geo.planning.operator_changes import plan_operators
+
+        plan = plan_operators(proposal.before.registry, batch.operators, args.operators_mode)
     rejected = sum(r.rejected for r in batch.reports)
     if args.format == "json":
         print(
@@ -344,6 +463,7 @@ def _import(store, args) -> int:
                     "errors": batch.errors,
                     "repeated": batch.repeated,
                     "preview": preview,
+                    "operator_changes": plan.to_dict() if plan else None,
                 },
                 ensure_ascii=False,
                 default=str,
@@ -352,6 +472,8 @@ def _import(store, args) -> int:
     else:
         for report in batch.reports:
             print(report.text())
+        for line in plan.text() if plan else []:
+            print(line)
         figures = preview["figures"]
         print(
             f"Part couverte : {fmt.percent(figures['before']['covered_share'], 1)} → "
@@ -369,18 +491,21 @@ def _import(store, args) -> int:
 
 
 def _import_bundled(store, args) -> int:
+    from geo.planning.saving import save_unattended
     from geo.storage.labels import data_label
     from geo.storage.seed import bundled_snapshot
 
     snapshot, files = bundled_snapshot()
-    version = store.commit(
+    done = save_unattended(
+        store,
         lambda _current: snapshot,
         author=_author(args),
         kind="bundled",
         reason=args.reason or "données livrées (data/opsn/) enregistrées",
         files=files,
+        base=args.base,
     )
-    print(f"Enregistré : {data_label(version)}")
+    print(f"Enregistré : {data_label(done.version)}")
     return 0
 
 
@@ -527,6 +652,8 @@ ACTIONS = {
     "versions": _versions,
     "compare": _compare,
     "restore": _restore,
+    "scenarios": _drafts,
+    "publish": _publish,
     "export": _export,
     "import": _import,
     "import-bundled": _import_bundled,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from geo.commands._options import add_coverage_options, coverage_options, load
 
-KINDS = ("map", "report", "tables", "html")  # geo.exports.files.FORMATS, imported when run
+KINDS = ("map", "report", "tables", "html", "site")  # geo.exports.files.FORMATS, and the atlas
 
 
 def add_parser(commands) -> argparse.ArgumentParser:
@@ -27,8 +27,10 @@ def add_parser(commands) -> argparse.ArgumentParser:
         description="Exporte une vue : carte statique, rapport, tableaux ou carte interactive "
         "autonome. Le format suit l'extension de --out.",
     )
-    parser.add_argument("kind", choices=KINDS, help="map, report, tables ou html")
-    parser.add_argument("--out", type=Path, required=True, help="fichier à écrire")
+    parser.add_argument("kind", choices=KINDS, help="map, report, tables, html ou site (l'atlas)")
+    parser.add_argument(
+        "--out", type=Path, required=True, help="fichier à écrire (site : dossier de l'atlas)"
+    )
     parser.add_argument(
         "--vue",
         default="france",
@@ -106,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
     from geo.exports.files import export_file
     from geo.exports.scope import resolve
 
+    if args.kind == "site":
+        return _site(args)
     suffix, canvas, keys = _check(args)
     reference, loaded = load(args)  # unreadable files: French message, exit 2 (geo.cli)
     inputs = loaded.inputs
@@ -113,7 +117,10 @@ def run(args: argparse.Namespace) -> int:
     scope = resolve(reference, analysis, args.vue, args.code)
     exported = export_file(reference, analysis, inputs, scope, args.kind, suffix, canvas, keys)
     _write(args.out, exported.data)
-    print(f"Écrit : {args.out} — {exported.description}, {exported.size_text}")
+    print(
+        f"Écrit : {args.out} — {exported.description}, {exported.size_text} ; "
+        f"données : {inputs.label}"
+    )
     for report in loaded.reports:
         if report.rejected:
             print(
@@ -121,4 +128,26 @@ def run(args: argparse.Namespace) -> int:
                 "(détail : python -m geo validate)",
                 file=sys.stderr,
             )
+    return 0
+
+
+def _site(args: argparse.Namespace) -> int:
+    """The static atlas (geo.exports.site): every view, into the folder ``--out``."""
+    from geo.core.analysis import analyse
+    from geo.exports.site import export_site
+
+    out: Path = args.out
+    if args.vue != "france" or args.code or args.table or args.size or args.dpi:
+        raise ValueError(
+            "export site écrit toutes les vues : --vue, --code, --table, --size et --dpi "
+            "ne s'y appliquent pas"
+        )
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} : un dossier est attendu pour l'atlas, pas un fichier")
+    if not out.parent.is_dir():
+        raise ValueError(f"--out {out} : le dossier {out.parent} n'existe pas")
+    reference, loaded = load(args)  # unreadable files: French message, exit 2 (geo.cli)
+    inputs = loaded.inputs
+    analysis = analyse(reference, inputs, coverage_options(args, inputs.registry))
+    print(export_site(reference, analysis, inputs, out).summary())
     return 0

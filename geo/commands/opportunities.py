@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
         records = table.drop(columns=["change"]).to_dict(orient="records")
         for record, change in zip(records, table["change"], strict=True):
             record["change"] = change.as_dict()
+            record["data"] = loaded.inputs.label  # a list: each row names its data
+            record["data_version"] = loaded.inputs.version
         print(json.dumps(records, ensure_ascii=False, default=str))
         return 0
     if args.format == "csv":
@@ -55,10 +57,10 @@ def run(args: argparse.Namespace) -> int:
         ]
         sys.stdout.buffer.write(csv_bytes(out, notes))
         return 0
+    print(f"Extensions classées par habitants gagnés — {loaded.inputs.label}")
     if table.empty:
         print("Aucune extension d'un OPSN voisin ne couvrirait d'habitants de plus.")
         return 0
-    print(f"Extensions classées par habitants gagnés — {loaded.inputs.label}")
     for row in table.itertuples(index=False):
         codes = row.codes if len(row.codes) <= 6 else [*row.codes[:6], "…"]
         unit = "départements" if row.extension.startswith("departement") else "EPCI"

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     reference, loaded = load(args)
     options = coverage_options(args, loaded.inputs.registry)
     result = then_now(reference, loaded.inputs, options, args.then, args.now)
-    summary = result.summary
+    summary = {**result.summary, "data": loaded.inputs.label, "data_version": loaded.inputs.version}
     if args.format == "json":
         print(json.dumps(summary, ensure_ascii=False))
         return 0

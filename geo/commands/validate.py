@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from geo.commands._options import add_data_options, default_inputs
 from geo.core.paths import COMMUNES_DIR
 
 
@@ -30,6 +31,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
     )
     parser.add_argument("--sheet", help="feuille à lire dans un classeur qui en a plusieurs")
     parser.add_argument("--data", type=Path, default=COMMUNES_DIR, help=argparse.SUPPRESS)
+    add_data_options(parser)  # whose registry names the operators (the app's by default)
     return parser
 
 
@@ -39,13 +41,18 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         table = open_import(args.file, sheet=args.sheet)
-        result = read_memberships(args.file, load_reference(args.data), opsn=args.opsn, table=table)
+        inputs = default_inputs(args).inputs
+        result = read_memberships(
+            args.file, load_reference(args.data), inputs.registry, opsn=args.opsn, table=table
+        )
     except ImportFileError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
     report = result.report
     if args.format == "json":
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        record = {**report.to_dict(), "data": inputs.label, "data_version": inputs.version}
+        print(json.dumps(record, ensure_ascii=False, indent=1))
     else:
+        print(f"Vérifié avec le registre des OPSN : {inputs.label}")
         print(report.text())
     return 1 if report.rejected else 0

@@ -29,12 +29,16 @@ def run(args: argparse.Namespace) -> int:
         zones = zones.head(args.limit)
     if args.format == "json":
         records = json.loads(zones.to_json(orient="records", force_ascii=False))
+        for record in records:  # a list: each territory names the data it comes from
+            record["data"] = loaded.inputs.label
+            record["data_version"] = loaded.inputs.version
         print(json.dumps(records, ensure_ascii=False))
     elif args.format == "csv":
         from geo.exports.csv import script_csv
 
         sys.stdout.write(script_csv(zones))
     else:
+        print(f"Territoires sans OPSN — {loaded.inputs.label}")
         for zone in zones.itertuples():
             if zone.distance_km != zone.distance_km:  # NaN: nothing served in this territory
                 distance = ", aucune commune servie dans ce territoire"

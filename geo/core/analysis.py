@@ -81,6 +81,7 @@ def analyse(reference: ReferenceData, inputs: Inputs, options: CoverageOptions) 
     figures["population_year"] = reference.metadata.get("population_year")
     figures["data"] = inputs.label
     figures["data_sources"] = inputs.sources_json()
+    figures["data_version"] = inputs.version  # saved version used (None: files)
     return Analysis(options, coverage, zones, figures)
 
 

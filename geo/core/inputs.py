@@ -107,6 +107,7 @@ class Inputs:
     memberships: pd.DataFrame  # geo.core.memberships.MEMBERSHIP_COLUMNS
     label: str = BUNDLED_LABEL
     sources: tuple[DataSource, ...] = BUNDLED_SOURCES
+    version: int | None = None  # the saved version they come from (None: files)
 
     def sources_json(self) -> list[dict]:
         return [source.to_dict() for source in self.sources]

@@ -135,6 +135,19 @@ class ReferenceData:
             metadata=self.metadata,
         )
 
+    @cached_property
+    def departements_by_code(self) -> pd.DataFrame:
+        """Departments by code, without outlines (names, region: looked up per view)."""
+        return _by_key(self.departements, "code")
+
+    @cached_property
+    def regions_by_code(self) -> pd.DataFrame:
+        return _by_key(self.regions, "code")
+
+    @cached_property
+    def epci_by_siren(self) -> pd.DataFrame:
+        return _by_key(self.epci, "siren")
+
     def resolve_insee(self, raw: object) -> Resolution:
         """Current commune for an INSEE code, following former codes."""
         checked = check_insee(raw)
@@ -161,7 +174,9 @@ class ReferenceData:
                 f"({self.commune_name(current)})",
                 True,
             )
-        return Resolution(None, None, f"code INSEE « {code} » inconnu au COG 2026")
+        shown = str(raw).strip()
+        read = f" (lu {code})" if shown != code else ""
+        return Resolution(None, None, f"code INSEE « {shown} » inconnu au COG 2026{read}")
 
     def resolve_siren(self, raw: object) -> Resolution:
         """Commune or EPCI for a SIREN."""
@@ -191,6 +206,10 @@ REFERENCE_FILES = (
     "voisinages.parquet",
     "metadata.json",
 )
+
+
+def _by_key(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    return pd.DataFrame(table.drop(columns=list(GEOMETRY_COLUMNS), errors="ignore")).set_index(key)
 
 
 def load_reference(directory: Path = COMMUNES_DIR) -> ReferenceData:

@@ -12,6 +12,10 @@ the same facts as French sentences for a terminal.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -54,8 +58,118 @@ VIEW_FIGURE_KEYS = (
 )
 
 
-def view_facts(reference: ReferenceData, analysis: Analysis, inputs: Inputs, view: View) -> dict:
+class Members(NamedTuple):
+    """Member communes as plain arrays: the OPSN, the commune's position, through its EPCI."""
+
+    opsn: np.ndarray
+    at: np.ndarray
+    via_epci: np.ndarray
+
+    @classmethod
+    def of(cls, pairs: pd.DataFrame, position: pd.Index) -> Members:
+        """(opsn, insee, via) pairs (:func:`geo.core.coverage.counted_members`)."""
+        at = position.get_indexer(pairs["insee"].to_numpy(dtype=object))
+        known = at >= 0
+        return cls(
+            pairs["opsn"].to_numpy(dtype=object)[known],
+            at[known],
+            (pairs["via"] == "epci").to_numpy(dtype=bool)[known],
+        )
+
+
+@dataclass(frozen=True)
+class FactsContext:
+    """What the facts of every view share under one analysis, computed once.
+
+    :func:`view_facts` makes it when none is given (a click in the app: one view);
+    the static atlas (:mod:`geo.exports.site`) makes it once for some 1,400 views,
+    each of which then costs a few milliseconds instead of some 30 (memberships
+    counted again and 35,000 codes looked up for every view).
+    """
+
+    names: dict[str, str]
+    uncounted: frozenset[str]
+    perimeters: tuple[tuple[str, str], ...]  # counted (opsn, departement) pairs
+    members: Members  # counted memberships
+    partial_perimeters: tuple[tuple[str, str], ...]  # partial offers that may show
+    partial_members: Members  # and their members, counted as the coverage would
+    partial_kinds: dict[str, tuple[str, ...]]  # OPSN → what its offer is limited to
+    departments: np.ndarray  # department of each commune
+    department_index: np.ndarray  # … as a position in ``department_codes``
+    department_codes: np.ndarray
+    zone_of: np.ndarray  # position in ``analysis.zones`` of each commune's territory, or -1
+    served_perimetre: np.ndarray  # ``analysis.coverage`` columns, as plain arrays
+    served_adhesion: np.ndarray
+
+
+def facts_context(reference: ReferenceData, analysis: Analysis, inputs: Inputs) -> FactsContext:
+    """The :class:`FactsContext` of ``analysis``."""
+    communes = reference.communes
+    options = analysis.options
+    registry = inputs.registry
+    uncounted = uncounted_opsn(registry, options.count_partial_offers, options.opsn)
+    position = reference.communes_by_insee.index
+
+    perimeters = counted_perimeters(inputs.perimeters, options, uncounted)
+    members = counted_members(inputs.memberships, communes, options, uncounted)
+    partial = partial_offer_ids(registry) - non_communal_ids(registry)
+    if options.opsn:
+        partial = partial & set(options.opsn)
+    chosen = list(partial)
+    # Not counted: the same memberships as the coverage would see, minus nothing else.
+    others = counted_members(inputs.memberships, communes, options, uncounted - partial)
+    coverage = analysis.coverage
+    departments = communes["departement"].to_numpy(dtype=object)
+    department_index, department_codes = pd.factorize(departments)
+    return FactsContext(
+        names=opsn_names(registry),
+        uncounted=uncounted,
+        perimeters=_pairs(perimeters),
+        members=Members.of(members, position),
+        partial_perimeters=_pairs(inputs.perimeters[inputs.perimeters["opsn"].isin(chosen)]),
+        partial_members=Members.of(others[others["opsn"].isin(chosen).to_numpy()], position),
+        partial_kinds={
+            opsn: _kinds(kinds)
+            for opsn, kinds in zip(
+                registry["id"], _column(registry, "offre_partielle"), strict=True
+            )
+        },
+        departments=departments,
+        department_index=department_index,
+        department_codes=np.asarray(department_codes, dtype=object),
+        zone_of=zone_positions(analysis.zones, position),
+        served_perimetre=coverage["opsn_perimetre"].to_numpy(dtype=object),
+        served_adhesion=coverage["opsn_adhesion"].to_numpy(dtype=object),
+    )
+
+
+def _pairs(perimeters: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    """(opsn, departement) pairs, each once, in their order."""
+    pairs = zip(perimeters["opsn"], perimeters["departement"], strict=True)
+    return tuple(dict.fromkeys(pairs))
+
+
+def zone_positions(zones: pd.DataFrame | None, insee: pd.Index) -> np.ndarray:
+    """Position in ``zones`` of the territory without OPSN of each commune of ``insee`` (-1: none)."""
+    out = np.full(len(insee), -1, dtype=np.int64)
+    if zones is None or zones.empty:
+        return out
+    for rank, codes in enumerate(zones["insee"]):
+        at = insee.get_indexer(codes.split("|"))
+        out[at[at >= 0]] = rank
+    return out
+
+
+def view_facts(
+    reference: ReferenceData,
+    analysis: Analysis,
+    inputs: Inputs,
+    view: View,
+    context: FactsContext | None = None,
+) -> dict:
     """Everything shown about ``view`` under the options of ``analysis`` (JSON-ready).
+
+    ``context``: :func:`facts_context` of ``analysis``, when many views are computed.
 
     Keys:
 
@@ -86,21 +200,22 @@ def view_facts(reference: ReferenceData, analysis: Analysis, inputs: Inputs, vie
     coverage = analysis.coverage
     options = analysis.options
     zones = analysis.zones
-    names = opsn_names(inputs.registry)
+    context = context or facts_context(reference, analysis, inputs)
+    names = context.names
     mask = territory_mask(reference, view, zones)
     inside, outside = counted_communes(coverage, mask)
     counts = area_figures(communes, coverage, mask, options)
     counts.pop("outside_territory")
 
-    touching = _zones_touching(reference, zones, inside)
+    touching = _zones_touching(zones, context.zone_of, inside)
     figures = dict(analysis.figures)  # France: the headline's figures themselves
     if view.level != Level.FRANCE:
         figures.update({k: counts[k] for k in VIEW_FIGURE_KEYS if k in counts})
         figures["white_zone_count"] = len(touching)
         figures["white_zone_population"] = counts["status"]["sans_opsn"]["population"]
 
-    uncounted = uncounted_opsn(inputs.registry, options.count_partial_offers, options.opsn)
-    serving = _serving(reference, analysis, inputs, inside, uncounted, names)
+    uncounted = context.uncounted
+    serving = _serving(context, inputs, inside)
     facts = {
         "view": {
             "niveau": view.level,
@@ -116,15 +231,15 @@ def view_facts(reference: ReferenceData, analysis: Analysis, inputs: Inputs, vie
         "france": analysis.figures,
         "outside_territory": outside,
         "opsn": serving,
-        "partial_offers": _partial_offers(reference, analysis, inputs, inside, uncounted, names),
-        "bordering_opsn": _bordering(reference, analysis, inside, {o["id"] for o in serving}, names)
+        "partial_offers": _partial_offers(context, inside),
+        "bordering_opsn": _bordering(reference, context, inside, {o["id"] for o in serving})
         if view.level != Level.FRANCE
         else [],
         "white_zones": {
             "count": len(touching),
             "population": int(touching["population"].sum()) if len(touching) else 0,
             "population_in_view": figures["white_zone_population"],
-            "zones": [_zone_brief(zone, names) for zone in touching.itertuples()],
+            "zones": [zone_brief(zone, names) for zone in touching.itertuples()],
         },
         "commune": _commune(reference, analysis, inputs, view.code, uncounted, names)
         if view.level == Level.COMMUNE
@@ -145,19 +260,16 @@ def view_facts(reference: ReferenceData, analysis: Analysis, inputs: Inputs, vie
     return facts
 
 
-def _zones_touching(
-    reference: ReferenceData, zones: pd.DataFrame, inside: np.ndarray
-) -> pd.DataFrame:
+def _zones_touching(zones: pd.DataFrame, zone_of: np.ndarray, inside: np.ndarray) -> pd.DataFrame:
     """Territories without OPSN with at least one commune among ``inside``, largest first."""
     if zones.empty or not inside.any():
         return zones.iloc[0:0]
-    codes = set(reference.communes["insee"].to_numpy()[inside])
-    members = zones["insee"].str.split("|")
-    hit = members.map(lambda c: not codes.isdisjoint(c)).to_numpy(dtype=bool)
-    return zones[hit]
+    positions = np.unique(zone_of[inside])
+    return zones.iloc[positions[positions >= 0]]
 
 
-def _zone_brief(zone, names: dict[str, str]) -> dict:
+def zone_brief(zone, names: dict[str, str]) -> dict:
+    """A territory without OPSN in a few facts (an ``itertuples`` row of ``analysis.zones``)."""
     return {
         "id": zone.id,
         "nom": zone.nom,
@@ -176,100 +288,74 @@ def _named(joined: str, names: dict[str, str]) -> list[dict]:
     return sorted(({"id": i, "nom": names.get(i, i)} for i in ids), key=lambda o: o["nom"])
 
 
-def _serving(
-    reference: ReferenceData,
-    analysis: Analysis,
-    inputs: Inputs,
-    inside: np.ndarray,
-    uncounted: frozenset[str],
-    names: dict[str, str],
-) -> list[dict]:
+def _serving(context: FactsContext, inputs: Inputs, inside: np.ndarray) -> list[dict]:
     """Counted OPSN present in the view: perimeter communes, member communes (via EPCI)."""
-    communes = reference.communes
-    options = analysis.options
-    perimeters = counted_perimeters(inputs.perimeters, options, uncounted)
-    in_perimeter = _perimeter_communes(perimeters, communes, inside)
-    in_perimeter = in_perimeter[in_perimeter > 0]
-    members = counted_members(inputs.memberships, communes, options, uncounted)
-    members = members[_in_view(members["insee"], reference, inside)]
-    member_count = members.groupby("opsn").size()
-    via_epci = members[members["via"] == "epci"].groupby("opsn").size()
+    names = context.names
+    in_perimeter = {
+        opsn: n
+        for opsn, n in _perimeter_communes(context.perimeters, context, inside).items()
+        if n > 0
+    }
+    members = context.members
+    chosen = inside[members.at]
+    member_count = Counter(members.opsn[chosen].tolist())
+    via_epci = Counter(members.opsn[chosen & members.via_epci].tolist())
     partial = partial_offer_ids(inputs.registry)
     rows = []
-    for opsn in set(in_perimeter.index) | set(member_count.index):
+    for opsn in set(in_perimeter) | set(member_count):
         rows.append(
             {
                 "id": opsn,
                 "nom": names.get(opsn, opsn),
                 "offre": "partielle" if opsn in partial else "complete",
-                "perimetre_communes": int(in_perimeter.get(opsn, 0)),
-                "adhesion_communes": int(member_count.get(opsn, 0)),
-                "adhesion_via_epci_communes": int(via_epci.get(opsn, 0)),
+                "perimetre_communes": in_perimeter.get(opsn, 0),
+                "adhesion_communes": member_count.get(opsn, 0),
+                "adhesion_via_epci_communes": via_epci.get(opsn, 0),
             }
         )
     return sorted(rows, key=lambda r: (r["nom"].casefold(), r["id"]))
 
 
-def _partial_offers(
-    reference: ReferenceData,
-    analysis: Analysis,
-    inputs: Inputs,
-    inside: np.ndarray,
-    uncounted: frozenset[str],
-    names: dict[str, str],
-) -> list[dict]:
+def _partial_offers(context: FactsContext, inside: np.ndarray) -> list[dict]:
     """Partial offers present in the view (perimeter or members), counted or not."""
-    registry = inputs.registry
-    partial = partial_offer_ids(registry) - non_communal_ids(registry)
-    if not partial or not inside.any():
+    if not inside.any():
         return []
-    options = analysis.options
-    if options.opsn:
-        partial = partial & set(options.opsn)
-    communes = reference.communes
-    departments = set(communes["departement"].to_numpy()[inside])
-    perimeters = inputs.perimeters[inputs.perimeters["opsn"].isin(list(partial))]
-    perimeters = perimeters[perimeters["departement"].isin(departments)]
-    # Not counted: the same memberships as the coverage would see, minus nothing else.
-    others = uncounted - partial
-    members = counted_members(inputs.memberships, communes, options, others)
-    members = members[
-        members["opsn"].isin(list(partial)).to_numpy()
-        & _in_view(members["insee"], reference, inside)
-    ]
-    kinds = dict(zip(registry["id"], _column(registry, "offre_partielle"), strict=True))
-    in_perimeter = _perimeter_communes(perimeters, communes, inside)
+    present = _department_counts(context, inside)
+    perimeters = [(o, d) for o, d in context.partial_perimeters if present.get(d, 0)]
+    members = context.partial_members
+    member_count = Counter(members.opsn[inside[members.at]].tolist())
+    kinds = context.partial_kinds
+    in_perimeter = _perimeter_communes(perimeters, context, inside)
     rows = []
-    for opsn in sorted(set(perimeters["opsn"]) | set(members["opsn"])):
+    for opsn in sorted({o for o, _ in perimeters} | set(member_count)):
         rows.append(
             {
                 "id": opsn,
-                "nom": names.get(opsn, opsn),
-                "offre_partielle": list(_kinds(kinds.get(opsn))),
-                "nature": partial_offer_label(_kinds(kinds.get(opsn))),
-                "perimetre_communes": int(in_perimeter.get(opsn, 0)),
-                "adhesion_communes": int((members["opsn"] == opsn).sum()),
-                "counted": opsn not in uncounted,
+                "nom": context.names.get(opsn, opsn),
+                "offre_partielle": list(kinds.get(opsn, ())),
+                "nature": partial_offer_label(kinds.get(opsn, ())),
+                "perimetre_communes": in_perimeter.get(opsn, 0),
+                "adhesion_communes": member_count.get(opsn, 0),
+                "counted": opsn not in context.uncounted,
             }
         )
     return sorted(rows, key=lambda r: (r["nom"].casefold(), r["id"]))
 
 
-def _perimeter_communes(
-    perimeters: pd.DataFrame, communes: pd.DataFrame, inside: np.ndarray
-) -> pd.Series:
-    """Communes of the view in each OPSN's perimeter (a department listed twice counts once)."""
-    by_department = pd.Series(communes["departement"].to_numpy()[inside]).value_counts()
-    perimeters = perimeters.drop_duplicates(["opsn", "departement"])
-    counts = perimeters["departement"].map(by_department).fillna(0)
-    return counts.groupby(perimeters["opsn"].to_numpy()).sum().astype(int)
+def _department_counts(context: FactsContext, inside: np.ndarray) -> dict[str, int]:
+    """Communes of the view in each department."""
+    counts = np.bincount(context.department_index[inside], minlength=len(context.department_codes))
+    return dict(zip(context.department_codes, counts.tolist(), strict=True))
 
 
-def _in_view(insee: pd.Series, reference: ReferenceData, inside: np.ndarray) -> np.ndarray:
-    """Which of these INSEE codes are communes of the view (by position: ``isin`` on
-    Arrow strings against 35,000 codes costs a tenth of a second)."""
-    positions = reference.communes_by_insee.index.get_indexer(insee.to_numpy(dtype=object))
-    return (positions >= 0) & inside[np.maximum(positions, 0)]
+def _perimeter_communes(perimeters, context: FactsContext, inside: np.ndarray) -> dict[str, int]:
+    """Communes of the view in each OPSN's perimeter (``perimeters``: (opsn, departement)
+    pairs, each once)."""
+    per_department = _department_counts(context, inside)
+    out: dict[str, int] = {}
+    for opsn, department in perimeters:
+        out[opsn] = out.get(opsn, 0) + per_department.get(department, 0)
+    return out
 
 
 def _column(registry: pd.DataFrame, name: str) -> pd.Series:
@@ -287,11 +373,7 @@ def _kinds(value) -> tuple[str, ...]:
 
 
 def _bordering(
-    reference: ReferenceData,
-    analysis: Analysis,
-    inside: np.ndarray,
-    serving: set[str],
-    names: dict[str, str],
+    reference: ReferenceData, context: FactsContext, inside: np.ndarray, serving: set[str]
 ) -> list[dict]:
     """OPSN serving a commune that shares a border with the view, and none inside it."""
     a, b = neighbour_pairs(reference)
@@ -299,15 +381,9 @@ def _bordering(
     outside = np.where(inside[a], b, a)[crossing]
     if not len(outside):
         return []
-    coverage = analysis.coverage
-    joined = np.concatenate(
-        [
-            coverage["opsn_perimetre"].to_numpy(dtype=object)[outside],
-            coverage["opsn_adhesion"].to_numpy(dtype=object)[outside],
-        ]
-    )
+    joined = np.concatenate([context.served_perimetre[outside], context.served_adhesion[outside]])
     ids = {i for text in set(joined) if text for i in text.split("|")}
-    return _named("|".join(sorted(ids - serving)), names)
+    return _named("|".join(sorted(ids - serving)), context.names)
 
 
 def _commune(
@@ -361,7 +437,7 @@ def _commune(
         "epci": epci,
         "adhesion": adhesion,
         "perimetre": _named(row["opsn_perimetre"], names),
-        "zone": None if zone is None else _zone_brief(zone, names),
+        "zone": None if zone is None else zone_brief(zone, names),
     }
 
 

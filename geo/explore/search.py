@@ -176,6 +176,13 @@ class SearchIndex:
             [self._hit(row) for row in matches.head(limit).itertuples()], len(matches)
         )
 
+    def entries(self, zones: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Every searchable row (``kind``, ``code``, ``name``, ``departement``, ``extra``,
+        ``weight``, ``key``: the folded name), the territories of ``zones`` included."""
+        if zones is None or zones.empty:
+            return self.table
+        return pd.concat([self.table, self._zone_entries(zones)], ignore_index=True)
+
     def search(self, query: str, limit: int = 20, zones: pd.DataFrame | None = None) -> list[Hit]:
         """The hits of :meth:`find` only (a list, best first)."""
         return self.find(query, limit, zones).hits

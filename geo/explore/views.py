@@ -134,11 +134,11 @@ def name_of(reference: ReferenceData, view: View, zones: pd.DataFrame | None = N
         zone = zone_row(zones, view.code)
         return f"Territoire sans OPSN {view.code}" if zone is None else zone["nom"]
     if view.level == Level.REGION:
-        return reference.regions.set_index("code").at[view.code, "nom"]
+        return reference.regions_by_code.at[view.code, "nom"]
     if view.level == Level.DEPARTEMENT:
-        return f"{reference.departements.set_index('code').at[view.code, 'nom']} ({view.code})"
+        return f"{reference.departements_by_code.at[view.code, 'nom']} ({view.code})"
     if view.level == Level.EPCI:
-        return reference.epci.set_index("siren").at[view.code, "nom"]
+        return reference.epci_by_siren.at[view.code, "nom"]
     commune = reference.communes_by_insee.loc[view.code]
     return f"{commune['nom']} ({view.code})"
 
@@ -161,7 +161,7 @@ def breadcrumb(
         zone = zone_row(zones, view.code)
         if zone is not None:
             departments = zone["departements"].split(",")
-            region_of = reference.departements.set_index("code")["region"]
+            region_of = reference.departements_by_code["region"]
             regions = set(region_of.reindex(departments))
             if len(regions) == 1:
                 trail.append(View(Level.REGION, regions.pop()))
@@ -171,11 +171,11 @@ def breadcrumb(
     if view.level == Level.REGION:
         trail.append(view)
     elif view.level == Level.DEPARTEMENT:
-        region = reference.departements.set_index("code").at[view.code, "region"]
+        region = reference.departements_by_code.at[view.code, "region"]
         trail += [View(Level.REGION, region), view]
     elif view.level == Level.EPCI:
-        first = reference.epci.set_index("siren").at[view.code, "departements"].split(",")[0]
-        region = reference.departements.set_index("code").at[first, "region"]
+        first = reference.epci_by_siren.at[view.code, "departements"].split(",")[0]
+        region = reference.departements_by_code.at[first, "region"]
         trail += [View(Level.REGION, region), View(Level.DEPARTEMENT, first), view]
     elif view.level == Level.COMMUNE:
         commune = commune_row(reference, view.code)

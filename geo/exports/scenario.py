@@ -23,7 +23,8 @@ def scenario_tables(summary: dict, changed: pd.DataFrame, data: str) -> list[Tab
     """The share, the counts, and the communes whose status changes (``status_changes``)."""
     before, after = summary["before"], summary["after"]
     notes = (
-        "Scénario non enregistré : " + " ; ".join(summary["commands"]),
+        "Scénario « et si… » ; mêmes chiffres : "
+        + summary.get("command", " ; ".join(summary["commands"])),
         f"Règle : {after['counting_rule']}",
         f"Données OPSN : {data}",
     )
@@ -110,6 +111,6 @@ def scenario_workbook(
         view="Scénario « et si… » : " + " ; ".join(summary["commands"]),
         rule=summary["after"]["counting_rule"],
         vintage=vintage(reference),
-        data=data + " + scénario non enregistré",
+        data=data + " + scénario « et si… » (pas dans la version en service)",
     )
     return workbook_bytes(scenario_tables(summary, changed, data), about)

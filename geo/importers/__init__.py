@@ -6,8 +6,11 @@
   Excel habit, gzip, XLSX), never interpreted;
 - ``headers``: what a file is and what each column means;
 - ``cells``: one cell's text or date;
-- ``memberships``: member lists (and the entry point :func:`read_memberships`);
+- ``formats``: the import formats, registered in one place (one module each);
+- ``memberships``: the entry point :func:`read_memberships` (recognise, then read);
+- ``member_rows``: member lists, streamed; ``members``: one member line (codes,
+  name and code agreeing, suggestions, the planner's corrections);
 - ``operators``: ANCT ``operators`` files and registries of this project;
-- ``names``: a commune from its name and department;
+- ``names``: communes by name (and whether a name is a code's commune);
 - ``report``: the validation report shared by the command line and the app.
 """

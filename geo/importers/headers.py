@@ -1,8 +1,8 @@
-"""What a file is, from its first lines: which column means what, which format it is.
+"""What each column of a file means, from its header line.
 
-Headers are matched without case, accents or punctuation (:func:`geo.core.text.fold`),
-and looked for in the first :data:`HEAD_LINES` non-blank lines, so that a
-title line above the table (« Adhérents au 1er janvier ») does no harm.
+Headers are matched without case, accents or punctuation (:func:`geo.core.text.fold`).
+Which format a file is, and where its header is, is told by the formats
+themselves (:mod:`geo.importers.formats`).
 """
 
 from __future__ import annotations
@@ -11,17 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from geo.core.text import fold
-from geo.importers.tables import HEAD_LINES, Row, is_blank
+from geo.importers.tables import Row, is_blank
 
-#: The ANCT *Suite territoriale* ``operators`` CSV (plus ``departements``).
+#: The ANCT *Suite territoriale* ``operators`` CSV (plus ``departements``), folded.
 ANCT_OPERATOR_HEADER = ("id", "nom", "nom avec article", "statut", "url", "siret", "services")
-#: The ANCT ``adherents`` CSV.
-ANCT_ADHERENT_HEADER = {"organisation siret", "operateur id"}
+#: The ANCT ``adherents`` CSV, folded.
+ANCT_ADHERENT_HEADER = frozenset({"organisation siret", "operateur id"})
 #: The registry of this project (``data/opsn/registre_opsn.csv``), folded.
 REGISTRY_HEADER = ("id", "nom", "sigle", "portee", "departements", "siren", "siret", "anct id")
 IDENTIFIER_ROLES = frozenset({"insee", "siren", "siret", "nom"})
-
-FORMATS = ("anct_operateurs", "registre", "anct_adherents", "liste_opsn")
 
 
 def column_role(header: object) -> str | None:
@@ -81,7 +79,7 @@ def column_role(header: object) -> str | None:
 class Header:
     """Where the table starts and what it is."""
 
-    format: str  # one of FORMATS
+    format: str  # the name of its format (geo.importers.formats)
     index: int  # position of the header row among the rows read
     line: int  # its line number in the file
     cells: Sequence[object]
@@ -89,11 +87,13 @@ class Header:
     notes: list[str] = field(default_factory=list)
 
 
-def _folded(cells: Sequence[object]) -> set[str]:
-    return {fold(c) for c in cells if c is not None and str(c).strip()}
+def folded(cells: Sequence[object]) -> frozenset[str]:
+    """The non-blank cells of a line, folded."""
+    return frozenset(fold(c) for c in cells if c is not None and str(c).strip())
 
 
-def _member_roles(cells: Sequence[object]) -> tuple[dict[str, int], list[str]]:
+def member_roles(cells: Sequence[object]) -> tuple[dict[str, int], list[str]]:
+    """Column of each role (the first column wins) and notes on the columns left aside."""
     roles: dict[str, int] = {}
     notes = []
     for position, cell in enumerate(cells):
@@ -108,41 +108,6 @@ def _member_roles(cells: Sequence[object]) -> tuple[dict[str, int], list[str]]:
             continue
         roles[role] = position
     return roles, notes
-
-
-def find_header(head: list[Row]) -> Header | None:
-    """The header among the first rows, or ``None`` when no known format shows.
-
-    The ANCT operators file and this project's registry are recognised by
-    their first non-blank line; a member list by the first of the first
-    :data:`HEAD_LINES` non-blank lines that names an identifier column.
-    """
-    seen = 0
-    for index, (line, cells) in enumerate(head):
-        if is_blank(cells):
-            continue
-        seen += 1
-        if seen > HEAD_LINES:
-            break
-        names = _folded(cells)
-        if seen == 1:
-            if set(ANCT_OPERATOR_HEADER) <= names and "departements" in names:
-                return Header("anct_operateurs", index, line, cells)
-            if set(REGISTRY_HEADER) <= names:
-                return Header("registre", index, line, cells)
-        roles, notes = _member_roles(cells)
-        if roles.keys() & IDENTIFIER_ROLES:
-            if seen > 1:
-                notes.insert(0, f"en-tête trouvé ligne {line} ; lignes précédentes ignorées")
-            kind = "anct_adherents" if names == ANCT_ADHERENT_HEADER else "liste_opsn"
-            return Header(kind, index, line, cells, roles, notes)
-    return None
-
-
-def sheet_kind(head: list[Row]) -> str | None:
-    """What a spreadsheet sheet holds (a format name), for choosing among sheets."""
-    found = find_header(head)
-    return found.format if found else None
 
 
 def first_line_shown(head: list[Row]) -> str:

@@ -25,7 +25,7 @@ from geo.core.memberships import empty_memberships
 from geo.core.reference import ReferenceData
 from geo.core.registry import perimeter_table
 from geo.importers.bounded import ImportFileError, display_name, read_bytes
-from geo.importers.headers import find_header
+from geo.importers.formats import find_header, format_named
 from geo.importers.memberships import (
     ValidationReport,
     load_bundled_memberships,
@@ -161,9 +161,6 @@ def load_inputs(
     return loaded
 
 
-OPERATOR_FORMATS = ("anct_operateurs", "registre")
-
-
 def _check_format(path: Path, sheet: str | None, operators_wanted: bool) -> None:
     """Refuse at once a file given in the wrong place (from its first lines only)."""
     table = open_import(path, sheet=sheet)
@@ -171,12 +168,13 @@ def _check_format(path: Path, sheet: str | None, operators_wanted: bool) -> None
     if found is None:
         return  # the full read says what is wrong with it
     name = display_name(path)
-    if operators_wanted and found.format not in OPERATOR_FORMATS:
+    operators = format_named(found.format).operators
+    if operators_wanted and not operators:
         raise ImportFileError(
             f"{name} : ce n'est pas un fichier d'opérateurs (« operators » de l'ANCT ou "
             "registre d'OPSN) mais une liste d'adhésions ; donnez-le avec --adherents."
         )
-    if not operators_wanted and found.format in OPERATOR_FORMATS:
+    if not operators_wanted and operators:
         raise ImportFileError(
             f"{name} : c'est un fichier d'opérateurs, pas une liste d'adhésions ; "
             "donnez-le avec --operators."

@@ -39,6 +39,30 @@ OPERATOR_EXTRA_COLUMNS = ("statut", "services", "nom_avec_article")
 ANCT_DEFAULTS = {"offre": "complete", "offre_partielle": (), "sert_les_communes": True}
 
 
+#: The registry fields an ANCT operators file gives (the others are defaults or empty);
+#: kept in the frame's ``attrs["fields"]`` so that what is left aside can be told.
+ANCT_FIELDS = ("nom", "siren", "siret", "site_web", "portee", "departements", "anct_id")
+
+
+ANCT_SIREN = "130026032"
+"""The Agence nationale de la cohésion des territoires itself, listed among the operators."""
+TEST_NAMES = frozenset({"test", "essai", "demo"})
+
+
+def not_an_opsn(name: str, siren: str) -> str | None:
+    """Why an operator of the ANCT's list is no OPSN (its members must not count), or ``None``.
+
+    The Suite territoriale lists the ANCT itself (a State agency serving
+    communes directly) and test entries beside the operators: counting their
+    adherents would colour communes as served by an OPSN.
+    """
+    if siren == ANCT_SIREN:
+        return "l'ANCT, agence de l'État, n'est pas un OPSN : ses adhérents ne sont pas comptés"
+    if fold(name) in TEST_NAMES:
+        return "entrée de test de la Suite territoriale : ses adhérents ne sont pas comptés"
+    return None
+
+
 def _operators_frame(records: list[dict]) -> pd.DataFrame:
     for record in records:
         for column in REGISTRY_COLUMNS:
@@ -151,6 +175,9 @@ def read_anct_operators(
             report.notes.append(
                 f"opérateur « {nom} » ({uuid}) absent du registre : identifiant ANCT gardé"
             )
+        excluded = None if registry_id else not_an_opsn(nom, siren)
+        if excluded:
+            report.notes.append(f"opérateur « {nom} » : {excluded}")
         report.accepted += 1
         if notes:
             report.corrected += 1
@@ -173,7 +200,6 @@ def read_anct_operators(
                 "site_web": cell("url"),
                 "portee": "",
                 "departements": tuple(departments),
-                "perimetre_note": "",
                 "siege_commune": "",
                 "siege_insee": "",
                 "nb_adherents": pd.NA,
@@ -186,12 +212,16 @@ def read_anct_operators(
                 "statut": cell("statut"),
                 "services": tuple(s.strip() for s in cell("services").split(",") if s.strip()),
                 "nom_avec_article": cell("nom avec article"),
+                "sert_les_communes": excluded is None,
+                "perimetre_note": excluded or "",
             }
         )
     for record in records:
         record["departements"] = parse_departments("|".join(record["departements"]))
         record["portee"] = scope_from_departments(record["departements"], reference.departements)
-    return _operators_frame(records)
+    frame = _operators_frame(records)
+    frame.attrs["fields"] = ANCT_FIELDS
+    return frame
 
 
 def read_registry_file(name: str, content: bytes) -> pd.DataFrame:

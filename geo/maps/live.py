@@ -19,10 +19,11 @@ import shapely
 
 from geo.core import fmt
 from geo.core.analysis import Analysis, table_by
-from geo.core.coverage import STATUS_LABELS, without_label
+from geo.core.coverage import STATUS_LABELS, area_figures, without_label
 from geo.core.reference import ReferenceData
 from geo.core.rules import STATUSES
-from geo.core.views import Level
+from geo.core.views import Level, View
+from geo.explore.views import commune_row, name_of, selection, territory_mask
 from geo.mapdata import MapFiles
 from geo.mapdata.insets import DROM_ORDER, national_bounds
 from geo.maps.style import (
@@ -139,15 +140,33 @@ def _detail_departments(
     around = {code for department in own for code in files.neighbours.get(department, [])}
     around -= set(own)
     if level == Level.COMMUNE and bounds is not None:
-        (south, west), (north, east) = bounds
-        pad_x, pad_y = (east - west) * COMMUNE_VIEW_PAD, (north - south) * COMMUNE_VIEW_PAD
-        view = shapely.box(west - pad_x, south - pad_y, east + pad_x, north + pad_y)
-        departements = reference.departements
-        reached = departements.loc[
-            shapely.intersects(departements["geometry_generalisee"].values, view), "code"
-        ]
-        around &= set(reached)
+        around &= departments_reached(reference, [bounds])[0]
     return own + sorted(around)
+
+
+def departments_reached(reference: ReferenceData, bounds: Sequence) -> list[set[str]]:
+    """For each commune view's ``bounds`` (``[[south, west], [north, east]]``), the
+    departments it shows: those meeting the commune padded as map.js pads it."""
+    boxes = np.asarray(bounds, dtype=float).reshape(-1, 4)  # south, west, north, east
+    south, west, north, east = boxes.T
+    pad_x, pad_y = (east - west) * COMMUNE_VIEW_PAD, (north - south) * COMMUNE_VIEW_PAD
+    views = shapely.box(west - pad_x, south - pad_y, east + pad_x, north + pad_y)
+    departements = reference.departements
+    tree = shapely.STRtree(departements["geometry_generalisee"].values)
+    view_of, department = tree.query(views, predicate="intersects")
+    codes = departements["code"].to_numpy(dtype=object)
+    reached: list[set[str]] = [set() for _ in range(len(boxes))]
+    for i, j in zip(view_of.tolist(), department.tolist(), strict=True):
+        reached[i].add(codes[j])
+    return reached
+
+
+def commune_bounds(reference: ReferenceData, positions: np.ndarray) -> list[list[list[float]]]:
+    """``[[south, west], [north, east]]`` of each commune at ``positions`` (its own view's
+    bounds, as :func:`live_map_spec` gives them for a commune)."""
+    geometries = reference.communes["geometry"].values[np.asarray(positions)]
+    box = np.round(shapely.bounds(np.asarray(geometries, dtype=object)), 5)
+    return [[[s, w], [n, e]] for w, s, e, n in box.tolist()]
 
 
 def territory_runs(reference: ReferenceData, zones: pd.DataFrame) -> dict:
@@ -219,6 +238,7 @@ def live_map_spec(
     basemap: bool = False,
     area: str | None = None,
     shares: dict[str, dict[str, str]] | None = None,
+    statuses: str | None = None,
 ) -> dict:
     """The JSON the map element draws a view from.
 
@@ -228,7 +248,8 @@ def live_map_spec(
     clickable); ``figures`` are the view's figures (legend counts); ``files`` the
     map files and ``url_prefix`` the URL they are served under; ``highlight``
     an INSEE code to outline (commune view); ``area`` names what the legend counts;
-    ``shares`` are :func:`coverage_shares` of ``analysis`` when already computed.
+    ``shares`` are :func:`coverage_shares` of ``analysis`` when already computed, and
+    ``statuses`` its :func:`status_runs`.
     """
     communes = reference.communes
     focus = np.asarray(focus, dtype=bool)
@@ -268,7 +289,7 @@ def live_map_spec(
             if level == Level.REGION and not detail_level
             else []
         ),
-        "statuses": status_runs(analysis.coverage),
+        "statuses": statuses if statuses is not None else status_runs(analysis.coverage),
         "focus": mask_runs(focus) if level != Level.FRANCE else [[0, len(communes)]],
         "highlight": (
             int(np.flatnonzero((communes["insee"] == highlight).to_numpy())[0])
@@ -310,3 +331,45 @@ def live_map_spec(
 def _with_neighbours(departments: Sequence[str], files: MapFiles) -> list[str]:
     around = {code for d in departments for code in files.neighbours.get(d, [])}
     return list(departments) + sorted(around - set(departments))
+
+
+def view_map_spec(
+    reference: ReferenceData,
+    analysis: Analysis,
+    view: View,
+    files: MapFiles,
+    url_prefix: str,
+    opsn_names: dict[str, str],
+    *,
+    basemap: bool = False,
+    shares: dict[str, dict[str, str]] | None = None,
+    statuses: str | None = None,
+    figures: dict | None = None,
+) -> dict:
+    """The spec of a view of the app (:class:`geo.core.views.View`), as the live map
+    and the static atlas draw it: its communes in colour, its figures in the legend.
+
+    A commune is drawn within its department, outlined: the legend counts the
+    department, and says so. ``shares`` and ``statuses``: see :func:`live_map_spec`;
+    ``figures``: the counts of the view's communes when already known (those of
+    :func:`geo.explore.panel.view_facts`, except for a commune).
+    """
+    zones = analysis.zones
+    if view.level == Level.TERRITOIRE:
+        focus = territory_mask(reference, view, zones)
+    else:
+        focus = selection(reference, view, zones)
+    if view.level == Level.FRANCE:
+        figures, area = analysis.figures, "France"
+    else:
+        if figures is None or view.level == Level.COMMUNE:
+            figures = area_figures(reference.communes, analysis.coverage, focus, analysis.options)
+        shown = view
+        if view.level == Level.COMMUNE:
+            shown = View(Level.DEPARTEMENT, commune_row(reference, view.code)["departement"])
+        area = name_of(reference, shown, zones)
+    return live_map_spec(
+        reference, analysis, view.level, view.code, focus, figures, files, url_prefix,
+        opsn_names, area=area, highlight=view.code if view.level == Level.COMMUNE else None,
+        basemap=basemap, shares=shares, statuses=statuses,
+    )  # fmt: skip

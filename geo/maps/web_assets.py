@@ -44,6 +44,21 @@ LEAFLET_CSS = "leaflet.css"
 SEA_COLOUR = "#dde6ee"
 """Background of the map where no polygon is drawn: a pale blue-grey."""
 
+MAP_CODE_DIR = Path(__file__).resolve().parents[2] / "ui" / "map_element"
+"""The coverage map's drawing core (``map.js``) and its styles (``map.css``), shared by
+the live app (a Streamlit element: ``ui/map_element``) and the static atlas
+(:mod:`geo.exports.site`), which writes them into its folder."""
+
+MAP_ELEMENT_HTML = """<div class="opsn-root" data-layout="page">
+  <div class="opsn-map" data-state="loading"
+       role="application" aria-label="Carte de la couverture par les OPSN">
+    <div class="opsn-leaflet"></div>
+    <div class="opsn-map-message">Chargement de la carte…</div>
+  </div>
+  <div class="opsn-legend" aria-label="Légende"></div>
+</div>"""
+"""The markup the map's code draws in (``CoverageMap`` in ``map.js``)."""
+
 
 @cache
 def leaflet_asset_dir() -> Path:

@@ -13,24 +13,33 @@ from collections.abc import Iterable
 import pandas as pd
 
 from geo.core.memberships import memberships_frame
-from geo.core.registry import REGISTRY_COLUMNS, registry_to_table
+from geo.core.registry import registry_to_table
+from geo.planning.operator_changes import (
+    DEFAULT_CONFIDENCE,
+    OPERATOR_FILLABLE,
+    OPERATOR_MODES,
+    apply_plan,
+    plan_operators,
+)
 from geo.storage.base import ConflictError, Snapshot, StorageError
 from geo.storage.diff import FACT_COLUMNS, membership_keys
+
+__all__ = [
+    "DEFAULT_CONFIDENCE",
+    "MEMBERSHIP_MODES",
+    "OPERATOR_FILLABLE",
+    "OPERATOR_MODES",
+    "apply_scenario",
+    "import_memberships",
+    "import_operators",
+    "set_registry_row",
+]
 
 #: How imported memberships meet the saved ones.
 MEMBERSHIP_MODES = {
     "remplacer": "les adhésions de chaque OPSN présent dans les fichiers sont remplacées",
     "ajouter": "les adhésions importées s'ajoutent à celles déjà enregistrées",
 }
-#: How imported operators (ANCT ``operators`` file) meet the saved registry.
-OPERATOR_MODES = {
-    "completer": "opérateurs nouveaux ajoutés ; pour les OPSN connus, seuls les champs vides "
-    "sont remplis",
-    "remplacer": "la fiche importée remplace celle du registre pour les OPSN connus",
-}
-#: Fields an ANCT operators file may fill in an existing registry row (``completer``).
-OPERATOR_FILLABLE = ("siren", "siret", "site_web", "anct_id", "departements", "portee")
-DEFAULT_CONFIDENCE = "moyenne"
 
 
 def import_memberships(snapshot: Snapshot, imported: pd.DataFrame, mode: str) -> Snapshot:
@@ -49,35 +58,14 @@ def import_memberships(snapshot: Snapshot, imported: pd.DataFrame, mode: str) ->
 
 
 def import_operators(snapshot: Snapshot, operators: pd.DataFrame, mode: str) -> Snapshot:
-    """Operators read from an ANCT ``operators`` file saved with ``mode`` (:data:`OPERATOR_MODES`)."""
+    """Operators read from an operators file saved with ``mode`` (:data:`OPERATOR_MODES`).
+
+    Exactly what :func:`geo.planning.operator_changes.plan_operators` lists.
+    """
     if mode not in OPERATOR_MODES:
         raise StorageError(f"mode d'import « {mode} » inconnu : {', '.join(OPERATOR_MODES)}")
-    incoming = registry_to_table(operators)
-    registry = snapshot.registry.copy()
-    for column in incoming.columns:
-        if column not in registry.columns and column in REGISTRY_COLUMNS:
-            registry[column] = ""
-    position = {opsn: i for i, opsn in enumerate(registry["id"])}
-    new_rows = []
-    for record in incoming.to_dict(orient="records"):
-        record = {k: v for k, v in record.items() if k in registry.columns}
-        if not record.get("confiance"):
-            record["confiance"] = DEFAULT_CONFIDENCE
-        at = position.get(record["id"])
-        if at is None:
-            new_rows.append(record)
-            continue
-        if mode == "remplacer":
-            fields = [c for c in record if c != "id"]
-        else:
-            fields = [c for c in OPERATOR_FILLABLE if c in record and not registry.at[at, c]]
-            if "departements" not in fields and "portee" in fields:
-                fields.remove("portee")  # a scope only comes with the perimeter it describes
-        for column in fields:
-            registry.at[at, column] = record[column]
-    if new_rows:
-        registry = pd.concat([registry, pd.DataFrame(new_rows)], ignore_index=True)
-    return Snapshot(registry.fillna("").astype(str), snapshot.memberships)
+    plan = plan_operators(snapshot.registry, operators, mode)
+    return Snapshot(apply_plan(snapshot.registry, plan), snapshot.memberships)
 
 
 def set_registry_row(snapshot: Snapshot, row: dict, original: dict | None) -> Snapshot:

@@ -102,3 +102,17 @@ def compare_versions(store: Store, first: int, second: int, reference=None, opti
         labels = (short_label(version_a), short_label(version_b))
         result.update(figure_changes(reference, old, new, options, labels))
     return {"a": version_a.as_dict(), "b": version_b.as_dict(), **result}
+
+
+def before_sentence(figures: dict) -> str:
+    """The figures before a change, in words (a preview shows them beside the deltas)."""
+    from geo.core import fmt
+
+    before = figures["before"]
+    zones = before["white_zone_count"] or 0
+    return (
+        f"Avant : {fmt.percent(before['covered_share'], 1)} de la population couverte, "
+        f"{fmt.integer(before['covered_population'])} habitants, "
+        f"{fmt.integer(before['covered_communes'])} communes couvertes, "
+        f"{fmt.integer(zones)} territoire{'s' if zones > 1 else ''} sans OPSN."
+    )

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from geo.core.memberships import memberships_frame
+from geo.importers.members import Correction
+from geo.importers.report import STATUS_LABELS
 from geo.planning.changes import import_memberships, import_operators
+from geo.planning.corrections import correction_record
 from geo.storage.base import Snapshot
 from geo.storage.seed import fingerprint
 
@@ -46,11 +49,14 @@ def read_import(
     files: list[tuple[str, bytes]],
     registry: pd.DataFrame,
     opsn: str | Mapping[str, str] | None = None,
+    corrections: Mapping[str, Mapping[int, Correction]] | None = None,
 ) -> ImportBatch:
     """Read uploaded files (name, bytes) against the saved ``registry`` (typed).
 
     ``opsn`` is the operator of the lists that have no operator column: one
-    for every file, or one per file name. A file whose bytes were already
+    for every file, or one per file name. ``corrections`` are the planner's,
+    by file name and line (:mod:`geo.planning.corrections`); each file's
+    record in ``files`` lists them. A file whose bytes were already
     given (same SHA-256, whatever its name) is read once and listed in
     ``repeated``. An unreadable file is reported in ``errors`` and the others
     are still read.
@@ -73,9 +79,21 @@ def read_import(
     def operator(name: str) -> str | None:
         return opsn.get(name) if isinstance(opsn, Mapping) else opsn
 
+    corrections = corrections or {}
+
+    def read(name: str, data: bytes, registry: pd.DataFrame):
+        return read_memberships(
+            name,
+            reference,
+            registry,
+            content=data,
+            opsn=operator(name),
+            corrections=corrections.get(name),
+        )
+
     for name, data, stamp in unique:
         try:
-            result = read_memberships(name, reference, registry, content=data, opsn=operator(name))
+            result = read(name, data, registry)
         except ImportFileError as error:
             batch.errors.append(str(error))
             continue
@@ -88,7 +106,7 @@ def read_import(
     frames = []
     for name, data, stamp, result in results:
         if result.operators is None and operators:  # ANCT ids now known: read again
-            result = read_memberships(name, reference, registry, content=data, opsn=operator(name))
+            result = read(name, data, registry)
         if result.operators is None:
             frames.append(result.memberships)
         report = result.report
@@ -102,6 +120,7 @@ def read_import(
                 "corrigees": report.corrected,
                 "rejetees": report.rejected,
                 "doublons": report.duplicates,
+                **correction_record(corrections.get(name, {})),
             }
         )
     if frames:
@@ -144,19 +163,14 @@ def needs_operator(reference, name: str, data: bytes, registry: pd.DataFrame) ->
     return without_operator_column(name, data)
 
 
-STATUS_WORDS = {
-    "accepted": "acceptée",
-    "corrected": "corrigée",
-    "rejected": "rejetée",
-    "duplicate": "doublon",
-}
+STATUS_WORDS = STATUS_LABELS
 
 
 def report_lines(batch: ImportBatch, reference) -> pd.DataFrame:
     """Every line of every file with its fate, for the report table (one row per line).
 
-    Columns: ``fichier``, ``ligne``, ``statut`` (acceptée, corrigée, rejetée,
-    doublon), ``opsn``, ``membre`` (commune or EPCI as read, with its code),
+    Columns: ``fichier``, ``ligne``, ``statut`` (acceptée, corrigée, à vérifier,
+    rejetée, doublon), ``opsn``, ``membre`` (commune or EPCI as read, with its code),
     ``valeur`` (as written in the file), ``message`` (plain French text, as the
     report gives it) and ``detail`` (the message without the file and line,
     which the other columns show).

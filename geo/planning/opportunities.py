@@ -25,6 +25,7 @@ from geo.core.coverage import CoverageOptions
 from geo.core.reference import ReferenceData
 from geo.core.registry import opsn_names
 from geo.core.rules import Rule
+from geo.planning.command_line import scenario_command
 from geo.planning.scenarios import Change, addition_gains
 
 KINDS = {
@@ -235,7 +236,9 @@ def opportunities(
         else Change(opsn, add_epci=tuple(codes))
         for opsn, unit, codes in table[["opsn", "unit", "codes"]].itertuples(index=False)
     ]
-    table["commande"] = table["change"].map(Change.command)
+    table["commande"] = table["change"].map(
+        lambda change: scenario_command([change], options, inputs.version)
+    )
     table["population_gagnee"] = table["population_gained"].astype("int64")
     table["communes_gagnees"] = table["communes_gained"].astype("int64")
     table["kind_order"] = table["extension"].map(_KIND_ORDER)

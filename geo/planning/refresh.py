@@ -49,6 +49,7 @@ from geo.importers.anct_source import (
 from geo.importers.bounded import LIMITS, ImportFileError, Limits
 from geo.planning.changes import import_operators
 from geo.planning.imports import ImportBatch, import_counts, read_import
+from geo.planning.saving import save_on_base
 from geo.storage.base import NothingToSave, Snapshot, Store, Version
 from geo.storage.labels import data_label
 from geo.storage.sources import (
@@ -501,7 +502,8 @@ def save_refresh(
         raise RefreshRefused(refusal_text(plan))
     forced = [r.code for r in plan.refusals]
     try:
-        saved = store.commit(
+        saved = save_on_base(  # refused (BaseMoved) if a version was saved since the reading
+            store,
             plan.change,
             author=author,
             kind=REFRESH_KIND,

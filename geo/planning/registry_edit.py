@@ -3,9 +3,10 @@
 The registry's own rules (``data/opsn/README.md``; :mod:`geo.core.registry`,
 :mod:`geo.core.ids`) apply to what a planner types in a form: identifiers with
 their check digits, department codes normalised, the scope consistent with
-the perimeter, sources as public web addresses. Every problem is a French
-message attached to its field; small corrections (``1`` → ``01``, a web
-address without ``https://``) are made and said.
+the perimeter, sources as web addresses or references in plain words,
+identifiers (SIREN, SIRET, ANCT id) that no other OPSN has. Every problem is a
+French message attached to its field; small corrections (``1`` → ``01``, a
+web address without ``https://``) are made and said.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ FIELD_LABELS = {
     "membre_declic_2020": "Membre de Déclic en 2020",
     "membre_declic_recent": "Membre de Déclic récemment",
     "anct_id": "Identifiant ANCT (Suite territoriale)",
-    "sources": "Sources (adresses web)",
+    "sources": "Sources (adresses web ou références)",
     "confiance": "Confiance",
     "revision": "Origine de la ligne",
 }
@@ -93,6 +94,14 @@ def _split(value: object, separators: str = r"[|,;\s]+") -> list[str]:
     return [item.strip() for item in items if item and item.strip()]
 
 
+#: A web address written without its scheme (« www.megalis.bzh », « megalis.bzh/statuts »).
+_BARE_ADDRESS = re.compile(
+    r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}(?:[/?#]\S*)?$", re.IGNORECASE
+)
+#: A scheme glued to what follows (« ftp://… », « javascript:… »): meant as an address.
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:\S", re.IGNORECASE)
+
+
 def _url(raw: str, label: str, check: EditCheck, name: str) -> str | None:
     text = raw.strip()
     if not text:
@@ -100,7 +109,7 @@ def _url(raw: str, label: str, check: EditCheck, name: str) -> str | None:
     if len(text) > URL_LIMIT or re.search(r"\s", text):
         check.errors[name] = f"{label} : adresse « {text[:80]} » invalide (espaces ou trop longue)."
         return None
-    if "://" not in text:
+    if _BARE_ADDRESS.match(text):
         text = "https://" + text
         check.notes.append(f"{label} : « {raw.strip()} » complété en « {text} »")
     parts = urlsplit(text)
@@ -109,6 +118,27 @@ def _url(raw: str, label: str, check: EditCheck, name: str) -> str | None:
             f"{label} : « {raw.strip()[:80]} » n'est pas une adresse web (http ou https)."
         )
         return None
+    return text
+
+
+def _source(raw: str, check: EditCheck) -> str | None:
+    """One source: a web address (checked; completed with ``https://`` when written bare), or
+    a reference in plain words (« délibération du 3 mars 2021 »), kept as written: no
+    address is made up from words."""
+    text = " ".join(raw.split())
+    if not text:
+        return ""
+    if len(text) > URL_LIMIT or _CONTROL.search(text):
+        check.errors["sources"] = (
+            f"Sources : « {text[:80]} » refusée (caractère de contrôle ou plus de "
+            f"{URL_LIMIT} caractères)."
+        )
+        return None
+    if _SCHEME.match(text) or _BARE_ADDRESS.match(text):
+        return _url(text, "Sources", check, "sources")
+    check.notes.append(
+        f"Sources : « {text} » n'est pas une adresse web : gardée telle quelle, comme référence"
+    )
     return text
 
 
@@ -160,6 +190,7 @@ def check_edit(
     if not row.get("nom"):
         check.errors["nom"] = "Nom : obligatoire."
     _check_identifiers(check)
+    _check_identifiers_unique(check, registry, opsn)
     _check_perimeter(check, departements)
     _check_lists_and_words(check)
     _check_offer(check)
@@ -233,6 +264,29 @@ def _check_identifiers(check: EditCheck) -> None:
         check.errors["annee_nb_adherents"] = "Année : entre 1990 et 2100."
 
 
+#: Identifiers that designate one OPSN only.
+UNIQUE_IDENTIFIERS = ("siren", "siret", "anct_id")
+
+
+def _check_identifiers_unique(check: EditCheck, registry: pd.DataFrame, opsn: str | None) -> None:
+    """A SIREN, SIRET or ANCT id given to an OPSN must not be another OPSN's already."""
+    others = registry[registry["id"] != (opsn if opsn is not None else check.row["id"])]
+    mine = registry[registry["id"] == opsn].iloc[0] if opsn is not None else {}
+    for name in UNIQUE_IDENTIFIERS:
+        value = check.row.get(name, "")
+        if not value or name in check.errors or name not in registry.columns:
+            continue
+        if opsn is not None and str(mine.get(name, "")) == value:
+            continue  # unchanged: an old duplicate is the registry's business, not this edit's
+        holders = others[others[name].astype(str) == value]
+        if len(holders):
+            holder = holders.iloc[0]
+            check.errors[name] = (
+                f"{FIELD_LABELS[name]} : {value} est déjà celui de « {holder['nom']} » "
+                f"({holder['id']}) ; un identifiant ne désigne qu'un OPSN."
+            )
+
+
 def _check_perimeter(check: EditCheck, departements: pd.DataFrame) -> None:
     row = check.row
     codes = []
@@ -276,10 +330,10 @@ def _check_lists_and_words(check: EditCheck) -> None:
     if site is not None:
         row["site_web"] = site
     sources = []
-    for raw in _split(row.get("sources", ""), r"[|\s]+"):
-        url = _url(raw, "Sources", check, "sources")
-        if url and url not in sources:
-            sources.append(url)
+    for raw in _split(row.get("sources", ""), r"[|\r\n]+"):
+        source = _source(raw, check)
+        if source and source not in sources:
+            sources.append(source)
     row["sources"] = "|".join(sources)
     if row.get("confiance", "") not in CONFIDENCE_LEVELS:
         check.errors["confiance"] = f"Confiance : {', '.join(CONFIDENCE_LEVELS)}."

@@ -177,7 +177,9 @@ def apply_change(
         members = pd.concat([members, new_rows], ignore_index=True)
     registry = changed_registry(registry, change, departements)
     label = inputs.label if inputs.label.endswith("+ scénario") else f"{inputs.label} + scénario"
-    return Inputs(registry, perimeters.reset_index(drop=True), members, label, inputs.sources)
+    return Inputs(
+        registry, perimeters.reset_index(drop=True), members, label, inputs.sources, inputs.version
+    )
 
 
 def apply_changes(
@@ -269,6 +271,8 @@ def run_scenario(
     ``before`` (of ``inputs``) and ``after`` (of the changed inputs, same
     options) may be reused from a cache: the app computes each once per data.
     """
+    from geo.planning.command_line import scenario_command
+
     changes = (changes,) if isinstance(changes, Change) else tuple(changes)
     before = before if before is not None else analyse(reference, inputs, options)
     changed = apply_changes(inputs, changes, reference.departements)
@@ -298,6 +302,9 @@ def run_scenario(
         "white_zones_reduced": int(counts.get("réduit", 0)),
         "white_zone_fates": fates.to_dict(orient="records"),
         "commands": [c.command() for c in changes],
+        "command": scenario_command(changes, options, inputs.version),
+        "data": inputs.label,
+        "data_version": inputs.version,
     }
     return ScenarioResult(changes, before, after, changed, summary)
 

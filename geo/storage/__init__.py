@@ -19,12 +19,15 @@ from pathlib import Path
 from geo.core.paths import OPSN_DIR
 from geo.storage.base import (
     KINDS,
+    BaseMoved,
     ConflictError,
+    Draft,
     NothingToSave,
     Snapshot,
     StorageError,
     StorageFault,
     Store,
+    UnknownDraft,
     UnknownVersion,
     Version,
 )
@@ -33,15 +36,19 @@ __all__ = [
     "DATABASE_NAME",
     "DATA_DIR_ENV",
     "KINDS",
+    "BaseMoved",
     "ConflictError",
+    "Draft",
     "NothingToSave",
     "Snapshot",
     "StorageError",
     "StorageFault",
     "Store",
+    "UnknownDraft",
     "UnknownVersion",
     "Version",
     "data_dir",
+    "database_exists",
     "database_path",
     "open_store",
 ]
@@ -63,6 +70,15 @@ def data_dir() -> Path:
 
 def database_path() -> Path:
     return data_dir() / DATABASE_NAME
+
+
+def database_exists(path: Path | str | None = None) -> bool:
+    """Whether the database (the data directory's by default) has been created.
+
+    The command line reads it by default when it exists, like the app, and the
+    bundled files otherwise — without creating a database just to read one.
+    """
+    return Path(path if path is not None else database_path()).is_file()
 
 
 def open_store(path: Path | str | None = None, seed: Path = OPSN_DIR) -> Store:

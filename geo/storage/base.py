@@ -19,13 +19,13 @@ from pathlib import Path
 import pandas as pd
 
 #: What made a version: the first start, an import, an edit of the registry,
-#: a what-if saved on request, a restore, the bundled files brought in again, or a
+#: a scenario published, a restore, the bundled files brought in again, or a
 #: refresh from the ANCT's open dataset (``python -m geo db refresh``).
 KINDS = {
     "seed": "création depuis les données livrées",
     "import": "import",
     "edit": "modification du registre",
-    "scenario": "scénario enregistré",
+    "scenario": "scénario publié",
     "restore": "restauration",
     "bundled": "données livrées mises à jour",
     "refresh": "mise à jour depuis la Suite territoriale (ANCT)",
@@ -60,12 +60,35 @@ class ConflictError(StorageError):
     """Someone saved a change to the same thing since the user started (French message)."""
 
 
+class BaseMoved(ConflictError):
+    """The version in service is no longer the one the change was computed on: refused.
+
+    ``saved`` are the versions saved since ``base`` (oldest first); the message
+    (French, :func:`geo.storage.labels.moved_message`) says who saved what and when,
+    so that the person can look at a fresh preview on the new version and save again.
+    """
+
+    def __init__(self, base: int, saved: tuple[Version, ...], message: str) -> None:
+        super().__init__(message)
+        self.base = base
+        self.saved = tuple(saved)
+
+    @property
+    def latest(self) -> int:
+        """The version in service now, on which the new preview is to be computed."""
+        return self.saved[-1].number if self.saved else self.base
+
+
 class NothingToSave(StorageError):
     """The change leaves the data as it is: no version is created."""
 
 
 class UnknownVersion(StorageError, LookupError):
     """No version with that number."""
+
+
+class UnknownDraft(StorageError, LookupError):
+    """No saved scenario (draft) with that number."""
 
 
 @dataclass(frozen=True)
@@ -85,14 +108,16 @@ class Snapshot:
                 table[column] = ""
         return registry_from_table(table, "registre enregistré")
 
-    def inputs(self, label: str):
-        """Coverage inputs (:class:`geo.core.inputs.Inputs`) for this snapshot."""
+    def inputs(self, label: str, version: int | None = None):
+        """Coverage inputs (:class:`geo.core.inputs.Inputs`) for this snapshot (of ``version``)."""
         from geo.core.inputs import Inputs, saved_sources
         from geo.core.registry import perimeter_table
 
         registry = self.registry_typed()
         memberships = self.memberships.copy()
-        return Inputs(registry, perimeter_table(registry), memberships, label, saved_sources(label))
+        return Inputs(
+            registry, perimeter_table(registry), memberships, label, saved_sources(label), version
+        )
 
 
 @dataclass(frozen=True)
@@ -121,6 +146,45 @@ class Version:
             "restored_from": self.restored_from,
             "files": list(self.files),
             "counts": dict(self.counts),
+        }
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A named what-if kept beside the versions, never in service until someone publishes it.
+
+    ``changes`` are :meth:`geo.planning.scenarios.Change.as_dict` dicts and
+    ``options`` the counting options it was computed with (the words of the
+    app's links), both kept as the planner saved them; ``base`` is the version
+    it was computed on. ``published_in`` is the version its publication made.
+    """
+
+    number: int
+    name: str
+    author: str
+    created_at: dt.datetime
+    base: int
+    changes: tuple[dict, ...]
+    options: dict = field(default_factory=dict)
+    note: str = ""
+    published_in: int | None = None
+    published_by: str = ""
+    published_at: dt.datetime | None = None
+
+    def as_dict(self) -> dict:
+        """JSON-ready (``db scenarios --format json`` and the app's export)."""
+        return {
+            "scenario": self.number,
+            "name": self.name,
+            "author": self.author,
+            "created_at": self.created_at.isoformat(),
+            "base": self.base,
+            "changes": list(self.changes),
+            "options": dict(self.options),
+            "note": self.note,
+            "published_in": self.published_in,
+            "published_by": self.published_by,
+            "published_at": self.published_at.isoformat() if self.published_at else None,
         }
 
 
@@ -161,19 +225,46 @@ class Store(ABC):
         files: tuple[dict, ...] | list[dict] = (),
         base: int | None = None,
         counts: dict | None = None,
+        publishes: int | None = None,
     ) -> Version:
         """Apply ``change`` to the latest snapshot and save the result as a new version.
 
-        ``change`` runs inside the write transaction, on the latest data, so two
-        people saving at once both see each other's work: the second change is
-        applied on top of the first, never over it. It may raise
+        ``base`` is the version the person saw when they asked for the save (the
+        preview was computed on it): if another version was saved since, the save
+        is refused with :class:`BaseMoved`, which names it, rather than undo it.
+        Without ``base`` (the seed, scripts that name none) ``change`` runs on the
+        latest data inside the write transaction. ``change`` may raise
         :class:`ConflictError` to refuse. Raises :class:`NothingToSave` when the
-        data would not change.
+        data would not change. ``publishes``: the draft this version publishes
+        (marked published in the same transaction; a draft is published once).
         """
 
     @abstractmethod
-    def restore(self, number: int, *, author: str, reason: str = "") -> Version:
-        """A new version whose data equals version ``number``'s."""
+    def restore(
+        self, number: int, *, author: str, reason: str = "", base: int | None = None
+    ) -> Version:
+        """A new version whose data equals version ``number``'s (``base`` as in :meth:`commit`)."""
+
+    @abstractmethod
+    def save_draft(
+        self,
+        *,
+        name: str,
+        author: str,
+        base: int,
+        changes: list[dict] | tuple[dict, ...],
+        options: dict | None = None,
+        note: str = "",
+    ) -> Draft:
+        """Keep a what-if as a named draft computed on version ``base`` (no version is made)."""
+
+    @abstractmethod
+    def drafts(self) -> list[Draft]:
+        """Every draft, oldest first."""
+
+    @abstractmethod
+    def draft(self, number: int) -> Draft:
+        """One draft; :class:`UnknownDraft`."""
 
     @abstractmethod
     def close(self) -> None:

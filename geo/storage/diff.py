@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from geo.core.memberships import MEMBERSHIP_COLUMNS
+from geo.storage.base import Snapshot
 
 FACT_COLUMNS = ("opsn", "insee", "epci", "depuis", "jusqu_a")
 _SEPARATOR = "\x1f"
@@ -72,3 +73,26 @@ def membership_changes(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFra
         added[columns].drop_duplicates(list(FACT_COLUMNS)).reset_index(drop=True),
         removed[columns].drop_duplicates(list(FACT_COLUMNS)).reset_index(drop=True),
     )
+
+
+def change_counts(old: Snapshot | None, new: Snapshot) -> dict:
+    """What a version changed, as the history and the comparison both count it.
+
+    One definition for both (a version cannot show +3 −44 in one place and
+    +1 −42 in the other): OPSN added, removed and edited, and memberships
+    added and removed compared on their facts (:func:`membership_changes`).
+    ``old`` is ``None`` for the first version.
+    """
+    old_registry = [] if old is None else old.registry.to_dict(orient="records")
+    registry = registry_changes(old_registry, new.registry.to_dict(orient="records"))
+    old_members = new.memberships.iloc[:0] if old is None else old.memberships
+    added, removed = membership_changes(old_members, new.memberships)
+    return {
+        "opsn": len(new.registry),
+        "adhesions": len(new.memberships),
+        "opsn_ajoutes": len(registry["added"]),
+        "opsn_retires": len(registry["removed"]),
+        "opsn_modifies": len(registry["changed"]),
+        "adhesions_ajoutees": len(added),
+        "adhesions_retirees": len(removed),
+    }

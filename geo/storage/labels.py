@@ -20,10 +20,63 @@ TIMEZONE = ZoneInfo("Europe/Paris")
 
 def local_time(version: Version) -> str:
     """``03/12/2026 à 14:05`` (heure de Paris)."""
-    when = version.created_at
+    return paris_time(version.created_at)
+
+
+def paris_time(when: dt.datetime) -> str:
+    """``03/12/2026 à 14:05`` for a time saved in UTC."""
+    return _in_paris(when).strftime("%d/%m/%Y à %H:%M")
+
+
+def _in_paris(when: dt.datetime) -> dt.datetime:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(TIMEZONE).strftime("%d/%m/%Y à %H:%M")
+    return when.astimezone(TIMEZONE)
+
+
+def spoken_time(version: Version, today: dt.date | None = None) -> str:
+    """« à 14 h 32 » today (heure de Paris), « le 03/12/2026 à 14 h 32 » another day."""
+    when = _in_paris(version.created_at)
+    today = today or dt.datetime.now(TIMEZONE).date()
+    clock = f"à {when.hour} h {when.minute:02d}"
+    return clock if when.date() == today else f"le {when:%d/%m/%Y} {clock}"
+
+
+def moved_message(base: int, saved: list[Version] | tuple[Version, ...], during: str = "") -> str:
+    """Why a save computed on version ``base`` is refused: who saved what since, and when.
+
+    « La version 7 a été enregistrée par Marie à 14 h 32 (import de liste_sitpi.csv)
+    pendant votre aperçu, qui partait de la version 6 : … ». ``during`` names what the
+    person was doing (« pendant votre aperçu » by default).
+    """
+    undo = "la défaire" if len(saved) == 1 else "les défaire"
+    return (
+        f"{saved_since(base, saved, during)} : votre enregistrement est refusé pour ne pas {undo}."
+    )
+
+
+def saved_since(base: int, saved: list[Version] | tuple[Version, ...], during: str = "") -> str:
+    """« La version 7 a été enregistrée par Marie à 14 h 32 (…) pendant votre aperçu, qui
+    partait de la version 6 » — the facts of :func:`moved_message`, without the refusal."""
+    during = during or "pendant votre aperçu"
+    made = [
+        f"par {v.author} {spoken_time(v)} ({what_made(v)}"
+        + (
+            f" — {v.reason.strip()}"
+            if v.reason.strip() and v.reason.strip() != what_made(v)
+            else ""
+        )
+        + ")"
+        for v in saved
+    ]
+    if len(saved) == 1:
+        head = f"La version {saved[0].number} a été enregistrée {made[0]} {during}"
+    else:
+        numbers = [str(v.number) for v in saved]
+        listed = ", ".join(numbers[:-1]) + " et " + numbers[-1]
+        details = " ; ".join(f"la version {v.number} {m}" for v, m in zip(saved, made, strict=True))
+        head = f"Les versions {listed} ont été enregistrées {during} ({details})"
+    return f"{head}, qui partait de la version {base}"
 
 
 def short_label(version: Version) -> str:
@@ -31,8 +84,8 @@ def short_label(version: Version) -> str:
     return f"version {version.number} du {local_time(version)[:10]}"
 
 
-def describe(version: Version) -> str:
-    """What made the version: « import de liste.csv, par Marie — motif »."""
+def what_made(version: Version) -> str:
+    """« import de liste.csv », « restauration de la version 3 », « modification du registre »."""
     what = KINDS.get(version.kind, version.kind)
     if version.kind == "seed":
         return what + " (data/opsn/)"
@@ -44,6 +97,14 @@ def describe(version: Version) -> str:
     if version.kind == "refresh" and version.counts.get("source_date"):
         day = dt.date.fromisoformat(version.counts["source_date"])
         what = f"mise à jour depuis la Suite territoriale, adhésions ANCT du {fmt.long_date(day)}"
+    return what
+
+
+def describe(version: Version) -> str:
+    """What made the version: « import de liste.csv, par Marie — motif »."""
+    what = what_made(version)
+    if version.kind == "seed":
+        return what
     text = f"{what}, par {version.author}"
     reason = version.reason.strip()
     if reason and reason not in what:

@@ -32,18 +32,25 @@ from geo.core.memberships import MEMBERSHIP_COLUMNS, memberships_frame
 from geo.storage import faults
 from geo.storage.base import (
     KINDS,
+    BaseMoved,
     Change,
+    ConflictError,
+    Draft,
     NothingToSave,
     Snapshot,
     StorageError,
     Store,
+    UnknownDraft,
     UnknownVersion,
     Version,
 )
-from geo.storage.diff import membership_keys, registry_changes
+from geo.storage.diff import change_counts, membership_keys
 from geo.storage.faults import check_existing_file
+from geo.storage.labels import moved_message
 
-SCHEMA_VERSION = 1
+#: 1: versions, registry, memberships. 2: drafts (named what-ifs), and every
+#: version's counts compared on facts (:func:`geo.storage.diff.change_counts`).
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 30.0
 
 SCHEMA = """
@@ -85,7 +92,25 @@ CREATE TABLE IF NOT EXISTS memberships (
 );
 CREATE INDEX IF NOT EXISTS memberships_added ON memberships(added_in);
 CREATE INDEX IF NOT EXISTS memberships_removed ON memberships(removed_in);
+CREATE TABLE IF NOT EXISTS drafts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    base INTEGER NOT NULL REFERENCES versions(id),
+    changes TEXT NOT NULL,
+    options TEXT NOT NULL,
+    note TEXT NOT NULL,
+    published_in INTEGER REFERENCES versions(id),
+    published_by TEXT NOT NULL DEFAULT '',
+    published_at TEXT
+);
 """
+_DRAFT_COLUMNS = (
+    "id, name, author, created_at, base, changes, options, note, published_in, published_by, "
+    "published_at"
+)
+DRAFT_NAME_LIMIT = 200
 
 #: Notes (:meth:`Store.note`) live in the ``meta`` table under this prefix: no new table.
 _NOTE_PREFIX = "note:"
@@ -135,6 +160,8 @@ class SQLiteStore(Store):
                         todo,
                     ),
                 )
+            elif found < SCHEMA_VERSION:
+                self._migrate()
             with self._read():
                 found_uid = self._db.execute("SELECT value FROM meta WHERE key = 'uid'").fetchone()
             self.uid = found_uid[0] if found_uid else self.location
@@ -243,6 +270,51 @@ class SQLiteStore(Store):
             raise
         except (sqlite3.Error, pd.errors.DatabaseError, OSError) as error:
             raise faults.translated(self.path, error) from None
+
+    def _migrate(self) -> None:
+        """Bring an older database to :data:`SCHEMA_VERSION`, in one transaction, losing nothing.
+
+        Two processes opening the same old file migrate it once: the second finds
+        the new schema version inside its own write transaction and stops there.
+        """
+        with self._write():
+            found = int(
+                self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[
+                    0
+                ]
+            )
+            if found < 2:
+                for statement in SCHEMA.split(";"):  # CREATE … IF NOT EXISTS: the drafts table
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._recount_versions()
+            self._db.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+            )
+
+    def _recount_versions(self) -> None:
+        """Counts of every version recomputed by :func:`change_counts` (schema 1 → 2).
+
+        Schema 1 counted rows written, which a re-import of the same commune from
+        another file inflates; the history then disagreed with the comparison. The
+        row counts are kept, as ``lignes_ajoutees`` and ``lignes_retirees``.
+        """
+        numbers = [row[0] for row in self._db.execute("SELECT id FROM versions ORDER BY id")]
+        previous = None
+        for number in numbers:
+            current = self._snapshot(*self._rows(number))
+            (text,) = self._db.execute(
+                "SELECT counts FROM versions WHERE id = ?", (number,)
+            ).fetchone()
+            counts = json.loads(text)
+            counts.setdefault("lignes_ajoutees", counts.get("adhesions_ajoutees", 0))
+            counts.setdefault("lignes_retirees", counts.get("adhesions_retirees", 0))
+            counts.update(change_counts(previous, current))
+            self._db.execute(
+                "UPDATE versions SET counts = ? WHERE id = ?",
+                (json.dumps(counts, ensure_ascii=False, default=str), number),
+            )
+            previous = current
 
     def _schema_version(self) -> int | None:
         """The schema version written in the file, ``None`` for a new (empty) database."""
@@ -390,18 +462,23 @@ class SQLiteStore(Store):
         files: tuple[dict, ...] | list[dict] = (),
         base: int | None = None,
         counts: dict | None = None,
+        publishes: int | None = None,
     ) -> Version:
-        return self._commit(change, author, kind, reason, files, base, counts, None)
+        return self._commit(change, author, kind, reason, files, base, counts, None, publishes)
 
-    def restore(self, number: int, *, author: str, reason: str = "") -> Version:
+    def restore(
+        self, number: int, *, author: str, reason: str = "", base: int | None = None
+    ) -> Version:
         def back(_: Snapshot) -> Snapshot:
             return self._snapshot(*self._rows(number))
 
         self.version(number)  # UnknownVersion before taking the write lock
         why = reason.strip() or f"retour aux données de la version {number}"
-        return self._commit(back, author, "restore", why, (), None, None, number)
+        return self._commit(back, author, "restore", why, (), base, None, number, None)
 
-    def _commit(self, change, author, kind, reason, files, base, counts, restored_from) -> Version:
+    def _commit(
+        self, change, author, kind, reason, files, base, counts, restored_from, publishes
+    ) -> Version:
         author, reason = str(author).strip(), str(reason).strip()
         if not author:
             raise StorageError("enregistrement refusé : auteur manquant.")
@@ -409,6 +486,10 @@ class SQLiteStore(Store):
             raise StorageError(f"enregistrement refusé : nature « {kind} » inconnue.")
         with self._faults(), self._write():
             latest = self._latest_number()
+            if publishes is not None:  # before the base: « already published » says more
+                self._check_unpublished(int(publishes))
+            if base is not None:
+                self._check_base(int(base), latest)
             if latest is None:
                 current = Snapshot(pd.DataFrame(columns=["id"]), memberships_frame())
                 old_registry = pd.DataFrame(columns=["row", "opsn", "position", "data"])
@@ -425,11 +506,103 @@ class SQLiteStore(Store):
             plan = _plan(old_registry, new_registry, old_members, new_members, positions)
             if latest is not None and plan.empty:
                 raise NothingToSave("rien n'a changé : aucune version n'a été créée.")
+            summary = change_counts(
+                None if latest is None else current, Snapshot(new_registry, new_members)
+            )
             number = self._insert_version(
-                author, kind, reason, files, base, restored_from, plan.counts(counts)
+                author, kind, reason, files, base, restored_from, plan.counts(summary, counts)
             )
             plan.write(self._db, number)
+            if publishes is not None:
+                self._db.execute(
+                    "UPDATE drafts SET published_in = ?, published_by = ?, published_at = ? "
+                    "WHERE id = ?",
+                    (number, author, _now(), int(publishes)),
+                )
         return self.version(number)
+
+    def _check_base(self, base: int, latest: int | None) -> None:
+        """Refuse a save computed on a version that is no longer in service (:class:`BaseMoved`)."""
+        if latest is None or base == latest:
+            return
+        if base < 1 or base > latest:
+            raise UnknownVersion(
+                f"version de départ {base} inconnue (versions enregistrées : 1 à {latest})."
+            )
+        rows = self._db.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM versions WHERE id > ? ORDER BY id", (base,)
+        ).fetchall()
+        saved = tuple(self._version(row) for row in rows)
+        raise BaseMoved(base, saved, moved_message(base, saved))
+
+    def _check_unpublished(self, number: int) -> None:
+        draft = self._draft_in_transaction(number)
+        if draft.published_in is not None:
+            raise ConflictError(
+                f"le scénario {draft.number} « {draft.name} » a déjà été publié "
+                f"(version {draft.published_in}, par {draft.published_by}) : rien n'est enregistré."
+            )
+
+    # ------------------------------------------------------------------ drafts
+
+    def save_draft(
+        self,
+        *,
+        name: str,
+        author: str,
+        base: int,
+        changes: list[dict] | tuple[dict, ...],
+        options: dict | None = None,
+        note: str = "",
+    ) -> Draft:
+        name, author = " ".join(str(name).split()), str(author).strip()
+        if not name:
+            raise StorageError("scénario non enregistré : donnez-lui un nom.")
+        if len(name) > DRAFT_NAME_LIMIT:
+            raise StorageError(
+                f"scénario non enregistré : nom trop long ({len(name)} caractères, "
+                f"{DRAFT_NAME_LIMIT} au plus)."
+            )
+        if not author:
+            raise StorageError("scénario non enregistré : auteur manquant.")
+        if not changes:
+            raise StorageError("scénario non enregistré : il ne contient aucun changement.")
+        with self._faults(), self._write():
+            self._version_in_transaction(int(base))  # UnknownVersion
+            cursor = self._db.execute(
+                "INSERT INTO drafts (name, author, created_at, base, changes, options, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    name,
+                    author,
+                    _now(),
+                    int(base),
+                    json.dumps(list(changes), ensure_ascii=False, default=str),
+                    json.dumps(dict(options or {}), ensure_ascii=False, default=str),
+                    str(note).strip(),
+                ),
+            )
+            number = int(cursor.lastrowid)
+        return self.draft(number)
+
+    def drafts(self) -> list[Draft]:
+        with self._faults(), self._read():
+            rows = self._db.execute(f"SELECT {_DRAFT_COLUMNS} FROM drafts ORDER BY id").fetchall()
+        return [_draft(row) for row in rows]
+
+    def draft(self, number: int) -> Draft:
+        with self._faults(), self._read():
+            return self._draft_in_transaction(number)
+
+    def _draft_in_transaction(self, number: int) -> Draft:
+        row = self._db.execute(
+            f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE id = ?", (int(number),)
+        ).fetchone()
+        if row is None:
+            raise UnknownDraft(
+                f"scénario {number} inconnu (aucun scénario enregistré sous ce numéro)."
+            )
+        return _draft(row)
 
     def _restored_positions(self, number: int) -> tuple[dict, dict]:
         registry, memberships = self._rows(number)
@@ -445,7 +618,7 @@ class SQLiteStore(Store):
         )
 
     def _insert_version(self, author, kind, reason, files, base, restored_from, counts) -> int:
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        now = _now()
         cursor = self._db.execute(
             "INSERT INTO versions (created_at, author, kind, reason, base, restored_from, files, "
             "counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -495,6 +668,27 @@ def _create_schema(db: sqlite3.Connection) -> None:
     db.execute("INSERT OR IGNORE INTO meta VALUES ('uid', ?)", (uuid.uuid4().hex,))
 
 
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _draft(row: tuple) -> Draft:
+    number, name, author, created, base, changes, options, note, published_in, by, at = row
+    return Draft(
+        number=number,
+        name=name,
+        author=author,
+        created_at=dt.datetime.fromisoformat(created),
+        base=base,
+        changes=tuple(json.loads(changes)),
+        options=json.loads(options),
+        note=note,
+        published_in=published_in,
+        published_by=by or "",
+        published_at=dt.datetime.fromisoformat(at) if at else None,
+    )
+
+
 def _check_memberships(members: pd.DataFrame) -> None:
     no_operator = members["opsn"].str.strip() == ""
     no_member = (members["insee"] == "") & (members["epci"] == "")
@@ -509,12 +703,11 @@ def _check_memberships(members: pd.DataFrame) -> None:
 class _Plan:
     """Rows to close and rows to add for one save, and the counts that describe it."""
 
-    def __init__(self, registry, registry_insert, members_close, members_insert, summary):
+    def __init__(self, registry, registry_insert, members_close, members_insert):
         self.registry_close = registry
         self.registry_insert = registry_insert
         self.members_close = members_close
         self.members_insert = members_insert
-        self.summary = summary
 
     @property
     def empty(self) -> bool:
@@ -525,8 +718,13 @@ class _Plan:
             or len(self.members_insert)
         )
 
-    def counts(self, extra: dict | None) -> dict:
-        return {**self.summary, **(extra or {})}
+    def counts(self, summary: dict, extra: dict | None) -> dict:
+        """The version's counts: what changed (``summary``), the rows written, ``extra``."""
+        rows = {
+            "lignes_ajoutees": len(self.members_insert),
+            "lignes_retirees": len(self.members_close),
+        }
+        return {**summary, **rows, **(extra or {})}
 
     def write(self, db: sqlite3.Connection, number: int) -> None:
         db.executemany(
@@ -573,7 +771,6 @@ def _plan(old_registry, new_registry, old_members, new_members, positions) -> _P
         ].itertuples(index=False)
     }
     new_records = new_registry.to_dict(orient="records")
-    changes = registry_changes([record for _, _, record in old_records.values()], new_records)
     next_position = max([p for _, p, _ in old_records.values()], default=-1) + 1
     close, insert = [], []
     for record in new_records:
@@ -606,13 +803,4 @@ def _plan(old_registry, new_registry, old_members, new_members, positions) -> _P
     restored = membership_keys(members_insert).map(member_positions)
     members_insert["position"] = restored.fillna(appended).astype("int64").to_numpy()
 
-    summary = {
-        "opsn": len(new_records),
-        "adhesions": len(new_members),
-        "opsn_ajoutes": len(changes["added"]),
-        "opsn_retires": len(changes["removed"]),
-        "opsn_modifies": len(changes["changed"]),
-        "adhesions_ajoutees": len(members_insert),
-        "adhesions_retirees": len(members_close),
-    }
-    return _Plan(close, insert, members_close, members_insert, summary)
+    return _Plan(close, insert, members_close, members_insert)

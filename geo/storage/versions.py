@@ -11,7 +11,8 @@ def inputs_for_version(store: Store, number: int | None = None):
     """(version, :class:`geo.core.analysis.Inputs`) of version ``number`` (the latest by default)."""
     version, snapshot = store.snapshot(number)
     latest = store.latest().number
-    return version, snapshot.inputs(data_label(version, latest, version_freshness(store, version)))
+    label = data_label(version, latest, version_freshness(store, version))
+    return version, snapshot.inputs(label, version.number)
 
 
 def version_freshness(store: Store, version: Version) -> str | None:

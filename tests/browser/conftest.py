@@ -31,6 +31,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -133,6 +134,32 @@ def start_server(
     _stop(process)
     log_tail = log_path.read_text(errors="replace")[-3000:]
     pytest.fail(f"Streamlit did not start for {script} (port {port}). Log:\n{log_tail}")
+
+
+@contextmanager
+def static_server(
+    directory: Path, server: tuple[str, ...] = ("-m", "http.server"), timeout: float = 30.0
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``python -m http.server`` (or ``python *server``, same arguments) serving ``directory``
+    on 127.0.0.1 and a free port, as any plain static host would (the atlas: tests and
+    ``bench/bench_site.py``); its base URL and process, stopped by its PID at the end."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, *server, str(port), "--bind", "127.0.0.1"],
+        cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.05)
+        yield url, process
+    finally:
+        _stop(process)
 
 
 @pytest.fixture

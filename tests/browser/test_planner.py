@@ -122,6 +122,19 @@ def choose(page: Page, label: str | re.Pattern, typed: str, option: str | re.Pat
     settle(page)
 
 
+def manche_in_calvados(page: Page) -> None:
+    """On « Et si… »: Manche Numérique extended to the Calvados, by the lists."""
+    open_page(page, "Et si…")
+    choose(page, "OPSN", "Manche", re.compile(r"Manche Numérique"))
+    multi = page.get_by_role("combobox", name="Départements ajoutés au périmètre")
+    multi.click()
+    multi.fill("Calvados")
+    page.get_by_role("option", name=re.compile(r"^14 — Calvados")).click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Ajouter au scénario").click()
+    settle(page)
+
+
 # ----------------------------------------------------------------------------- tests
 
 
@@ -140,7 +153,7 @@ def test_signed_out_visitors_see_no_import_or_edit_control(app: Page, app_url, b
     ).to_have_count(0)
     assert app.locator("input[type=file]").count() == 0
     for path, forbidden in (
-        ("registre", "Vérifier et enregistrer"),
+        ("registre", "Vérifier"),
         ("versions", re.compile(r"^Restaurer")),
         ("scenario", "Enregistrer"),
     ):
@@ -167,12 +180,16 @@ def test_import_preview_confirm_then_restore(
     app.locator("input[type=file]").set_input_files(LIST)
     choose(app, re.compile(r"^OPSN de la liste"), "Manche", re.compile(r"Manche Numérique"))
     expect(
-        app.get_by_text(re.compile(r"4 acceptée\(s\) dont 0 corrigée\(s\), 1 rejetée\(s\)"))
+        app.get_by_text(
+            re.compile(r"4 acceptée\(s\) dont 0 corrigée\(s\) et 4 à vérifier, 1 rejetée\(s\)")
+        )
     ).to_be_visible(timeout=UI_TIMEOUT)
     expect(app.get_by_role("heading", name="Rapport de lecture")).to_be_visible()
     # The preview: the figures once saved, and the communes whose status changes.
     expect(app.get_by_role("heading", name="Aperçu des changements")).to_be_visible()
-    expect(app.get_by_text(re.compile(r"Communes dont le statut change : 4"))).to_be_visible()
+    expect(app.get_by_text(re.compile(r"Communes dont le statut change : 4"))).to_be_visible(
+        timeout=UI_TIMEOUT  # the preview is computed after the report
+    )
     expect(app.get_by_test_id("stMetric").filter(has_text="Habitants couverts")).to_contain_text(
         "+150\u202f748"
     )
@@ -190,7 +207,10 @@ def test_import_preview_confirm_then_restore(
     expect(
         app.get_by_text(re.compile(r"version 2 du .*import de liste_nom_insee\.csv")).first
     ).to_be_visible()
-    assert "version=2" in app.url
+    assert "version=1" not in app.url  # the bare address: the latest version
+    expect(
+        app.get_by_role("checkbox", name="Compter les communes des EPCI adhérents")
+    ).to_be_checked()
 
     # The map changes: Caen is now a member.
     viewer = app.context.new_page()
@@ -198,11 +218,14 @@ def test_import_preview_confirm_then_restore(
     assert commune_status(viewer, "14", "14118") == "Adhérente à un OPSN"
     viewer.close()
 
-    # Restoring version 1 brings the figures back.
+    # Restoring version 1 brings the figures back, after a preview of what it changes.
     open_page(app, "Versions")
     expect(app.get_by_role("button", name="Restaurer la version 1")).to_be_visible(
         timeout=UI_TIMEOUT
     )
+    expect(app.get_by_text(re.compile(r"^Aperçu : restaurer la version 1"))).to_be_visible()
+    preview = app.get_by_test_id("stMetric").filter(has_text="Habitants couverts").last
+    expect(preview).to_contain_text("-150\u202f748")
     app.get_by_role("button", name="Restaurer la version 1").click()
     expect(app.get_by_text(re.compile(r"Enregistré : base enregistrée, version 3"))).to_be_visible(
         timeout=UI_TIMEOUT
@@ -229,15 +252,7 @@ def test_what_if_adding_a_department_changes_the_headline_by_the_scenario_amount
     app.goto(app_url)
     wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
     expect_headline(app, now)
-    open_page(app, "Et si…")
-    choose(app, "OPSN", "Manche", re.compile(r"Manche Numérique"))
-    multi = app.get_by_role("combobox", name="Départements ajoutés au périmètre")
-    multi.click()
-    multi.fill("Calvados")
-    app.get_by_role("option", name=re.compile(r"^14 — Calvados")).click()
-    app.keyboard.press("Escape")
-    app.get_by_role("button", name="Ajouter au scénario").click()
-    settle(app)
+    manche_in_calvados(app)
     expect(
         app.get_by_text("python -m geo scenario manche_numerique --add-departements 14")
     ).to_be_visible(timeout=UI_TIMEOUT)
@@ -245,9 +260,8 @@ def test_what_if_adding_a_department_changes_the_headline_by_the_scenario_amount
     settle(app)
     wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
     expect_headline(app, now + expected["population_gained"])
-    expect(
-        app.get_by_text(re.compile(r"Scénario « et si… » en cours, non enregistré"))
-    ).to_be_visible()
+    expect(app.get_by_text(re.compile(r"Scénario « et si… » affiché"))).to_be_visible()
+    expect(app.get_by_text(re.compile(r"Scénario en cours, non enregistré"))).to_be_visible()
     app.get_by_role("button", name="Abandonner le scénario").click()
     settle(app)
     expect_headline(app, now)

@@ -24,6 +24,8 @@ from geo.core.views import View
 from geo.explore.panel import view_facts
 from geo.importers.inputs import bundled_inputs
 
+pytestmark = pytest.mark.usefixtures("bundled_data")  # the CLI's default data: the files
+
 CONTRACT_KEYS = {
     "total_communes",
     "total_population",

@@ -124,18 +124,43 @@ def test_two_imports_typed_at_the_same_moment_are_both_kept(tmp_path):
     assert compared["figures"]["covered_population_delta"] == 150_748 + 17_457
 
 
-def test_a_scenario_is_saved_only_on_request(capsys, monkeypatch, tmp_path):
+def test_a_scenario_is_a_draft_until_published(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("OPSN_DATA_DIR", str(tmp_path / "data"))
     args = ["scenario", "manche_numerique", "--add-departements", "14", "--format", "json"]
     shown = json.loads(run(capsys, *args)[1])
-    assert "saved_version" not in shown
+    assert "saved_version" not in shown and "saved_scenario" not in shown
+    assert shown["data"] == "données livrées" and shown["data_version"] is None  # no base yet
+    saved = json.loads(run(capsys, *args, "--save", "Calvados", "--author", "Marie")[1])
+    draft = saved["saved_scenario"]
+    assert draft["name"] == "Calvados" and draft["base"] == 1 and "saved_version" not in saved
+    # A draft is not data in service: no version, the same figures, the same export.
     assert len(json.loads(run(capsys, "db", "versions", "--format", "json")[1])) == 1
-    saved = json.loads(run(capsys, *args, "--save", "--author", "Marie", "--reason", "essai")[1])
-    assert saved["saved_version"]["version"] == 2 and saved["saved_version"]["kind"] == "scenario"
-    figures = json.loads(run(capsys, "coverage", "--db-version", "2", "--format", "json")[1])
+    coverage = json.loads(run(capsys, "coverage", "--format", "json")[1])
+    assert coverage["covered_population"] == shown["before"]["covered_population"]
+    run(capsys, "db", "export", "--out", str(tmp_path / "out"))
+    for name in ("registre_opsn.csv", "adhesions.csv"):
+        assert (tmp_path / "out" / name).read_bytes() == (OPSN_DIR / name).read_bytes()
+    listed = json.loads(run(capsys, "db", "scenarios", "--format", "json")[1])
+    assert [d["scenario"] for d in listed] == [draft["scenario"]]
+    # Reopened by its number: the same figures, on the version it was saved on.
+    again = json.loads(
+        run(capsys, "scenario", "--scenario", str(draft["scenario"]), "--format", "json")[1]
+    )
+    assert again["after"] == saved["after"] and again["data_version"] == 1
+    # Published: the version in service changes, once.
+    status, out, _ = run(capsys, "db", "publish", str(draft["scenario"]), "--dry-run")
+    assert status == 0 and "Rien n'est enregistré" in out
+    assert len(json.loads(run(capsys, "db", "versions", "--format", "json")[1])) == 1
+    status, out, _ = run(capsys, "db", "publish", str(draft["scenario"]), "--author", "Paul")
+    assert status == 0 and "Enregistré : base enregistrée, version 2" in out
+    figures = json.loads(run(capsys, "coverage", "--format", "json")[1])
     assert figures["covered_population"] == shown["after"]["covered_population"]
-    status, _, err = run(capsys, *args, "--save", "--db-version", "1")
-    assert status == 2 and "dernière version" in err
+    assert figures["data_version"] == 2
+    status, _, err = run(capsys, "db", "publish", str(draft["scenario"]), "--author", "Paul")
+    assert status == 2 and "déjà été publié (version 2, par Paul)" in err
+    # --publish from the scenario command: on the version in service only.
+    status, _, err = run(capsys, *args, "--publish", "--db-version", "1")
+    assert status == 2 and "version en service" in err
 
 
 def test_scenario_figures_export(capsys):
@@ -151,3 +176,42 @@ def test_scenario_figures_export(capsys):
     assert any(
         "python -m geo scenario manche_numerique --add-departements 14" in line for line in lines
     )
+
+
+def test_every_command_reads_the_database_by_default_and_names_its_data(
+    capsys, monkeypatch, tmp_path
+):
+    from geo.planning.changes import set_registry_row
+    from geo.storage import open_store
+
+    monkeypatch.setenv("OPSN_DATA_DIR", str(tmp_path / "data"))
+    members = tmp_path / "liste.csv"
+    members.write_text("insee\n14118\n", encoding="utf-8")
+    # No database yet: the bundled files, said so; nothing is created by reading.
+    status, out, _ = run(capsys, "white-zones", "--limit", "1")
+    assert out.splitlines()[0] == "Territoires sans OPSN — données livrées"
+    assert not (tmp_path / "data").exists()
+    with open_store() as store:  # an OPSN only the database knows
+        row = {"id": "nouvel_opsn", "nom": "Nouvel OPSN", "confiance": "basse"}
+        store.commit(lambda s: set_registry_row(s, row, None), author="M", kind="edit", reason="x")
+    status, out, _ = run(capsys, "validate", str(members), "--opsn", "nouvel_opsn")
+    assert status == 0 and out.splitlines()[0].startswith(
+        "Vérifié avec le registre des OPSN : base enregistrée, version 2 du "
+    )
+    for argv in (
+        ["coverage"],
+        ["white-zones", "--limit", "2"],
+        ["opportunities", "--limit", "2"],
+        ["scenario", "sitpi", "--add-departements", "73"],
+        ["timeline", "--then", "2020-05-01"],
+        ["validate", str(members), "--opsn", "nouvel_opsn"],
+    ):
+        out = json.loads(run(capsys, *argv, "--format", "json")[1])
+        for record in out if isinstance(out, list) else [out]:
+            assert record["data_version"] == 2, argv
+            assert record["data"].startswith("base enregistrée, version 2 du "), argv
+        out = json.loads(run(capsys, *argv, "--format", "json", "--donnees-livrees")[1])
+        for record in out if isinstance(out, list) else [out]:
+            assert record["data_version"] is None and record["data"] == "données livrées", argv
+    status, _, err = run(capsys, "coverage", "--donnees-livrees", "--db-version", "1")
+    assert status == 2 and "s'excluent" in err

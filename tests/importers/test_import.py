@@ -153,7 +153,7 @@ def test_excel_unicode_text_utf16_tab(tmp_path, reference, registry):
 
 
 def test_excel_stripped_zeros_and_float_codes_are_restored(tmp_path, reference, registry):
-    data = b"insee;opsn\n1001;sitpi\n1138.0;sitpi\n01004;sitpi\n"
+    data = b"insee;opsn\n1001;siea\n1138.0;siea\n01004;siea\n"
     result = read(tmp_path, reference, registry, "zeros.csv", data)
     assert list(result.memberships["insee"]) == ["01001", "01138", "01004"]
     assert result.report.corrected == 2
@@ -165,7 +165,7 @@ def test_excel_stripped_zeros_and_float_codes_are_restored(tmp_path, reference, 
 
 
 def test_corsica(tmp_path, reference, registry):
-    data = b"insee;opsn\n2a004;sitiv\n2B033;sitiv\n20041;sitiv\n2A999;sitiv\n20999;sitiv\n"
+    data = b"insee;opsn\n2a004;agedi\n2B033;agedi\n20041;agedi\n2A999;agedi\n20999;agedi\n"
     result = read(tmp_path, reference, registry, "corse.csv", data)
     assert list(result.memberships["insee"]) == ["2A004", "2B033", "2A041"]
     assert issue_at(result, 2)["status"] == "corrected"  # lower case
@@ -179,7 +179,7 @@ def test_corsica(tmp_path, reference, registry):
 
 
 def test_former_code_lands_on_the_current_commune(tmp_path, reference, registry):
-    result = read(tmp_path, reference, registry, "anciens.csv", b"insee;opsn\n01039;sitpi\n")
+    result = read(tmp_path, reference, registry, "anciens.csv", b"insee;opsn\n01039;siea\n")
     assert list(result.memberships["insee"]) == ["01138"]
     issue = issue_at(result, 2)
     assert issue["status"] == "corrected"
@@ -516,9 +516,9 @@ def run_cli(*args):
 
 def test_cli_validate_exit_statuses_and_json(tmp_path):
     good = tmp_path / "bon.csv"
-    good.write_bytes(b"insee;opsn\n1001;sitpi\n")
+    good.write_bytes(b"insee;opsn\n1001;siea\n")
     bad = tmp_path / "mauvais.csv"
-    bad.write_bytes(b"insee;opsn\n01001;sitpi\n99999;sitpi\n")
+    bad.write_bytes(b"insee;opsn\n01001;siea\n99999;siea\n")
     garbage = tmp_path / "binaire.csv"
     garbage.write_bytes(bytes(range(256)))
 

@@ -190,7 +190,7 @@ def test_a_nul_character_is_refused_wherever_it_is(reference, registry):
 
 
 def test_line_level_messages_are_capped_but_counts_stay_exact(reference, registry):
-    data = b"insee;opsn\n" + b"99999;sitpi\n" * 10 + b"1001;sitpi\n" * 3
+    data = b"insee;opsn\n" + b"99999;siea\n" * 10 + b"1001;siea\n" * 3
     result = read(reference, registry, "beaucoup.csv", data, limits=Limits(issues=4))
     report = result.report
     assert (report.rejected, report.corrected, report.duplicates) == (10, 1, 2)

@@ -22,6 +22,8 @@ from geo.core.paths import ROOT
 from geo.importers.inputs import build_inputs, bundled_inputs
 from geo.planning.scenarios import Change, apply_change
 
+pytestmark = pytest.mark.usefixtures("bundled_data")  # the CLI's default data: the files
+
 OPERATORS = ROOT / "tests" / "fixtures" / "import" / "anct_operators.csv"
 
 

@@ -85,7 +85,12 @@ def test_the_app_reads_in_the_worker_and_stops_a_slow_file_in_time(reference):
     started = time.monotonic()
     limits = Limits(seconds=1)  # 14 s of openpyxl in a process of its own
     batch = read_files_isolated(
-        reference, [("lent.xlsx", slow_workbook())], load_registry(), "sitpi", {}, limits, 2
+        reference,
+        [("lent.xlsx", slow_workbook())],
+        load_registry(),
+        "sitpi",
+        limits=limits,
+        grace=2,
     )
     assert time.monotonic() - started < 10
     (error,) = batch.errors

@@ -234,6 +234,6 @@ def test_a_department_clicked_gives_what_the_scenario_command_gives(reference, c
         str(c) for row in workbook["Sources et règle"].iter_rows(values_only=True) for c in row if c
     )
     assert "manche_numerique --add-departements 14" in sources
-    assert "scénario non enregistré" in sources
+    assert "scénario « et si… » (pas dans la version en service)" in sources
     tables = scenario_tables(scenario.summary, changed, "version 1")
     assert tables[1].frame.set_index("Indicateur").at["Population perdue", "Écart"] == 0

@@ -15,6 +15,8 @@ from geo.importers.inputs import bundled_inputs
 from geo.planning.opportunities import COLUMNS, KINDS, opportunities
 from geo.planning.scenarios import Change, run_scenario
 
+pytestmark = pytest.mark.usefixtures("bundled_data")  # the CLI's default data: the files
+
 
 @pytest.fixture(scope="module")
 def inputs():

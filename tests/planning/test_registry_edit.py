@@ -79,7 +79,7 @@ def test_a_new_opsn(table, departements):
     values = {
         "id": "Nouvel_OPSN",
         "nom": "Syndicat numérique de test",
-        "siret": "25351449100047",
+        "siret": "20004563110004",
         "departements": "1",
         "sources": "https://exemple.fr/statuts.pdf\nhttps://exemple.fr/deliberation",
         "confiance": "moyenne",
@@ -88,7 +88,7 @@ def test_a_new_opsn(table, departements):
     assert check.ok, check.errors
     row = check.row
     assert row["id"] == "nouvel_opsn"
-    assert row["siren"] == "253514491"  # taken from the SIRET, and said
+    assert row["siren"] == "200045631"  # taken from the SIRET, and said
     assert row["departements"] == "01" and row["portee"] == "departementale"
     assert row["sources"] == "https://exemple.fr/statuts.pdf|https://exemple.fr/deliberation"
     assert (
@@ -97,6 +97,40 @@ def test_a_new_opsn(table, departements):
         .endswith("existe déjà.")
     )
     assert "minuscules" in check_edit(table, {**values, "id": "é"}, departements).errors["id"]
+
+
+def test_an_identifier_of_another_opsn_is_refused(table, departements):
+    """Mégalis Bretagne's SIRET (25351449100047) on a new OPSN, or ADICO's SIREN on Mégalis."""
+    values = {"id": "nouvel_opsn", "nom": "Nouveau", "siret": "25351449100047"}
+    errors = check_edit(table, values, departements).errors
+    assert errors["siret"].startswith("SIRET : 25351449100047 est déjà celui de « Syndicat mixte")
+    assert "(megalis)" in errors["siren"]  # the SIREN taken from that SIRET too
+    errors = check_edit(table, {"siren": "384452611", "siret": ""}, departements, "megalis").errors
+    assert "(adico)" in errors["siren"]
+    anct = table.set_index("id").at["adico", "anct_id"]
+    assert (
+        "(adico)" in check_edit(table, {"anct_id": anct}, departements, "megalis").errors["anct_id"]
+    )
+    # Its own identifiers, unchanged, are no conflict.
+    assert check_edit(table, {"sigle": "MB"}, departements, "megalis").ok
+
+
+def test_sources_are_addresses_or_references_never_made_up(table, departements):
+    check = check_edit(
+        table,
+        {"sources": "pas une adresse\nmegalis.bzh/statuts.pdf\nhttps://www.megalis.bzh"},
+        departements,
+        "megalis",
+    )
+    assert check.ok, check.errors
+    assert check.row["sources"] == (
+        "pas une adresse|https://megalis.bzh/statuts.pdf|https://www.megalis.bzh"
+    )
+    assert any("pas une adresse web : gardée telle quelle" in note for note in check.notes)
+    assert not any("https://pas" in note for note in check.notes)
+    refused = check_edit(table, {"sources": "javascript:alert(1)"}, departements, "megalis")
+    assert "pas une adresse web" in refused.errors["sources"]
+    assert not refused.notes  # nothing « completed »
 
 
 def test_a_checked_edit_saved_as_a_version_loads_and_exports(

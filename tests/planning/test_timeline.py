@@ -22,6 +22,8 @@ from geo.planning.timeline import (
     then_now,
 )
 
+pytestmark = pytest.mark.usefixtures("bundled_data")  # the CLI's default data: the files
+
 DATED = ROOT / "tests" / "fixtures" / "planner" / "adhesions_datees.csv"
 THEN = dt.date(2020, 5, 1)  # Déclic's headline of May 2020
 

@@ -10,8 +10,9 @@ Run as a program, it is the other process of a test:
 - ``python -m tests.storage.saves kill BASE KIND THRESHOLD``: starts a save
   and, once ``THRESHOLD`` rows are written inside its transaction, says
   « en cours » and waits to be killed;
-- ``python -m tests.storage.saves race BASE WHO FOLDER KIND…``: for each kind,
-  waits for the file ``FOLDER/go-KIND``, saves, and prints what happened (JSON).
+- ``python -m tests.storage.saves race BASE WHO FOLDER KIND:HOW…``: for each kind,
+  waits for the file ``FOLDER/go-KIND-HOW``, saves (``app``: on the version shown
+  before; ``cli``: on the latest), and prints what happened (JSON).
 """
 
 from __future__ import annotations
@@ -70,9 +71,12 @@ def _held(change, hold: float):
     return held
 
 
-def save(store: Store, kind: str, who: str = "alpha", hold: float = 0.0) -> Version:
+def save(
+    store: Store, kind: str, who: str = "alpha", hold: float = 0.0, base: int | None = None
+) -> Version:
     """One save of ``kind`` by ``who`` (``seed``: see :func:`seed`; ``big-import``: an
-    import of 5000 rows)."""
+    import of 5000 rows), on version ``base`` as the app saves (refused if another
+    version was saved since), or on the latest as the command line does (``None``)."""
     person = PEOPLE[who]
     if kind == "import":
         rows = [{"opsn": "sitpi", "insee": person["insee"], "epci": "", "source": f"{who}.csv"}]
@@ -96,7 +100,7 @@ def save(store: Store, kind: str, who: str = "alpha", hold: float = 0.0) -> Vers
 
     elif kind == "restore":  # the prepared import when there is more, else the bundled files
         target = 2 if store.latest().number > 2 else 1
-        return store.restore(target, author=who, reason=f"retour de {who}")
+        return store.restore(target, author=who, reason=f"retour de {who}", base=base)
     elif kind == "bundled":
         bundled, files = bundled_snapshot()
 
@@ -104,7 +108,7 @@ def save(store: Store, kind: str, who: str = "alpha", hold: float = 0.0) -> Vers
             return bundled
 
         return store.commit(
-            _held(change, hold), author=who, kind="bundled", reason="livré", files=files
+            _held(change, hold), author=who, kind="bundled", reason="livré", files=files, base=base
         )
     elif kind == "big-import":  # 5000 rows: a kill can land in the middle of them
         rows = [
@@ -125,7 +129,9 @@ def save(store: Store, kind: str, who: str = "alpha", hold: float = 0.0) -> Vers
 
     else:
         raise ValueError(kind)
-    return store.commit(_held(change, hold), author=who, kind=kind, reason=f"{kind} de {who}")
+    return store.commit(
+        _held(change, hold), author=who, kind=kind, reason=f"{kind} de {who}", base=base
+    )
 
 
 def seed(path: Path | str) -> Version:
@@ -162,8 +168,15 @@ def _kill(path: str, kind: str, threshold: int) -> None:
 
 
 def _race(path: str, who: str, folder: str, kinds: list[str]) -> None:
-    for kind in kinds:
-        go = Path(folder) / f"go-{kind}"
+    """Each ``KIND:how`` in turn, once ``FOLDER/go-KIND-how`` exists: ``how`` is ``app`` (on
+    the version both people were shown) or ``cli`` (on the latest, as the command line)."""
+    for step in kinds:
+        kind, how = step.split(":") if ":" in step else (step, "cli")
+        base = None
+        if how == "app":
+            with open_store(path) as store:
+                base = store.latest().number  # what the preview showed
+        go = Path(folder) / f"go-{kind}-{how}"
         while not go.exists():
             time.sleep(0.01)
         try:
@@ -171,12 +184,13 @@ def _race(path: str, who: str, folder: str, kinds: list[str]) -> None:
                 result = {"version": seed(path).number}
             else:
                 with open_store(path) as store:
-                    result = {"version": save(store, kind, who, hold=0.3).number}
+                    result = {"version": save(store, kind, who, hold=0.3, base=base).number}
         except NothingToSave as error:
             result = {"nothing": str(error)}
         except StorageError as error:
             result = {"refused": str(error)}
-        print(json.dumps({"kind": kind, "who": who, **result}, ensure_ascii=False), flush=True)
+        line = {"kind": kind, "how": how, "who": who, **result}
+        print(json.dumps(line, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

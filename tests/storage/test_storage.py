@@ -346,7 +346,7 @@ def test_report_lines_give_every_line_its_fate(reference, store):
     assert needs_operator(reference, "liste.csv", data, registry)
     assert not needs_operator(reference, "x.csv", b"opsn;insee\nsitpi;38185\n", registry)
     assert not needs_operator(reference, "x.csv", b"\x00\x01garbage" * 50, registry)
-    batch = read_import(reference, [("liste.csv", data)], registry, {"liste.csv": "sitpi"})
+    batch = read_import(reference, [("liste.csv", data)], registry, {"liste.csv": "cdg14"})
     lines = report_lines(batch, reference)
     assert lines["ligne"].tolist() == [2, 3, 4, 5, 6]
     assert lines["statut"].tolist() == ["acceptée"] * 4 + ["rejetée"]

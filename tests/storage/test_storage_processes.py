@@ -131,3 +131,62 @@ def test_two_processes_saving_at_once_keep_a_consistent_history(tmp_path):
             previous = snapshot
         final = previous.memberships
         assert (final["opsn"] == "alpha").sum() == 6 and (final["opsn"] == "beta").sum() == 6
+
+
+# Each process previews its import on the version in service, waits until both have
+# previewed, then confirms on that base: one is refused and tries again on a fresh preview.
+PREVIEW_THEN_CONFIRM = textwrap.dedent(
+    """
+    import json, sys, time
+    from pathlib import Path
+    from geo.core.memberships import memberships_frame
+    from geo.planning.changes import import_memberships
+    from geo.planning.saving import confirm, propose
+    from geo.storage import BaseMoved, open_store
+
+    path, opsn, insee, here, other = sys.argv[1:6]
+    store = open_store(path)
+    rows = memberships_frame([{"opsn": opsn, "insee": insee, "epci": "", "source": opsn + ".csv"}])
+
+    def change(snapshot):
+        return import_memberships(snapshot, rows, "ajouter")
+
+    proposal = propose(store, change)
+    Path(here).touch()
+    while not Path(other).exists():
+        time.sleep(0.01)
+    refused = None
+    try:
+        version = confirm(store, proposal, author=opsn, kind="import", reason=opsn)
+    except BaseMoved as error:
+        refused = str(error)
+        proposal = propose(store, change)  # the fresh preview, on the new version
+        version = confirm(store, proposal, author=opsn, kind="import", reason=opsn)
+    print(json.dumps({"version": version.number, "base": version.base, "refused": refused}))
+    """
+)
+
+
+def test_two_processes_previewing_at_once_one_is_refused_then_saves_on_the_new_version(tmp_path):
+    import json
+
+    path = tmp_path / "base.sqlite3"
+    open_store(path).close()
+    flags = [tmp_path / "alpha.vu", tmp_path / "beta.vu"]
+    children = [
+        python(PREVIEW_THEN_CONFIRM, str(path), "alpha", "14118", str(flags[0]), str(flags[1])),
+        python(PREVIEW_THEN_CONFIRM, str(path), "beta", "29019", str(flags[1]), str(flags[0])),
+    ]
+    results = []
+    for child in children:
+        out, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err
+        results.append(json.loads(out))
+    first, second = sorted(results, key=lambda r: r["version"])
+    assert (first["version"], first["base"], first["refused"]) == (2, 1, None)
+    assert (second["version"], second["base"]) == (3, 2)
+    winner = "alpha" if results[0] is first else "beta"
+    assert second["refused"].startswith(f"La version 2 a été enregistrée par {winner} ")
+    with open_store(path) as store:
+        _, final = store.snapshot()
+        assert {"14118", "29019"} <= set(final.memberships["insee"])

@@ -21,10 +21,17 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from geo.core.paths import ROOT
 from geo.core.reference import ReferenceData
 from geo.mapdata import MapFiles, ensure_map_files
-from geo.maps.web_assets import LEAFLET_CSS, LEAFLET_JS, copy_leaflet, leaflet_dir_name
+from geo.maps.web_assets import (
+    LEAFLET_CSS,
+    LEAFLET_JS,
+    MAP_CODE_DIR,
+    MAP_ELEMENT_HTML,
+    copy_leaflet,
+    leaflet_dir_name,
+)
 from ui import serving
 
-HERE = Path(__file__).resolve().parent
+HERE = MAP_CODE_DIR  # this folder: map.js, map.css (shared with the atlas), streamlit.js
 STATIC_URL = "app/static"
 """Where Streamlit serves the ``static`` folder next to the page's script."""
 MAPDATA = "mapdata"
@@ -35,21 +42,14 @@ LEAFLET_JS_URL = f"{STATIC_URL}/{LEAFLET_DIR}/{LEAFLET_JS}"
 LEAFLET_CSS_URL = f"{STATIC_URL}/{LEAFLET_DIR}/{LEAFLET_CSS}"
 MAPDATA_URL = f"{STATIC_URL}/{MAPDATA}"
 
-HTML = f"""<link rel="stylesheet" href="{LEAFLET_CSS_URL}">
-<div class="opsn-root" data-layout="page">
-  <div class="opsn-map" data-state="loading"
-       role="application" aria-label="Carte de la couverture par les OPSN">
-    <div class="opsn-leaflet"></div>
-    <div class="opsn-map-message">Chargement de la carte…</div>
-  </div>
-  <div class="opsn-legend" aria-label="Légende"></div>
-</div>"""
+HTML = f"""<link rel="stylesheet" href="{LEAFLET_CSS_URL}">\n{MAP_ELEMENT_HTML}"""
 
 _component = st.components.v2.component(
     COMPONENT_NAME,
     html=HTML,
     css=(HERE / "map.css").read_text(encoding="utf-8"),
-    js=(HERE / "map.js").read_text(encoding="utf-8"),
+    # The drawing core (shared with the static atlas) and the Streamlit adapter.
+    js="\n".join((HERE / name).read_text(encoding="utf-8") for name in ("map.js", "streamlit.js")),
 )
 
 
@@ -113,8 +113,9 @@ def map_element(
     ``on_click`` runs before the rerun a click causes (``st.session_state[key]``
     then holds the element's state); the return value is the click itself,
     ``{"level": "departement", "code": "29"}``, during that rerun only.
-    ``layout``: ``"page"`` (the map's height follows the window, legend below) or
-    ``"presentation"`` (the map fills the window, legend beside it, no controls);
+    ``layout``: ``"page"`` (the map's height follows the window, legend below),
+    ``"presentation"`` (the map fills the window, legend beside it, no controls) or
+    ``"embed"`` (another page's frame: the map fills it, a compact legend below);
     ``legend_note`` replaces the legend's hint (a slide shows the credits there).
     """
     data = dict(spec, assets={"leaflet": assets.leaflet_js_url}, layout=layout)

@@ -1,13 +1,19 @@
-// The live coverage map: a Streamlit custom component (v2), drawn in the page itself.
+// The coverage map's drawing core, shared by the live app and the static atlas.
+//
+// Two thin adapters drive it: ui/map_element/streamlit.js (a Streamlit custom
+// component v2, drawn in the page itself; the element's JavaScript is this file
+// followed by that one) and the atlas page (geo/exports/site, classic scripts
+// that work from file://). Both hand CoverageMap the same spec
+// (geo.maps.live_map_spec) and a `trigger` for clicks.
 //
 // Shapes come from files prepared once by the server (geo/mapdata) and fetched by
 // URL, so that the browser keeps them; what the server sends for a view is small:
 // the status of every commune, which communes are the view's own, words and
 // figures (geo/maps/live.py). Communes are filled on one canvas, grouped by
 // colour, so that drawing 35,000 of them costs a few fills and no DOM node each;
-// hovering and clicking are tested against the same shapes. A click is sent back
-// to Python as the trigger value {level, code}. Leaflet (loaded from the app's
-// own static files, never from a CDN) gives panning, zooming and the basemap.
+// hovering and clicking are tested against the same shapes. A click calls the
+// adapter's trigger("click", {level, code}). Leaflet (loaded from the app's own
+// static files, never from a CDN) gives panning, zooming and the basemap.
 //
 // Every text shown comes from the server or from the strings below, and is set
 // with textContent: names from imported files never become HTML.
@@ -50,15 +56,26 @@ function mark(name) {
 
 const files = new Map(); // URL -> Promise of a decoded file, shared by every map of the page
 
+// Where a file's bytes come from: fetched by default. A page may read them
+// otherwise (the atlas, opened from file:// where fetch() is refused, loads them
+// as scripts) by replacing `read` with a function of the URL returning a
+// Promise of a ReadableStream of the stored bytes.
+const mapFileSource = {
+  read(url) {
+    return fetch(url).then((response) => {
+      if (!response.ok) throw new Error(`${url} : HTTP ${response.status}`);
+      return response.body;
+    });
+  },
+};
+
 function loadFile(url) {
   if (!files.has(url)) {
-    const promise = fetch(url)
-      .then((response) => {
-        if (!response.ok) throw new Error(`${url} : HTTP ${response.status}`);
+    const promise = mapFileSource
+      .read(url)
+      .then((stored) => {
         // Stored gzip-compressed, served as they are (geo/mapdata/store.py).
-        const body = url.endsWith(".gz")
-          ? response.body.pipeThrough(new DecompressionStream("gzip"))
-          : response.body;
+        const body = url.endsWith(".gz") ? stored.pipeThrough(new DecompressionStream("gzip")) : stored;
         return new Response(body).arrayBuffer();
       })
       .then(decodeFile);
@@ -1231,23 +1248,4 @@ class CoverageMap {
       },
     };
   }
-}
-
-export default function (component) {
-  const { parentElement, data, setTriggerValue } = component;
-  let controller = parentElement.opsnController;
-  if (!controller) {
-    controller = new CoverageMap(parentElement, setTriggerValue);
-    parentElement.opsnController = controller;
-  }
-  controller.trigger = setTriggerValue;
-  if (data) controller.update(data);
-  // Streamlit calls the last returned function when the element leaves the page.
-  return () => {
-    const host = parentElement.host || parentElement;
-    if (!host.isConnected) {
-      controller.destroy();
-      delete parentElement.opsnController;
-    }
-  };
 }

@@ -1,4 +1,4 @@
-"""« Importer » page: files → OPSN of each list → report → preview → confirm (one version).
+"""« Importer » page: files → OPSN of each list → corrections → report → preview → confirm.
 
 Registered only for a signed-in person (``app.py``). Reading is
 :func:`geo.planning.imports.read_import` (the project's bounded readers), run in
@@ -19,24 +19,50 @@ from geo.core.registry import opsn_names
 from geo.exports import csv_bytes
 from geo.importers.isolated import warm
 from geo.importers.tables import MAX_FILE_BYTES
-from geo.planning.changes import MEMBERSHIP_MODES, OPERATOR_MODES
-from geo.planning.compare import compare_snapshots
+from geo.planning.changes import MEMBERSHIP_MODES
+from geo.planning.compare import before_sentence, compare_snapshots
+from geo.planning.corrections import (
+    EDITABLE,
+    corrections_from_table,
+    corrections_key,
+    from_key,
+    problem_lines,
+    problems_legend,
+    with_results,
+)
 from geo.planning.imports import apply_import, import_counts, report_lines
+from geo.planning.operator_changes import (
+    IGNORED_HELP,
+    OPERATOR_MODES,
+    plan_operators,
+    plan_tables,
+)
 from geo.planning.reading import heads_isolated, read_files_isolated
-from geo.storage import ConflictError, NothingToSave, StorageError
+from geo.planning.saving import save_on_base
 from geo.storage.labels import data_label
 from ui.access import require_identity
-from ui.data import OPTIONS, VERSION, store, version_token
+from ui.data import OPTIONS, VERSION, remember_query, store, version_token
 from ui.markdown import md
 from ui.refresh import refresh_section
 from ui.resources import reference_data
+from ui.saving import gate, saved, show_saved
 from ui.summary import changed_communes, figures_delta, report_columns
 
-STATUS_FILTERS = ["toutes", "acceptée", "corrigée", "rejetée", "doublon"]
+STATUS_FILTERS = ["toutes", "acceptée", "corrigée", "à vérifier", "rejetée", "doublon"]
 #: Files read and previews are shared by the sessions of this server; after this
 #: long unused, they are dropped, so that a large list does not stay in memory
 #: once the person who brought it has left.
 IDLE_SECONDS = 15 * 60
+
+
+# Session key: imports saved in this session; each one starts the page again, files emptied.
+SAVES = "import_saves"
+
+
+def uploader_key() -> str:
+    """``import_files``, then another key after each save (Streamlit empties a new uploader)."""
+    saves = st.session_state.get(SAVES, 0)
+    return "import_files" if not saves else f"import_files_{saves}"
 
 
 def _files_token(contents: tuple) -> str:
@@ -54,14 +80,14 @@ def _needs_operator(token: str, _contents: tuple) -> tuple[tuple[str, ...], dict
 
 
 @st.cache_resource(max_entries=8, ttl=IDLE_SECONDS, show_spinner="Lecture des fichiers…")
-def _read(token: str, version: str, operators: tuple, _contents: tuple, _registry, _refused):
+def _read(token, version, operators: tuple, fixes: tuple, _contents: tuple, _registry, _refused):
     return read_files_isolated(
-        reference_data(), list(_contents), _registry, dict(operators), _refused
+        reference_data(), list(_contents), _registry, dict(operators), from_key(fixes), _refused
     )
 
 
 @st.cache_resource(max_entries=8, ttl=IDLE_SECONDS, show_spinner="Calcul de l'aperçu…")
-def _preview(token, version, operators, modes, options, _snapshot, _batch):
+def _preview(token, version, operators, fixes, modes, options, _snapshot, _batch):
     after = apply_import(_snapshot, _batch, *modes)
     return compare_snapshots(_snapshot, after, reference_data(), options)
 
@@ -77,11 +103,13 @@ st.caption(
     "de l'ANCT. Rien n'est enregistré avant la confirmation, en bas de page ; les lignes "
     "rejetées n'empêchent pas d'enregistrer les autres."
 )
+if show_saved():
+    st.page_link("ui/pages/carte.py", label="Voir la carte", icon=":material/map:")
 refresh_section(who)
 uploads = st.file_uploader(
     "Fichiers à importer",
     accept_multiple_files=True,
-    key="import_files",
+    key=uploader_key(),
     type=["csv", "tsv", "txt", "xlsx", "gz", "xls", "ods"],  # .xls, .ods: told how to convert
     help=f"{MAX_FILE_BYTES // 2**20} Mo au plus par fichier. Un même fichier donné deux fois "
     "est lu une seule fois.",
@@ -98,13 +126,14 @@ token = _files_token(contents)
 names = opsn_names(registry)
 choices = sorted(names, key=lambda i: names[i].lower())
 operators = {}
+linked = st.query_params.get("opsn_liste")  # the OPSN chosen before a reload or in a shared link
 needing, refused = _needs_operator(token, contents)
 for name in needing:
     chosen = st.selectbox(
         f"OPSN de la liste « {md(name)} » (le fichier n'a pas de colonne opérateur)",
         choices,
         format_func=lambda i: f"{names[i]} ({i})",
-        index=None,
+        index=choices.index(linked) if linked in choices else None,
         placeholder="Choisir l'OPSN…",
         key=f"operator_{token}_{name}",
     )
@@ -113,24 +142,79 @@ for name in needing:
         st.stop()
     operators[name] = chosen
 operators_key = tuple(sorted(operators.items()))
-batch = _read(token, version_token(version.number), operators_key, contents, registry, refused)
+if operators:
+    st.query_params["opsn_liste"] = list(operators.values())[-1]
+read_key = (token, version_token(version.number), operators_key)
+first_reading = _read(*read_key, (), contents, registry, refused)
 
-# 2. The report, full width.
+# 2. The lines to correct: the planner's corrections are read from the table's
+# state before it is drawn, so that the files are read again with them and
+# the table shows at once what each correction gives.
+problems = problem_lines(first_reading.reports)
+fixes = {}
+if len(problems):
+    edits = st.session_state.get(f"corrections_{token}", {}).get("edited_rows", {})
+    edited = problems.copy()
+    for position, changed in edits.items():
+        for column, value in changed.items():
+            if column in EDITABLE and int(position) < len(edited):
+                edited.at[int(position), column] = value
+    fixes = corrections_from_table(edited)
+batch = _read(*read_key, corrections_key(fixes), contents, registry, refused)
+
+# 3. The report, full width.
 st.header("Rapport de lecture")
 for message in batch.errors:
     st.error(md(message))
 for message in batch.repeated:
     st.info(md(message))
 for report in batch.reports:
-    summary = (
-        f"**{md(report.file)}** ({md(report.read_as)}) : {report.rows} ligne(s) ; "
-        f"{report.accepted} acceptée(s) dont {report.corrected} corrigée(s), "
-        f"{report.rejected} rejetée(s), {report.duplicates} doublon(s)"
-    )
-    (st.warning if report.rejected else st.success)(summary)
+    summary = f"**{md(report.file)}** ({md(report.read_as)}) : {report.counts_sentence()}"
+    (st.warning if report.rejected or report.flagged else st.success)(summary)
     for note in report.notes:
         st.caption(md(note))
 lines = report_lines(batch, reference)
+if len(problems):
+    st.subheader("Corriger les lignes rejetées ou à vérifier")
+    st.caption(
+        "Sans modifier le fichier : tapez le code INSEE (ou le SIREN, ou le nom) de la bonne "
+        "commune dans « Correction », ou cochez « Prendre » pour la commune proposée ; cochez "
+        "« Écarter » pour ne pas garder une commune à vérifier. Chaque correction est vérifiée "
+        "aussitôt (colonne « Commune ») et n'est enregistrée qu'avec l'import."
+    )
+    several_files = problems["fichier"].nunique() > 1
+    st.data_editor(
+        with_results(problems, fixes, lines),
+        key=f"corrections_{token}",
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
+        disabled=[c for c in problems.columns if c not in EDITABLE],
+        column_order=[
+            c for c in problems.columns if c != "suggestion" and (several_files or c != "fichier")
+        ],
+        column_config={
+            "fichier": st.column_config.TextColumn("Fichier", width=110),
+            "ligne": st.column_config.NumberColumn("Ligne", format="%d", width=50),
+            "lu": st.column_config.TextColumn("Lu dans le fichier", width=120),
+            "probleme": st.column_config.TextColumn("Problème", help=problems_legend(), width=170),
+            "commune": st.column_config.TextColumn(
+                "Commune",
+                help="La commune proposée, ou les communes possibles ; après une correction, "
+                "ce qu'elle donne (✓ gardée, ✗ refusée et pourquoi).",
+                width=200,
+            ),
+            "prendre_suggestion": st.column_config.CheckboxColumn(
+                "Prendre", help="Garder la commune proposée", width=80
+            ),
+            "correction": st.column_config.TextColumn(
+                "Correction", help="Code INSEE, SIREN, SIRET ou nom de la commune", width=95
+            ),
+            "ecarter": st.column_config.CheckboxColumn(
+                "Écarter", help="Ne pas garder cette ligne", width=80
+            ),
+        },
+    )
 if len(lines):
     left, right = st.columns([1, 2])
     status = left.selectbox("Lignes", STATUS_FILTERS, key="report_status")
@@ -159,12 +243,16 @@ if batch.empty:
     st.error("Aucune ligne acceptée : il n'y a rien à enregistrer.")
     st.stop()
 
-# 3. What saving would change.
+# 4. What saving would change.
 st.header("Aperçu des changements")
 modes_left, modes_right = st.columns(2)
+linked_mode = st.query_params.get("mode")
 membership_mode = modes_left.radio(
-    "Adhésions", list(MEMBERSHIP_MODES), format_func=MEMBERSHIP_MODES.get, key="membership_mode"
-)
+    "Adhésions", list(MEMBERSHIP_MODES), format_func=MEMBERSHIP_MODES.get, key="membership_mode",
+    index=list(MEMBERSHIP_MODES).index(linked_mode) if linked_mode in MEMBERSHIP_MODES else 0,
+)  # fmt: skip
+st.query_params["mode"] = membership_mode
+remember_query("importer", {name: st.query_params[name] for name in st.query_params})
 operator_mode = "completer"
 if batch.operators is not None and len(batch.operators):
     operator_mode = modes_right.radio(
@@ -172,16 +260,45 @@ if batch.operators is not None and len(batch.operators):
     )
 modes = (membership_mode, operator_mode)
 preview = _preview(
-    token, version_token(version.number), operators_key, modes, options, snapshot, batch
+    token,
+    version_token(version.number),
+    operators_key,
+    corrections_key(fixes),
+    modes,
+    options,
+    snapshot,
+    batch,
 )
 figures_delta(preview["figures"])
+st.caption(before_sentence(preview["figures"]))
 members = preview["memberships"]
-registry_changes = preview["registry"]
 st.markdown(
     f"Adhésions : **+{fmt.integer(members['added'])}** ajoutées, "
-    f"**−{fmt.integer(members['removed'])}** retirées ; OPSN : "
-    f"{len(registry_changes['added'])} ajouté(s), {len(registry_changes['changed'])} modifié(s)."
+    f"**−{fmt.integer(members['removed'])}** retirées."
 )
+if batch.operators is not None and len(batch.operators):
+    plan = plan_operators(snapshot.registry, batch.operators, operator_mode)
+    st.markdown(
+        f"OPSN : {fmt.integer(len(plan.added))} ajouté(s), "
+        f"{fmt.integer(len(plan.changed_opsn))} modifié(s) ({fmt.integer(len(plan.changed))} "
+        f"champ(s)), {fmt.integer(len(plan.ignored))} valeur(s) du fichier non reprise(s)."
+    )
+    for name, table in plan_tables(plan).items():
+        if name == "ignored":
+            st.markdown("**Valeurs du fichier non reprises**")
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            key=f"preview_operators_{name}",
+            column_config={
+                "OPSN": st.column_config.TextColumn(width=140),
+                "Champ": st.column_config.TextColumn(width=170),
+                "Pourquoi": st.column_config.TextColumn(help=IGNORED_HELP),
+            },
+        )
+    for note in plan.notes:
+        st.caption(md(note))
 if members["by_opsn"]:
     st.dataframe(
         pd.DataFrame(members["by_opsn"]).rename(
@@ -200,34 +317,36 @@ changed_communes(
     preview["communes"], preview["figures"]["after"]["status_labels"], key="preview_communes"
 )
 
-# 4. Confirm: one version.
+# 5. Confirm: one version, on the version this preview was computed on (ui.saving).
 st.header("Enregistrer")
+confirm = gate("import_confirm", version)
+confirm.notice(store().versions())
 reason = st.text_input(
     "Motif (gardé dans l'historique)",
     key="import_reason",
     placeholder="ex. : liste reçue le 3 décembre",
 )
-if st.button("Enregistrer comme nouvelle version", type="primary", key="import_confirm"):
-    try:
-        saved = store().commit(
-            lambda current: apply_import(current, batch, *modes),
-            author=who.name,
-            kind="import",
-            reason=reason.strip() or f"import ({membership_mode})",
-            files=batch.files,
-            base=version.number,
-            counts=import_counts(batch),
-        )
-    except NothingToSave:
-        st.info("Ces fichiers ne changent rien aux données enregistrées : aucune version créée.")
-    except (ConflictError, StorageError) as error:
-        st.error(md(error))
-    else:
-        st.session_state[VERSION] = None  # the map shows the new version
-        if saved.base != saved.number - 1:
-            st.warning(
-                f"D'autres enregistrements ont eu lieu depuis la version {saved.base} : "
-                "votre import s'y ajoute (voir la page Versions)."
-            )
-        st.success(md(f"Enregistré : {data_label(saved)}."))
-        st.page_link("ui/pages/carte.py", label="Voir la carte", icon=":material/map:")
+st.caption(
+    md(
+        f"L'aperçu ci-dessus part de la {data_label(version)}. Si quelqu'un enregistre une "
+        "autre version avant vous, votre enregistrement est refusé et l'aperçu recalculé."
+    )
+)
+done = confirm.button(
+    "Enregistrer comme nouvelle version",
+    lambda base: save_on_base(
+        store(),
+        lambda current: apply_import(current, batch, *modes),
+        base=base,
+        author=who.name,
+        kind="import",
+        reason=reason.strip() or f"import ({membership_mode})",
+        files=batch.files,
+        counts=import_counts(batch),
+    ),
+)
+if done is not None:
+    st.session_state[VERSION] = None  # the map shows the new version
+    st.session_state.pop("import_reason", None)
+    st.session_state[SAVES] = st.session_state.get(SAVES, 0) + 1  # an empty uploader
+    saved("Enregistré :", done)

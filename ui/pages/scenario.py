@@ -1,8 +1,10 @@
 """« Et si… » page: extend or shrink an OPSN, see the figures, open the opportunities.
 
-The what-if lives in the session (:data:`ui.data.WHATIF`): the map page applies
-it to its headline, map and territories without OPSN until it is dropped.
-Nothing is saved unless a signed-in person asks for it.
+The what-if lives in the session (:data:`ui.data.WHATIF`) and in the page's
+address (:mod:`ui.scenario_url`: the OPSN chosen, the what-if, the draft
+opened): the map page applies it to its headline, map and territories without
+OPSN until it is dropped. A signed-in person may keep it as a named draft, and
+publish a draft as the version in service after a preview (:mod:`ui.drafts`).
 
 The scenario is built from lists or by clicking its map: with « Cliquer pour
 ajouter / retirer » on, a click on a department toggles it in the chosen OPSN's
@@ -23,7 +25,8 @@ from geo.explore.views import breadcrumb, name_of, selection
 from geo.exports import csv_bytes
 from geo.exports.scenario import scenario_workbook
 from geo.maps.changes import change_map_spec, scenario_classes, scenario_palette
-from geo.planning.changes import apply_scenario
+from geo.planning.command_line import command
+from geo.planning.drafts import scenario_state
 from geo.planning.opportunities import opportunities
 from geo.planning.scenario_toggle import toggle
 from geo.planning.scenarios import (
@@ -33,23 +36,25 @@ from geo.planning.scenarios import (
     run_scenario,
     status_changes,
 )
-from geo.storage import NothingToSave, StorageError
 from geo.storage.labels import data_label
+from ui import scenario_url
 from ui.access import identity
 from ui.data import (
+    DRAFT,
     OPTIONS,
-    VERSION,
     WHATIF,
     changes_token,
     data_in_use,
     drop_whatif,
-    store,
+    open_draft,
     version_token,
 )
+from ui.drafts import drafts_list, open_draft_panel, save_form
 from ui.map_element import clicked, map_element
 from ui.markdown import md
 from ui.resources import analysis_for, map_assets, map_spec_for, reference_data
-from ui.summary import figures_delta
+from ui.saving import page_entered, show_saved
+from ui.summary import changed_communes, figures_delta
 
 
 @st.cache_resource(max_entries=8, show_spinner="Recherche des meilleures extensions…")
@@ -147,7 +152,16 @@ def remove_change(position: int) -> None:
 
 
 def open_opportunity(change: Change) -> None:
+    """A new what-if (the opportunity's change), for its OPSN; a draft opened is closed."""
     st.session_state[WHATIF] = [change.as_dict()]
+    st.session_state[DRAFT] = None
+    st.session_state[CLICK_MESSAGE] = ""
+    scenario_url.choose(change.opsn, change.name)
+
+
+def opsn_chosen() -> None:
+    """Another OPSN: a message about the previous one's clicks no longer applies."""
+    st.session_state[CLICK_MESSAGE] = ""
 
 
 def optional(column, label: str, options: list, key: str, format_func, empty: str) -> None:
@@ -231,12 +245,14 @@ CLICK_MODE = "wi_click_mode"
 CLICK_TARGET = "wi_click_target"
 CLICK_MESSAGE = "wi_click_message"
 COMMUNE, EPCI = "commune", "epci"
-NEW = "__nouvel_opsn__"
-COMMUNE_COLUMNS = {
-    "insee": "Code INSEE", "nom": "Commune", "departement": "Département",
-    "population": "Population", "statut_avant": "Sans le scénario", "statut_apres": "Avec le scénario",
-}  # fmt: skip
+NEW = scenario_url.NEW
+SHOWN_OPPORTUNITIES = 200
 reference = reference_data()
+st.title("Et si… un OPSN s'étendait ?")
+if page_entered():
+    st.session_state[CLICK_MESSAGE] = ""  # a message of an earlier visit says nothing now
+for message in scenario_url.sync():
+    st.warning(md(message))
 options = st.session_state.get(OPTIONS) or CoverageOptions()
 data = data_in_use()
 base = data.base
@@ -245,15 +261,22 @@ names = opsn_names(base.registry)
 departements = dict(zip(reference.departements["code"], reference.departements["nom"], strict=True))
 epci_names = dict(zip(reference.epci["siren"], reference.epci["nom"], strict=True))
 
-st.title("Et si… un OPSN s'étendait ?")
+changes = tuple(Change.from_dict(c) for c in st.session_state.get(WHATIF, []) or [])
+draft = open_draft()
+show_saved()
+st.info(md(scenario_state(changes, draft)), icon=":material/bookmark:")
 st.caption(
-    f"Calculé sur la {md(data_label(data.version, data.latest, data.freshness))}, avec les options de la carte. "
-    "Rien n'est enregistré : le scénario s'affiche sur la carte jusqu'à ce que vous l'abandonniez."
+    f"Calculé sur la {md(data_label(data.version, data.latest, data.freshness))}, avec les "
+    "options de comptage de la carte."
 )
 
+choices = [*sorted(names, key=lambda i: names[i].lower()), NEW]
+if st.session_state.get("wi_opsn") not in choices:
+    st.session_state.pop("wi_opsn", None)
 opsn = st.selectbox(
-    "OPSN", [*sorted(names, key=lambda i: names[i].lower()), NEW], key="wi_opsn",
+    "OPSN", choices, key="wi_opsn", on_change=opsn_chosen,
     format_func=lambda i: "Nouvel OPSN…" if i == NEW else f"{names[i]} ({i})",
+    help="L'OPSN que changent les listes et les clics sur la carte.",
 )  # fmt: skip
 if opsn == NEW:
     left, right = st.columns(2)
@@ -269,7 +292,7 @@ else:
     member_communes = sorted(c for c in mine["insee"] if c)
     member_epci = sorted(e for e in mine["epci"] if e)
 
-changes = tuple(Change.from_dict(c) for c in st.session_state.get(WHATIF, []) or [])
+scenario_url.keep(opsn)
 summary = changed = None
 if changes:
     summary, changed = _scenario(base_token, changes_token(changes), options, base, changes)
@@ -304,9 +327,14 @@ with left:
                 disabled=step == view, width="content", help=LEVEL_LABELS[step.level],
             )  # fmt: skip
     spec = _map_spec(base_token, changes_token(changes), options, view, base, changes)
+    who = (
+        f"le nouvel OPSN « {st.session_state.get('wi_new_id') or '…'} »"
+        if opsn == NEW
+        else names.get(opsn, opsn)
+    )
     if st.session_state.get(CLICK_MODE, True):
+        st.markdown(f":material/ads_click: Un clic sur la carte change : **{md(who)}**")
         target = "l'EPCI de la commune" if st.session_state.get(CLICK_TARGET) == EPCI else None
-        who = "le nouvel OPSN" if opsn == NEW else names.get(opsn, opsn)
         hint = f"Cliquer pour l'ajouter à {who} ou l'en retirer" + (
             f" ({target})" if target and view.level == Level.DEPARTEMENT else ""
         )
@@ -395,26 +423,24 @@ with st.container(border=True):
         st.warning(md(st.session_state["wi_message"]))
 
 if changes:
-    st.subheader("Scénario en cours")
+    st.subheader("Scénario affiché")
     for position, change in enumerate(changes):
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.code(change.command(), language=None)
+            st.markdown(
+                f"{position + 1}. {md(change.command().removeprefix('python -m geo scenario '))}"
+            )
             st.button(
                 "Retirer", key=f"wi_remove_{position}_{changes_token(changes)}",
                 on_click=remove_change, args=(position,),
             )  # fmt: skip
-    if len(changed):
-        labels = summary["after"]["status_labels"]
-        st.dataframe(
-            changed.assign(
-                statut_avant=changed["statut_avant"].map(labels),
-                statut_apres=changed["statut_apres"].map(labels),
-            )[["insee", "nom", "departement", "population", "statut_avant", "statut_apres"]]
-            .rename(columns=COMMUNE_COLUMNS),
-            hide_index=True, width="stretch", key="wi_changed",
-        )  # fmt: skip
+    st.caption("La commande qui donne les mêmes chiffres (mêmes données, mêmes options) :")
+    st.code(summary["command"], language=None, wrap_lines=True)
+    changed_communes(
+        changed.to_dict(orient="records"), summary["after"]["status_labels"], key="wi_changed",
+        before="Sans le scénario", after="Avec le scénario",
+    )  # fmt: skip
     notes = [
-        f"Scénario non enregistré : {' ; '.join(c.command() for c in changes)}",
+        f"{scenario_state(changes, draft)} Commande : {summary['command']}",
         f"Règle : {summary['after']['counting_rule']}",
         f"Données : {data.saved_label}",
     ]
@@ -431,42 +457,36 @@ if changes:
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )  # fmt: skip
         st.button("Abandonner le scénario", on_click=drop_whatif, key="wi_drop")
-    who = identity()
-    if who is not None:
-        with st.expander("Enregistrer ce scénario comme nouvelle version des données"):
-            reason = st.text_input("Motif (gardé dans l'historique)", key="wi_reason")
-            if st.button("Enregistrer", key="wi_save"):
-                try:
-                    saved = store().commit(
-                        lambda s: apply_scenario(s, changes, reference.departements),
-                        author=who.name, kind="scenario",
-                        reason=reason.strip() or " ; ".join(c.command() for c in changes),
-                        base=data.version.number,
-                    )  # fmt: skip
-                except NothingToSave:
-                    st.info("Ce scénario ne change rien aux données enregistrées.")
-                except StorageError as error:
-                    st.error(md(error))
-                else:
-                    st.session_state[WHATIF] = []
-                    st.session_state[VERSION] = None
-                    st.success(md(f"Enregistré : {data_label(saved)}."))
-    else:
-        st.caption(
-            "Connectez-vous pour enregistrer ce scénario comme nouvelle version des données."
-        )
+
+st.header("Scénarios enregistrés")
+who = identity()
+if changes and who is not None:
+    save_form(who, data.version.number, changes, options, draft)
+elif changes:
+    st.caption("Connectez-vous pour enregistrer ce scénario ou publier un scénario enregistré.")
+if draft is not None:
+    open_draft_panel(draft, changes, who, options)
+drafts_list(who)
+scenario_url.write(opsn, changes, draft)
 
 st.header("Opportunités")
 st.caption(
     "Pour chaque territoire sans OPSN et chaque OPSN qui le borde, ce que couvrirait son "
     "extension aux départements du territoire, à l'un d'eux, ou l'adhésion des EPCI du bord — "
-    "classé par habitants gagnés (même calcul que « et si… »)."
+    "classé par habitants gagnés (même calcul que « et si… »), sur les données et avec les "
+    "options de la carte, sans le scénario affiché. La même liste, dans le même ordre :"
 )
+st.code(command("opportunities", options, data.version.number), language=None, wrap_lines=True)
 table = _opportunities(base_token, options, base)
 if table.empty:
     st.info("Aucune extension d'un OPSN voisin ne couvrirait d'habitants de plus.")
 else:
-    top = table.head(200)
+    top = table.head(SHOWN_OPPORTUNITIES)
+    if len(table) > SHOWN_OPPORTUNITIES:
+        st.caption(
+            f"Les {SHOWN_OPPORTUNITIES} premières extensions sur {fmt.integer(len(table))} "
+            "(toutes dans le fichier CSV)."
+        )
     shown = pd.DataFrame(
         {
             "Rang": top["rang"],

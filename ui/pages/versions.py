@@ -8,18 +8,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.core import fmt
 from geo.core.coverage import CoverageOptions
 from geo.exports import csv_bytes
 from geo.planning.compare import compare_versions
-from geo.storage import NothingToSave, StorageError
 from geo.storage.labels import data_label
 from geo.storage.versions import version_rows
 from ui.access import identity
+from ui.changes import show_changes
 from ui.data import OPTIONS, VERSION, map_query, store
-from ui.markdown import md
 from ui.resources import reference_data
-from ui.summary import changed_communes, figures_delta
+from ui.saving import gate, saved, show_saved
+from ui.summary import figures_delta
 
 COLUMNS = {
     "version": st.column_config.NumberColumn("Version", format="%d"),
@@ -42,10 +41,13 @@ def _compare(uid: str, first: int, second: int, options: CoverageOptions) -> dic
 
 st.title("Versions des données")
 st.caption(
-    "Chaque import confirmé, modification du registre, scénario enregistré ou restauration "
+    "Chaque import confirmé, modification du registre, scénario publié ou restauration "
     "crée une version ; aucune n'est jamais effacée. Une restauration crée une nouvelle "
-    "version identique à l'ancienne."
+    "version identique à l'ancienne. Les scénarios enregistrés comme brouillons sont sur la "
+    "page « Et si… » : ils ne deviennent une version qu'une fois publiés."
 )
+if show_saved():
+    st.page_link("ui/pages/carte.py", label="Voir la carte", icon=":material/map:")
 versions = store().versions()
 rows = pd.DataFrame(version_rows(versions))
 st.dataframe(rows, hide_index=True, width="stretch", column_config=COLUMNS, key="versions_table")
@@ -60,6 +62,7 @@ numbers = [v.number for v in reversed(versions)]
 by_number = {v.number: v for v in versions}
 
 st.header("Comparer deux versions")
+options = st.session_state.get(OPTIONS) or CoverageOptions()
 if len(numbers) < 2:
     st.info("Une seule version pour l'instant : rien à comparer.")
 else:
@@ -72,36 +75,9 @@ else:
         "Version d'arrivée", numbers, index=0, key="compare_b",
         format_func=lambda n: data_label(by_number[n]),
     )  # fmt: skip
-    options = st.session_state.get(OPTIONS) or CoverageOptions()
     result = _compare(store().uid, first, second, options)
     figures_delta(result["figures"], before_label=f"version {first}")
-    registry = result["registry"]
-    for item in registry["added"]:
-        st.markdown(f"- OPSN ajouté : **{md(item['nom'])}** ({md(item['id'])})")
-    for item in registry["removed"]:
-        st.markdown(f"- OPSN retiré : **{md(item['nom'])}** ({md(item['id'])})")
-    for item in registry["changed"]:
-        fields = "; ".join(
-            f"{md(f['field'])} : « {md(f['before'])} » → « {md(f['after'])} »"
-            for f in item["fields"]
-        )
-        st.markdown(f"- OPSN modifié : **{md(item['nom'])}** — {fields}")
-    members = result["memberships"]
-    st.markdown(
-        f"Adhésions : **+{fmt.integer(members['added'])}**, **−{fmt.integer(members['removed'])}**"
-    )
-    if members["by_opsn"]:
-        st.dataframe(
-            pd.DataFrame(members["by_opsn"]).rename(
-                columns={"opsn": "Identifiant", "nom": "OPSN", "added": "Ajoutées", "removed": "Retirées"}
-            ),
-            hide_index=True, key="compare_by_opsn",
-        )  # fmt: skip
-    st.markdown(f"Communes dont le statut change : **{fmt.integer(len(result['communes']))}**")
-    changed_communes(
-        result["communes"], result["figures"]["after"]["status_labels"], key="compare_communes",
-        before=f"Version {first}", after=f"Version {second}",
-    )  # fmt: skip
+    show_changes(result, f"Version {first}", f"Version {second}", "compare")
     st.page_link(
         "ui/pages/carte.py", label=f"Voir la version {first} sur la carte", icon=":material/map:",
         query_params=map_query(version=str(first)),
@@ -109,27 +85,33 @@ else:
 
 st.header("Restaurer une version")
 who = identity()
+latest = numbers[0]
+older = [n for n in numbers if n != latest]
 if who is None:
     st.caption("La restauration demande d'être connecté.")
+elif not older:
+    st.info("Une seule version : rien à restaurer.")
 else:
-    latest = numbers[0]
-    older = [n for n in numbers if n != latest]
-    if not older:
-        st.info("Une seule version : rien à restaurer.")
-    else:
-        target = st.selectbox(
-            "Revenir aux données de la version", older, key="restore_target",
-            format_func=lambda n: data_label(by_number[n]),
-        )  # fmt: skip
-        reason = st.text_input("Motif (gardé dans l'historique)", key="restore_reason")
-        if st.button(f"Restaurer la version {target}", type="primary", key="restore_confirm"):
-            try:
-                saved = store().restore(target, author=who.name, reason=reason)
-            except NothingToSave:
-                st.info("Les données en service sont déjà celles de cette version.")
-            except StorageError as error:
-                st.error(md(error))
-            else:
-                st.session_state[VERSION] = None
-                st.success(md(f"Enregistré : {data_label(saved)}."))
-                st.page_link("ui/pages/carte.py", label="Voir la carte", icon=":material/map:")
+    target = st.selectbox(
+        "Revenir aux données de la version", older, key="restore_target",
+        format_func=lambda n: data_label(by_number[n]),
+    )  # fmt: skip
+    st.markdown(
+        f"**Aperçu** : restaurer la version {target} crée une nouvelle version dont les données "
+        f"sont celles de la version {target} ; voici ce qui changerait par rapport à la version "
+        f"en service ({latest}). Aucune version n'est effacée."
+    )
+    preview = _compare(store().uid, latest, target, options)
+    figures_delta(preview["figures"], before_label=f"version {latest}, en service")
+    show_changes(preview, f"Version {latest} (en service)", "Après restauration", "restore")
+    restore = gate("restore_confirm", by_number[latest])
+    restore.notice(versions)
+    reason = st.text_input("Motif (gardé dans l'historique)", key="restore_reason")
+    done = restore.button(
+        f"Restaurer la version {target}",
+        lambda base: store().restore(target, author=who.name, reason=reason, base=base),
+        again="restaurez",
+    )
+    if done is not None:
+        st.session_state[VERSION] = None
+        saved("Enregistré :", done)
