@@ -84,7 +84,9 @@ def markdown_sources(at: AppTest) -> list[str]:
         texts += [str(e.value) for e in getattr(at, kind)]
     for kind in WIDGETS:
         for widget in getattr(at, kind):
-            texts += [str(getattr(widget, a)) for a in ("label", "help") if getattr(widget, a, None)]
+            texts += [
+                str(getattr(widget, a)) for a in ("label", "help") if getattr(widget, a, None)
+            ]
     for block in (*at.expander, *at.tabs):
         texts.append(str(block.label))
     return texts
