@@ -42,6 +42,7 @@ from geo.planning.changes import import_memberships
 from geo.storage import StorageFault, open_store
 from geo.storage import sqlite as sqlite_store
 from geo.storage.seed import bundled_snapshot
+from tests.markup import shown
 from tests.storage.saves import KINDS, PEOPLE, prepared, save, seed
 
 SAVE_KINDS = tuple(k for k in KINDS if k != "seed")
@@ -358,7 +359,7 @@ def test_the_app_tells_every_visitor_in_french_without_a_traceback(base, monkeyp
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()
     assert not at.exception
-    (error,) = [e.value.replace("\\", "") for e in at.error]
+    (error,) = [shown(e.value) for e in at.error]
     assert error.startswith("Données enregistrées inaccessibles : couverture-opsn.sqlite3 : ")
     assert "fichier de base vide (0 octet)" in error and str(base.parent) not in error
     assert base.read_bytes() == b""
