@@ -18,6 +18,7 @@ from ui import access
 from ui.faults import storage_fault_shown
 from ui.menu import menu
 from ui.saving import note_page
+from ui.shell import page_shell
 
 st.set_page_config(page_title="Couverture OPSN", page_icon="🗺️", layout="wide")
 
@@ -46,4 +47,5 @@ pages["connexion"] = st.Page(
 page = st.navigation(list(pages.values()), position="hidden")
 note_page(page.url_path)  # tells a visit from a rerun (ui.saving)
 menu(pages)
+page_shell(access.cookie_change())  # Streamlit's words in French; the sign-in cookie
 storage_fault_shown(page.run)

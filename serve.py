@@ -15,10 +15,16 @@ visitor), made to paint its map sooner:
   the browser's delayed acknowledgement, 40 ms each (measured: 44 ms for a 12 kB
   file against 0.3 ms here).
 
-``streamlit run serve.py`` works too (warm-up and preloads, not the socket).
+It is also the app made safe to put on the internet (``ui.guard``): security
+headers on every answer, Streamlit's metrics kept private, uploads accepted from
+signed-in browsers only, within caps, and dropped when unused; and the route that
+keeps a person signed in across reloads, tabs and restarts (``ui.sessions``).
+
+``streamlit run serve.py`` works too (all of the above but the socket).
 Options: ``--port`` and ``--address``, by default Streamlit's ``server.port``
 and ``server.address`` (``.streamlit/config.toml``, ``STREAMLIT_SERVER_PORT``…).
-``OPSN_WARMUP=0`` switches the warm-up off, ``OPSN_PRELOAD=0`` the preloads.
+``OPSN_WARMUP=0`` switches the warm-up off, ``OPSN_PRELOAD=0`` the preloads;
+``OPSN_FRAME_ANCESTORS`` and ``OPSN_IGN_TILES``: see ``ui.guard``.
 """
 
 from __future__ import annotations
@@ -31,8 +37,10 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
-from ui import warmup
+from ui import sessions, warmup
+from ui.guard import GuardMiddleware
 from ui.serving import PreloadMiddleware, run
+from ui.shell import french_index
 
 
 @asynccontextmanager
@@ -45,7 +53,11 @@ preload = os.environ.get("OPSN_PRELOAD", "1") != "0"
 app = st.App(
     Path(__file__).with_name("app.py"),
     lifespan=lifespan,
-    middleware=[Middleware(PreloadMiddleware)] if preload else [],
+    routes=sessions.routes(),
+    middleware=[
+        Middleware(GuardMiddleware, page_rewrite=french_index),
+        *([Middleware(PreloadMiddleware)] if preload else []),
+    ],
 )
 
 

@@ -5,6 +5,8 @@ else the page shows. The benchmark runs a copy of it from a temporary folder, wh
 ``static`` folder the map element fills on the first (uncounted) visit.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from geo.core.analysis import analyse
@@ -23,7 +25,7 @@ def national_spec():
     reference = load_reference()
     inputs = bundled_inputs()
     analysis = analyse(reference, inputs, CoverageOptions())
-    assets = prepare_map_files(reference)
+    assets = prepare_map_files(reference, Path(__file__).resolve().parent / "static")
     spec = live_map_spec(
         reference, analysis, "france", "", selection(reference, View()), analysis.figures,
         assets.files, assets.mapdata_url, opsn_names(inputs.registry),

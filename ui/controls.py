@@ -12,6 +12,7 @@ import streamlit as st
 from geo.core.coverage import CoverageOptions
 from geo.core.registry import opsn_names
 from geo.core.rules import Rule, Territory
+from ui.guard import ign_tiles_allowed
 
 
 def controls(registry: pd.DataFrame, dated: bool = False) -> CoverageOptions:
@@ -47,11 +48,14 @@ def controls(registry: pd.DataFrame, dated: bool = False) -> CoverageOptions:
             min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1),
             help="Vide : aujourd'hui. Comparer deux dates : page « Évolution ».",
         )  # fmt: skip
-    side.checkbox(
-        "Fond de carte Plan IGN (connexion Internet requise)", key="basemap",
-        help="Sans connexion, la carte reste complète sur fond uni : régions, départements "
-        "et communes sont dessinés par l'application.",
-    )  # fmt: skip
+    if ign_tiles_allowed():
+        side.checkbox(
+            "Fond de carte Plan IGN (connexion Internet requise)", key="basemap",
+            help="Sans connexion, la carte reste complète sur fond uni : régions, départements "
+            "et communes sont dessinés par l'application.",
+        )  # fmt: skip
+    else:  # OPSN_IGN_TILES=0: the server's pages may load nothing from another host
+        st.session_state["basemap"] = False
     return CoverageOptions(
         rule=st.session_state["rule"],
         territory=st.session_state["territory"],

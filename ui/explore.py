@@ -96,24 +96,35 @@ def open_clicked() -> None:
         go(view)
 
 
+_COPY_LINK = st.components.v2.component(
+    "opsn_copy_link",
+    html='<button type="button" class="copy">Copier le lien de cette vue</button>'
+    '<span class="done" role="status"></span>',
+    css=".copy {font: 14px system-ui, sans-serif; padding: 6px 12px; border: 1px solid #bbb;"
+    " border-radius: 6px; background: #fff; cursor: pointer}"
+    ".done {font: 13px system-ui, sans-serif; color: #2e7d32; margin-left: 8px}",
+    js="""
+export default function ({ parentElement, data }) {
+  const button = parentElement.querySelector(".copy");
+  button.onclick = async () => {
+    const url = new URL(window.location.href);
+    if (!url.searchParams.has("version")) url.searchParams.set("version", String(data.version));
+    try { await navigator.clipboard.writeText(url.href); }
+    catch (error) {
+      const area = document.createElement("textarea");
+      area.value = url.href; document.body.appendChild(area); area.select();
+      document.execCommand("copy"); area.remove();
+    }
+    parentElement.querySelector(".done").textContent = "Lien copié";
+  };
+}
+""",
+)
+
+
 def copy_link_button(version: int) -> None:
     """Copy the address, naming the saved version shown (a bare address has none yet)."""
-    st.iframe(
-        """<button id="copy" style="font:14px system-ui,sans-serif;padding:6px 12px;border:1px solid #bbb;
-        border-radius:6px;background:#fff;cursor:pointer">Copier le lien de cette vue</button>
-        <span id="done" style="font:13px system-ui,sans-serif;color:#2e7d32;margin-left:8px"></span>
-        <script>
-        document.getElementById("copy").onclick = async () => {
-          const url = new URL(window.parent.location.href);
-          if (!url.searchParams.has("version")) url.searchParams.set("version", "VERSION");
-          try { await navigator.clipboard.writeText(url.href); }
-          catch (e) { const t = document.createElement("textarea"); t.value = url.href;
-            document.body.appendChild(t); t.select(); document.execCommand("copy"); t.remove(); }
-          document.getElementById("done").textContent = "Lien copié";
-        };
-        </script>""".replace("VERSION", str(int(version))),
-        height=44,
-    )
+    _COPY_LINK(key="copy_link", data={"version": int(version)})
 
 
 SEARCH_LIMIT = 30

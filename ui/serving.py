@@ -14,25 +14,37 @@ Leaflet's folder and the geometry files, whose names change with their content) 
 immutable, so that a returning visitor asks for none of them again.
 
 Only Streamlit's public ASGI hooks are used (``st.App(middleware=…)``); the page's
-HTML is read as the browser gets it. A Streamlit release that renames its files
-changes the manifest with them; an element missing from it is simply not preloaded.
+HTML is read as the browser gets it. What this module still reads of Streamlit's
+front-end *build* (not an API: it may change with any release), each pinned by
+``tests/ui/test_streamlit_build.py``, which fails on an upgrade that changes it:
+
+- ``static/manifest.json``: each module's ``file``, ``name``, ``imports``,
+  ``isEntry`` and ``isDynamicEntry``, and the names of :data:`PAGE_ELEMENTS`
+  (a name no longer found is logged and reported by that test, not dropped quietly);
+- the files under ``static/static/`` (the only core files answered from memory);
+- the page's ``</head>`` (where the preload links go);
+- the prefixes of Streamlit's own URLs (:data:`STREAMLIT_PREFIXES`), to tell its
+  page from its files and endpoints.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import mimetypes
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs
 
 from geo.core.views import Level
+
+log = logging.getLogger("opsn.serving")
 
 PAGE_ELEMENTS = (
     "BidiComponent",  # the map (st.components.v2)
@@ -43,7 +55,6 @@ PAGE_ELEMENTS = (
     "TextInput",
     "Button",
     "Metric",
-    "IFrame",
     "rehype-raw",  # markdown with HTML (headline, credits)
 )
 """Streamlit's front-end modules the map page needs on its first paint (measured:
@@ -70,7 +81,8 @@ def element_modules(names: tuple[str, ...] = PAGE_ELEMENTS) -> tuple[str, ...]:
     """
     try:
         manifest = json.loads((streamlit_static_dir() / "manifest.json").read_text("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError) as error:
+        log.warning("no preloads: Streamlit's build manifest is unreadable (%s)", error)
         return ()
 
     def closure(keys: Iterable[str]) -> list[str]:
@@ -92,6 +104,9 @@ def element_modules(names: tuple[str, ...] = PAGE_ELEMENTS) -> tuple[str, ...]:
         for key, item in manifest.items()
         if item.get("name") == name and item.get("isDynamicEntry")
     ]
+    missing = set(names) - {manifest[key].get("name") for key in wanted}
+    if missing:  # a Streamlit upgrade renamed them: tests/ui/test_streamlit_build.py says so too
+        log.warning("not preloaded, absent from Streamlit's build: %s", ", ".join(sorted(missing)))
     return tuple(
         manifest[key]["file"]
         for key in closure(wanted)
@@ -210,10 +225,21 @@ class PreloadMiddleware:
             if answer is not None:
                 await _send_file(send, answer, headers.get(b"if-none-match"))
                 return
-        if any(part in path for part in ("/_stcore/", "/static/", "/media/", "/component/")):
+        if not is_page(path):
             await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, _HtmlRewriter(send, scope.get("query_string", b"")).send)
+        preloads = _with_preloads(scope.get("query_string", b""))
+        await self.app(scope, receive, HeldPage(send, preloads).send)
+
+
+STREAMLIT_PREFIXES = ("/_stcore/", "/static/", "/media/", "/component/")
+"""Where Streamlit answers with something else than its page (its URL surface)."""
+
+
+def is_page(path: str) -> bool:
+    """A page of the app (Streamlit's HTML), not one of the files or endpoints it uses."""
+    last = path.rsplit("/", 1)[-1]
+    return "." not in last and not any(p in path for p in (*STREAMLIT_PREFIXES, "/_opsn/"))
 
 
 @dataclass(frozen=True)
@@ -249,26 +275,19 @@ class StaticFiles:
         return self._core
 
     def answer(self, path: str) -> StaticAnswer | None:
-        cached = self._cache.get(path)
+        """The file ``path`` names, from memory once read; ``None`` if not one of ours.
+
+        Kept under the file it names, not the path asked: ``/static/js/x.js`` and
+        ``/any/prefix/static/js/x.js`` are one file, held once.
+        """
+        found = self._file_of(path)
+        if found is None:
+            return None
+        file, extra = found
+        key = str(file)
+        cached = self._cache.get(key)
         if cached is not None:
             return cached
-        marker = path.find("/app/static/")
-        if marker >= 0 and HASHED_STATIC.search(path):
-            relative = path[marker + len("/app/static/") :]
-            file = (self.app_dir / relative).resolve()
-            if ".." in relative.split("/") or not file.is_relative_to(self.app_dir.resolve()):
-                return None
-            extra = (
-                (b"access-control-allow-origin", b"*"),
-                (b"x-content-type-options", b"nosniff"),
-            )
-        else:
-            marker = path.find("/static/")
-            relative = path[marker + 1 :] if marker >= 0 else ""
-            if not relative or relative not in self.core_files():
-                return None
-            file = self.core_dir / relative
-            extra = ()
         try:
             body = file.read_bytes()
         except OSError:
@@ -277,10 +296,24 @@ class StaticFiles:
             body, _content_type(file.name), f'"{hashlib.md5(body).hexdigest()}"'.encode(), extra
         )
         with self._lock:
-            if self._size + len(body) <= CACHE_LIMIT_BYTES and path not in self._cache:
-                self._cache[path] = answer
+            if self._size + len(body) <= CACHE_LIMIT_BYTES and key not in self._cache:
+                self._cache[key] = answer
                 self._size += len(body)
         return answer
+
+    def _file_of(self, path: str) -> tuple[Path, tuple[tuple[bytes, bytes], ...]] | None:
+        marker = path.find("/app/static/")
+        if marker >= 0 and HASHED_STATIC.search(path):
+            relative = path[marker + len("/app/static/") :]
+            file = (self.app_dir / relative).resolve()
+            if ".." in relative.split("/") or not file.is_relative_to(self.app_dir.resolve()):
+                return None
+            return file, ((b"access-control-allow-origin", b"*"),)
+        marker = path.find("/static/")
+        relative = path[marker + 1 :] if marker >= 0 else ""
+        if not relative or relative not in self.core_files():
+            return None
+        return self.core_dir / relative, ()
 
 
 def _content_type(name: str) -> str:
@@ -325,23 +358,19 @@ def _noting_activity_send(send):
     return wrapped
 
 
-def _with_header(send, name: bytes, value: str):
-    async def wrapped(message) -> None:
-        if message["type"] == "http.response.start" and message.get("status") == 200:
-            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != name]
-            message = dict(message, headers=[*headers, (name, value.encode())])
-        await send(message)
+class HeldPage:
+    """Holds back a page (an HTML answer, 200) until its body is complete, then sends what
+    ``finish(start, body)`` makes of it, with its new length; ``other`` may change the
+    start of any other answer. Shared by the preloads and the guard (``ui.guard``)."""
 
-    return wrapped
-
-
-class _HtmlRewriter:
-    """Holds back an HTML answer until its body is complete, then adds the tags."""
-
-    def __init__(self, send, query: bytes) -> None:
-        self._send = send
-        self._query = query.decode("latin-1")
-        self._start = None
+    def __init__(
+        self,
+        send,
+        finish: Callable[[dict, bytes], tuple[dict, bytes]],
+        other: Callable[[dict], dict] = lambda start: start,
+    ) -> None:
+        self._send, self._finish, self._other = send, finish, other
+        self._start: dict | None = None
         self._body: list[bytes] = []
 
     async def send(self, message) -> None:
@@ -351,29 +380,43 @@ class _HtmlRewriter:
             if message.get("status") == 200 and html and b"content-encoding" not in headers:
                 self._start = message
                 return
+            message = self._other(message)
         elif message["type"] == "http.response.body" and self._start is not None:
             self._body.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            body = b"".join(self._body)
-            head = body.find(b"</head>")
-            if head >= 0:
-                body = body[:head] + preload_tags(self._query) + b"\n  " + body[head:]
+            start, body = self._finish(self._start, b"".join(self._body))
             headers = [
-                (k, v) for k, v in self._start.get("headers", []) if k.lower() != b"content-length"
+                (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
             ]
             headers.append((b"content-length", str(len(body)).encode()))
-            await self._send(dict(self._start, headers=headers))
+            await self._send(dict(start, headers=headers))
             await self._send({"type": "http.response.body", "body": body, "more_body": False})
             return
         await self._send(message)
+
+
+def _with_preloads(query: bytes) -> Callable[[dict, bytes], tuple[dict, bytes]]:
+    def finish(start: dict, body: bytes) -> tuple[dict, bytes]:
+        head = body.find(b"</head>")
+        if head >= 0:
+            body = body[:head] + preload_tags(query.decode("latin-1")) + b"\n  " + body[head:]
+        return start, body
+
+    return finish
 
 
 def run(app, argv: list[str] | None = None) -> None:
     """Serve ``app`` (an ``st.App``) with uvicorn on a socket uvicorn opens (``serve.py``).
 
     ``--port`` and ``--address`` default to Streamlit's ``server.port`` and
-    ``server.address``; the WebSocket settings are Streamlit's own options.
+    ``server.address``. The WebSocket follows Streamlit's public options
+    (``server.maxMessageSize``, ``server.enableWebsocketCompression``,
+    ``server.websocketPingInterval``, 30 s when unset); the rest is this project's
+    choice, not a copy of Streamlit's launcher: uvicorn's ``websockets-sansio``
+    implementation, no access log. uvicorn reads ``X-Forwarded-For`` / ``-Proto``
+    from a proxy on 127.0.0.1 (its default), so that the sign-in throttle and the
+    ``Secure`` cookie see the visitor's address and scheme.
     """
     import argparse
 

@@ -9,7 +9,8 @@ the page starts it too (a no-op once started), for ``streamlit run app.py``.
 Past the national view, it steps aside whenever browsers are being served
 (``ui.serving`` notes their requests): only one Python thread runs at a time, so a
 warm-up step would otherwise delay the page of whoever is arriving.
-Set ``OPSN_WARMUP=0`` to switch it off.
+Set ``OPSN_WARMUP=0`` to switch it off. Streamlit logs « missing ScriptRunContext »
+a few times (three, measured) from this thread: expected, it is not a page run.
 """
 
 from __future__ import annotations
@@ -118,18 +119,7 @@ def warm() -> None:
     log.info("caches warmed in %.1f s: %s", timings["total"], timings)
 
 
-class _QuietWarmup(logging.Filter):
-    """Streamlit warns that cached functions run outside a page ("missing
-    ScriptRunContext"): expected in this thread, so not logged from it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.threadName != "opsn-warmup" or "ScriptRunContext" not in record.getMessage()
-
-
 def _run() -> None:
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
-        _QuietWarmup()
-    )
     # Not niced: a thread that holds Python's lock while the system leaves it waiting
     # (a low priority on a busy machine) stalls every other thread of the server.
     try:

@@ -9,7 +9,8 @@ configured in ``.streamlit/secrets.toml`` (never committed):
   ``[couverture_opsn.accounts]`` (one hash per named account). Hashes are
   scrypt with a random salt (``python -m geo hash-password`` makes them);
   comparison is constant-time, and failures slow the next attempts down, per
-  session and for everyone (:class:`LoginThrottle`).
+  client, per account name and for the server, without ever refusing a client
+  that has not been failing (:mod:`geo.access.throttle`).
 - **OIDC** (``st.login``), used when an ``[auth]`` section is configured as
   Streamlit documents it and Authlib is installed. Since a public provider
   would let anyone in, only the addresses or domains listed in
@@ -27,11 +28,11 @@ import hmac
 import importlib.metadata
 import re
 import secrets
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+from geo.access.throttle import LoginThrottle
 
 SECTION = "couverture_opsn"
 SCHEME = "scrypt"
@@ -44,6 +45,9 @@ KEY_BYTES = 32
 AUTHLIB_MINIMUM = (1, 3, 2)
 OIDC_SHARED_KEYS = ("redirect_uri", "cookie_secret")
 OIDC_PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
+DEFAULT_SESSION_HOURS = 12.0
+MIN_SESSION_HOURS = 0.1
+MAX_SESSION_HOURS = 24.0 * 31
 
 
 class AuthConfigError(ValueError):
@@ -140,6 +144,7 @@ class AuthConfig:
     allowed_emails: frozenset[str] = frozenset()
     allowed_domains: frozenset[str] = frozenset()
     allow_any_oidc_user: bool = False
+    session_hours: float = DEFAULT_SESSION_HOURS  # how long a sign-in lasts
 
     @property
     def password_enabled(self) -> bool:
@@ -185,6 +190,19 @@ def _oidc_providers(section: Mapping) -> tuple[tuple[str | None, ...], str]:
     return tuple(providers), ""
 
 
+def _session_hours(value: object) -> float:
+    try:
+        hours = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        hours = -1.0
+    if not MIN_SESSION_HOURS <= hours <= MAX_SESSION_HOURS or isinstance(value, bool):
+        raise AuthConfigError(
+            f"secrets.toml : session_hours (durée d'une connexion, en heures) doit être un "
+            f"nombre entre {MIN_SESSION_HOURS:g} et {MAX_SESSION_HOURS:.0f}.".replace(".", ",", 1)
+        )
+    return hours
+
+
 def load_config(secrets_: Mapping, authlib: bool | None = None) -> AuthConfig:
     """Read the sign-in configuration from Streamlit's secrets (any mapping)."""
     own = secrets_.get(SECTION, {}) or {}
@@ -212,6 +230,7 @@ def load_config(secrets_: Mapping, authlib: bool | None = None) -> AuthConfig:
                 "pip install -r requirements-oidc.txt, puis relancez l'application."
             )
     return AuthConfig(
+        session_hours=_session_hours(own.get("session_hours", DEFAULT_SESSION_HOURS)),
         password_hash=password_hash,
         accounts=accounts,
         oidc_providers=providers,
@@ -222,63 +241,6 @@ def load_config(secrets_: Mapping, authlib: bool | None = None) -> AuthConfig:
         ),
         allow_any_oidc_user=bool(own.get("allow_any_oidc_user", False)),
     )
-
-
-# --------------------------------------------------------------------------- throttling
-
-
-class LoginThrottle:
-    """Failed sign-ins slow the next attempts: per session, and for everyone at once.
-
-    After *k* failures in a session, the next attempt is refused for
-    ``min(cap, base × 2^(k-1))`` seconds. When ``global_limit`` failures
-    happened in the last ``window`` seconds, from any session, every session
-    waits until the oldest leaves the window — so opening new sessions does
-    not help a guesser. Thread-safe (Streamlit runs sessions in threads).
-    """
-
-    def __init__(
-        self,
-        base: float = 1.0,
-        cap: float = 60.0,
-        window: float = 300.0,
-        global_limit: int = 30,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.base, self.cap, self.window, self.global_limit = base, cap, window, global_limit
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._sessions: dict[str, tuple[int, float]] = {}  # key → (failures, last failure)
-        self._recent: deque[float] = deque()
-
-    def _prune(self, now: float) -> None:
-        while self._recent and self._recent[0] <= now - self.window:
-            self._recent.popleft()
-
-    def retry_after(self, key: str) -> float:
-        """Seconds before this session may try again (0 = now)."""
-        with self._lock:
-            now = self.clock()
-            self._prune(now)
-            wait = 0.0
-            failures, last = self._sessions.get(key, (0, 0.0))
-            if failures:
-                wait = max(wait, last + min(self.cap, self.base * 2 ** (failures - 1)) - now)
-            if len(self._recent) >= self.global_limit:
-                wait = max(wait, self._recent[0] + self.window - now)
-            return max(0.0, wait)
-
-    def failure(self, key: str) -> None:
-        with self._lock:
-            now = self.clock()
-            failures, _ = self._sessions.get(key, (0, 0.0))
-            self._sessions[key] = (failures + 1, now)
-            self._recent.append(now)
-            self._prune(now)
-
-    def success(self, key: str) -> None:
-        with self._lock:
-            self._sessions.pop(key, None)
 
 
 # --------------------------------------------------------------------------- signing in
@@ -321,12 +283,16 @@ def clean_name(text: str) -> str | None:
 
 
 def sign_in(
-    config: AuthConfig, throttle: LoginThrottle, session: str, name: str, password: str
+    config: AuthConfig,
+    throttle: LoginThrottle,
+    client: str,
+    name: str,
+    password: str,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> SignIn:
-    """Check a password sign-in; ``name`` is the account, or the person's name (shared password)."""
-    wait = throttle.retry_after(session)
-    if wait > 0:
-        return SignIn(None, f"Trop de tentatives : réessayez dans {int(wait + 0.999)} s.", wait)
+    """Check a password sign-in from ``client`` (its address, or its session when unknown);
+    ``name`` is the account, or the person's name (shared password)."""
     if not config.password_enabled:
         return SignIn(None, "Aucun mot de passe n'est configuré (voir le README, « Connexion »).")
     person = clean_name(name)
@@ -334,20 +300,26 @@ def sign_in(
         return SignIn(
             None, "Indiquez votre nom (2 à 80 caractères) : il figurera dans l'historique."
         )
+    verdict = throttle.check(client, person)
+    if verdict.refused:
+        wait = verdict.wait
+        return SignIn(None, f"Trop de tentatives : réessayez dans {int(wait + 0.999)} s.", wait)
+    if verdict.delay:
+        sleep(verdict.delay)  # many failures on this server: slowed, never refused
     encoded = config.accounts.get(person)
     method = "account"
     if encoded is None:
         encoded, method = config.password_hash, "password"
     ok = verify_password(password, encoded or _dummy_hash()) and bool(encoded)
     if not ok:
-        throttle.failure(session)
-        delay = throttle.retry_after(session)
+        throttle.failure(client, person)
+        delay = throttle.check(client, person).wait
         return SignIn(
             None,
             f"Nom ou mot de passe incorrect. Prochain essai possible dans {int(delay + 0.999)} s.",
             delay,
         )
-    throttle.success(session)
+    throttle.success(client, person)
     return SignIn(Identity(person, method))
 
 

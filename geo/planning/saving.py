@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from geo.planning.after_save import run_after_save
 from geo.storage.base import BaseMoved, Snapshot, Store, UnknownVersion, Version
 from geo.storage.labels import moved_message
 
@@ -75,7 +76,7 @@ def save_on_base(
     the draft this save publishes (:mod:`geo.planning.drafts`).
     """
     change = after if callable(after) else (lambda _current: after)
-    return store.commit(
+    version = store.commit(
         change,
         author=author,
         kind=kind,
@@ -85,6 +86,15 @@ def save_on_base(
         counts=counts,
         publishes=publishes,
     )
+    run_after_save(version)
+    return version
+
+
+def restore_on_base(store: Store, number: int, *, base: int, author: str, reason: str) -> Version:
+    """A new version with version ``number``'s data, refused as :func:`save_on_base` is."""
+    version = store.restore(number, author=author, reason=reason, base=base)
+    run_after_save(version)
+    return version
 
 
 def confirm(store: Store, proposal: Proposal, **saving) -> Version:
@@ -95,11 +105,12 @@ def confirm(store: Store, proposal: Proposal, **saving) -> Version:
     (:func:`propose_restore`) takes ``author`` and ``reason`` only.
     """
     if proposal.restores is not None:
-        return store.restore(
+        return restore_on_base(
+            store,
             proposal.restores,
+            base=proposal.base.number,
             author=saving["author"],
             reason=saving.get("reason", ""),
-            base=proposal.base.number,
         )
     return save_on_base(store, proposal.after, base=proposal.base.number, **saving)
 

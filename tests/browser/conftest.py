@@ -196,20 +196,26 @@ def _servers(log_dir: Path) -> Iterator[Callable[..., str]]:
 
 
 def signed_in_app(
-    start: Callable[..., str], password: str, data_dir: Path, secrets_dir: Path
+    start: Callable[..., str],
+    password: str,
+    data_dir: Path,
+    secrets_dir: Path,
+    script: Path = REPO_ROOT / "app.py",
 ) -> str:
-    """``app.py`` started with a password sign-in (a hashed ``secrets.toml``, as the README
-    says) and its own data directory; the address."""
+    """``script`` (``app.py``, or ``serve.py`` with its guard and sign-in cookie) started
+    with a password sign-in (a hashed ``secrets.toml``, as the README says) and its own
+    data directory; the address."""
     from geo.access.auth import hash_password
 
     secrets = secrets_dir / "secrets.toml"
-    encoded = hash_password(password, cost={"n": 2**14, "r": 8, "p": 1})
-    secrets.write_text(f'[couverture_opsn]\npassword_hash = "{encoded}"\n', encoding="utf-8")
+    if not secrets.exists():  # a restarted server keeps its secrets
+        encoded = hash_password(password, cost={"n": 2**14, "r": 8, "p": 1})
+        secrets.write_text(f'[couverture_opsn]\npassword_hash = "{encoded}"\n', encoding="utf-8")
     previous = os.environ.get("OPSN_DATA_DIR")
     os.environ["OPSN_DATA_DIR"] = str(data_dir)  # the server inherits it
     try:
         return start(
-            REPO_ROOT / "app.py",
+            script,
             "--server.fileWatcherType",
             "none",
             "--secrets.files",

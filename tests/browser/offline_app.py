@@ -5,6 +5,8 @@ The browser test runs a copy of this file from a temporary folder, so that the
 element must put Leaflet and its geometry files there by itself.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from geo.core.analysis import analyse
@@ -23,7 +25,7 @@ def national_spec():
     reference = load_reference()
     inputs = bundled_inputs()
     analysis = analyse(reference, inputs, CoverageOptions())
-    assets = prepare_map_files(reference)
+    assets = prepare_map_files(reference, Path(__file__).resolve().parent / "static")
     spec = live_map_spec(
         reference, analysis, "france", "", selection(reference, View()), analysis.figures,
         assets.files, assets.mapdata_url, opsn_names(inputs.registry),

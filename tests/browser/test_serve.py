@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
@@ -73,3 +74,25 @@ def test_content_addressed_files_are_immutable(served) -> None:
     with urllib.request.urlopen(served + module) as response:
         assert "immutable" in response.headers["Cache-Control"]
         assert "javascript" in response.headers["Content-Type"]
+
+
+def test_security_headers_private_metrics_and_an_honest_head(served) -> None:
+    """What ``curl -sI`` shows (README « Mettre l'application en ligne »)."""
+    with urllib.request.urlopen(served) as response:
+        body = response.read()
+        got = response.headers
+    request = urllib.request.Request(served, method="HEAD")
+    with urllib.request.urlopen(request) as response:
+        assert response.read() == b""
+        head = response.headers
+    assert int(head["Content-Length"]) == len(body) == int(got["Content-Length"])
+    policy = head["Content-Security-Policy"]
+    assert policy == got["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'self'" in policy
+    assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+    assert head["X-Content-Type-Options"] == "nosniff"
+    assert head["Referrer-Policy"] == "same-origin"
+    assert b'<html lang="fr">' in body
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(served + "_stcore/metrics")
+    assert refused.value.code == 404

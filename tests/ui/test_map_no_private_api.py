@@ -3,7 +3,10 @@
 A private function (streamlit-folium's ``_component_func`` was one) can change or
 vanish in any release. This test reads the source of the page, ``ui/`` and ``geo/``
 and fails on any ``from pkg import _name``, or ``module._name`` where ``module`` was
-imported from another package; and on any ``._name`` member used by the map
+imported from another package; on any import from Streamlit's internals
+(``streamlit.runtime``, ``streamlit.web``); on any reading of Streamlit's front-end
+build outside :data:`BUILD_READERS` (whose every dependency is documented and pinned by
+``tests/ui/test_streamlit_build.py``); and on any ``._name`` member used by the map
 element's JavaScript (Leaflet's private methods and fields start with ``_``).
 """
 
@@ -15,6 +18,14 @@ import re
 from geo.core.paths import ROOT
 
 OWN_PACKAGES = {"geo", "ui", "tests", "bench", "app"}
+INTERNAL_MODULES = ("streamlit.runtime", "streamlit.web")
+BUILD_READERS = {"ui/serving.py"}
+"""Modules allowed to read Streamlit's front-end build (each read listed in their docstring)."""
+BUILD_LOCATORS = re.compile(
+    r"streamlit\.__file__|find_spec\(\s*[\"']streamlit|files\(\s*[\"']streamlit|"
+    r"site-packages/streamlit|streamlit_static_dir"
+)
+"""Ways to find Streamlit's installed files, hence its front-end build."""
 SOURCES = [
     ROOT / "app.py",
     ROOT / "serve.py",
@@ -56,6 +67,60 @@ def private_uses(source: str, filename: str = "<source>") -> list[str]:
     return found
 
 
+def internal_imports(source: str, filename: str = "<source>") -> list[str]:
+    """``file:line module`` of each import from Streamlit's internal packages."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        found += [
+            f"{filename}:{node.lineno} {name}"
+            for name in names
+            if name.startswith(INTERNAL_MODULES) or name in ("streamlit.runtime", "streamlit.web")
+        ]
+    return sorted(set(found))
+
+
+def test_detector_catches_internal_imports():
+    sample = (
+        "from streamlit.runtime.scriptrunner import get_script_run_ctx\n"
+        "import streamlit.web.server\nfrom streamlit import runtime\nimport streamlit as st\n"
+    )
+    found = internal_imports(sample)
+    assert any("get_script_run_ctx" in f for f in found)
+    assert any("streamlit.web.server" in f for f in found)
+    assert any(f.endswith("streamlit.runtime") for f in found)
+    assert not internal_imports("import streamlit as st\nst.context.cookies\n")
+
+
+def found_in_sources(detector) -> list[str]:
+    """What ``detector(source, filename)`` finds in the app's sources."""
+    found = []
+    for path in SOURCES:
+        found += detector(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    return found
+
+
+def test_no_import_from_streamlit_internals():
+    found = found_in_sources(internal_imports)
+    assert not found, "\n".join(found)
+
+
+def test_only_the_documented_module_reads_streamlit_s_build():
+    readers = {
+        str(path.relative_to(ROOT))
+        for path in SOURCES
+        if BUILD_LOCATORS.search(path.read_text(encoding="utf-8"))
+    }
+    assert "ui/serving.py" in readers  # the detector still sees the one that does
+    assert readers <= BUILD_READERS, readers - BUILD_READERS
+    serving = (ROOT / "ui" / "serving.py").read_text(encoding="utf-8")
+    assert "tests/ui/test_streamlit_build.py" in serving  # the dependency list, and its test
+
+
 def test_detector_catches_private_functions():
     sample = (
         "import streamlit_folium\nfrom streamlit_folium import _get_html\n"
@@ -70,9 +135,7 @@ def test_detector_catches_private_functions():
 
 
 def test_python_code_uses_no_private_function_of_another_package():
-    found = []
-    for path in SOURCES:
-        found += private_uses(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    found = found_in_sources(private_uses)
     assert not found, "\n".join(found)
 
 

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-import threading
 import time
 
 import pytest
 
+from tests.ui.asgi import run_in_thread
 from ui import serving
 
 INDEX = b"<html><head><title>Streamlit</title></head><body><div id=root></div></body></html>"
-
-
-def _run(coroutine):
-    # A thread of its own: the browser tests' Playwright may run an event loop here.
-    result: list = []
-    thread = threading.Thread(target=lambda: result.append(asyncio.run(coroutine)))
-    thread.start()
-    thread.join()
-    return result[0]
 
 
 async def _call(middleware, path: str, query: bytes = b"", headers=()) -> tuple[dict, bytes]:
@@ -80,7 +70,7 @@ def test_streamlit_modules_of_the_page_elements_come_from_its_manifest():
 
 def test_the_page_names_the_modules_leaflet_and_the_view_s_geometry(map_files):
     middleware = serving.PreloadMiddleware(streamlit_page)
-    start, body = _run(_call(middleware, "/", b"vue=departement&code=29"))
+    start, body = run_in_thread(_call(middleware, "/", b"vue=departement&code=29"))
     assert dict(start["headers"])[b"content-length"] == str(len(body)).encode()
     head = body.decode().split("</head>")[0]
     assert head.count('rel="modulepreload"') == len(serving.element_modules())
@@ -93,9 +83,9 @@ def test_the_page_names_the_modules_leaflet_and_the_view_s_geometry(map_files):
     ]
     assert body.endswith(b"<div id=root></div></body></html>")
     # A commune's link: its department's file; the national view: the national file.
-    _, body = _run(_call(middleware, "/", b"vue=commune&code=22113"))
+    _, body = run_in_thread(_call(middleware, "/", b"vue=commune&code=22113"))
     assert b"departement-22.cccccccccccc" in body and b"departement-29" not in body
-    _, body = _run(_call(middleware, "/"))
+    _, body = run_in_thread(_call(middleware, "/"))
     assert b"national.aaaaaaaaaaaa" in body and b"departement-" not in body
 
 
@@ -107,12 +97,12 @@ def test_streamlit_s_files_come_from_memory_with_its_headers(tmp_path):
         raise AssertionError(scope["path"])
 
     middleware = serving.PreloadMiddleware(streamlit, app_static=tmp_path)
-    start, body = _run(_call(middleware, f"/{module}"))
+    start, body = run_in_thread(_call(middleware, f"/{module}"))
     headers = dict(start["headers"])
     assert start["status"] == 200 and body == expected
     assert b"javascript" in headers[b"content-type"]
     assert b"immutable" in headers[b"cache-control"]
-    start, body = _run(
+    start, body = run_in_thread(
         _call(middleware, f"/{module}", headers=[(b"if-none-match", headers[b"etag"])])
     )
     assert start["status"] == 304 and body == b""
@@ -130,7 +120,9 @@ def test_content_addressed_map_files_come_from_memory_the_rest_from_streamlit(tm
         await send({"type": "http.response.body", "body": b""})
 
     middleware = serving.PreloadMiddleware(streamlit, app_static=tmp_path)
-    start, body = _run(_call(middleware, "/app/static/mapdata/national.0123456789ab.bin.gz"))
+    start, body = run_in_thread(
+        _call(middleware, "/app/static/mapdata/national.0123456789ab.bin.gz")
+    )
     headers = dict(start["headers"])
     assert body == b"\x1f\x8b data" and headers[b"content-type"] == b"application/gzip"
     assert headers[b"cache-control"] == serving.IMMUTABLE.encode()
@@ -140,7 +132,7 @@ def test_content_addressed_map_files_come_from_memory_the_rest_from_streamlit(tm
         "/static/js/not-in-the-build.js",
         "/_stcore/health",
     ):
-        _run(_call(middleware, path))
+        run_in_thread(_call(middleware, path))
     assert asked == [
         "/app/static/notes.txt",
         "/app/static/mapdata/../../secret.0123456789ab.bin.gz",
@@ -153,5 +145,5 @@ def test_requests_are_noted_for_the_warm_up(monkeypatch):
     # Long quiet (not 0.0: the monotonic clock may start near zero at boot).
     monkeypatch.setattr(serving, "last_activity", time.monotonic() - 1000)
     assert serving.quiet_for() >= 1000
-    _run(_call(serving.PreloadMiddleware(streamlit_page), "/"))
+    run_in_thread(_call(serving.PreloadMiddleware(streamlit_page), "/"))
     assert serving.quiet_for() < 5

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from geo.core.paths import ROOT
 from geo.core.reference import ReferenceData
@@ -63,14 +62,10 @@ class MapAssets:
 
 
 def static_dir() -> Path:
-    """The ``static`` folder Streamlit serves: next to the page's main script.
-
-    Within a page run, the script Streamlit runs; elsewhere (the warm-up thread,
-    tests), the project's ``app.py``.
-    """
-    context = get_script_run_ctx(suppress_warning=True)
-    script = Path(context.main_script_path) if context is not None else ROOT / "app.py"
-    return script.resolve().parent / "static"
+    """The ``static`` folder Streamlit serves for the app: next to its main script
+    (``app.py``, or ``serve.py`` beside it). Another script (a test page, a benchmark)
+    passes its own folder to :func:`prepare_map_files`."""
+    return ROOT / "static"
 
 
 def prepare_map_files(
@@ -79,8 +74,9 @@ def prepare_map_files(
     """Leaflet and the geometry files of ``reference`` in the served ``static`` folder.
 
     Copied and built there if missing (the first start after a new clone or new
-    data: about a second); ``directory`` replaces that folder (tests); ``key`` is
-    the reference's fingerprint if known (:func:`geo.mapdata.ensure_map_files`).
+    data: about a second); ``directory`` replaces that folder (a page run by another
+    script: the ``static`` folder next to it); ``key`` is the reference's
+    fingerprint if known (:func:`geo.mapdata.ensure_map_files`).
     """
     served = directory is None
     directory = directory or static_dir()

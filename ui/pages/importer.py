@@ -47,6 +47,7 @@ from ui.refresh import refresh_section
 from ui.resources import reference_data
 from ui.saving import gate, saved, show_saved
 from ui.summary import changed_communes, figures_delta, report_columns
+from ui.uploads import read_uploads
 
 STATUS_FILTERS = ["toutes", "acceptée", "corrigée", "à vérifier", "rejetée", "doublon"]
 #: Files read and previews are shared by the sessions of this server; after this
@@ -114,6 +115,7 @@ uploads = st.file_uploader(
     help=f"{MAX_FILE_BYTES // 2**20} Mo au plus par fichier. Un même fichier donné deux fois "
     "est lu une seule fois.",
 )
+uploads = read_uploads(uploads, "import_files")  # in use: kept by the server's upload guard
 if not uploads:
     st.stop()
 

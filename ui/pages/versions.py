@@ -11,6 +11,7 @@ import streamlit as st
 from geo.core.coverage import CoverageOptions
 from geo.exports import csv_bytes
 from geo.planning.compare import compare_versions
+from geo.planning.saving import restore_on_base
 from geo.storage.labels import data_label
 from geo.storage.versions import version_rows
 from ui.access import identity
@@ -109,7 +110,7 @@ else:
     reason = st.text_input("Motif (gardé dans l'historique)", key="restore_reason")
     done = restore.button(
         f"Restaurer la version {target}",
-        lambda base: store().restore(target, author=who.name, reason=reason, base=base),
+        lambda base: restore_on_base(store(), target, base=base, author=who.name, reason=reason),
         again="restaurez",
     )
     if done is not None:
