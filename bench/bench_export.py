@@ -1,6 +1,12 @@
-"""Benchmark: the national map exported as a 1920×1080 PNG, against drawing every commune.
+"""Benchmark: the Excel export of France against its CSV export, and the national map PNG.
 
-Prints medians of several runs and compares, in the same run:
+First the tables of France (regions, departments, EPCI, OPSN, the 34,875
+communes, territories without OPSN) as the « Exporter » menu and
+``python -m geo export tables --out france.xlsx`` make them (tables built, then
+written), against the same tables written as CSV files, in the same run
+(median of ``--runs``, at least 3; target, issue 17: the workbook in at most 3 s).
+
+Then the map, comparing in the same run:
 
 - the export as the app and the command line make it (``geo.exports.static_map``:
   communes dissolved by status with ``shapely.coverage_union_all``, five DROM
@@ -12,8 +18,8 @@ Prints medians of several runs and compares, in the same run:
 - the whole command, ``python -m geo export map --out france.png``, in a new
   process (Python start, imports, data loading, coverage, export).
 
-Usage: ``python bench/bench_export.py [--runs 5]``. Target (issue 11): the
-national PNG export in at most 5 s on this machine.
+Usage: ``python bench/bench_export.py [--runs 5] [--tables-only]``. Target (issue 11):
+the national PNG export in at most 5 s on this machine.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ from geo.core import fmt  # noqa: E402
 from geo.core.analysis import analyse  # noqa: E402
 from geo.core.coverage import CoverageOptions  # noqa: E402
 from geo.core.reference import load_reference  # noqa: E402
+from geo.explore import tables  # noqa: E402
+from geo.exports.files import export_file  # noqa: E402
 from geo.exports.projected import METRO, PROJECTED  # noqa: E402
 from geo.exports.scope import resolve  # noqa: E402
 from geo.exports.static_map import SLIDE, STYLE, draw_map  # noqa: E402
@@ -46,6 +54,7 @@ from geo.importers.inputs import bundled_inputs  # noqa: E402
 from geo.maps import STATUS_COLOURS  # noqa: E402
 
 TARGET_S = 5.0
+EXCEL_TARGET_S = 3.0
 
 
 def timed(function, runs: int) -> tuple[float, list[float]]:
@@ -61,15 +70,47 @@ def seconds(value: float) -> str:
     return f"{fmt.decimal(value, 2)} s"
 
 
+def excel_against_csv(reference, analysis, inputs, scope, runs: int) -> None:
+    """The workbook of France, and the same tables as CSV files, built and written."""
+    keys = list(tables.TABLES_BY_LEVEL["france"])
+
+    def excel() -> int:
+        return len(export_file(reference, analysis, inputs, scope, "tables", ".xlsx").data)
+
+    def csv() -> int:
+        return sum(
+            len(export_file(reference, analysis, inputs, scope, "tables", ".csv",
+                            table_keys=[key]).data)
+            for key in keys
+        )  # fmt: skip
+
+    size, csv_size = excel(), csv()  # warm-up: tables' first build
+    runs = max(3, runs)
+    workbook, _ = timed(excel, runs)
+    text, _ = timed(csv, runs)
+    verdict = "OK" if workbook <= EXCEL_TARGET_S else "ÉCHEC"
+    print(
+        f"Tableaux de la France ({', '.join(keys)}) ; médianes de {runs} mesures\n"
+        f"  classeur Excel : {seconds(workbook)} ({fmt.integer(size / 1000)} Ko), "
+        f"cible ≤ {fmt.decimal(EXCEL_TARGET_S, 0)} s : {verdict}\n"
+        f"  les mêmes tableaux en CSV : {seconds(text)} ({fmt.integer(csv_size / 1000)} Ko)\n"
+        f"  rapport Excel / CSV : {fmt.decimal(workbook / text, 1)}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--tables-only", action="store_true", help="l'export Excel seulement")
     args = parser.parse_args()
 
     reference = load_reference()
     inputs = bundled_inputs()
     analysis = analyse(reference, inputs, CoverageOptions())
     scope = resolve(reference, analysis, "france")
+    excel_against_csv(reference, analysis, inputs, scope, args.runs)
+    if args.tables_only:
+        return
 
     def export() -> int:
         return len(draw_map(reference, analysis, inputs, scope, SLIDE).to_bytes("png"))

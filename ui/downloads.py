@@ -78,7 +78,7 @@ def export_menu(
             st.download_button(
                 download.label,
                 data=_maker(reference, analysis, inputs, scope, download),
-                file_name=download_name(scope, download),
+                file_name=download_name(scope, download, analysis.options),
                 mime=MIME_TYPES[download.suffix],
                 key=f"export_{download.key}",
                 on_click="ignore",

@@ -7,9 +7,11 @@ from dataclasses import replace
 
 import streamlit as st
 
+from geo.core.coverage import without_label
 from geo.core.stats import CREDITS
 from geo.core.views import DROM, LEVEL_LABELS, Level, View
-from geo.explore.permalink import is_equivalent
+from geo.explore.permalink import is_equivalent, shared_query
+from geo.explore.search import suggestions
 from geo.explore.views import parse_view, resolve_view
 from geo.planning.timeline import membership_dates
 from ui import embed, history, panel, presentation, warmup
@@ -27,6 +29,7 @@ from ui.resources import (
     reference_data,
     search_index,
 )
+from ui.search_element import chosen, search_element
 from ui.tables import tables
 
 MAP_KEY = "opsn_map"
@@ -37,37 +40,45 @@ def breadcrumb_bar(facts: dict) -> None:
     for step in facts["view"]["fil"]:
         view = View(step["niveau"], step["code"])
         prefix = "" if view.level == Level.FRANCE else "› "
+        # A territory may bear its department's name (« La Réunion »): say what it is.
+        without = without_label(facts["figures"]["opsn_filter"])
+        kind = f"{without[:1].upper()}{without[1:]} : " if view.level == Level.TERRITOIRE else ""
         st.button(
-            prefix + md(step["nom"]), key=f"crumb_{view.key}", on_click=go, args=(view,),
+            prefix + kind + md(step["nom"]), key=f"crumb_{view.key}", on_click=go, args=(view,),
             disabled=view == current, width="content", help=LEVEL_LABELS[view.level],
         )  # fmt: skip
 
 
-def search_box(zones) -> None:
-    query = st.text_input(
-        "Rechercher", key="search", placeholder="Commune, code INSEE ou postal, département, région, EPCI…",
-        label_visibility="collapsed", width=420,
-    )  # fmt: skip
-    if not query.strip():
-        return
-    results = search_index().find(query, limit=SEARCH_LIMIT, zones=zones)
-    if not results.hits:
-        st.caption(f"Aucun territoire ne correspond à « {md(query)} ».")
-        return
-    labels = {f"{h.kind}:{h.code}": h.label for h in results.hits}
-    key = f"search_choice_{query}"
-    st.selectbox(
-        results.caption(), list(labels), format_func=labels.get, index=None,
-        placeholder="Choisir un résultat…", key=key, on_change=open_result, args=(key,),
-    )  # fmt: skip
+SEARCH_KEY = "opsn_search"
+_SEARCH_OPENED = "search_opened"
 
 
-def open_result(key: str) -> None:
-    """Open the chosen result once: the breadcrumb and the map can leave it afterwards."""
-    choice = st.session_state.get(key)
-    if choice:
-        level, code = choice.split(":", 1)
-        go(View(level, code))
+@st.fragment
+def search_box(zones, view: View) -> None:
+    """Suggestions while typing; each pause reruns only this box (a fragment)."""
+    index = search_index()
+    search_element(
+        lambda text: suggestions(index, text, zones), view.key, key=SEARCH_KEY,
+        on_choose=open_result,
+    )  # fmt: skip
+    if st.session_state.pop(_SEARCH_OPENED, False):
+        st.rerun(scope="app")  # the view changed: the whole page, not only the box
+
+
+def open_named(target: dict | None) -> bool:
+    """Open ``{"level", "code"}`` (a suggestion, a click on the map) if it names a view."""
+    if not target:
+        return False
+    view, message = parse_view(target["level"], target["code"], reference_data())
+    if message is None:
+        go(view)
+    return message is None
+
+
+def open_result() -> None:
+    """Open the suggestion chosen (a callback, before the rerun)."""
+    if open_named(chosen(SEARCH_KEY)):
+        st.session_state[_SEARCH_OPENED] = True
 
 
 def drom_buttons(view: View) -> None:
@@ -88,12 +99,7 @@ def drom_buttons(view: View) -> None:
 
 def open_clicked() -> None:
     """A click on the map opens the territory clicked (a callback, before the rerun)."""
-    click = clicked(MAP_KEY)
-    if not click:
-        return
-    view, message = parse_view(click["level"], click["code"], reference_data())
-    if message is None:
-        go(view)
+    open_named(clicked(MAP_KEY))
 
 
 _COPY_LINK = st.components.v2.component(
@@ -108,7 +114,7 @@ export default function ({ parentElement, data }) {
   const button = parentElement.querySelector(".copy");
   button.onclick = async () => {
     const url = new URL(window.location.href);
-    if (!url.searchParams.has("version")) url.searchParams.set("version", String(data.version));
+    url.search = data.query;
     try { await navigator.clipboard.writeText(url.href); }
     catch (error) {
       const area = document.createElement("textarea");
@@ -122,12 +128,11 @@ export default function ({ parentElement, data }) {
 )
 
 
-def copy_link_button(version: int) -> None:
-    """Copy the address, naming the saved version shown (a bare address has none yet)."""
-    _COPY_LINK(key="copy_link", data={"version": int(version)})
+def copy_link_button(query: str) -> None:
+    """Copy the page's address with ``query`` (:func:`geo.explore.permalink.shared_query`:
+    view, rule, territory, EPCI option and saved version, even from the bare address)."""
+    _COPY_LINK(key="copy_link", data={"query": query})
 
-
-SEARCH_LIMIT = 30
 
 STYLE = """
 <style>
@@ -141,6 +146,7 @@ h1.opsn-title {font-size: 1.55rem; padding: 0; margin: 0; white-space: nowrap;}
 .headline .france span {display:block;font-size:1.6rem;font-weight:700;color:#4a2080}
 .st-key-noprint_figures [data-testid="stMetricValue"] {font-size:1.45rem;}
 .st-key-noprint_figures [data-testid="stMetric"] {padding:0;}
+.st-key-noprint_figures [data-testid="stMetricLabel"] p {font-size:.84rem;}
 .st-key-noprint_figures [data-testid="stCaptionContainer"] {margin-bottom:-.35rem;}
 .st-key-noprint_nav button {min-height:2.1rem; padding:.15rem .7rem;}
 .st-key-print_map {--opsn-map-offset: 345px;}
@@ -183,7 +189,6 @@ def page() -> None:
     options = controls(inputs.registry, dated=bool(membership_dates(inputs.memberships)))
     st.session_state[OPTIONS] = options  # the other pages count the same way
     analysis = analysis_for(token, options, inputs)
-    figures = analysis.figures
     # A territory without OPSN exists only under the options that made it (geo.explore.views).
     view, moved = resolve_view(st.session_state["view"], reference, analysis.zones)
     if moved:
@@ -211,14 +216,16 @@ def page() -> None:
     if st.session_state.get(presentation.STATE):
         for message in st.session_state.pop("url_messages", []):
             st.toast(md(message), icon=":material/warning:")
-        presentation.show(reference, analysis.zones, view, facts, spec, map_assets(), credits)
+        presentation.show(
+            reference, analysis.zones, view, facts, spec, map_assets(), credits, open_clicked
+        )
         warmup.start()
         return
 
     with st.container(horizontal=True, vertical_alignment="center", key="noprint_top"):
         st.markdown("<h1 class='opsn-title'>Couverture OPSN</h1>", unsafe_allow_html=True)
-        with st.container():
-            search_box(analysis.zones)
+        with st.container(width="stretch"):
+            search_box(analysis.zones, view)
         st.button(
             "Mode présentation", key="presentation_on", icon=":material/slideshow:",
             on_click=presentation.enter,
@@ -240,12 +247,14 @@ def page() -> None:
     with left:
         with st.container(key="print_map"):
             map_element(spec, map_assets(), key=MAP_KEY, on_click=open_clicked)
-        copy_link_button(data.version.number)
+        copy_link_button(
+            shared_query(history.current_link(options, data.version.number), data.version.number)
+        )
     with right, st.container(key="noprint_panel"):
         panel.side_panel(facts)
 
     with st.container(key="noprint_tables"):
-        tables(reference, analysis, inputs, token, figures["counting_rule"])
+        tables(reference, analysis, inputs, token, view)
     warmup.start()  # once per server process, after this page (serve.py: at start)
     with st.container(key="print_credits"):
         st.markdown(f"<p class='credits'>{md(credits)}</p>", unsafe_allow_html=True)

@@ -12,9 +12,8 @@ import streamlit as st
 
 from geo.core import fmt
 from geo.core.coverage import without_label
-from geo.core.rules import STATUSES
 from geo.core.views import Level, View
-from geo.maps import STATUS_COLOURS
+from geo.maps.style import CLASS_COLOURS
 from ui.history import go
 from ui.markdown import md
 
@@ -65,31 +64,24 @@ def slide_headline(facts: dict) -> str:
 
 
 def metrics(facts: dict) -> None:
-    """Déclic's 2020 figure and four metrics of the view, in one compact row."""
-    figures = facts["figures"]
+    """Déclic's 2020 figure and the view's tiles (:func:`geo.explore.panel.tiles`), one row."""
     declic = facts["reference_declic_2020"]
     st.caption(f"Repère : {md(declic['headline'])}", help=md(declic["why_different"]))
-    without = without_label(figures["opsn_filter"])
-    cols = st.columns(4)
-    cols[0].metric("Communes couvertes", fmt.integer(figures["covered_communes"]))
-    cols[1].metric(f"Communes {without}", fmt.integer(figures["status"]["sans_opsn"]["communes"]))
-    cols[2].metric(
-        f"Territoires {without}",
-        fmt.integer(figures["white_zone_count"] or 0),
-        help=md(facts["definition"]),
-    )
-    cols[3].metric(f"Habitants {without}", fmt.integer(figures["white_zone_population"] or 0))
+    shown = facts["tiles"]  # geo.explore.panel.tiles
+    for column, tile in zip(st.columns(len(shown)), shown, strict=True):
+        column.metric(tile["label"], tile["value"], help=md(tile["help"]) if tile["help"] else None)
 
 
-def _swatch(status: str) -> str:
-    return f"<span class='swatch' style='background:{STATUS_COLOURS[status]}'></span>"
+def _swatch(kind: str) -> str:
+    return f"<span class='swatch' style='background:{CLASS_COLOURS[kind]}'></span>"
 
 
 def side_panel(facts: dict) -> None:
     """Who serves the view and how, its figures against France, its territories without OPSN."""
     figures, france, view = facts["figures"], facts["france"], facts["view"]
-    labels = figures["status_labels"]
-    st.subheader(md(view["nom"]))
+    # A territory may bear its department's name (« La Réunion »): say what it is.
+    kind = f"Territoire {without_label(figures['opsn_filter'])} : "
+    st.subheader((kind if view["niveau"] == Level.TERRITOIRE else "") + md(view["nom"]))
     if facts["outside_territory"]:
         st.info(
             "Hors du territoire choisi (Métropole) : ses chiffres ne comptent pas dans le total."
@@ -106,12 +98,11 @@ def side_panel(facts: dict) -> None:
     ]
     commune = facts["commune"]
     if commune is None:
-        for status in STATUSES:
-            counts = figures["status"][status]
+        for kind, entry in figures["classes"].items():
             lines.append(
-                f"{_swatch(status)} {md(labels[status])} : "
-                f"{fmt.count(counts['communes'], 'commune')}, "
-                f"{fmt.inhabitants(counts['population'])}"
+                f"{_swatch(kind)} {md(entry['label'])} : "
+                f"{fmt.count(entry['communes'], 'commune')}, "
+                f"{fmt.inhabitants(entry['population'])}"
             )
     else:
         lines += _commune_lines(commune)
@@ -131,7 +122,7 @@ def _commune_lines(commune: dict) -> list[str]:
     members += [f"{md(o['nom'])} (par son EPCI)" for o in commune["adhesion"] if o["via"] == "epci"]
     perimeter = [md(o["nom"]) for o in commune["perimetre"]]
     return [
-        f"{_swatch(commune['statut'])} <b>{md(commune['statut_libelle'])}</b>",
+        f"{_swatch(commune['classe'])} <b>{md(commune['classe_libelle'])}</b>",
         f"Population municipale : {fmt.inhabitants(commune['population'])}",
         f"Département : {md(department['nom'])} ({md(department['code'])}) — EPCI : {epci}",
         f"<b>Adhérente à</b> : {', '.join(members) if members else 'aucun OPSN connu'}",

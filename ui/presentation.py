@@ -104,8 +104,11 @@ def slides_of(reference) -> tuple[View, ...]:
     return tuple(st.session_state.get(SLIDES) or ()) or default_slides(reference)
 
 
-def show(reference, zones, view: View, facts: dict, spec: dict, assets, credits: str) -> None:
-    """The slide of ``view``: headline, map and legend, the buttons to step."""
+def show(
+    reference, zones, view: View, facts: dict, spec: dict, assets, credits: str, on_click=None
+) -> None:
+    """The slide of ``view``: headline, map and legend, the buttons to step; ``on_click``
+    opens what a click on the map names (as on the page: a department of the region shown)."""
     st.markdown(STYLE, unsafe_allow_html=True)
     slides = slides_of(reference)
     trail = breadcrumb(reference, view, zones)
@@ -118,18 +121,21 @@ def show(reference, zones, view: View, facts: dict, spec: dict, assets, credits:
         st.button(
             "Vue précédente", key="slide_previous", icon=":material/arrow_back:",
             on_click=go, args=(targets["previous"],), disabled=targets["previous"] is None,
-            help="Flèche gauche",
         )  # fmt: skip
         st.button(
             "Vue suivante", key="slide_next", icon=":material/arrow_forward:",
             on_click=go, args=(targets["next"],), disabled=targets["next"] is None,
-            help="Flèche droite",
         )  # fmt: skip
         st.button(
             "Quitter la présentation", key="slide_exit", icon=":material/close:",
-            on_click=leave, help="Échap",
+            on_click=leave,
         )  # fmt: skip
-        st.caption(md(position(slides, trail).label))
+        # The keys in words, not in tooltips: a tooltip left under the pointer stays on the
+        # projected slide.
+        st.caption(f"{md(position(slides, trail).label)} · ← → Échap")
     with st.container(key="print_slide_map"):
-        map_element(spec, assets, key="opsn_map", layout="presentation", legend_note=credits)
+        map_element(
+            spec, assets, key="opsn_map", layout="presentation", legend_note=credits,
+            on_click=on_click,
+        )  # fmt: skip
     _keys(key=KEYS_KEY, on_key_change=_on_key, height=0)

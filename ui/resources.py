@@ -13,10 +13,11 @@ from geo.core.coverage import CoverageOptions
 from geo.core.inputs import Inputs
 from geo.core.reference import load_reference
 from geo.core.registry import opsn_names
-from geo.core.views import View
+from geo.core.views import Level, View
 from geo.explore import tables
 from geo.explore.panel import view_facts
 from geo.explore.search import SearchIndex
+from geo.explore.views import name_of, territory_mask
 from geo.maps import coverage_shares
 from geo.maps.live import view_map_spec
 from ui.disk_cache import stored_analysis, stored_fingerprint, stored_reference
@@ -73,6 +74,15 @@ def facts_for(token: str, options: CoverageOptions, view: View, _inputs: Inputs)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def table_for(token: str, options: CoverageOptions, key: str, _inputs: Inputs) -> tables.Table:
-    """A national table as :mod:`geo.explore.tables` builds it (French columns; not to be modified)."""
-    return tables.build(key, reference_data(), analysis_for(token, options, _inputs), _inputs)
+def table_for(
+    token: str, options: CoverageOptions, view: View, key: str, _inputs: Inputs
+) -> tables.Table:
+    """A table of ``view`` as :mod:`geo.explore.tables` builds it, on the view's communes
+    only (all of them for France); French columns; not to be modified."""
+    reference = reference_data()
+    analysis = analysis_for(token, options, _inputs)
+    if view.level == Level.FRANCE:
+        return tables.build(key, reference, analysis, _inputs)
+    mask = territory_mask(reference, view, analysis.zones)
+    name = name_of(reference, view, analysis.zones)
+    return tables.build(key, reference, analysis, _inputs, mask, name)

@@ -258,10 +258,15 @@ def build_reference(
     dep_names = {d["code"]: d for d in json.loads(source.departements_json)}
     departements.insert(1, "nom", departements["code"].map(lambda c: dep_names[c]["nom"]))
     departements.insert(2, "region", departements["code"].map(lambda c: dep_names[c]["region"]))
+    # Prefecture (chef-lieu): the map names it first (geo.maps.places).
+    departements.insert(
+        3, "chef_lieu", departements["code"].map(lambda c: dep_names[c]["chefLieu"])
+    )
 
     regions = _layer(communes, "region", "code")
-    reg_names = {r["code"]: r["nom"] for r in json.loads(source.regions_json)}
-    regions.insert(1, "nom", regions["code"].map(reg_names))
+    reg_rows = {r["code"]: r for r in json.loads(source.regions_json)}
+    regions.insert(1, "nom", regions["code"].map(lambda c: reg_rows[c]["nom"]))
+    regions.insert(2, "chef_lieu", regions["code"].map(lambda c: reg_rows[c]["chefLieu"]))
 
     in_epci = communes[communes["epci"] != ""]
     epci_layer = _layer(in_epci, "epci", "siren")

@@ -97,7 +97,7 @@ def _view_facts(args, reference, analysis, inputs) -> dict:
 def _print_text(figures: dict, facts: dict | None, label: str) -> None:
     from geo.core import fmt
     from geo.core.coverage import without_label
-    from geo.core.rules import STATUSES
+    from geo.core.white_zones import zone_kinds_text
     from geo.explore.panel import panel_lines
 
     title = f" — {figures['view']['nom']}" if facts else ""
@@ -112,15 +112,15 @@ def _print_text(figures: dict, facts: dict | None, label: str) -> None:
         f"  Communes couvertes : {fmt.integer(figures['covered_communes'])} sur "
         f"{fmt.integer(figures['total_communes'])}"
     )
-    for status in STATUSES:
-        counts = figures["status"][status]
+    for counts in figures["classes"].values():
         print(
-            f"  {figures['status_labels'][status]} : {fmt.integer(counts['communes'])} communes, "
+            f"  {counts['label']} : {fmt.count(counts['communes'], 'commune')}, "
             f"{fmt.inhabitants(counts['population'])}"
         )
+    kinds = zone_kinds_text(figures)
     print(
         f"  Territoires {without_label(figures['opsn_filter'])} : "
-        f"{fmt.integer(figures['white_zone_count'])}, "
+        f"{fmt.integer(figures['white_zone_count'])}{f' ({kinds})' if kinds else ''}, "
         f"{fmt.inhabitants(figures['white_zone_population'])}"
     )
     print(f"  Communes servies par plusieurs OPSN : {fmt.integer(figures['multi_opsn_communes'])}")

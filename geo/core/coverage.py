@@ -19,7 +19,9 @@ import numpy as np
 import pandas as pd
 
 from geo.core import fmt
+from geo.core.classes import class_figures, commune_classes
 from geo.core.rules import RULES, STATUSES, TERRITORIES, Rule, Status, Territory
+from geo.core.white_zones import zone_kinds
 
 STATUS_LABELS = {
     Status.ADHERENTE: "Adhérente à un OPSN",
@@ -276,6 +278,7 @@ def area_figures(
     territory (Guadeloupe under « Métropole ») keeps its own figures and says
     so (``outside_territory``) rather than showing zeros.
     """
+    options = options or CoverageOptions()
     inside, outside = counted_communes(coverage, mask)
     population = communes["population"].to_numpy()[inside]
     covered = coverage["couverte"].to_numpy()[inside]
@@ -311,10 +314,13 @@ def area_figures(
         "covered_population": covered_population,
         "covered_share": round(share, 6),
         "status": statuses,
+        "classes": class_figures(
+            commune_classes(coverage)[inside], population, options.rule, bool(options.opsn)
+        ),
         "multi_opsn_communes": int(multi.sum()),
         "multi_opsn_population": int(population[multi].sum()),
         "by_size": by_size,
-        "status_labels": status_labels(options or CoverageOptions()),
+        "status_labels": status_labels(options),
         "outside_territory": outside,
     }
 
@@ -330,11 +336,13 @@ def coverage_figures(
     """Headline figures for the territory (the ``coverage --format json`` contract)."""
     counts = area_figures(communes, coverage, None, options)
     counts.pop("outside_territory")
+    kinds = {"white_zone_overseas": None, "white_zone_islands": None}
     if white_zones is not None:
         zones = white_zones
         if options.territory == Territory.METROPOLE:
             zones = zones[~zones["outre_mer"]]
         zone_count, zone_population = len(zones), int(zones["population"].sum())
+        kinds = zone_kinds(zones)
     else:
         zone_count, zone_population = None, counts["status"]["sans_opsn"]["population"]
     return {
@@ -345,6 +353,7 @@ def coverage_figures(
         "covered_share": counts["covered_share"],
         "white_zone_count": zone_count,
         "white_zone_population": zone_population,
+        **kinds,
         "rule": options.rule,
         "territory": options.territory,
         "epci_membership": options.epci_membership,
@@ -352,6 +361,7 @@ def coverage_figures(
         "opsn_filter": list(options.opsn),
         "partial_offers_counted": options.count_partial_offers,
         "status": counts["status"],
+        "classes": counts["classes"],
         "multi_opsn_communes": counts["multi_opsn_communes"],
         "multi_opsn_population": counts["multi_opsn_population"],
         "by_size": counts["by_size"],

@@ -1,7 +1,12 @@
-"""French number formats: ``12 345``, ``57 %``, ``3,4 km²``.
+"""French number formats: ``12 345``, ``57,3 %``, ``3,4 km²``.
 
 The thousands separator is a narrow no-break space (U+202F) as French
 typography wants; the percent sign is preceded by a no-break space.
+
+**One rounding rule for a share** (:data:`SHARE_DIGITS`): a share of the
+population is written with one decimal everywhere — headline, panel, tables,
+tooltips, reports, slides, command-line text — so that one figure never reads
+70 % here and 70,2 % there.
 """
 
 from __future__ import annotations
@@ -21,8 +26,12 @@ def decimal(value: float, digits: int = 1) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", NNBSP)
 
 
-def percent(share: float, digits: int = 0) -> str:
-    """A share between 0 and 1 as ``57 %``."""
+SHARE_DIGITS = 1
+"""Decimals of every share shown (``70,2 %``): the one rounding rule (README)."""
+
+
+def percent(share: float, digits: int = SHARE_DIGITS) -> str:
+    """A share between 0 and 1 as ``57,3 %`` (:data:`SHARE_DIGITS` decimals)."""
     return f"{decimal(share * 100, digits)}{NBSP}%"
 
 

@@ -1,9 +1,16 @@
 """Territories without OPSN: connected groups of ``sans_opsn`` communes.
 
 Two uncovered communes belong to the same territory when they share a border
-(the precomputed ``voisinages`` table, a line not a point); an island is its
-own territory. Connected components come from scipy's sparse graph routines
-rather than a hand-written union-find.
+(the precomputed ``voisinages`` table, a line not a point). The sea does not
+split a territory within one department: an island (communes with no land
+border outside their group) joins the uncovered communes of its department
+that are no farther from it than the nearest served commune of the department
+— so that all of Guadeloupe, Grande-Terre, Basse-Terre, Marie-Galante, Les
+Saintes and La Désirade, is one territory when no OPSN serves it, but an island
+facing a served coast stays a territory of its own. Guyane is not an island:
+it borders Brazil and Suriname, which the communes' data does not hold.
+Connected components come from scipy's sparse graph routines rather than a
+hand-written union-find.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.core import geometry
+from geo.core import fmt, geometry
 from geo.core.zone_names import zone_names
 
 WHITE_ZONE_DEFINITION = (
@@ -38,6 +45,28 @@ def white_zone_definition(opsn_filter: tuple[str, ...] | list[str] = ()) -> str:
     return FILTERED_WHITE_ZONE_DEFINITION if opsn_filter else WHITE_ZONE_DEFINITION
 
 
+def zone_kinds(zones: pd.DataFrame) -> dict[str, int]:
+    """How many territories are overseas, and how many are islands (``white_zone_*`` keys)."""
+    if zones is None or zones.empty:
+        return {"white_zone_overseas": 0, "white_zone_islands": 0}
+    islands = zones["ile"] if "ile" in zones.columns else pd.Series(False, index=zones.index)
+    return {
+        "white_zone_overseas": int(zones["outre_mer"].astype(bool).sum()),
+        "white_zone_islands": int(islands.astype(bool).sum()),
+    }
+
+
+def zone_kinds_text(kinds: dict[str, int]) -> str:
+    """« dont 5 outre-mer ; 5 îles ou archipels » (empty when neither)."""
+    parts = []
+    if kinds.get("white_zone_overseas"):
+        parts.append(f"{fmt.integer(kinds['white_zone_overseas'])} outre-mer")
+    if kinds.get("white_zone_islands"):
+        islands = kinds["white_zone_islands"]
+        parts.append(f"{fmt.integer(islands)} {'île' if islands == 1 else 'îles'} ou archipels")
+    return ("dont " + " ; ".join(parts)) if parts else ""
+
+
 def neighbour_positions(communes: pd.DataFrame, neighbours: pd.DataFrame) -> np.ndarray:
     """The ``voisinages`` pairs as row positions in ``communes`` (shape (2, n)).
 
@@ -51,18 +80,79 @@ def neighbour_positions(communes: pd.DataFrame, neighbours: pd.DataFrame) -> np.
     return np.vstack([a[known], b[known]])
 
 
-def label_groups(members: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-    """Component label of each position (``-1`` outside ``members``)."""
-    a, b = pairs
-    inside = members[a] & members[b]
-    size = len(members)
+CONTINENTAL_OVERSEAS = frozenset({"973"})
+"""Guyane: no French commune beyond its border, yet no island (Brazil, Suriname)."""
+
+
+def _components(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
+    """Connected component of each of ``size`` nodes linked by the edges ``a``–``b``."""
     # Imported here: a server that reads its analyses back from disk never needs SciPy.
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    graph = coo_matrix((np.ones(inside.sum()), (a[inside], b[inside])), shape=(size, size))
-    labels = connected_components(graph, directed=False)[1]
+    graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(size, size))
+    return connected_components(graph, directed=False)[1]
+
+
+def label_groups(members: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Component label of each position (``-1`` outside ``members``)."""
+    a, b = pairs
+    inside = members[a] & members[b]
+    labels = _components(a[inside], b[inside], len(members))
     return np.where(members, labels, -1)
+
+
+def island_groups(labels: np.ndarray, pairs: np.ndarray, departments: np.ndarray) -> np.ndarray:
+    """The groups (labels) with no land border outside themselves: islands.
+
+    A group of Guyane (:data:`CONTINENTAL_OVERSEAS`) is never one.
+    """
+    a, b = pairs
+    differ = labels[a] != labels[b]
+    bordered = np.union1d(labels[a][differ], labels[b][differ])
+    groups = np.unique(labels[labels >= 0])
+    continental = np.unique(
+        labels[(labels >= 0) & np.isin(departments, list(CONTINENTAL_OVERSEAS))]
+    )
+    return np.setdiff1d(groups, np.union1d(bordered, continental))
+
+
+def join_by_sea(
+    labels: np.ndarray, pairs: np.ndarray, communes: gpd.GeoDataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """Groups of the same department that only the sea separates, joined; and the islands.
+
+    An island group joins every uncovered group of its department that is no
+    farther from it than the nearest commune of the department some OPSN
+    serves (any, when none is served). Returns the new labels (``-1`` kept) and
+    the island groups among the *old* labels. Loops over the islands (a few
+    dozen), never over communes; distances in each zone's metric CRS.
+    """
+    departments = communes["departement"].to_numpy(dtype=object)
+    islands = island_groups(labels, pairs, departments)
+    if not len(islands):
+        return labels, islands
+    _, projected = _projected_outlines(communes)
+    uncovered = labels >= 0
+    sources, targets = [], []
+    for group in islands:
+        members = labels == group
+        shape = shapely.union_all(projected[members])
+        for department in np.unique(departments[members]):
+            in_department = departments == department
+            others = in_department & uncovered & ~members
+            if not others.any():
+                continue
+            served = in_department & ~uncovered
+            limit = shapely.distance(shape, projected[served]).min() if served.any() else np.inf
+            gaps = shapely.distance(shape, projected[others])
+            near = np.unique(labels[others][gaps <= limit])
+            sources += [group] * len(near)
+            targets += near.tolist()
+    if not sources:
+        return labels, islands
+    joined = _components(np.array(sources), np.array(targets), int(labels.max()) + 1)
+    return np.where(uncovered, joined[np.maximum(labels, 0)], -1), islands
 
 
 def white_zones(
@@ -81,8 +171,8 @@ def white_zones(
     ``insee`` (``|``-joined codes), ``outre_mer``, ``opsn_voisins_perimetre``,
     ``opsn_voisins_adhesion``, ``distance_km`` to the nearest commune served by
     an OPSN (0 when it borders one; empty when its territory has none), then
-    ``communes_principales``, ``regions`` (names) and ``description`` (one
-    line). ``pairs`` (from :func:`neighbour_positions`) may be passed to skip
+    ``communes_principales``, ``regions`` (names), ``description`` (one
+    line) and ``ile`` (made of islands only: Corsica, La Réunion…). ``pairs`` (from :func:`neighbour_positions`) may be passed to skip
     recomputing it; ``departements`` and ``regions`` (reference tables) give
     the names, codes are used without them.
     """
@@ -91,7 +181,8 @@ def white_zones(
         return _empty_zones()
     if pairs is None:
         pairs = neighbour_positions(communes, neighbours)
-    labels = label_groups(uncovered, pairs)
+    land = label_groups(uncovered, pairs)
+    labels, islands = join_by_sea(land, pairs, communes)
     rows = np.flatnonzero(uncovered)
     table = pd.DataFrame(
         {
@@ -120,9 +211,17 @@ def white_zones(
         }
     )
     zones["id"] = "Z" + leader["insee"].reindex(zones.index)
+    # Land pieces of each territory, and whether they all are islands.
+    pieces = pd.DataFrame({"group": labels[rows], "land": land[rows]}).drop_duplicates()
+    pieces["island"] = pieces["land"].isin(islands)
+    by_group = pieces.groupby("group")
+    shape = pd.DataFrame({"pieces": by_group.size(), "island": by_group["island"].all()})
     names = communes["nom"]
     homonyms = set(names[names.duplicated(keep=False)])
-    named = zone_names(table, homonyms, _names(departements), _names(regions))
+    sizes = communes["departement"].value_counts().to_dict()
+    named = zone_names(
+        table, homonyms, _names(departements), _names(regions), sizes, shape.reindex(zones.index)
+    )
     zones["nom"] = named["nom"].reindex(zones.index)
     zones["outre_mer"] = zones["departements"].str.startswith("97")
 
@@ -140,6 +239,7 @@ def white_zones(
     zones["distance_km"] = _distance_to_served(communes, uncovered, table, set(labels[inside]))
     for column in ("communes_principales", "regions", "description"):
         zones[column] = named[column].reindex(zones.index)
+    zones["ile"] = shape["island"].reindex(zones.index).fillna(False).astype(bool)
     zones = zones.sort_values(["population", "id"], ascending=[False, True]).reset_index(drop=True)
     zones.insert(0, "rang", np.arange(1, len(zones) + 1))
     columns = ["id", "rang", "nom", "communes", "population", "superficie_km2", "departements"]
@@ -209,6 +309,6 @@ def _empty_zones() -> pd.DataFrame:
     columns = [
         "id", "rang", "nom", "communes", "population", "superficie_km2", "departements",
         "insee", "outre_mer", "opsn_voisins_perimetre", "opsn_voisins_adhesion", "distance_km",
-        "communes_principales", "regions", "description",
+        "communes_principales", "regions", "description", "ile",
     ]  # fmt: skip
     return pd.DataFrame(columns=columns)

@@ -4,17 +4,23 @@
 from Lyon to Marseille across eight departments must say so. The rule, from
 the smallest zone to the largest:
 
-- one commune: its name (« Terre-de-Haut ») ;
-- one department: « autour de » its most populated commune (« autour d'Ajaccio »,
-  « autour des Abymes », « autour du Havre ») ;
-- two or three departments: their names, then the main commune of each (« Bas-Rhin
-  et Haut-Rhin, autour de Strasbourg et de Mulhouse ») ;
-- four or more: the regions holding a real share of it, the number of
-  departments, then three main communes (« Île-de-France : 4 départements,
-  autour de Paris, Saint-Denis (93), Vitry-sur-Seine… »).
+- a whole department: its name (« La Réunion », « Calvados », « Guadeloupe ») ;
+- one commune: its name (« Vénissieux ») ; on an island or overseas, with its
+  department (« Terre-de-Bas (Guadeloupe) ») ;
+- part of one department: « autour de » its most populated commune (« autour
+  d'Ajaccio », « autour du Havre »), with the department on an island or
+  overseas (« autour de Grand-Bourg (Guadeloupe) ») ;
+- two or three departments: their names, « autour de » the main commune only
+  for those it covers in part (« Bas-Rhin et Haut-Rhin », « Haute-Vienne,
+  Corrèze et Creuse (autour de Guéret) ») ;
+- four or more: whole departments by name (« Paris, Essonne, Seine-Saint-Denis
+  et Val-de-Marne »); else the regions holding a real share of it, the number of
+  departments, then three main communes (« Provence-Alpes-Côte d'Azur,
+  Auvergne-Rhône-Alpes et Occitanie : 8 départements, autour de Marseille, Lyon,
+  Saint-Étienne… »).
 
 A commune whose name another French commune bears is followed by its
-department (« Saint-Denis (974) »). Main communes are the most populated ones,
+department (« Saint-Denis (93) »). Main communes are the most populated ones,
 one per department so that the name shows how far the zone reaches.
 """
 
@@ -29,6 +35,8 @@ from geo.core import fmt
 _VOWELS = set("AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒÆ")
 # Place names whose initial h is mute (d'Hyères); most are aspirated (de Haguenau).
 _MUTE_H = ("Hyères", "Hérouville", "Hénin", "Hennebont", "Hendaye", "Herblay")
+WHOLE_LISTED = 5
+"""Whole departments named one by one up to this many (« Paris, Essonne, … »)."""
 REGION_SHARE = 0.1
 """A region is named when it holds at least this share of the zone's communes or people."""
 
@@ -64,21 +72,32 @@ def zone_names(
     homonyms: set[str],
     departement_names: Mapping[str, str] | None = None,
     region_names: Mapping[str, str] | None = None,
+    department_sizes: Mapping[str, int] | None = None,
+    shapes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Name, main communes, regions and a one-line description of each group.
 
     ``table``: one row per commune of a zone (``group``, ``nom``, ``departement``,
     ``region``, ``population``); ``homonyms``: commune names borne by several
-    communes in France. Returns one row per group (index = group) with columns
+    communes in France; ``department_sizes``: communes of each department (a
+    zone holding them all is named by its department); ``shapes`` (index =
+    group): ``island`` (made of islands only) and ``pieces`` (land pieces the
+    sea separates). Returns one row per group (index = group) with columns
     ``nom``, ``communes_principales``, ``regions``, ``description``. Loops over
     the zones (a few dozen), never over communes.
     """
     departement_names = departement_names or {}
     region_names = region_names or {}
+    department_sizes = department_sizes or {}
     ordered = table.sort_values(["population", "nom"], ascending=[False, True])
     rows = {}
     for group, part in ordered.groupby("group", sort=False):
-        rows[group] = _describe(part, homonyms, departement_names, region_names)
+        island, pieces = False, 1
+        if shapes is not None and group in shapes.index:
+            island, pieces = bool(shapes.at[group, "island"]), int(shapes.at[group, "pieces"])
+        rows[group] = _describe(
+            part, homonyms, departement_names, region_names, department_sizes, island, pieces
+        )
     return pd.DataFrame.from_dict(
         rows, orient="index", columns=["nom", "communes_principales", "regions", "description"]
     )
@@ -93,6 +112,9 @@ def _describe(
     homonyms: set[str],
     departement_names: Mapping[str, str],
     region_names: Mapping[str, str],
+    department_sizes: Mapping[str, int],
+    island: bool = False,
+    pieces: int = 1,
 ) -> tuple[str, str, str, str]:
     """(nom, communes_principales, regions, description) of one zone, communes by population."""
     # The most populated commune of each department, largest first: departments are
@@ -101,13 +123,30 @@ def _describe(
     departments = list(leaders["departement"])
     towns = [_town(row, homonyms) for row in leaders.itertuples()]
     regions = _regions(part, region_names)
-    if len(part) == 1:
-        name = towns[0]
-    elif len(departments) == 1:
-        name = around(towns[0])
+    counts = part["departement"].value_counts()
+    whole = {
+        d
+        for d in departments
+        if departement_names.get(d) and counts[d] == department_sizes.get(d, -1)
+    }
+    if len(departments) == 1:
+        name = _one_department(leaders.iloc[0], len(part), homonyms, departement_names, whole,
+                               island)  # fmt: skip
     elif len(departments) <= 3:
-        places = _and([departement_names.get(d, d) for d in departments])
-        name = f"{places}, autour {_and([de(town) for town in towns])}"
+        places = [
+            departement_names.get(d, d) if d in whole
+            else f"{departement_names.get(d, d)} ({around(town)})"
+            for d, town in zip(departments, towns, strict=True)
+        ]  # fmt: skip
+        if not whole and not any(departement_names.get(d) for d in departments):
+            places = [departement_names.get(d, d) for d in departments]
+            name = f"{_and(places)}, autour {_and([de(town) for town in towns])}"
+        else:
+            name = _and(places)
+    elif whole == set(departments) and len(departments) <= WHOLE_LISTED:
+        name = _and([departement_names[d] for d in departments])
+    elif whole == set(departments):
+        name = f"{_and(regions)} : {len(departments)} départements entiers"
     else:
         name = (
             f"{_and(regions)} : {len(departments)} départements, "
@@ -120,17 +159,41 @@ def _describe(
     )
     spread = ", ".join(f"{departement_names.get(d, d)} ({d})" for d in sorted(departments))
     word = "département" if len(departments) == 1 else "départements"
+    entire = " (en entier)" if whole and whole == set(departments) else ""
+    sea = f" ; {pieces} îles ou terres séparées par la mer" if pieces > 1 else ""
     description = (
         f"{fmt.count(len(part), 'commune')} voisines sans OPSN, "
-        f"{fmt.inhabitants(int(part['population'].sum()))} ; {word} : {spread} ; "
+        f"{fmt.inhabitants(int(part['population'].sum()))} ; {word}{entire} : {spread}{sea} ; "
         f"principales communes : {', '.join(main)}"
     )
     if len(part) == 1:
         description = (
-            f"commune isolée sans OPSN, {fmt.inhabitants(int(part['population'].sum()))} ; "
-            f"département : {spread}"
+            f"commune isolée sans OPSN{', île' if island else ''}, "
+            f"{fmt.inhabitants(int(part['population'].sum()))} ; département : {spread}"
         )
     return name, ", ".join(main), ", ".join(regions), description
+
+
+def _one_department(
+    leader,
+    communes: int,
+    homonyms: set[str],
+    departement_names: Mapping[str, str],
+    whole: set[str],
+    island: bool,
+) -> str:
+    """The name of a zone within one department: the department itself when the zone
+    is all of it; else its commune or « autour de » it, with the department on an
+    island or overseas (« Terre-de-Bas (Guadeloupe) »)."""
+    code = leader.departement
+    if code in whole:
+        return departement_names[code]
+    department = departement_names.get(code)
+    if department and (island or code.startswith("97")):
+        place = leader.nom if communes == 1 else around(leader.nom)
+        return f"{place} ({department})"
+    town = _town(leader, homonyms)
+    return town if communes == 1 else around(town)
 
 
 def _regions(part: pd.DataFrame, region_names: Mapping[str, str]) -> list[str]:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from geo.core.analysis import Analysis, Inputs, neighbour_pairs
+from geo.core.classes import CoverageClass, commune_classes
 from geo.core.reference import ReferenceData
 from geo.core.registry import partial_offer_ids, partial_offer_label
 from geo.core.rules import STATUSES
@@ -48,7 +49,8 @@ class CommuneFacts:
     """One row per commune (reference order) and the OPSN its lists point into.
 
     ``table`` columns: ``insee``, ``nom``, ``departement``, ``region``, ``epci``,
-    ``population``, ``statut``, ``couverte``, ``dans_territoire``, ``n_opsn``,
+    ``population``, ``statut``, ``classe`` (:mod:`geo.core.classes`), ``couverte``,
+    ``dans_territoire``, ``n_opsn``,
     ``zone`` (position in ``analysis.zones``, -1 for none), and the OPSN lists
     ``adhesion`` (flags ``a``, ``e``), ``perimetre``, ``serving`` (``p``, ``a``,
     ``e``), ``bordering`` and ``partial`` (``p``, ``a``), each in the order the
@@ -131,6 +133,7 @@ def commune_facts(
             "epci": communes["epci"].to_numpy(dtype=object),
             "population": communes["population"].to_numpy().astype("int64"),
             "statut": coverage["statut"].to_numpy(dtype=object),
+            "classe": commune_classes(coverage),
             "couverte": coverage["couverte"].to_numpy(dtype=bool),
             "dans_territoire": coverage["dans_territoire"].to_numpy(dtype=bool),
             "n_opsn": coverage["n_opsn"].to_numpy().astype("int64"),
@@ -300,6 +303,8 @@ def facts_of(
             "nom": record["nom"],
             "statut": status,
             "statut_libelle": analysis.figures["status_labels"][status],
+            "classe": record["classe"],
+            "classe_libelle": CoverageClass(record["classe"]).label(bool(analysis.options.opsn)),
             "couverte": covered,
             "population": population,
             "departement": {

@@ -38,7 +38,8 @@ def declic_headline() -> str:
     return (
         f"Déclic, mai 2020 : {DECLIC_2020['structures']} de structures, "
         f"{fmt.decimal(DECLIC_2020['population'] / 1e6, 0)} millions d'habitants, "
-        f"{fmt.percent(DECLIC_2020['share'])} de la population"
+        # Déclic's own figure, as published (« 57 % »): a quotation, not one of our shares.
+        f"{fmt.percent(DECLIC_2020['share'], 0)} de la population"
     )
 
 

@@ -13,7 +13,7 @@ the same facts as French sentences for a terminal.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -21,6 +21,7 @@ import pandas as pd
 
 from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs, neighbour_pairs, vintage
+from geo.core.classes import CoverageClass, commune_classes
 from geo.core.coverage import (
     area_figures,
     counted_communes,
@@ -36,9 +37,8 @@ from geo.core.registry import (
     partial_offer_label,
     uncounted_opsn,
 )
-from geo.core.rules import STATUSES
 from geo.core.views import LEVEL_LABELS, Level, View
-from geo.core.white_zones import white_zone_definition
+from geo.core.white_zones import white_zone_definition, zone_kinds, zone_kinds_text
 from geo.explore.declic import declic_reference
 from geo.explore.views import breadcrumb, name_of, territory_mask, zone_containing, zone_row
 
@@ -51,7 +51,10 @@ VIEW_FIGURE_KEYS = (
     "covered_share",
     "white_zone_count",
     "white_zone_population",
+    "white_zone_overseas",
+    "white_zone_islands",
     "status",
+    "classes",
     "multi_opsn_communes",
     "multi_opsn_population",
     "by_size",
@@ -213,6 +216,7 @@ def view_facts(
         figures.update({k: counts[k] for k in VIEW_FIGURE_KEYS if k in counts})
         figures["white_zone_count"] = len(touching)
         figures["white_zone_population"] = counts["status"]["sans_opsn"]["population"]
+        figures.update(zone_kinds(touching))
 
     uncounted = context.uncounted
     serving = _serving(context, inputs, inside)
@@ -257,6 +261,7 @@ def view_facts(
         "definition": white_zone_definition(options.opsn),
         "reference_declic_2020": declic_reference(analysis.figures),
     }
+    facts["tiles"] = [asdict(tile) for tile in tiles(facts)]
     return facts
 
 
@@ -422,11 +427,14 @@ def _commune(
         key=lambda o: o["nom"],
     )
     zone = zone_containing(analysis.zones, insee)
+    kind = CoverageClass(commune_classes(row.to_frame().T)[0])
     return {
         "insee": insee,
         "nom": commune["nom"],
         "statut": row["statut"],
         "statut_libelle": labels[row["statut"]],
+        "classe": kind.value,
+        "classe_libelle": kind.label(bool(analysis.options.opsn)),
         "couverte": bool(row["couverte"]),
         "population": int(commune["population"]),
         "departement": {
@@ -470,6 +478,65 @@ def _zone(
     }
 
 
+# ----------------------------------------------------------------------------- tiles
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One figure of the row under the headline: its words, its value, what it counts."""
+
+    label: str
+    value: str
+    help: str = ""
+    classes: tuple[str, ...] = ()  # the classes of communes it counts (none: not communes)
+
+
+def tiles(facts: dict) -> list[Tile]:
+    """The figures under the headline, in French: the communes of the view by class, then
+    its territories without OPSN and their inhabitants.
+
+    The commune tiles add up to the communes of the view: « Communes couvertes »
+    (the covered classes under the rule), then each class that is not covered —
+    under « Adhérentes seulement », the communes only in a perimeter have a tile
+    of their own instead of vanishing between the covered and the uncovered.
+    """
+    figures = facts["figures"]
+    classes = figures["classes"]
+    without = without_label(figures["opsn_filter"])
+    filtered = bool(figures["opsn_filter"])
+    covered = tuple(key for key, entry in classes.items() if entry["covered"])
+    # One help for the commune tiles: how the communes of the view split into classes.
+    parts = " ; ".join(
+        f"{fmt.integer(entry['communes'])} {entry['label'][:1].lower()}{entry['label'][1:]} "
+        f"({fmt.inhabitants(entry['population'])})"
+        for entry in classes.values()
+    )
+    shown = [
+        Tile(
+            "Communes couvertes",
+            fmt.integer(sum(classes[key]["communes"] for key in covered)),
+            f"Sur {fmt.count(figures['total_communes'], 'commune')} : {parts}. Couvertes "
+            "selon la règle de comptage.",
+            covered,
+        )
+    ]
+    shown += [
+        Tile(CoverageClass(key).short(filtered), fmt.integer(entry["communes"]), "", (key,))
+        for key, entry in classes.items()
+        if not entry["covered"]
+    ]
+    detail = zone_kinds_text(figures)
+    shown.append(
+        Tile(
+            f"Territoires {without}",
+            fmt.integer(figures["white_zone_count"] or 0),
+            (f"{detail[:1].upper()}{detail[1:]}. " if detail else "") + facts["definition"],
+        )
+    )
+    shown.append(Tile(f"Habitants {without}", fmt.integer(figures["white_zone_population"] or 0)))
+    return shown
+
+
 # ----------------------------------------------------------------------------- French text
 
 
@@ -480,7 +547,6 @@ def panel_lines(facts: dict) -> list[str]:
     Markdown must escape them.
     """
     view, figures, france = facts["view"], facts["figures"], facts["france"]
-    labels = figures["status_labels"]
     lines = [view["nom"]]
     if facts["outside_territory"]:
         lines.append(
@@ -498,11 +564,10 @@ def panel_lines(facts: dict) -> list[str]:
         )
     )
     if facts["commune"] is None:
-        for status in STATUSES:
-            counts = figures["status"][status]
+        for entry in figures["classes"].values():
             lines.append(
-                f"{labels[status]} : {fmt.count(counts['communes'], 'commune')}, "
-                f"{fmt.inhabitants(counts['population'])}"
+                f"{entry['label']} : {fmt.count(entry['communes'], 'commune')}, "
+                f"{fmt.inhabitants(entry['population'])}"
             )
     else:
         lines += _commune_lines(facts["commune"])
@@ -557,7 +622,7 @@ def partial_offers_text(offers: list[dict]) -> str:
 def _commune_lines(commune: dict) -> list[str]:
     epci = commune["epci"]["nom"] if commune["epci"] else "aucun"
     lines = [
-        commune["statut_libelle"],
+        commune["classe_libelle"],
         f"Population municipale : {fmt.inhabitants(commune['population'])}",
         f"Département : {commune['departement']['nom']} ({commune['departement']['code']}) — "
         f"EPCI : {epci}",

@@ -103,6 +103,13 @@ def query_string(link: Permalink) -> str:
     return urlencode(to_query(link))
 
 
+def shared_query(link: Permalink, version: int) -> str:
+    """What « Copier le lien de cette vue » copies after the ``?``: the view, the counting
+    rule, the territory, the EPCI option (always written, :func:`to_query`) and the saved
+    ``version`` shown — also from the bare address, which names none of them."""
+    return query_string(replace(link, version=link.version or version))
+
+
 def _value(params: Mapping[str, object], name: str) -> str:
     value = params.get(name, "")
     if isinstance(value, list | tuple):  # a repeated parameter: the last one wins

@@ -209,3 +209,31 @@ class SearchIndex:
         else:
             label = f"{row.name} — EPCI ({row.code})"
         return Hit(row.kind, row.code, label, row.departement)
+
+
+SUGGESTION_LIMIT = 10
+"""Suggestions shown while typing (the list of the search box)."""
+
+
+def suggestions(
+    index: SearchIndex, query: str, zones: pd.DataFrame | None = None, limit: int = SUGGESTION_LIMIT
+) -> dict:
+    """What the search box lists while ``query`` is typed: JSON for the page or the atlas.
+
+    ``query`` (as typed, echoed so that a late answer to an older query can be
+    told apart), ``items`` (best first: ``level``, ``code`` — the view a choice
+    opens — and ``label``, homonyms with their department) and ``caption``
+    (« 3 résultats », « 8 premiers résultats sur 4 482 », « Aucun territoire ne
+    correspond à « … » »). Accents, case, hyphens and apostrophes are folded:
+    « lhay » lists L'Haÿ-les-Roses.
+    """
+    text = str(query or "")
+    found = index.find(text, limit=limit, zones=zones) if text.strip() else SearchResults([], 0)
+    caption = found.caption() if found.total else ""
+    if text.strip() and not found.total:
+        caption = f"Aucun territoire ne correspond à « {text.strip()} »."
+    return {
+        "query": text,
+        "items": [{"level": h.kind, "code": h.code, "label": h.label} for h in found.hits],
+        "caption": caption,
+    }

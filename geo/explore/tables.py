@@ -41,10 +41,11 @@ import pandas as pd
 
 from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs
-from geo.core.coverage import status_labels, without_label
+from geo.core.classes import CoverageClass, commune_classes
+from geo.core.coverage import without_label
 from geo.core.reference import ReferenceData
 from geo.core.registry import opsn_names
-from geo.core.rules import STATUSES, Rule
+from geo.core.rules import Rule
 
 SCOPE_LABELS = {
     "locale": "locale",
@@ -95,6 +96,7 @@ class Table:
 # ----------------------------------------------------------------------------- the contract
 
 _WITHOUT = "{sans}"  # replaced by « sans OPSN » or « hors des OPSN choisis »
+_NOT_COUNTED = "{non_comptees}"  # « , non comptées » under « adhérentes seulement »
 
 _COVERAGE_COLUMNS = (
     Column("Communes", "integer", "nombre de communes"),
@@ -109,9 +111,10 @@ _COVERAGE_COLUMNS = (
     ),
     Column("Communes adhérentes", "integer", "communes adhérentes à un OPSN"),
     Column(
-        "Communes dans un périmètre",
+        "Communes dans un périmètre{non_comptees}",
         "integer",
-        "communes non adhérentes situées dans le périmètre d'un OPSN",
+        "communes non adhérentes situées dans le périmètre d'un OPSN (« non comptées » : "
+        "avec la règle « adhérentes seulement », elles ne sont pas couvertes)",
     ),
     Column(f"Communes {_WITHOUT}", "integer", "communes ni adhérentes ni dans un périmètre"),
     Column(f"Population {_WITHOUT}", "integer", "population de ces communes"),
@@ -175,7 +178,11 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Département", "code", "code du département"),
         Column("EPCI", "text", "nom de son EPCI à fiscalité propre (vide s'il n'y en a pas)"),
         Column("Population", "integer", "population municipale"),
-        Column("Statut", "text", "adhérente, dans un périmètre, ou sans OPSN"),
+        Column(
+            "Statut",
+            "text",
+            "adhérente, dans un périmètre (comptée ou non selon la règle), ou sans OPSN",
+        ),
         Column("Couverte", "text", "« oui » si la commune est couverte selon la règle"),
         Column("Adhérente à", "text", "OPSN dont elle est membre, par leur nom"),
         Column("Par son EPCI", "text", "« oui » si elle n'est membre que par son EPCI"),
@@ -183,6 +190,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Nombre d'OPSN", "integer", "OPSN qui la servent selon la règle"),
         Column(f"Territoire {_WITHOUT}", "text", "territoire dont elle fait partie, s'il y a lieu"),
     ),
+    "sans_opsn": (),  # the columns of « communes » (below)
     "territoires": (
         Column("Rang", "integer", "rang par population décroissante"),
         Column("Territoire", "text", "nom du territoire (communes contiguës)"),
@@ -192,6 +200,11 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Superficie (km²)", "decimal", "superficie", 1),
         Column("Départements", "code", "codes des départements touchés"),
         Column("Outre-mer", "text", "« oui » pour un territoire d'outre-mer"),
+        Column(
+            "Île",
+            "text",
+            "« oui » pour un territoire fait d'îles seulement (Corse, La Réunion, Guadeloupe…)",
+        ),
         Column("OPSN voisins (périmètre)", "text", "OPSN dont le périmètre le borde"),
         Column("OPSN voisins (adhérents)", "text", "OPSN dont des communes adhérentes le bordent"),
         Column(
@@ -202,6 +215,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ),
     ),
 }
+COLUMNS["sans_opsn"] = COLUMNS["communes"]
 """Column contract of every table, in order (``{sans}`` = « sans OPSN »)."""
 
 TITLES = {
@@ -211,22 +225,37 @@ TITLES = {
     "opsn": ("OPSN : périmètres et adhésions", "OPSN"),
     "voisins": ("OPSN voisins", "OPSN voisins"),
     "communes": ("Communes et OPSN", "Communes"),
+    "sans_opsn": ("Communes {sans}, par population", "Communes {sans}"),
     "territoires": ("Territoires {sans}", "Territoires {sans}"),
 }
 """Title and sheet name of each table."""
 
 
-def _columns(key: str, without: str) -> tuple[Column, ...]:
-    return tuple(replace(c, name=c.name.replace(_WITHOUT, without)) for c in COLUMNS[key])
+def column_name(template: str, without: str, counted: bool = True) -> str:
+    """A column name under the options: « sans OPSN » or « hors des OPSN choisis », and
+    whether communes only in a perimeter are counted."""
+    return template.replace(_WITHOUT, without).replace(
+        _NOT_COUNTED, "" if counted else ", non comptées"
+    )
+
+
+def _columns(key: str, without: str, counted: bool = True) -> tuple[Column, ...]:
+    return tuple(replace(c, name=column_name(c.name, without, counted)) for c in COLUMNS[key])
 
 
 def _table(key: str, values: list, analysis: Analysis, notes: tuple[str, ...]) -> Table:
     """A :class:`Table` from its column values, given in the order of :data:`COLUMNS`."""
     without = without_label(analysis.options.opsn)
-    columns = _columns(key, without)
+    columns = _columns(key, without, analysis.options.rule.counts_perimeters)
     frame = pd.DataFrame(dict(zip([c.name for c in columns], values, strict=True)))
+    title, sheet = _titles(key, without)
+    return Table(key, title, sheet, frame.reset_index(drop=True), columns, notes)
+
+
+def _titles(key: str, without: str) -> tuple[str, str]:
+    """Title and sheet name (≤ 31 characters) of table ``key`` under the OPSN filter's words."""
     title, sheet = (text.replace(_WITHOUT, without) for text in TITLES[key])
-    return Table(key, title, sheet[:31], frame.reset_index(drop=True), columns, notes)
+    return title, sheet[:31]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -281,7 +310,7 @@ def _inside(analysis: Analysis, mask: np.ndarray | None) -> np.ndarray:
 def _coverage_by(reference: ReferenceData, analysis: Analysis, key: str, inside: np.ndarray):
     """Coverage figures grouped by a communes column (``region``, ``departement``, ``epci``)."""
     communes = reference.communes
-    status = analysis.coverage["statut"].to_numpy()[inside]
+    status = commune_classes(analysis.coverage)[inside]
     population = communes["population"].to_numpy()[inside].astype("int64")
     covered = analysis.coverage["couverte"].to_numpy(dtype=bool)[inside]
     frame = pd.DataFrame(
@@ -291,8 +320,14 @@ def _coverage_by(reference: ReferenceData, analysis: Analysis, key: str, inside:
             "population": population,
             "communes_couvertes": covered.astype("int64"),
             "population_couverte": np.where(covered, population, 0),
-            **{s: (status == s).astype("int64") for s in STATUSES},
-            "population_sans": np.where(status == "sans_opsn", population, 0),
+            "adherente": (status == CoverageClass.ADHERENTE).astype("int64"),
+            # One column for the communes only in a perimeter, counted or not: its
+            # name says which (« , non comptées » under « adhérentes seulement »).
+            "perimetre": np.isin(
+                status, [CoverageClass.PERIMETRE, CoverageClass.PERIMETRE_NON_COMPTEE]
+            ).astype("int64"),
+            "sans_opsn": (status == CoverageClass.SANS_OPSN).astype("int64"),
+            "population_sans": np.where(status == CoverageClass.SANS_OPSN, population, 0),
         }
     )
     frame = frame[frame["code"] != ""]
@@ -565,7 +600,8 @@ def communes_table(
     coverage = analysis.coverage[inside]
     names = opsn_names(inputs.registry)
     epci = reference.epci.set_index("siren")["nom"]
-    labels = status_labels(analysis.options)
+    filtered = bool(analysis.options.opsn)
+    labels = {kind.value: kind.label(filtered) for kind in CoverageClass}
     codes = pd.Index(communes["insee"].to_numpy(dtype=object))
     rows = {
         "insee": codes.to_numpy(),
@@ -573,7 +609,7 @@ def communes_table(
         "departement": communes["departement"].to_numpy(dtype=object),
         "epci": communes["epci"].map(epci).fillna("").to_numpy(dtype=object),
         "population": communes["population"].to_numpy().astype("int64"),
-        "statut": coverage["statut"].map(labels).to_numpy(dtype=object),
+        "statut": pd.Series(commune_classes(coverage)).map(labels).to_numpy(dtype=object),
         "couverte": yes_no(coverage["couverte"]),
         "adhesion": names_of(coverage["opsn_adhesion"], names).to_numpy(dtype=object),
         "via_epci": yes_no(coverage["adhesion_via_epci"]),
@@ -596,7 +632,10 @@ def communes_without_opsn(
     chosen = without if mask is None else without & np.asarray(mask, dtype=bool)
     table = communes_table(reference, analysis, inputs, chosen, view_name)
     frame = table.frame.sort_values(["Population", "Code INSEE"], ascending=[False, True])
-    return table.with_frame(frame.reset_index(drop=True))
+    title, sheet = _titles("sans_opsn", without_label(analysis.options.opsn))
+    return replace(table, key="sans_opsn", title=title, sheet=sheet).with_frame(
+        frame.reset_index(drop=True)
+    )
 
 
 # ----------------------------------------------------------------------------- territories
@@ -627,6 +666,7 @@ def territories_table(
         "superficie": zones["superficie_km2"].to_numpy().astype(float),
         "departements": zones["departements"].astype(str).str.replace(",", ", ").to_numpy(),
         "outre_mer": yes_no(zones["outre_mer"].astype(bool)),
+        "ile": yes_no(zones["ile"].astype(bool) if "ile" in zones else np.zeros(len(zones))),
         "voisins_perimetre": names_of(zones["opsn_voisins_perimetre"], names).to_numpy(),
         "voisins_adhesion": names_of(zones["opsn_voisins_adhesion"], names).to_numpy(),
         "distance": zones["distance_km"].to_numpy().astype(float),
@@ -642,6 +682,7 @@ BUILDERS = {
     "epci": epci_table,
     "opsn": opsn_table,
     "communes": communes_table,
+    "sans_opsn": communes_without_opsn,
     "territoires": territories_table,
     "voisins": bordering_opsn_table,
 }
@@ -656,6 +697,62 @@ TABLES_BY_LEVEL = {
     "commune": ("communes", "voisins"),
 }
 """Tables that make sense for a view: those below its level."""
+
+
+@dataclass(frozen=True)
+class ViewTable:
+    """A table shown under the map for a view: its tab's words and its key in :data:`BUILDERS`."""
+
+    key: str
+    tab: str  # « {sans} » becomes « sans OPSN » or « hors des OPSN choisis »
+
+
+VIEW_TABLES: dict[str, tuple[ViewTable, ...]] = {
+    "france": (
+        ViewTable("regions", "Régions"),
+        ViewTable("departements", "Départements"),
+        ViewTable("opsn", "OPSN"),
+        ViewTable("territoires", "Territoires {sans}"),
+    ),
+    "region": (
+        ViewTable("departements", "Départements"),
+        ViewTable("epci", "EPCI"),
+        ViewTable("sans_opsn", "Communes {sans}"),
+        ViewTable("opsn", "OPSN présents"),
+        ViewTable("territoires", "Territoires {sans}"),
+    ),
+    "departement": (
+        ViewTable("communes", "Communes"),
+        ViewTable("epci", "EPCI"),
+        ViewTable("opsn", "OPSN présents"),
+        ViewTable("voisins", "OPSN voisins"),
+        ViewTable("territoires", "Territoires {sans}"),
+    ),
+    "epci": (
+        ViewTable("communes", "Communes"),
+        ViewTable("opsn", "OPSN présents"),
+        ViewTable("voisins", "OPSN voisins"),
+        ViewTable("territoires", "Territoires {sans}"),
+    ),
+    "commune": (ViewTable("communes", "Commune"), ViewTable("voisins", "OPSN voisins")),
+    "territoire": (ViewTable("communes", "Communes"), ViewTable("voisins", "OPSN voisins")),
+}
+"""The tables under the map, by level of the view: France keeps the national tables, a
+region lists its own departments, EPCI, communes without OPSN and OPSN present, a
+department its communes. Each is built on the view's communes only (its mask)."""
+
+
+def tables_words(tables: list[ViewTable]) -> str:
+    """« départements, EPCI, communes sans OPSN, OPSN présents »: the tabs in a sentence."""
+    return ", ".join(
+        t.tab if t.tab[:2].isupper() else t.tab[:1].lower() + t.tab[1:] for t in tables
+    )
+
+
+def view_tables(level: str, opsn_filter: tuple[str, ...] | list[str] = ()) -> list[ViewTable]:
+    """The tables of a view of ``level``, their tabs worded for the OPSN filter."""
+    without = without_label(opsn_filter)
+    return [replace(t, tab=t.tab.replace(_WITHOUT, without)) for t in VIEW_TABLES[str(level)]]
 
 
 def build(
@@ -716,6 +813,15 @@ def contract_markdown() -> str:
         "",
     ]
     for key, columns in COLUMNS.items():
+        if key == "sans_opsn":  # the columns of « communes »
+            lines += [
+                "## Communes sans OPSN (`sans_opsn`, feuille « Communes sans OPSN »)",
+                "",
+                "Les colonnes du tableau `communes`, pour les seules communes sans OPSN, "
+                "par population décroissante.",
+                "",
+            ]
+            continue
         title, sheet = (t.replace(_WITHOUT, "sans OPSN") for t in TITLES[key])
         lines += [
             f"## {title} (`{key}`, feuille « {sheet} »)",
@@ -724,7 +830,7 @@ def contract_markdown() -> str:
             "| --- | --- | --- |",
         ]
         for column in columns:
-            name = column.name.replace(_WITHOUT, "sans OPSN")
+            name = column_name(column.name, "sans OPSN")
             lines.append(f"| {name} | {KIND_LABELS[column.kind]} | {column.description} |")
         lines.append("")
     return "\n".join(lines)

@@ -63,6 +63,7 @@ TABLE_ROW_VIEWS: dict[str, tuple[str, str]] = {
     "departements": ("departement", "Code"),
     "epci": ("epci", "SIREN"),
     "communes": ("commune", "Code INSEE"),
+    "sans_opsn": ("commune", "Code INSEE"),
     "territoires": ("territoire", "Identifiant"),
 }
 """Table key (:mod:`geo.explore.tables`) → (view level, column holding the view's code)."""

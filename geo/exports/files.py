@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs
+from geo.core.coverage import CoverageOptions
 from geo.core.reference import ReferenceData
+from geo.core.rules import Rule, Territory
 from geo.core.views import Level
 from geo.exports.scope import REPORT_LEVELS, Scope
 
@@ -98,16 +100,42 @@ def downloads_for(level: str) -> list[Download]:
     return [d for d in DOWNLOADS if d.kind != "report" or level in REPORT_LEVELS]
 
 
-def download_name(scope: Scope, download: Download) -> str:
-    """``couverture_opsn_departement_29_finistere_diapositive.png``: French, naming the view."""
+RULE_WORDS = {Rule.PERIMETRE: "adherentes-ou-perimetre", Rule.ADHESION: "adherentes-seulement"}
+TERRITORY_WORDS = {Territory.FRANCE: "france-entiere", Territory.METROPOLE: "metropole"}
+"""How a file name says the counting rule and the territory counted."""
+
+
+def options_words(options: CoverageOptions | None) -> str:
+    """``adherentes-seulement_metropole``: the rule and territory, as a file name says them."""
+    options = options or CoverageOptions()
+    return f"{RULE_WORDS[options.rule]}_{TERRITORY_WORDS[options.territory]}"
+
+
+def view_words(scope: Scope) -> str:
+    """``finistere``: the view's name folded for a file name (empty for France)."""
     from geo.core.text import fold
 
-    stem = filename(scope, download.kind, download.suffix).removesuffix(download.suffix)
+    if scope.is_france:
+        return ""
     words = fold(scope.name.split(" : ", 1)[-1]).replace(" ", "-")
     if scope.code:
         words = words.replace(fold(scope.code), "").strip("-")
-    parts = [stem, words if not scope.is_france else "", download.variant]
+    return words
+
+
+def download_name(scope: Scope, download: Download, options: CoverageOptions | None = None) -> str:
+    """``couverture_opsn_departement_29_finistere_adherentes-seulement_france-entiere_diapositive.png``:
+    French, naming the view, the counting rule and the territory counted."""
+    stem = filename(scope, download.kind, download.suffix).removesuffix(download.suffix)
+    parts = [stem, view_words(scope), options_words(options), download.variant]
     return "_".join(p for p in parts if p)[:150] + download.suffix
+
+
+def table_name(scope: Scope, table_key: str, options: CoverageOptions | None = None) -> str:
+    """``opsn_communes_departement_29_finistere_adherentes-ou-perimetre_france-entiere.csv``:
+    one table of a view, as the app's « Télécharger en CSV » names it."""
+    parts = ["opsn", table_key, scope.slug, view_words(scope), options_words(options)]
+    return "_".join(p for p in parts if p)[:150] + ".csv"
 
 
 def chosen_tables(level: str, suffix: str, asked: list[str] | None = None) -> list[str]:

@@ -40,6 +40,9 @@ html, body {{ margin: 0; height: 100%; font-family: system-ui, "DejaVu Sans", sa
   font-size: 11px; color: #555; border-top: 1px solid #ddd; background: #fff;
   position: fixed; left: 0; right: 0; bottom: 0; }}
 #{map_id} {{ height: calc(100% - {header}px - {footer}px) !important; }}
+.opsn-inset {{ background: none; border: none; }}
+.opsn-inset-name {{ font: 600 12px system-ui, "DejaVu Sans", sans-serif; color: #333;
+  white-space: nowrap; }}
 """
 
 

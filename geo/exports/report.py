@@ -12,6 +12,7 @@ to the next page with their header repeated.
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib
@@ -35,6 +36,7 @@ from geo.exports.static_map import (
     _line_in,
     _wrap,
     draw_map,
+    printable_spaces,
 )
 from geo.maps import STATUS_COLOURS
 
@@ -95,6 +97,7 @@ class _Pages:
 
     def close_page(self) -> None:
         if self.figure is not None:
+            printable_spaces(self.figure)
             self.pdf.savefig(self.figure)
             self.figure = None
 
@@ -105,6 +108,7 @@ class _Pages:
             1 - MARGIN / PAGE.width_in, 0.3 / PAGE.height_in * 0.5, f"page {self.number}",
             fontsize=SIZES["small"], color=MUTED, va="bottom", ha="right",
         )  # fmt: skip
+        printable_spaces(figure)
         self.pdf.savefig(figure)
 
     def room(self, inches: float) -> None:
@@ -148,13 +152,23 @@ class _Pages:
             for h, w, a in zip(header, widths, aligns, strict=True)
         ]
         header_h = max(c.text.count("\n") + 1 for c in header_lines) * _line_in(size, 1.2) + 0.1
+        # A cell's text wraps onto as many lines as it needs: words are never cut.
+        wrapped = [
+            [_Cell("\n".join(_cell_lines(c.text, w - 0.1, size)), c.align)
+             for c, w in zip(cells, widths, strict=True)]
+            for cells in rows
+        ]  # fmt: skip
+        heights = [
+            max(row_h, max(c.text.count("\n") + 1 for c in cells) * _line_in(size, 1.2) + 0.1)
+            for cells in wrapped
+        ]
         position = 0
         while position < len(rows) or position == 0:
             self.room(header_h + row_h * min(3, max(1, len(rows))))
             self._row(header_lines, widths, header_h, size, header=True)
-            while position < len(rows) and self.y - row_h >= self.bottom:
-                cells = rows[position]
-                self._row(cells, widths, row_h, size, zebra=position % 2 == 1)
+            while position < len(rows) and self.y - heights[position] >= self.bottom:
+                cells = wrapped[position]
+                self._row(cells, widths, heights[position], size, zebra=position % 2 == 1)
                 position += 1
             if position >= len(rows):
                 break
@@ -177,7 +191,7 @@ class _Pages:
                 )
             )
         for cell, width in zip(cells, widths, strict=True):
-            text = cell.text if header else _fit_text(cell.text, width - 0.1, size)
+            text = cell.text
             align = cell.align
             anchor = x + 0.05 if align == "left" else x + width - 0.05
             figure.text(
@@ -189,10 +203,11 @@ class _Pages:
         self.y -= height
 
 
-def _fit_text(text: str, width_in: float, size: float) -> str:
-    """``text`` cut with « … » to fit one line of ``width_in``."""
+def _cell_lines(text: str, width_in: float, size: float) -> list[str]:
+    """The lines of a table cell of ``width_in``: broken between words only (a word longer
+    than the cell stays whole, never « délégué à la prote… »)."""
     chars = max(4, int(width_in * 72 / (size * 0.56)))
-    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+    return textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def _cells(table: tables.Table, names: list[str]) -> list[list[_Cell]]:
@@ -221,15 +236,14 @@ def comparison_rows(
     """(figure, the view's value, France's value): the headline figures side by side."""
     view = scope_figures(reference, analysis, scope)
     france = analysis.figures
-    labels = france.get("status_labels", {})
     without = without_label(analysis.options.opsn)
     multi = (analysis.coverage["n_opsn"].to_numpy() >= 2) & scope.mask
 
-    def both(key: str, status: str | None = None) -> tuple[str, str]:
-        if status:
+    def both(key: str, kind: str | None = None) -> tuple[str, str]:
+        if kind:
             return (
-                fmt.integer(view["status"][status][key]),
-                fmt.integer(france["status"][status][key]),
+                fmt.integer(view["classes"][kind][key]),
+                fmt.integer(france["classes"][kind][key]),
             )
         return fmt.integer(view[key]), fmt.integer(france[key])
 
@@ -244,10 +258,9 @@ def comparison_rows(
         ("Population couverte", *both("covered_population")),
         ("Communes couvertes", *both("covered_communes")),
     ]
-    for status in ("adherente", "perimetre", "sans_opsn"):
-        label = labels.get(status, status)
-        rows.append((f"{label} : communes", *both("communes", status)))
-        rows.append((f"{label} : habitants", *both("population", status)))
+    for kind, entry in france["classes"].items():
+        rows.append((f"{entry['label']} : communes", *both("communes", kind)))
+        rows.append((f"{entry['label']} : habitants", *both("population", kind)))
     rows.append(
         (
             "Communes servies par plusieurs OPSN",

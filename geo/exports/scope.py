@@ -37,7 +37,7 @@ class ScopeError(ValueError):
 class Scope:
     level: str
     code: str
-    name: str  # « France », « Finistère (29) », « Territoire sans OPSN : autour de Caen »
+    name: str  # « France », « Finistère (29) », « Territoire sans OPSN : Calvados »
     mask: np.ndarray  # communes the figures are about
     drawn: np.ndarray  # communes drawn in colour (a commune is drawn within its department)
     zone: pd.Series | None = None  # the territory's row of ``analysis.zones``

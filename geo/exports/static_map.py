@@ -1,7 +1,8 @@
 """Static maps for slides and print: PNG (1920×1080, or 300 dpi) and vector PDF (A4 landscape).
 
 Drawn with matplotlib over geopandas, without a browser, from the same analysis
-and colours as the live map (:data:`geo.maps.STATUS_COLOURS`). Every map has a
+and colours as the live map (:data:`geo.maps.style.CLASS_COLOURS`: a commune's class is its
+status read with the counting rule, :mod:`geo.core.classes`). Every map has a
 title, the counting rule with its vintages as subtitle, a legend with counts
 and the headline share, and the credit line (sources, licence, date). France
 shows the mainland in Lambert-93 with the five DROM as insets beside it, each
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import matplotlib
+import matplotlib.text
 import numpy as np
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -33,14 +35,13 @@ from matplotlib.transforms import Bbox
 
 from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs
-from geo.core.coverage import STATUS_LABELS
+from geo.core.classes import CLASSES, commune_classes
 from geo.core.reference import ReferenceData
-from geo.core.rules import STATUSES
 from geo.core.views import DROM, Level
 from geo.exports.about import About, about
 from geo.exports.projected import METRO, PROJECTED, dissolve_by, zone_of_mask
 from geo.exports.scope import Scope, scope_figures
-from geo.maps import STATUS_COLOURS
+from geo.maps.style import CLASS_COLOURS, STATUS_COLOURS
 
 # ----------------------------------------------------------------------------- sizes
 
@@ -177,6 +178,7 @@ class RenderedMap:
     def save(self, target, kind: str) -> None:
         """Write ``png`` or ``pdf`` to a path or a binary file object."""
         metadata = _metadata(kind, self.title, self.info)
+        printable_spaces(self.figure)
         with matplotlib.rc_context(STYLE):
             self.figure.savefig(target, format=kind, dpi=self.canvas.dpi, metadata=metadata)
 
@@ -184,6 +186,19 @@ class RenderedMap:
         buffer = io.BytesIO()
         self.save(buffer, kind)
         return buffer.getvalue()
+
+
+def printable_spaces(figure: Figure) -> None:
+    """Every thousands separator of the figure as a no-break space of full width.
+
+    The narrow one of French typography (U+202F, ``12 345`` on screen) is a fifth of
+    an em in DejaVu Sans: printed at 8 points, « 709 441 » read « 709441 ». The
+    no-break space (U+00A0) keeps the number on one line and the gap visible.
+    """
+    for text in figure.findobj(matplotlib.text.Text):
+        value = text.get_text()
+        if fmt.NNBSP in value:
+            text.set_text(value.replace(fmt.NNBSP, fmt.NBSP))
 
 
 def _metadata(kind: str, title: str, info: About) -> dict:
@@ -335,14 +350,14 @@ def _aspect(bounds: tuple[float, float, float, float], pad: float = 0.03) -> flo
     return ((maxx - minx) or 1.0) * (1 + 2 * pad) / (((maxy - miny) or 1.0) * (1 + 2 * pad))
 
 
-def _draw_statuses(ax, pieces: dict[str, shapely.Geometry], colours: dict[str, str], edge=None):
-    for status in STATUSES:
-        if status in pieces:
+def _draw_classes(ax, pieces: dict[str, shapely.Geometry], colours: dict[str, str], edge=None):
+    for kind in CLASSES:
+        if kind in pieces:
             _plot(
                 ax,
-                pieces[status],
-                facecolor=colours[status],
-                edgecolor=edge or colours[status],
+                pieces[kind],
+                facecolor=colours[kind],
+                edgecolor=edge or colours[kind],
                 linewidth=0.2 if edge is None else 0.15,
             )
 
@@ -507,20 +522,18 @@ def _legend(
     y -= down(0.22 * canvas.unit)
     text("Couverture par un OPSN", sizes["legend_title"], fontweight="bold")
     y -= down(0.04 * canvas.unit)
-    labels = figures.get("status_labels", STATUS_LABELS)
     swatch_w, swatch_h = 0.34 * canvas.unit, 0.24 * canvas.unit
     indent = (swatch_w + 0.14 * canvas.unit) / width_in
     text_width = width_in - swatch_w - 0.14 * canvas.unit
-    for status in STATUSES:
-        counts = figures["status"][status]
-        lines = _wrap(labels[status], text_width, sizes["legend"])
+    for kind, counts in figures["classes"].items():
+        lines = _wrap(counts["label"], text_width, sizes["legend"])
         top = y - down(0.06 * canvas.unit)
         ax.add_patch(
             Rectangle(
                 (0, top - down(swatch_h)),
                 swatch_w / width_in,
                 down(swatch_h),
-                facecolor=STATUS_COLOURS[status],
+                facecolor=CLASS_COLOURS[kind],
                 edgecolor="#444444",
                 linewidth=0.6,
             )
@@ -560,7 +573,7 @@ def _france(
     canvas, u = layout.canvas, layout.canvas.unit
     zones = PROJECTED.commune_zones(reference)
     outlines = PROJECTED.communes(reference)
-    status = analysis.coverage["statut"].to_numpy()
+    status = commune_classes(analysis.coverage)
     drawn = scope.drawn
     mainland = drawn & (zones == METRO)
     bounds = shapely.total_bounds(outlines[mainland])
@@ -590,7 +603,7 @@ def _france(
             ax = figure.add_axes(_fraction(canvas, box))
             _bare(ax, frame=True)
             chosen = drawn & (zones == code)
-            _draw_statuses(ax, dissolve_by(outlines[chosen], status[chosen]), STATUS_COLOURS)
+            _draw_classes(ax, dissolve_by(outlines[chosen], status[chosen]), CLASS_COLOURS)
             _borders(ax, reference, code, u, regions=False)
             _fit(ax, shapely.total_bounds(outlines[chosen]), box[2] / box[3], pad=0.08)
             figure.text(
@@ -603,7 +616,7 @@ def _france(
 
     ax = figure.add_axes(_fraction(canvas, (x, bottom, map_w, height)))
     _bare(ax)
-    _draw_statuses(ax, dissolve_by(outlines[mainland], status[mainland]), STATUS_COLOURS)
+    _draw_classes(ax, dissolve_by(outlines[mainland], status[mainland]), CLASS_COLOURS)
     _borders(ax, reference, METRO, u)
     _fit(ax, bounds, map_w / height)
     boxes["map"] = ax
@@ -645,7 +658,7 @@ def _territory(
     zones = PROJECTED.commune_zones(reference)
     detail = "geometry_generalisee" if scope.level == Level.REGION else "geometry"
     outlines = PROJECTED.communes(reference, detail)
-    status = analysis.coverage["statut"].to_numpy()
+    status = commune_classes(analysis.coverage)
     zone = zone_of_mask(zones, scope.drawn)
     drawn = scope.drawn & (zones == zone)
     bounds = shapely.total_bounds(outlines[drawn])
@@ -668,14 +681,14 @@ def _territory(
     visible[visible] = shapely.intersects(outlines[visible], window)
     around = visible & ~drawn
     if around.any():
-        pale = {s: tint(c) for s, c in STATUS_COLOURS.items()}
-        _draw_statuses(ax, dissolve_by(outlines[around], status[around]), pale)
+        pale = {kind: tint(c) for kind, c in CLASS_COLOURS.items()}
+        _draw_classes(ax, dissolve_by(outlines[around], status[around]), pale)
     edge = "#ffffff" if drawn.sum() < 1500 else None
-    for name in STATUSES:
-        chosen = drawn & (status == name)
+    for kind in CLASSES:
+        chosen = drawn & (status == kind)
         if chosen.any():
-            _plot(ax, outlines[chosen], facecolor=STATUS_COLOURS[name],
-                  edgecolor=edge or STATUS_COLOURS[name], linewidth=0.25 * u if edge else 0.2)  # fmt: skip
+            _plot(ax, outlines[chosen], facecolor=CLASS_COLOURS[kind],
+                  edgecolor=edge or CLASS_COLOURS[kind], linewidth=0.25 * u if edge else 0.2)  # fmt: skip
     communes = reference.communes
     _borders_of(ax, outlines[visible], communes["departement"].to_numpy()[visible],
                 DEPARTMENT_LINE, 0.9 * u)  # fmt: skip

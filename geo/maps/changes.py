@@ -24,11 +24,11 @@ import pandas as pd
 
 from geo.core import fmt
 from geo.core.analysis import Analysis
-from geo.core.coverage import STATUS_LABELS
+from geo.core.classes import commune_classes, rule_classes
 from geo.core.reference import ReferenceData
-from geo.core.rules import STATUSES
-from geo.maps.live import OUTSIDE_CODE, OUTSIDE_LABEL, STATUS_CODES, code_runs
-from geo.maps.style import OUTSIDE_COLOUR, STATUS_COLOURS
+from geo.core.rules import Rule
+from geo.maps.live import OUTSIDE_CODE, OUTSIDE_LABEL, code_runs
+from geo.maps.style import CLASS_COLOURS, OUTSIDE_COLOUR
 from geo.planning.timeline import evolution_labels
 
 
@@ -53,15 +53,15 @@ SCENARIO_LABELS = {
 }
 
 
-def scenario_palette(status_labels: dict[str, str] | None = None) -> dict[str, MapClass]:
-    """The what-if map's classes: gained, lost, then the three statuses left unchanged."""
-    labels = status_labels or STATUS_LABELS
+def scenario_palette(rule: Rule = Rule.PERIMETRE, filtered: bool = False) -> dict[str, MapClass]:
+    """The what-if map's classes: gained, lost, then the classes of ``rule`` left unchanged
+    (:func:`geo.core.classes.rule_classes`; ``filtered``: under an OPSN filter)."""
     palette = {
         SCENARIO_GAINED: MapClass("g", GAINED_COLOUR, SCENARIO_LABELS[SCENARIO_GAINED]),
         SCENARIO_LOST: MapClass("l", SCENARIO_LOST_COLOUR, SCENARIO_LABELS[SCENARIO_LOST]),
     }
-    for status in STATUSES:
-        palette[status] = MapClass(STATUS_CODES[status], STATUS_COLOURS[status], labels[status])
+    for kind in rule_classes(rule):
+        palette[kind.value] = MapClass(kind.code, CLASS_COLOURS[kind], kind.label(filtered))
     return palette
 
 
@@ -87,11 +87,12 @@ def scenario_classes(before: Analysis, after: Analysis) -> np.ndarray:
     """Class of every commune on the what-if map, in the reference order.
 
     ``gagnee_scenario`` when the scenario makes it covered, ``perdue_scenario``
-    when it stops being covered, otherwise its status with the scenario.
+    when it stops being covered, otherwise its class with the scenario
+    (:func:`geo.core.classes.commune_classes`: its status read with the rule).
     """
     covered_before = before.coverage["couverte"].to_numpy(dtype=bool)
     covered_after = after.coverage["couverte"].to_numpy(dtype=bool)
-    classes = after.coverage["statut"].to_numpy(dtype=object).copy()
+    classes = commune_classes(after.coverage)
     classes[covered_after & ~covered_before] = SCENARIO_GAINED
     classes[covered_before & ~covered_after] = SCENARIO_LOST
     return classes

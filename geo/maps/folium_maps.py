@@ -1,9 +1,10 @@
 """Folium maps of coverage, for the standalone HTML export (the live map is ``live``).
 
 Leaflet's cost is per feature and per style case (DESIGN.md §4), so the
-national view draws a handful of dissolved multipolygons (one per status) under
-the department and region borders, and a territory view draws its communes as
-three GeoJSON layers — one per status, each with a constant style, so that
+national view draws a handful of dissolved multipolygons (one per class: the
+status read with the counting rule, :mod:`geo.core.classes`) under the department
+and region borders, and a territory view draws its communes as one GeoJSON layer
+per class, each with a constant style, so that
 Folium writes no per-feature style switch. Property values are HTML-escaped
 here because Folium's tooltips insert them as HTML.
 """
@@ -23,10 +24,10 @@ from jinja2 import Template
 
 from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs, table_by
-from geo.core.coverage import STATUS_LABELS, selection_figures
+from geo.core.classes import CLASSES, CoverageClass, commune_classes
+from geo.core.coverage import selection_figures
 from geo.core.reference import ReferenceData
 from geo.core.registry import opsn_names
-from geo.core.rules import STATUSES
 from geo.core.views import Level, View
 from geo.explore.views import commune_row, selection
 from geo.mapdata.insets import DROM_ORDER, drom_extents, inset_boxes, national_bounds, place_drom
@@ -34,12 +35,12 @@ from geo.maps.style import (
     BASEMAP_ATTRIBUTION,
     BASEMAP_FILL,
     BASEMAP_URL,
+    CLASS_COLOURS,
+    CLASS_STYLES,
     DEPARTMENT_BORDER,
     DIMMED_STYLE,
     REGION_BORDER,
     SELECTED_STYLE,
-    STATUS_COLOURS,
-    STATUS_STYLES,
 )
 from geo.maps.web_assets import DEFAULT_ASSET_PREFIX, offline_map
 
@@ -70,22 +71,23 @@ def _geojson(frame: gpd.GeoDataFrame, columns: list[str], decimals: int | None =
 
 
 def dissolve_by_status(outlines: gpd.GeoSeries, status: pd.Series) -> gpd.GeoDataFrame:
-    """One multipolygon per status present, from a coverage of commune outlines.
+    """One multipolygon per class present (column ``statut``: the class of
+    :mod:`geo.core.classes`), from a coverage of commune outlines.
 
     ``coverage_union_all`` is ~15 times faster than ``union_all`` on a valid
     coverage; rounding can leave it slightly invalid, which ``make_valid`` mends.
     """
     rows = []
     values = outlines.values
-    status_values = status.to_numpy()
-    for name in STATUSES:
+    status_values = np.asarray(status, dtype=object)
+    for name in CLASSES:
         chosen = values[status_values == name]
         if len(chosen) == 0:
             continue
         union = shapely.coverage_union_all(chosen)
         if not shapely.is_valid(union):
             union = shapely.make_valid(union)
-        rows.append({"statut": name, "geometry": union})
+        rows.append({"statut": name.value, "geometry": union})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=outlines.crs)
 
 
@@ -133,25 +135,45 @@ class Legend(MacroElement):
 
 
 def status_legend(figures: dict, note: str = "") -> Legend:
-    """Legend of the three statuses with their commune and population counts."""
+    """Legend of the classes of the rule with their commune and population counts."""
     entries = []
-    labels = figures.get("status_labels", STATUS_LABELS)
-    for status in STATUSES:
-        counts = figures["status"][status]
+    for kind, counts in figures["classes"].items():
         entries.append(
             (
-                STATUS_COLOURS[status],
-                labels[status],
+                CLASS_COLOURS[kind],
+                counts["label"],
                 f"{fmt.count(counts['communes'], 'commune')}, {fmt.inhabitants(counts['population'])}",
             )
         )
     return Legend("Couverture par un OPSN", entries, note)
 
 
+def class_labels(figures: dict) -> dict[str, str]:
+    """The words of every class shown under the options of ``figures``."""
+    filtered = bool(figures.get("opsn_filter"))
+    return {kind.value: kind.label(filtered) for kind in CLASSES}
+
+
+class PlainAttribution(MacroElement):
+    """Leaflet's credit without the flag its default prefix carries: « Leaflet », as text
+    (no link: the page names no other host)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if ({{ this._parent.get_name() }}.attributionControl) {
+            {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
+        }
+        {% endmacro %}
+        """
+    )
+
+
 def _map(asset_prefix: str, basemap: bool = False, **view) -> folium.Map:
     """An offline map; with ``basemap``, the Plan IGN tiles under the polygons (online only)."""
     # Fractional zoom so that fitting a territory fills the map, not a third of it.
     m = offline_map(asset_prefix=asset_prefix, zoom_snap=0.25, zoom_delta=0.5, **view)
+    PlainAttribution().add_to(m)
     if basemap:
         folium.TileLayer(
             tiles=BASEMAP_URL, attr=BASEMAP_ATTRIBUTION, name="Plan IGN", max_zoom=19
@@ -200,15 +222,27 @@ def national_map(
             style_function=_constant(INSET_FRAME),
             interactive=False,
         ).add_to(m)
-    dissolved = dissolve_by_status(outlines[inside], coverage["statut"][inside])
-    labels = figures.get("status_labels", STATUS_LABELS)
+        # The DROM's name in its frame's top left corner, as on the live map.
+        west, _south, _east, north = box.frame.bounds
+        folium.Marker(
+            (north, west),
+            icon=folium.DivIcon(
+                html=f'<div class="opsn-inset-name">{html.escape(box.name)}</div>',
+                icon_size=(140, 16),
+                icon_anchor=(-4, -3),
+                class_name="opsn-inset",
+            ),
+            interactive=False,
+        ).add_to(m)
+    dissolved = dissolve_by_status(outlines[inside], commune_classes(coverage)[inside])
+    labels = class_labels(figures)
     dissolved["libelle"] = dissolved["statut"].map(labels)
     for status in dissolved["statut"]:
         layer = dissolved[dissolved["statut"] == status]
         folium.GeoJson(
             _geojson(layer, ["libelle"], NATIONAL_DECIMALS),
             name=labels[status],
-            style_function=_constant(_fill(STATUS_STYLES[status], basemap) | {"weight": 0}),
+            style_function=_constant(_fill(CLASS_STYLES[status], basemap) | {"weight": 0}),
             interactive=False,
         ).add_to(m)
     deps = departements.set_geometry("geometry_generalisee")
@@ -259,9 +293,10 @@ def commune_properties(
     communes: gpd.GeoDataFrame,
     coverage: pd.DataFrame,
     opsn_names: dict[str, str],
-    labels: dict[str, str] = STATUS_LABELS,
+    labels: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Tooltip fields of each commune: name, code, population, status and OPSN by name."""
+    """Tooltip fields of each commune: name, code, population, class and OPSN by name."""
+    labels = labels or {kind.value: kind.label() for kind in CLASSES}
 
     def names(ids: pd.Series) -> pd.Series:
         return ids.map(
@@ -279,7 +314,7 @@ def commune_properties(
             "code": communes["insee"].to_numpy(),
             "libelle": (communes["nom"] + " (" + communes["insee"] + ")").to_numpy(),
             "population": communes["population"].map(fmt.integer).to_numpy(),
-            "statut": coverage["statut"].map(labels).to_numpy(),
+            "statut": pd.Series(commune_classes(coverage)).map(labels).to_numpy(),
             "adhesion": membership.to_numpy(),
             "perimetre": names(coverage["opsn_perimetre"]).to_numpy(),
         },
@@ -317,7 +352,7 @@ def territory_map(
     aliases = TOOLTIP_ALIASES[:3] if brief else TOOLTIP_ALIASES
     decimals = 3 if brief else None
     chosen = communes[selection].set_geometry(outline)
-    labels = figures.get("status_labels", STATUS_LABELS)
+    labels = class_labels(figures)
     props = commune_properties(chosen, coverage[selection], opsn_names, labels)
     minx, miny, maxx, maxy = chosen.total_bounds
     centre = ((miny + maxy) / 2, (minx + maxx) / 2)
@@ -333,15 +368,15 @@ def territory_map(
             ),
         ).add_to(m)
     frame = gpd.GeoDataFrame(props, geometry=chosen.geometry.values, crs=communes.crs)
-    status = coverage.loc[selection, "statut"].to_numpy()
-    for name in STATUSES:
+    status = commune_classes(coverage)[np.asarray(selection, dtype=bool)]
+    for name in CLASSES:
         layer = frame[status == name]
-        if layer.empty:
+        if layer.empty or name == CoverageClass.HORS_TERRITOIRE:
             continue
         folium.GeoJson(
             _geojson(layer, ["niveau", "code", *fields], decimals),
             name=labels[name],
-            style_function=_constant(_fill(STATUS_STYLES[name], basemap)),
+            style_function=_constant(_fill(CLASS_STYLES[name], basemap)),
             highlight_function=_constant({"weight": 2.5, "color": "#000000"}),
             tooltip=folium.GeoJsonTooltip(
                 fields=fields, aliases=aliases, sticky=True, style=TOOLTIP_STYLE

@@ -19,25 +19,27 @@ import shapely
 
 from geo.core import fmt
 from geo.core.analysis import Analysis, table_by
-from geo.core.coverage import STATUS_LABELS, area_figures, without_label
+from geo.core.classes import CLASSES, CoverageClass, commune_classes
+from geo.core.coverage import area_figures, without_label
 from geo.core.reference import ReferenceData
-from geo.core.rules import STATUSES
 from geo.core.views import Level, View
 from geo.explore.views import commune_row, name_of, selection, territory_mask
 from geo.mapdata import MapFiles
 from geo.mapdata.insets import DROM_ORDER, national_bounds
+from geo.maps.places import department_shares, place_names
 from geo.maps.style import (
     BASEMAP_ATTRIBUTION_TEXT,
     BASEMAP_FILL,
     BASEMAP_URL,
+    CLASS_COLOURS,
     OUTSIDE_COLOUR,
     SEA_COLOUR,
-    STATUS_COLOURS,
 )
 
-STATUS_CODES = {"adherente": "a", "perimetre": "p", "sans_opsn": "s"}
-OUTSIDE_CODE = "-"
-OUTSIDE_LABEL = "Hors du territoire compté"
+STATUS_CODES = {kind.value: kind.code for kind in CLASSES if kind != CoverageClass.HORS_TERRITOIRE}
+"""The one-letter code of each class on the map (:attr:`geo.core.classes.CoverageClass.code`)."""
+OUTSIDE_CODE = CoverageClass.HORS_TERRITOIRE.code
+OUTSIDE_LABEL = CoverageClass.HORS_TERRITOIRE.label()
 DETAIL_LEVELS = (Level.DEPARTEMENT, Level.COMMUNE, Level.EPCI, Level.TERRITOIRE)
 """Views drawn from the departments' detailed files, with hoverable communes."""
 CLICK_HINTS = {
@@ -49,14 +51,16 @@ CLICK_HINTS = {
 
 
 def status_runs(coverage: pd.DataFrame) -> str:
-    """Run-length encoding of every commune's status: ``a12p3s1-40…`` (code, count).
+    """Run-length encoding of every commune's class: ``a12n3s1-40…`` (code, count).
 
-    ``-`` marks the communes outside the counted territory (the DROM under
+    The class (:func:`geo.core.classes.commune_classes`) is the status read with
+    the counting rule: ``n`` marks a commune only in a perimeter that the rule
+    does not count, ``-`` one outside the counted territory (the DROM under
     « Métropole »). Communes are in the reference order, as in the map files.
     """
-    codes = coverage["statut"].map(STATUS_CODES).to_numpy(dtype=object)
-    codes[~coverage["dans_territoire"].to_numpy()] = OUTSIDE_CODE
-    return code_runs(codes)
+    classes = commune_classes(coverage, outside=True)
+    codes = pd.Series(classes).map({kind.value: kind.code for kind in CLASSES})
+    return code_runs(codes.to_numpy(dtype=object))
 
 
 def code_runs(codes: np.ndarray) -> str:
@@ -98,22 +102,25 @@ def coverage_shares(reference: ReferenceData, analysis: Analysis) -> dict[str, d
 
 
 def legend(figures: dict, territory: str, note: str, area: str | None = None) -> dict:
-    """Title (naming the ``area`` counted), one entry per status (colour, words,
-    communes and inhabitants) and a hint."""
-    labels = figures.get("status_labels", STATUS_LABELS)
+    """Title (naming the ``area`` counted), one entry per class of the rule (colour,
+    words, communes and inhabitants: they add up to the communes counted) and a hint."""
     entries = []
-    for status in STATUSES:
-        counts = figures["status"][status]
+    for kind, counts in figures["classes"].items():
         entries.append(
             {
-                "colour": STATUS_COLOURS[status],
-                "label": labels[status],
+                "class": kind,
+                "colour": CLASS_COLOURS[kind],
+                "label": counts["label"],
+                "communes": counts["communes"],
                 "count": f"{fmt.count(counts['communes'], 'commune')}, "
                 f"{fmt.inhabitants(counts['population'])}",
             }
         )
     if territory == "metropole":
-        entries.append({"colour": OUTSIDE_COLOUR, "label": OUTSIDE_LABEL, "count": "DROM"})
+        entries.append(
+            {"class": CoverageClass.HORS_TERRITOIRE.value, "colour": OUTSIDE_COLOUR,
+             "label": OUTSIDE_LABEL, "count": "DROM"}
+        )  # fmt: skip
     title = "Couverture par un OPSN" + (f" — {area}" if area else "")
     return {"title": title, "entries": entries, "note": note}
 
@@ -238,6 +245,7 @@ def live_map_spec(
     basemap: bool = False,
     area: str | None = None,
     shares: dict[str, dict[str, str]] | None = None,
+    choropleth: dict | None = None,
     statuses: str | None = None,
 ) -> dict:
     """The JSON the map element draws a view from.
@@ -249,7 +257,9 @@ def live_map_spec(
     map files and ``url_prefix`` the URL they are served under; ``highlight``
     an INSEE code to outline (commune view); ``area`` names what the legend counts;
     ``shares`` are :func:`coverage_shares` of ``analysis`` when already computed, and
-    ``statuses`` its :func:`status_runs`.
+    ``choropleth`` its :func:`geo.maps.places.department_shares`, ``statuses`` its
+    :func:`status_runs`. The spec also names the places the map writes (``places``,
+    :func:`geo.maps.places.place_names`).
     """
     communes = reference.communes
     focus = np.asarray(focus, dtype=bool)
@@ -297,12 +307,8 @@ def live_map_spec(
             else None
         ),
         "bounds": bounds,
-        "colours": {STATUS_CODES[s]: STATUS_COLOURS[s] for s in STATUSES}
-        | {OUTSIDE_CODE: OUTSIDE_COLOUR},
-        "labels": {
-            STATUS_CODES[s]: figures.get("status_labels", STATUS_LABELS)[s] for s in STATUSES
-        }
-        | {OUTSIDE_CODE: OUTSIDE_LABEL},
+        "colours": {kind.code: CLASS_COLOURS[kind] for kind in CLASSES},
+        "labels": {kind.code: kind.label(bool(analysis.options.opsn)) for kind in CLASSES},
         "sea": SEA_COLOUR,
         "legend": legend(figures, territory, hint, area),
         "shares": {},
@@ -323,6 +329,13 @@ def live_map_spec(
         }
     if level in (Level.FRANCE, Level.REGION) or detail_level:
         spec["shares"] = shares if shares is not None else coverage_shares(reference, analysis)
+    # A commune's view names its department's places, as the department's view (the
+    # static atlas draws a commune from its department's spec).
+    spec["places"] = place_names(reference, level, focus, insets=level == Level.FRANCE)
+    if level in (Level.FRANCE, Level.REGION) and not detail_level:
+        spec["choropleth"] = (
+            choropleth if choropleth is not None else department_shares(reference, analysis)
+        )
     if detail_level:
         spec["details"] = _commune_details(reference, analysis, focus, opsn_names)
     return spec

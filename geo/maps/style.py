@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from geo.core.classes import CoverageClass
+
 # The background where no polygon is drawn, shared with the offline Folium maps.
 from geo.maps.web_assets import SEA_COLOUR as SEA_COLOUR
 
@@ -13,6 +15,18 @@ from geo.maps.web_assets import SEA_COLOUR as SEA_COLOUR
 STATUS_COLOURS = {"adherente": "#4a2080", "perimetre": "#7061a1", "sans_opsn": "#b35806"}
 OUTSIDE_COLOUR = "#6d6d6d"
 """Communes outside the counted territory (the DROM when only the mainland counts)."""
+NOT_COUNTED_COLOUR = "#846638"
+"""« Dans un périmètre, non comptée avec cette règle »: a muted sand brown, neither the
+purple of what counts nor the orange of what no OPSN serves; apart from every colour it
+is shown with for colour-blind eyes too (tests/maps/test_map_style.py simulates them)."""
+CLASS_COLOURS = {
+    CoverageClass.ADHERENTE: STATUS_COLOURS["adherente"],
+    CoverageClass.PERIMETRE: STATUS_COLOURS["perimetre"],
+    CoverageClass.PERIMETRE_NON_COMPTEE: NOT_COUNTED_COLOUR,
+    CoverageClass.SANS_OPSN: STATUS_COLOURS["sans_opsn"],
+    CoverageClass.HORS_TERRITOIRE: OUTSIDE_COLOUR,
+}
+"""The colour of every class (:mod:`geo.core.classes`): maps, legends, panel, exports."""
 MAP_FILL_OPACITY = 0.85
 """Opacity of the live map's fills (``FOCUS_ALPHA`` in ``ui/map_element/map.js``)."""
 MIN_CONTRAST = 3.0
@@ -22,6 +36,12 @@ STATUS_STYLES = {
     "perimetre": {"fillColor": "#7061a1", "color": "#4b3f78", "weight": 0.4, "fillOpacity": 0.85},
     "sans_opsn": {"fillColor": "#b35806", "color": "#6b3303", "weight": 0.8, "fillOpacity": 0.9},
 }
+CLASS_STYLES = STATUS_STYLES | {
+    "perimetre_non_comptee": {
+        "fillColor": NOT_COUNTED_COLOUR, "color": "#4f3d21", "weight": 0.4, "fillOpacity": 0.85,
+    },
+}  # fmt: skip
+"""Folium styles of the classes a map shows (:func:`geo.core.classes.rule_classes`)."""
 DIMMED_STYLE = {"fillColor": "#e3e3e3", "color": "#9a9a9a", "weight": 0.6, "fillOpacity": 0.7}
 DEPARTMENT_BORDER = {"fillOpacity": 0, "color": "#333333", "weight": 0.7}
 REGION_BORDER = {"fill": False, "color": "#111111", "weight": 1.6}
@@ -67,5 +87,5 @@ def blend(colour: str, background: str, opacity: float) -> str:
 
 
 def legend_colours() -> dict[str, str]:
-    """Every colour a legend shows: the statuses and « hors du territoire compté »."""
-    return {**STATUS_COLOURS, "hors_territoire": OUTSIDE_COLOUR}
+    """Every colour a legend shows: the classes, « hors du territoire compté » included."""
+    return {str(kind): colour for kind, colour in CLASS_COLOURS.items()}

@@ -273,6 +273,32 @@ def page(browser, blocked_requests: list[str]):
     context.close()
 
 
+@pytest.fixture
+def open_page(browser, blocked_requests):
+    """``open_page(width, height, **context_options) -> Page``: a fresh context of that
+    size (own Streamlit session) where only 127.0.0.1/localhost is reachable."""
+    contexts = []
+
+    def route(route) -> None:
+        if is_local_url(route.request.url):
+            route.continue_()
+        else:
+            blocked_requests.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    def open_(width: int, height: int, **options):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale="fr-FR", **options
+        )
+        context.route("**/*", route)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     """Repo-root ``artifacts/`` (git-ignored), for screenshots."""

@@ -103,28 +103,17 @@ def side_heading(page: Page, text: str):
 
 
 def search_and_pick(page: Page, query: str, option: re.Pattern) -> list[str]:
-    """Type ``query`` in the search box, pick the result matching ``option``.
+    """Type ``query`` in the search box, pick the suggestion matching ``option`` (no Enter:
+    the suggestions come while typing).
 
-    Returns the texts of the listed results.
+    Returns the texts of the suggestions listed.
     """
     box = page.get_by_placeholder(SEARCH_PLACEHOLDER)
     box.fill(query)
-    box.press("Enter")
-    results = page.get_by_role("combobox", name=re.compile(r"résultat"))
-    expect(results).to_be_visible(timeout=UI_TIMEOUT)
-    # The previous search's list can still be on the page until the rerun ends: open
-    # the list until it holds the wanted result.
-    options = page.get_by_role("option")
-    wanted = page.get_by_role("option", name=option)
-    for _ in range(60):
-        results.click()
-        expect(options.first).to_be_visible()
-        if wanted.count():
-            break
-        page.keyboard.press("Escape")
-        page.wait_for_timeout(500)
-    texts = options.all_inner_texts()
-    wanted.first.click()
+    wanted = page.get_by_role("option", name=option).first
+    expect(wanted).to_be_visible(timeout=UI_TIMEOUT)
+    texts = page.get_by_role("option").all_inner_texts()
+    wanted.click()
     return texts
 
 

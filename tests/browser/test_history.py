@@ -31,24 +31,11 @@ def heading(page: Page, text: str):
 
 
 def search_and_open(page: Page, query: str, option: re.Pattern) -> None:
+    """Type ``query``, click the suggestion matching ``option`` (listed while typing)."""
     box = page.get_by_placeholder(SEARCH_PLACEHOLDER)
-    results = page.get_by_role("combobox", name=re.compile(r"résultat"))
-    box.fill("")  # the previous search's results go away first
-    box.press("Enter")
-    expect(results).to_have_count(0, timeout=UI_TIMEOUT)
     box.fill(query)
-    box.press("Enter")
-    expect(results).to_be_visible(timeout=UI_TIMEOUT)
-    # The previous search's result list stays on screen until the page has rerun, and
-    # the rerun closes a list opened meanwhile: open it again until the result is there.
     wanted = page.get_by_role("option", name=option).first
-    for _ in range(20):
-        results.click()
-        try:
-            expect(wanted).to_be_visible(timeout=3000)
-            break
-        except AssertionError:
-            page.keyboard.press("Escape")
+    expect(wanted).to_be_visible(timeout=UI_TIMEOUT)
     wanted.click()
 
 

@@ -21,7 +21,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from .conftest import MAP_SELECTOR, REPO_ROOT, assert_no_blocked, find_drawn_map, is_local_url
+from .conftest import MAP_SELECTOR, REPO_ROOT, assert_no_blocked, find_drawn_map
 
 pytestmark = pytest.mark.browser
 
@@ -35,31 +35,6 @@ LEGEND = ".opsn-legend"
 @pytest.fixture(scope="module")
 def app_url(module_app_server) -> str:
     return module_app_server(REPO_ROOT / "app.py")
-
-
-@pytest.fixture
-def open_page(browser, blocked_requests):
-    """``open_page(width, height) -> Page``: a fresh context of that size, offline."""
-    contexts = []
-
-    def route(route) -> None:
-        if is_local_url(route.request.url):
-            route.continue_()
-        else:
-            blocked_requests.append(route.request.url)
-            route.abort("blockedbyclient")
-
-    def open_(width: int, height: int, **options) -> Page:
-        context = browser.new_context(
-            viewport={"width": width, "height": height}, locale="fr-FR", **options
-        )
-        context.route("**/*", route)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def box(page: Page, selector: str) -> dict:
@@ -201,7 +176,9 @@ def test_slide_png_download(app_url, open_page, blocked_requests):
     button = page.get_by_role("button", name=re.compile("PNG pour diapositive"))
     with page.expect_download(timeout=UI_TIMEOUT) as download:
         button.click()
-    assert download.value.suggested_filename == "couverture_opsn_france_diapositive.png"
+    assert download.value.suggested_filename == (
+        "couverture_opsn_france_adherentes-ou-perimetre_france-entiere_diapositive.png"
+    )
     image = Image.open(download.value.path())
     assert image.format == "PNG" and image.size == (1920, 1080)
     assert_no_blocked(blocked_requests)

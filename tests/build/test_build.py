@@ -122,7 +122,7 @@ def test_extract_departments_and_epci(extract, reference):
     built = extract[2]
     departements = reference.departements.set_index("code")
     for code, row in built.departements.set_index("code").iterrows():
-        for column in ("nom", "region", "communes", "population"):
+        for column in ("nom", "region", "chef_lieu", "communes", "population"):
             assert row[column] == departements.at[code, column], (code, column)
     # EPCI entirely inside the extract have the same members and population.
     epci = reference.epci.set_index("siren")

@@ -79,7 +79,10 @@ def test_bundled_perimeter_rule_figures_are_pinned(bundled_json):
     assert bundled_json["covered_communes"] == 29685
     assert bundled_json["covered_population"] == 47_987_454
     assert bundled_json["covered_share"] == pytest.approx(0.702076, abs=1e-6)
-    assert bundled_json["white_zone_count"] == 19
+    # Thirteen territories (README): whole islands and overseas departments count once.
+    assert bundled_json["white_zone_count"] == 13
+    assert bundled_json["white_zone_overseas"] == 5
+    assert bundled_json["white_zone_islands"] == 5  # La Réunion, Guadeloupe, Martinique…
     assert bundled_json["white_zone_population"] == 20_363_344
     assert bundled_json["status"]["adherente"] == {"communes": 17, "population": 350_962}
     assert bundled_json["partial_offers_counted"] is False
@@ -94,14 +97,14 @@ def test_partial_offers_count_only_when_asked(bundled_json):
     assert partial["partial_offers_counted"] is True
     assert partial["covered_population"] == 61_443_981
     assert partial["covered_population"] - bundled_json["covered_population"] == 13_456_527
-    assert partial["white_zone_count"] == 14
+    assert partial["white_zone_count"] == 8
     assert "offres partielles comptées" in partial["counting_rule"]
     assert "offres partielles" not in bundled_json["counting_rule"]
     # An OPSN chosen in the filter counts even when its offer is partial.
     chosen = json.loads(geo_cli("coverage", "--format", "json", "--filter", "datasud").stdout)
     assert chosen["covered_communes"] == 946  # the six departments of Provence-Alpes-Côte d'Azur
     zones = json.loads(geo_cli("white-zones", "--format", "json", "--offres-partielles").stdout)
-    assert len(zones) == 14
+    assert len(zones) == 8
 
 
 def test_statuses_add_up_to_the_totals(bundled_json):
@@ -166,8 +169,22 @@ def test_white_zones_json_is_ranked_by_population():
     done = geo_cli("white-zones", "--format", "json")
     assert done.returncode == 0, done.stderr
     zones = json.loads(done.stdout)
-    assert len(zones) == 19  # pinned with the coverage figures above
-    assert [z["rang"] for z in zones] == list(range(1, 20))
+    assert len(zones) == 13  # pinned with the coverage figures above
+    assert [z["rang"] for z in zones] == list(range(1, 14))
+    names = {z["id"]: z["nom"] for z in zones}
+    # Whole departments and islands by their own names, never « autour de … ».
+    assert names["Z97411"] == "La Réunion"
+    assert names["Z97302"] == "Guyane"
+    assert names["Z97209"] == "Martinique"
+    assert names["Z14118"] == "Calvados"
+    assert names["Z97101"] == "Guadeloupe"
+    assert {z["id"] for z in zones if z["ile"]} == {
+        "Z97411",
+        "Z97101",
+        "Z97209",
+        "Z2A004",
+        "Z97611",
+    }
     populations = [z["population"] for z in zones]
     assert populations == sorted(populations, reverse=True)
     assert {"id", "communes", "population", "superficie_km2", "departements"} <= set(zones[0])
@@ -216,7 +233,7 @@ def test_declic_2020_reference_beside_todays_figure(capsys, bundled_json):
         "2020-05-18",
     )
     assert declic["structures"] == "une quarantaine"
-    assert "70\u00a0% ici" in declic["why_different"]
+    assert "70,2\u00a0% ici" in declic["why_different"]
     status, out, _ = run_cli(capsys, "coverage", "--format", "text")
     assert status == 0
     assert (
@@ -255,7 +272,7 @@ def test_view_option_text_and_errors(capsys):
     assert status == 0
     assert "Couverture OPSN — Saint-Denis (97411) — données livrées" in out
     assert "Hors du territoire choisi" in out
-    assert "Territoire sans OPSN « autour de Saint-Denis (974) »" in out
+    assert "Territoire sans OPSN « La Réunion »" in out
 
     status, out, err = run_cli(
         capsys, "coverage", "--format", "json", "--vue", "territoire", "--code", "Z69123"

@@ -33,7 +33,9 @@ def test_count_with_an_irregular_plural():
 
 def test_french_number_formats():
     assert fmt.integer(68350798) == f"68{N}350{N}798"
-    assert fmt.percent(0.5712) == f"57{fmt.NBSP}%"
+    # One rounding rule for a share, everywhere: one decimal (README).
+    assert fmt.percent(0.5712) == f"57,1{fmt.NBSP}%"
+    assert fmt.percent(0.702076) == f"70,2{fmt.NBSP}%"  # never « 70 % » beside « 70,2 % »
     assert fmt.decimal(1234.56) == f"1{N}234,6"
 
 

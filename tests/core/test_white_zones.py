@@ -73,12 +73,106 @@ def test_names_by_size_of_the_zone():
     )["nom"]
     assert names[0] == "Terre-de-Haut"
     assert names[1] == "autour des Abymes"
-    assert names[2] == "Bas-Rhin et Haut-Rhin, autour de Strasbourg et de Mulhouse"
+    # Parts of two departments (their sizes unknown here): « autour de » each.
+    assert names[2] == "Bas-Rhin (autour de Strasbourg) et Haut-Rhin (autour de Mulhouse)"
     # Never « autour de Marseille » for a zone that reaches Lyon and Grenoble.
     assert names[3] == (
         "Provence-Alpes-Côte d'Azur et Auvergne-Rhône-Alpes : 5 départements, "
         "autour de Marseille, Lyon, Saint-Étienne…"
     )
+
+
+def test_a_whole_department_or_island_is_named_by_it():
+    table = commune_rows(
+        [
+            (0, "Caen", "14", "28", 108000),
+            (0, "Lisieux", "14", "28", 20000),
+            (1, "Terre-de-Bas", "971", "01", 873),
+            (2, "Grand-Bourg", "971", "01", 4900),
+            (2, "Saint-Louis", "971", "01", 2500),
+            (3, "Strasbourg", "67", "44", 290000),
+            (3, "Mulhouse", "68", "44", 105000),
+            (4, "Valréas", "84", "93", 9500),
+            (4, "Visan", "84", "93", 2000),
+        ]
+    )
+    shapes = pd.DataFrame({"island": [False, True, True, False, False], "pieces": 1})
+    names = zone_names(
+        table,
+        homonyms={"Saint-Louis"},
+        departement_names={"14": "Calvados", "971": "Guadeloupe", "67": "Bas-Rhin",
+                           "68": "Haut-Rhin", "84": "Vaucluse"},
+        department_sizes={"14": 2, "971": 32, "67": 1, "68": 1, "84": 150},
+        shapes=shapes,
+    )["nom"]  # fmt: skip
+    assert names[0] == "Calvados"  # never « autour de Caen » for all of it
+    assert names[1] == "Terre-de-Bas (Guadeloupe)"
+    assert names[2] == "autour de Grand-Bourg (Guadeloupe)"
+    assert names[3] == "Bas-Rhin et Haut-Rhin"
+    assert names[4] == "autour de Valréas"  # part of a department
+
+
+def _islands_reference():
+    """Finistère-like: mainland 29001, 29002 (uncovered), 29003 (served); two islands.
+
+    ::
+
+        29010 .     .     .     29011   (y 3–4 km)
+        29001 29002 29003                 (y 0–1 km)
+
+    29010 is 2 km from 29001, 2,24 km from the served 29003: it joins 29001's
+    territory. 29011 is 2,24 km from the served 29003, 2,83 km from 29002 and
+    3 km from 29010: a territory of its own.
+    """
+    import geopandas as gpd
+    import shapely
+
+    from geo.core import geometry
+
+    cells = {"29001": (0, 0), "29002": (1, 0), "29003": (2, 0), "29010": (0, 3), "29011": (4, 3)}
+    metric = gpd.GeoSeries(
+        [shapely.box(150000 + 1000 * x, 6830000 + 1000 * y, 151000 + 1000 * x,
+                     6831000 + 1000 * y) for x, y in cells.values()],
+        crs="EPSG:2154",
+    )  # fmt: skip
+    codes = pd.Series(list(cells))
+    communes = gpd.GeoDataFrame(
+        {
+            "insee": codes,
+            "nom": [f"Commune {c[-2:]}" for c in cells],
+            "departement": "29",
+            "region": "53",
+            "population": [500, 400, 300, 200, 100],
+            "superficie_km2": 1.0,
+        },
+        geometry=metric.to_crs(geometry.WGS84).values,
+    )
+    communes["geometry_generalisee"] = communes.geometry
+    neighbours = geometry.shared_borders(metric, codes)
+    coverage = pd.DataFrame(
+        {
+            "statut": ["sans_opsn", "sans_opsn", "adherente", "sans_opsn", "sans_opsn"],
+            "opsn_perimetre": "",
+            "opsn_adhesion": ["", "", "X", "", ""],
+        }
+    )
+    departements = pd.DataFrame({"code": ["29"], "nom": ["Finistère"]})
+    return communes, coverage, neighbours, departements
+
+
+def test_the_sea_does_not_split_a_territory_unless_a_served_commune_is_nearer():
+    from geo.core.white_zones import white_zones
+
+    communes, coverage, neighbours, departements = _islands_reference()
+    zones = white_zones(communes, coverage, neighbours, departements=departements)
+    zones = zones.set_index("id")
+    assert set(zones.index) == {"Z29001", "Z29011"}
+    assert zones.at["Z29001", "insee"] == "29001|29002|29010"
+    assert "2 îles ou terres séparées par la mer" in zones.at["Z29001", "description"]
+    assert not zones.at["Z29001", "ile"]  # mainland and an island
+    assert zones.at["Z29011", "ile"]
+    assert zones.at["Z29011", "nom"] == "Commune 11 (Finistère)"
+    assert zones.at["Z29011", "description"].startswith("commune isolée sans OPSN, île")
 
 
 def test_homonyms_carry_their_department():
@@ -96,12 +190,27 @@ def test_bundled_zones_have_clear_names(bundled_zones):
     assert not marseille.startswith("autour de Marseille")
     assert marseille.startswith("Provence-Alpes-Côte d'Azur, Auvergne-Rhône-Alpes et Occitanie")
     assert "8 départements" in marseille and "Lyon" in marseille
-    assert names["Z97411"] == "autour de Saint-Denis (974)"  # not Saint-Denis (93)
-    assert names["Z97101"] == "autour des Abymes"
-    assert "autour d'Ajaccio et de Bastia" in names["Z2A004"]
-    assert names["Z75056"].startswith("Île-de-France : 4 départements, autour de Paris")
-    assert "Saint-Denis (93)" in names["Z75056"]
+    # Whole departments and islands by their own names (issue 17), never « autour de ».
+    assert names["Z97411"] == "La Réunion"
+    assert names["Z97302"] == "Guyane"
+    assert names["Z97209"] == "Martinique"
+    assert names["Z14118"] == "Calvados"
+    assert names["Z2A004"] == "Corse-du-Sud et Haute-Corse"
+    assert names["Z75056"] == "Paris, Seine-Saint-Denis, Val-de-Marne et Essonne"
     assert not names.str.contains("autour de [AEIOUYÉ]|autour de Les |autour de Le ").any()
+
+
+def test_bundled_islands_are_one_territory_per_department(bundled_zones):
+    """Guadeloupe's islands (Grande-Terre, Basse-Terre, Marie-Galante, Les Saintes, La
+    Désirade) and Mayotte's two make one territory each: no OPSN serves any of them."""
+    guadeloupe = bundled_zones.loc["Z97101"]
+    assert guadeloupe["nom"] == "Guadeloupe" and guadeloupe["communes"] == 32
+    assert "6 îles ou terres séparées par la mer" in guadeloupe["description"]
+    assert bundled_zones.loc["Z97611", "nom"] == "Mayotte"
+    assert len(bundled_zones) == 13
+    assert int(bundled_zones["outre_mer"].sum()) == 5
+    islands = set(bundled_zones.index[bundled_zones["ile"]])
+    assert islands == {"Z97411", "Z97101", "Z97209", "Z2A004", "Z97611"}  # not Guyane
 
 
 def test_added_columns_describe_the_zone(bundled_zones):
@@ -109,20 +218,19 @@ def test_added_columns_describe_the_zone(bundled_zones):
         "rang", "nom", "communes", "population", "superficie_km2", "departements", "insee",
         "outre_mer", "opsn_voisins_perimetre", "opsn_voisins_adhesion", "distance_km",
     ]  # fmt: skip
-    # The columns scripts know stay in place (id is the index here); three are added.
+    # The columns scripts know stay in place (id is the index here); four are added.
     assert list(bundled_zones.columns) == [
         *first,
         "communes_principales",
         "regions",
         "description",
+        "ile",
     ]
     marseille = bundled_zones.loc["Z13055"]
     assert marseille["communes_principales"] == "Marseille, Lyon, Saint-Étienne"
     assert marseille["regions"] == "Provence-Alpes-Côte d'Azur, Auvergne-Rhône-Alpes, Occitanie"
     assert "2\u202f057 communes voisines sans OPSN" in marseille["description"]
     assert "Gard (30)" in marseille["description"]
-    lonely = bundled_zones[bundled_zones["communes"] == 1].iloc[0]
-    assert lonely["description"].startswith("commune isolée sans OPSN")
 
 
 def test_zone_ids_do_not_depend_on_names():

@@ -212,7 +212,7 @@ def test_commune_facts(reference, inputs, analyses):
     assert commune["zone"] is None
     reunion = view_facts(reference, analyses["défaut"], inputs, View("commune", "97411"))
     assert reunion["commune"]["statut_libelle"] == "Sans OPSN"
-    assert reunion["commune"]["zone"]["nom"] == "autour de Saint-Denis (974)"
+    assert reunion["commune"]["zone"]["nom"] == "La Réunion"
     assert reunion["view"]["fil"][-1]["nom"] == "Saint-Denis (97411)"
     assert reunion["sources"]["data"] == inputs.label
 

@@ -154,3 +154,17 @@ def test_a_bad_presentation_value_is_reported_not_followed(reference):
 def test_entering_or_leaving_the_presentation_is_a_history_entry():
     assert is_new_entry({"regle": "perimetre"}, {"regle": "perimetre", "presentation": "1"})
     assert not is_new_entry({"presentation": "1"}, {"presentation": "1", "diapos": "FR,53"})
+
+
+def test_the_copied_link_always_names_rule_territory_epci_and_version(reference):
+    """From the bare address too (« ?version=1 » alone said nothing of the options)."""
+    from geo.explore.permalink import shared_query
+
+    assert shared_query(Permalink(), 1) == "regle=perimetre&territoire=france&epci=oui&version=1"
+    link = Permalink(View("departement", "29"), CoverageOptions(rule="adhesion"), version=4)
+    assert shared_query(link, 7) == (
+        "vue=departement&code=29&regle=adhesion&territoire=france&epci=oui&version=4"
+    )
+    parsed, messages = parse_query(dict(p.split("=") for p in shared_query(link, 7).split("&")),
+                                   reference)  # fmt: skip
+    assert parsed == link and not messages

@@ -86,7 +86,29 @@ def test_territories_without_opsn_are_found(index, reference):
     zones = analyse(reference, bundled_inputs(), CoverageOptions()).zones
     by_id = index.find("z13055", zones=zones).hits
     assert [(h.kind, h.code) for h in by_id] == [("territoire", "Z13055")]
-    abymes = index.search("abymes", zones=zones)
-    assert [(h.kind, h.code) for h in abymes] == [("commune", "97101"), ("territoire", "Z97101")]
-    assert abymes[1].label.startswith("autour des Abymes — territoire sans OPSN (10 communes")
-    assert all(h.kind != "territoire" for h in index.search("abymes"))  # no zones given
+    guadeloupe = index.search("guadeloupe", zones=zones)
+    zone = next(h for h in guadeloupe if h.kind == "territoire")
+    assert zone.code == "Z97101"  # all of Guadeloupe: one territory, its islands included
+    assert zone.label.startswith("Guadeloupe — territoire sans OPSN (32 communes")
+    assert all(h.kind != "territoire" for h in index.search("guadeloupe"))  # no zones given
+
+
+def test_suggestions_while_typing(index):
+    """The search box's list (issue 17): « lhay » gives L'Haÿ-les-Roses before Enter."""
+    from geo.explore.search import suggestions
+
+    typed = suggestions(index, "lhay")
+    assert typed["query"] == "lhay"
+    assert typed["items"][0] == {
+        "level": "commune",
+        "code": "94038",
+        "label": "L'Haÿ-les-Roses (94, Val-de-Marne) — commune, code 94038",
+    }
+    assert typed["caption"] == "1 résultat"
+    saint = suggestions(index, "saint denis", limit=8)
+    assert len(saint["items"]) == 8 and saint["caption"].startswith("8 premiers résultats sur")
+    homonyms = [i for i in saint["items"] if i["label"].startswith("Saint-Denis (")]
+    assert {i["code"] for i in homonyms} >= {"93066", "97411"}  # each with its department
+    assert suggestions(index, "  ") == {"query": "  ", "items": [], "caption": ""}
+    nothing = suggestions(index, "zzzq")
+    assert nothing["items"] == [] and nothing["caption"].startswith("Aucun territoire")

@@ -42,7 +42,7 @@ def test_columns_follow_the_documented_contract(tiny):
         mask = (reference.communes["departement"] == "01").to_numpy() if key == "voisins" else None
         table = tables.build(key, reference, analysis, inputs, mask)
         assert [c.name for c in table.columns] == list(table.frame.columns)
-        expected = [c.name.replace("{sans}", "sans OPSN") for c in tables.COLUMNS[key]]
+        expected = [tables.column_name(c.name, "sans OPSN") for c in tables.COLUMNS[key]]
         assert list(table.frame.columns) == expected
 
 
@@ -250,3 +250,50 @@ def test_partial_offers_show_their_perimeter_and_say_they_do_not_count(reference
     counted = analyse(reference, inputs, CoverageOptions(count_partial_offers=True))
     again = tables.opsn_table(reference, counted, inputs).frame.set_index("Identifiant")
     assert again.loc["datasud", "Comptée"] == "oui"
+
+
+@pytest.mark.parametrize(("level", "code"), [("region", "84"), ("departement", "29")])
+def test_region_and_department_views_list_only_their_own_rows(reference, bundled, level, code):
+    """Auvergne-Rhône-Alpes lists its departments, never the Ain's neighbours of another
+    region; the Finistère its communes; every table of the view (issue 17)."""
+    from geo.core.views import View
+    from geo.explore.views import territory_mask
+
+    inputs, analysis = bundled
+    view = View(level, code)
+    mask = territory_mask(reference, view, analysis.zones)
+    communes = reference.communes
+    own = communes[mask]
+    departments = set(own["departement"])
+    shown = tables.view_tables(level)
+    assert tables.tables_words(shown).startswith(
+        "départements, EPCI, communes sans OPSN" if level == "region" else "communes, EPCI"
+    )
+    assert [t.key for t in shown] == (
+        ["departements", "epci", "sans_opsn", "opsn", "territoires"]
+        if level == "region"
+        else ["communes", "epci", "opsn", "voisins", "territoires"]
+    )
+    for entry in shown:
+        frame = tables.build(entry.key, reference, analysis, inputs, mask, "vue").frame
+        if entry.key == "departements":
+            assert set(frame["Code"]) == departments  # 12 departments, not « Ain, Aisne… »
+            assert frame["Communes"].sum() == mask.sum()
+        elif entry.key in ("communes", "sans_opsn"):
+            assert len(frame) and set(frame["Département"]) <= departments
+            if entry.key == "communes":
+                assert len(frame) == mask.sum()
+        elif entry.key == "epci":  # EPCI with communes in the view, counted on them only
+            assert set(frame["SIREN"]) == set(own["epci"]) - {""}
+            assert frame["Communes"].sum() == (own["epci"] != "").sum()
+        elif entry.key == "opsn":
+            ids = set(frame["Identifiant"])
+            serving = set(analysis.coverage.loc[mask, "opsn_perimetre"].str.split("|").explode())
+            serving |= set(analysis.coverage.loc[mask, "opsn_adhesion"].str.split("|").explode())
+            assert ids and ids <= serving - {""}
+        elif entry.key == "territoires":
+            codes = set(own["insee"])
+            for zone in analysis.zones[
+                analysis.zones["id"].isin(frame["Identifiant"])
+            ].itertuples():
+                assert not codes.isdisjoint(zone.insee.split("|"))

@@ -123,7 +123,9 @@ def test_every_table_csv_and_the_workbook(dataset):
     cells = assert_inert_xlsx(
         workbook_bytes(built, about(reference, analysis, inputs, PAYLOADS[2])), "xlsx"
     )
-    values = {c.value for c in cells if isinstance(c.value, str)}
+    # A carriage return is stored as the OOXML escape « _x000D_ », which Excel reads back
+    # as the character and openpyxl leaves as it is.
+    values = {c.value.replace("_x000D_", "\r") for c in cells if isinstance(c.value, str)}
     for payload in PAYLOADS:  # each payload is there, as inert text (XML reads CR as LF)
         assert {"'" + payload, "'" + payload.replace("\r", "\n")} & values, payload
 

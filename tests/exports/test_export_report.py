@@ -103,3 +103,17 @@ def test_report_is_for_regions_departments_and_territories(bundled):
     for level, code in (("france", ""), ("commune", "29019")):
         with pytest.raises(ReportError, match="région, un département ou un territoire"):
             report_bytes(reference, analysis, inputs, resolve(reference, analysis, level, code))
+
+
+def test_calvados_report_cells_keep_whole_words_and_numbers_print_legibly(bundled):
+    """« délégué à la prote… » was cut; « 709 441 » printed as « 709441 » (issue 17)."""
+    reference, inputs, analysis = bundled
+    data = report_bytes(
+        reference, analysis, inputs, resolve(reference, analysis, "departement", "14")
+    )
+    raw = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    whole = plain(raw)
+    assert "délégué à la protection des données" in whole
+    assert "prote…" not in whole and "données …" not in whole  # no cell cut short
+    # Thousands separated by a full no-break space in print, never the narrow one.
+    assert "709\u00a0441" in raw and "\u202f" not in raw

@@ -65,3 +65,11 @@ def test_national_export_draws_the_drom_in_their_insets(national_html):
     for box in boxes.values():
         assert any(frame.equals_exact(box.frame, 1e-6) for frame in frames), box.name
     assert "://" not in national_html.replace("http://www.w3.org", "")
+
+
+def test_insets_are_named_and_the_credit_carries_no_flag(national_html):
+    for box in inset_boxes().values():
+        name = json.dumps(box.name)[1:-1]  # as the page's script writes it
+        assert f'class=\\"opsn-inset-name\\"\\u003e{name}' in national_html, box.name
+    # Leaflet's default prefix draws a flag: the page sets its own, in words.
+    assert 'attributionControl.setPrefix("Leaflet")' in national_html

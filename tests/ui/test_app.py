@@ -83,9 +83,14 @@ def expected(figures: dict) -> dict[str, str]:
     """The same, formatted from the engine's figures."""
     # Under an OPSN filter, a commune outside it may have another OPSN: never "sans OPSN".
     without = "hors des OPSN choisis" if figures["opsn_filter"] else "sans OPSN"
-    return {
+    shown = {
         "share": fmt.percent(figures["covered_share"]),
         "Communes couvertes": fmt.integer(figures["covered_communes"]),
+    }
+    if "perimetre_non_comptee" in figures["classes"]:  # « adhérentes seulement »
+        not_counted = figures["classes"]["perimetre_non_comptee"]["communes"]
+        shown["Périmètre, non comptées"] = fmt.integer(not_counted)
+    return shown | {
         f"Communes {without}": fmt.integer(figures["status"]["sans_opsn"]["communes"]),
         f"Territoires {without}": fmt.integer(figures["white_zone_count"]),
         f"Habitants {without}": fmt.integer(figures["white_zone_population"]),
@@ -94,6 +99,9 @@ def expected(figures: dict) -> dict[str, str]:
 
 def assert_page_shows(at: AppTest, figures: dict) -> None:
     assert shown(at) == expected(figures)
+    # The commune tiles (every one but the territories') add up to the communes counted.
+    tiles = [v for k, v in shown(at).items() if k != "share" and not k.startswith(("Terr", "Hab"))]
+    assert sum(int(v.replace("\u202f", "")) for v in tiles) == figures["total_communes"]
     sentence = headline_html(at)
     # The counting rule and the vintages sit next to the percentage, with the population.
     assert figures["counting_rule"] in rendered(sentence)
@@ -119,8 +127,8 @@ def test_every_control_shows_the_engine_figures(engine):
     at = app()
     defaults = engine()
     assert_page_shows(at, defaults)
-    # French formats, as a reader sees them: "67 %" and "27 793".
-    assert re.fullmatch(r"\d{1,3}\u00a0%", shown(at)["share"])
+    # French formats, as a reader sees them: "70,2 %" and "27 793".
+    assert re.fullmatch(r"\d{1,3},\d\u00a0%", shown(at)["share"])
     assert "\u202f" in shown(at)["Habitants sans OPSN"]
 
     at.radio(key="rule").set_value("adhesion")
@@ -261,28 +269,6 @@ def test_commune_link_breadcrumb_and_overseas_buttons():
     assert url(at)["vue"] == "departement" and url(at)["code"] == "974"
 
 
-def test_search_offers_homonyms_and_opens_the_chosen_one():
-    at = app()
-    at.text_input(key="search").input("Saint-Denis")
-    run(at)
-    choice = at.selectbox(key="search_choice_Saint-Denis")
-    assert any(o.startswith("Saint-Denis (93") for o in choice.options), choice.options
-    assert any(o.startswith("Saint-Denis (974") for o in choice.options), choice.options
-    homonyms = [re.match(r"Saint-Denis \((\w+),", o) for o in choice.options]
-    assert len({m.group(1) for m in homonyms if m}) >= 3  # 93, 974, 11, 30…
-
-    choice.set_value("commune:93066")
-    run(at)
-    assert heading(at) == "Saint-Denis (93066)"
-    assert url(at)["vue"] == "commune" and url(at)["code"] == "93066"
-
-    # The chosen result must not pin the view: the breadcrumb still goes back up.
-    at.button(key="crumb_departement:93").click()
-    run(at)
-    assert heading(at) == "Seine-Saint-Denis (93)"
-    assert url(at)["code"] == "93"
-
-
 # ----------------------------------------------------------------------------- tables
 
 
@@ -303,7 +289,7 @@ def test_tables_have_csv_downloads_and_filters(reference, engine, monkeypatch):
     # Only the open tab is computed: open each one in turn, as a person would.
     downloads, tables = {}, []
     for label in ("Régions", "Départements", "OPSN", "Territoires sans OPSN"):
-        at.session_state["table_tab"] = label
+        at.session_state["table_tab_france"] = label
         run(at)
         shown = {
             b.key: b.label for b in at.get("download_button") if not b.key.startswith("export_")
@@ -314,7 +300,7 @@ def test_tables_have_csv_downloads_and_filters(reference, engine, monkeypatch):
         tables += [d.value for d in at.dataframe]
     assert downloads == {
         f"download_{key}": "Télécharger en CSV"
-        for key in ("region", "departement", "opsn", "zones")
+        for key in ("regions", "departements", "opsn", "territoires")
     }
     departments = next(t for t in tables if "Part couverte (%)" in t.columns and len(t) > 90)
     assert len(departments) == len(reference.departements)
@@ -334,9 +320,9 @@ def test_tables_have_csv_downloads_and_filters(reference, engine, monkeypatch):
     share = isere[header.split(";").index("Part couverte (%)")]
     assert re.fullmatch(r"\d+(,\d)?", share), share  # decimal comma, never a point
 
-    at.session_state["table_tab"] = "Départements"
+    at.session_state["table_tab_france"] = "Départements"
     run(at)
-    at.text_input(key="filter_departement").input("Isère")
+    at.text_input(key="filter_departements").input("Isère")
     run(at)
     shown_tables = [d.value for d in at.dataframe if "Part couverte (%)" in d.value.columns]
     assert any(t["Code"].tolist() == ["38"] for t in shown_tables)
@@ -349,3 +335,18 @@ def test_markdown_in_a_permalink_is_shown_as_text():
     (warning,) = [w.value for w in at.warning]
     assert "introuvable" in rendered(warning)
     assert "![X](HTTP" in rendered(warning) and "![" not in warning  # shown, never an image
+
+
+def test_a_region_shows_its_own_tables():
+    """Auvergne-Rhône-Alpes: its twelve departments, never « Ain, Aisne… » of France."""
+    at = app(vue="region", code="84")
+    at.session_state["tables_open"] = True
+    run(at)
+    assert [t.label for t in at.tabs] == [
+        "Départements", "EPCI", "Communes sans OPSN", "OPSN présents", "Territoires sans OPSN",
+    ]  # fmt: skip
+    (departments,) = [d.value for d in at.dataframe]
+    assert sorted(departments["Code"]) == ["01", "03", "07", "15", "26", "38", "42", "43",
+                                           "63", "69", "73", "74"]  # fmt: skip
+    workbook = next(b for b in at.get("download_button") if b.key == "download_xlsx")
+    assert "Tous ces tableaux en Excel" in workbook.label

@@ -114,6 +114,12 @@ def expected_numbers(figures: dict, level: str) -> dict:
         "total": fmt.integer(figures["total_population"]),
         "metrics": {
             "Communes couvertes": fmt.integer(figures["covered_communes"]),
+            # Under « adhérentes seulement », the communes only in a perimeter have a tile.
+            **(
+                {"Périmètre, non comptées": fmt.integer(not_counted["communes"])}
+                if (not_counted := figures["classes"].get("perimetre_non_comptee"))
+                else {}
+            ),
             f"Communes {without}": fmt.integer(figures["status"]["sans_opsn"]["communes"]),
             f"Territoires {without}": fmt.integer(figures["white_zone_count"] or 0),
             f"Habitants {without}": fmt.integer(figures["white_zone_population"] or 0),
@@ -124,10 +130,7 @@ def expected_numbers(figures: dict, level: str) -> dict:
         "panel_statuses": (
             {}
             if level == "commune"
-            else {
-                figures["status_labels"][s]: fmt.integer(c["communes"])
-                for s, c in figures["status"].items()
-            }
+            else {c["label"]: fmt.integer(c["communes"]) for c in figures["classes"].values()}
         ),
     }
 

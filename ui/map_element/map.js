@@ -43,6 +43,10 @@ const TEXT = {
   communes: "Communes",
   communesTitle: "Afficher les limites des communes (les charge au besoin)",
   loading: "Chargement de la carte…",
+  reset: "Vue entière",
+  byShare: "Part par département",
+  byShareTitle: "Part de la population couverte, par département (mêmes chiffres que le tableau)",
+  resetTitle: "Revenir à toute la vue après un zoom ou un déplacement",
   failed: "La carte n'a pas pu être chargée : ",
 };
 const NUMBER = new Intl.NumberFormat("fr-FR");
@@ -250,6 +254,7 @@ class CoverageMap {
     this.fitted = null;
     this.openLevel = "departement"; // national view: what a click opens
     this.showCommunes = false; // region view: commune limits on demand
+    this.colourMode = "communes"; // or "share": the « Part couverte par département » view
     this.hovered = null;
     this.drawnView = null;
     this.box.opsnMap = this.testHook();
@@ -322,7 +327,23 @@ class CoverageMap {
     this.hover = L.DomUtil.create("canvas", "opsn-hover", pane);
     this.tooltip = L.DomUtil.create("div", "opsn-tooltip", map.getContainer());
     this.tooltip.hidden = true;
+    // Leaflet's keyboard handler focuses the map on mouse-down and then restores the
+    // window's scroll, not that of the page's scrolling box (Streamlit's): a map partly
+    // above the fold jumped into view under the pointer, and the click landed on another
+    // department. The map is focused here first, without scrolling (Leaflet then sees
+    // it focused and does nothing).
+    const container = map.getContainer();
+    this.box.addEventListener("pointerdown", () => container.focus({ preventScroll: true }), true);
     map.on("moveend zoomend resize viewreset", () => this.scheduleRedraw());
+    map.on("moveend", () => this.showReset());
+    this.resetButton = document.createElement("button");
+    this.resetButton.type = "button";
+    this.resetButton.className = "opsn-reset";
+    this.resetButton.textContent = `⤢ ${TEXT.reset}`;
+    this.resetButton.title = TEXT.resetTitle;
+    this.resetButton.hidden = true;
+    this.resetButton.addEventListener("click", () => this.fit());
+    this.box.appendChild(this.resetButton);
     map.on("mousemove", (e) => this.onMove(e.containerPoint));
     map.on("mouseout", () => this.setHovered(null));
     map.on("click", (e) => this.onClick(e.containerPoint));
@@ -407,6 +428,21 @@ class CoverageMap {
       maxZoom: single ? 12 : 11,
       animate: false,
     });
+    this.fittedAt = { center: this.map.getCenter(), zoom: this.map.getZoom() };
+    this.resetButton.hidden = true;
+  }
+
+  // « Vue entière » appears once the map has been zoomed or moved away from the view's
+  // extent (mouse wheel, drag, keyboard), on the page as on a slide, and brings it back.
+  showReset() {
+    const at = this.fittedAt;
+    if (!at || !this.map) return;
+    const center = this.map.latLngToContainerPoint(at.center);
+    const size = this.map.getSize();
+    const moved =
+      Math.abs(this.map.getZoom() - at.zoom) > 0.01 ||
+      Math.hypot(center.x - size.x / 2, center.y - size.y / 2) > 2;
+    this.resetButton.hidden = !moved;
   }
 
   // WGS84 bounds of a grid box [minX, minY, maxX, maxY] of a layer of step `step`.
@@ -480,7 +516,8 @@ class CoverageMap {
       };
     }
     if (!provisional) return;
-    this.update({ ...spec, ...provisional, highlight: null, details: null, provisional: true });
+    // Names come with the server's answer: those of the view left would be wrong here.
+    this.update({ ...spec, ...provisional, highlight: null, details: null, places: null, provisional: true });
     clearTimeout(this.revertTimer);
     this.revertTimer = setTimeout(() => {
       if (this.spec.provisional && this.confirmed) this.update(this.confirmed);
@@ -616,15 +653,20 @@ class CoverageMap {
     }
 
     // Communes of the national file, by colour; those drawn in detail are skipped.
-    const groups = new Map();
-    const communes = national.communes;
-    for (let i = 0; i < communes.count; i++) {
-      if (this.covered[i]) continue;
-      const key = this.status[i] * 2 + this.focus[i];
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key).push(i);
+    // « Part par département »: the departments by class of their share instead.
+    if (this.shareMode()) {
+      this.fillShares(fill, f);
+    } else {
+      const groups = new Map();
+      const communes = national.communes;
+      for (let i = 0; i < communes.count; i++) {
+        if (this.covered[i]) continue;
+        const key = this.status[i] * 2 + this.focus[i];
+        if (!groups.has(key)) groups.set(key, []);
+        groups.get(key).push(i);
+      }
+      this.fillGroups(fill, communes, groups, f);
     }
-    this.fillGroups(fill, communes, groups, f);
 
     // Communes of the detailed files, their limits in white where they are the view's.
     const limits = [];
@@ -686,6 +728,7 @@ class CoverageMap {
       }
     }
 
+    const taken = []; // boxes written on: names never overlap
     if (insets) {
       lines.fillStyle = "#333333";
       lines.textBaseline = "top";
@@ -699,8 +742,138 @@ class CoverageMap {
         if (size < 9) continue;
         lines.font = `600 ${size}px system-ui, sans-serif`;
         lines.fillText(frame.name, x + 3, y + 2);
+        taken.push([x, y, x + lines.measureText(frame.name).width + 6, y + size + 4]);
       }
     }
+    this.drawLabels(lines, f, taken);
+  }
+
+  shareMode() {
+    return this.colourMode === "share" && Boolean(this.spec.choropleth) && !this.spec.detail_level;
+  }
+
+  // « Part par département »: each department filled with the colour of its share's class
+  // (geo/maps/places.py); in a region view the others are drawn paler.
+  fillShares(ctx, f) {
+    const choropleth = this.spec.choropleth;
+    const departments = this.national.layers.departements;
+    const classOf = new Map(choropleth.codes.map((code, i) => [code, choropleth.classes[i]]));
+    const groups = new Map();
+    for (let i = 0; i < departments.count; i++) {
+      const k = classOf.get(departments.codes[i]);
+      if (k === undefined) continue;
+      const own = this.spec.level !== "region" || departments.regions[i] === this.spec.view.split(":")[1];
+      const key = `${k}:${own ? 1 : 0}`;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(i);
+    }
+    ctx.lineWidth = 0.8;
+    ctx.lineJoin = "round";
+    for (const [key, features] of groups) {
+      const [k, own] = key.split(":");
+      const colour = choropleth.colours[Number(k)];
+      const shade = own === "1" ? colour : mix(colour, this.spec.sea, CONTEXT_ALPHA / FOCUS_ALPHA);
+      ctx.fillStyle = shade;
+      ctx.strokeStyle = shade;
+      this.paint(ctx, departments, features, f, "fill");
+      this.paint(ctx, departments, features, f, "stroke"); // no seam between neighbours
+    }
+  }
+
+  // The names the view's spec lists (geo/maps/places.py), best first, each written only
+  // where it overlaps no name already written and stays inside the map; in « Part par
+  // département », each department's share at its label point instead.
+  drawLabels(ctx, f, taken) {
+    const size = this.map.getSize();
+    const padX = (f.width - size.x) / 2;
+    const padY = (f.height - size.y) / 2;
+    const scale = this.layout === "presentation" ? 1.3 : 1;
+    const items = [];
+    if (this.shareMode()) {
+      const departments = this.national.layers.departements;
+      const choropleth = this.spec.choropleth;
+      const shareOf = new Map(choropleth.codes.map((code, i) => [code, choropleth.shares[i]]));
+      const step = departments.step;
+      for (let i = 0; i < departments.count; i++) {
+        const text = shareOf.get(departments.codes[i]);
+        if (!text) continue;
+        const [gx, gy] = departments.labels[i];
+        items.push({ text, mx: gx * step, my: gy * step, rank: 1, dot: false });
+      }
+    } else if (this.spec.places) {
+      const places = this.spec.places;
+      for (let i = 0; i < places.names.length; i++) {
+        items.push({ text: places.names[i], mx: places.x[i], my: places.y[i], rank: places.rank[i], dot: true });
+      }
+    }
+    // Nothing under the map's own buttons (« Ouvrir », zoom, « Part par département »).
+    const origin = this.map.getContainer().getBoundingClientRect();
+    for (const control of this.box.querySelectorAll(".leaflet-control, .opsn-reset")) {
+      const r = control.getBoundingClientRect();
+      if (!r.width || !r.height) continue;
+      taken.push([r.left - origin.left + padX, r.top - origin.top + padY, r.right - origin.left + padX,
+                  r.bottom - origin.top + padY]);
+    }
+    const drawn = [];
+    // A few names, well apart: one per ~14,000 px² of map (a 530 × 375 map gets 14).
+    const most = Math.max(8, Math.min(32, Math.round((size.x * size.y) / 14000)));
+    const gap = 4 * scale;
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    for (const item of items) {
+      if (drawn.length >= most) break;
+      const px = item.mx * f.k + f.offX;
+      const py = f.offY - item.my * f.k;
+      const fontSize = (item.rank === 0 ? 13.5 : item.rank === 1 ? 12.5 : 12) * scale;
+      ctx.font = `${item.rank < 2 ? 700 : 600} ${fontSize}px system-ui, sans-serif`;
+      const width = ctx.measureText(item.text).width;
+      // Right of the dot; a chef-lieu also left of it, above or below it (a name without
+      // a dot: centred on its point). A town's name elsewhere would seem another's.
+      const above = py - fontSize * 0.85;
+      const below = py + fontSize * 0.85;
+      const right = [[px + 4 * scale, py]];
+      const around = [[px - 4 * scale - width, py], [px - width / 2, above], [px - width / 2, below]];
+      const places = !item.dot ? [[px - width / 2, py]] : item.rank < 2 ? [...right, ...around] : right;
+      let box = null;
+      let x = 0;
+      let y = py;
+      for (const [left, middle] of places) {
+        const candidate = [left - 2, middle - fontSize / 2 - 1, left + width + 2, middle + fontSize / 2 + 1];
+        const inside =
+          candidate[0] >= padX + 2 &&
+          candidate[2] <= padX + size.x - 2 &&
+          candidate[1] >= padY + 2 &&
+          candidate[3] <= padY + size.y - 2;
+        const free = !taken.some(
+          (b) => candidate[0] < b[2] + gap && candidate[2] + gap > b[0] && candidate[1] < b[3] + gap && candidate[3] + gap > b[1],
+        );
+        if (inside && free) {
+          box = candidate;
+          x = left;
+          y = middle;
+          break;
+        }
+      }
+      if (!box) continue;
+      taken.push(box);
+      if (item.dot) {
+        ctx.beginPath();
+        ctx.arc(px, py, (item.rank < 2 ? 2.8 : 2.2) * scale, 0, 2 * Math.PI);
+        ctx.fillStyle = "#111111";
+        ctx.strokeStyle = "#ffffff";
+        ctx.lineWidth = 1.2;
+        ctx.fill();
+        ctx.stroke();
+      }
+      // A white halo under dark text: legible on every fill, also projected.
+      ctx.lineWidth = 3.2 * scale;
+      ctx.strokeStyle = "rgba(255,255,255,0.92)";
+      ctx.strokeText(item.text, x, y);
+      ctx.fillStyle = "#111111";
+      ctx.fillText(item.text, x, y);
+      drawn.push({ text: item.text, box: [box[0] - padX, box[1] - padY, box[2] - padX, box[3] - padY] });
+    }
+    this.labelsDrawn = drawn;
   }
 
   insetsVisible() {
@@ -939,20 +1112,52 @@ class CoverageMap {
 
   // ---------------------------------------------------------------- controls, legend, basemap
 
-  updateControls() {
+  // « Part par département » (pressed: the departments coloured by their share), in the
+  // France and region views; one button, so that it fits beside « Ouvrir ».
+  updateModeControl() {
+    if (!this.modeControl) this.modeControl = this.addControl("topleft");
+    const box = this.modeControl.getContainer();
+    box.replaceChildren();
+    box.hidden = !this.spec.choropleth || this.spec.detail_level;
+    if (box.hidden) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = TEXT.byShare;
+    button.title = TEXT.byShareTitle;
+    button.dataset.colours = "share";
+    button.setAttribute("aria-pressed", String(this.colourMode === "share"));
+    // The button stays in place: a control rebuilt during its own click left the click
+    // without its parent, and Leaflet took it for a click on the map under it.
+    button.addEventListener("click", () => {
+      this.colourMode = this.colourMode === "share" ? "communes" : "share";
+      button.setAttribute("aria-pressed", String(this.colourMode === "share"));
+      this.renderLegend();
+      this.redraw();
+    });
+    box.appendChild(button);
+  }
+
+  // An empty box of buttons on the map at `position`, whose clicks stay its own.
+  addControl(position) {
     const L = this.L;
+    const Control = L.Control.extend({
+      onAdd: () => {
+        const box = L.DomUtil.create("div", "opsn-control leaflet-bar");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      },
+    });
+    const control = new Control({ position });
+    control.addTo(this.map);
+    return control;
+  }
+
+  updateControls() {
+    this.updateModeControl();
     const level = this.spec.level;
     if (!this.switcher) {
-      const Switcher = L.Control.extend({
-        onAdd: () => {
-          const box = L.DomUtil.create("div", "opsn-control leaflet-bar");
-          L.DomEvent.disableClickPropagation(box);
-          L.DomEvent.disableScrollPropagation(box);
-          return box;
-        },
-      });
-      this.switcher = new Switcher({ position: "topright" });
-      this.switcher.addTo(this.map);
+      this.switcher = this.addControl("topright");
       this.switcherBox = this.switcher.getContainer();
     }
     const box = this.switcherBox;
@@ -977,7 +1182,9 @@ class CoverageMap {
         button.addEventListener("click", () => {
           this.openLevel = value;
           this.setHovered(null);
-          this.updateControls();
+          for (const other of box.querySelectorAll("button")) {
+            other.setAttribute("aria-pressed", String(other.dataset.open === value));
+          }
         });
         box.appendChild(button);
       }
@@ -1036,7 +1243,7 @@ class CoverageMap {
   }
 
   renderLegend() {
-    const legend = this.spec.legend;
+    const legend = this.shareMode() ? this.spec.choropleth.legend : this.spec.legend;
     const box = this.legendBox;
     box.replaceChildren();
     const title = document.createElement("div");
@@ -1230,6 +1437,33 @@ class CoverageMap {
         }
         times.sort((a, b) => a - b);
         return times[Math.floor(runs / 2)];
+      },
+      // The names (or shares) written on the map: [{text, box: [x1, y1, x2, y2]}] in
+      // pixels of the map's box.
+      labels() {
+        return (self.labelsDrawn || []).map((label) => ({ text: label.text, box: [...label.box] }));
+      },
+      // « communes » or « share » (« Part par département »); sets it when given.
+      colourMode(value) {
+        if (value) {
+          self.colourMode = value;
+          self.updateModeControl();
+          self.renderLegend();
+          self.redraw();
+        }
+        return self.colourMode;
+      },
+      // How many of the view's communes the map draws in each class: {label: count},
+      // read from the data it draws from (the run-length classes and the focus).
+      classCounts() {
+        if (!self.status || !self.focus) return {};
+        const counts = {};
+        for (let i = 0; i < self.status.length; i++) {
+          if (!self.focus[i]) continue;
+          const label = self.spec.labels[String.fromCharCode(self.status[i])] || "?";
+          counts[label] = (counts[label] || 0) + 1;
+        }
+        return counts;
       },
       // The words of the status the map shows for commune `insee` of the view, or null.
       statusOf(insee) {

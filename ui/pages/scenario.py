@@ -92,7 +92,7 @@ def _map_spec(
         reference, spec, scenario_classes(before, after),
         inside=after.coverage["dans_territoire"].to_numpy(dtype=bool),
         focus=selection(reference, view, after.zones),
-        palette=scenario_palette(after.figures["status_labels"]),
+        palette=scenario_palette(options.rule, bool(options.opsn)),
         title=("Avec le scénario" if _changes else "Sans scénario") + f" — {area}",
     )  # fmt: skip
 

@@ -31,7 +31,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs
+from geo.core.classes import CLASSES, rule_classes
 from geo.core.coverage import without_label
 from geo.core.reference import ReferenceData
 from geo.core.stats import CREDITS
@@ -203,6 +205,18 @@ def site_document(context: AtlasContext, date: dt.date) -> dict:
         },
         "without": without_label(options.opsn),
         "status_labels": figures["status_labels"],
+        "share_digits": fmt.SHARE_DIGITS,
+        # The classes a commune is shown in under the rule (geo.core.classes), in order.
+        "class_labels": {kind.value: kind.label(bool(options.opsn)) for kind in CLASSES},
+        "rule_classes": [
+            {
+                "key": kind.value,
+                "label": kind.label(bool(options.opsn)),
+                "covered": kind.covered,
+                "short": kind.short(bool(options.opsn)),
+            }
+            for kind in rule_classes(options.rule)
+        ],
         "level_labels": LEVEL_LABELS,
         "kind_labels": KIND_LABELS,
         "facts": {key: france[key] for key in FACTS_SHARED},

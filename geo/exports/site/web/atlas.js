@@ -62,7 +62,8 @@
     return formats.get(digits).format(value).replace(/[\u00a0\u202f ]/g, NNBSP).replace("\u2212", "-");
   }
   const integer = (value) => decimal(value, 0);
-  const percent = (share, digits = 0) => `${decimal(share * 100, digits)}${NBSP}%`;
+  // One rounding rule for a share (geo.core.fmt.SHARE_DIGITS): the site says how many decimals.
+  const percent = (share, digits = site.share_digits) => `${decimal(share * 100, digits)}${NBSP}%`;
   function count(value, singular, plural) {
     const word = Math.abs(Math.round(value)) < 2 ? singular : plural || `${singular}s`;
     return `${integer(value)} ${word}`;
@@ -102,8 +103,9 @@
     return node;
   }
   const bold = (text) => el("b", { text });
-  const swatch = (status) => el("span", { class: "swatch", style: `background:${site.spec.colours[statusCode(status)]}` });
-  const statusCode = (status) => ({ adherente: "a", perimetre: "p", sans_opsn: "s" })[status];
+  // A class of geo.core.classes (the status read with the rule) and its map colour.
+  const CLASS_CODES = { adherente: "a", perimetre: "p", perimetre_non_comptee: "n", sans_opsn: "s" };
+  const swatch = (kind) => el("span", { class: "swatch", style: `background:${site.spec.colours[CLASS_CODES[kind]]}` });
 
   // ------------------------------------------------------------------ views and addresses
 
@@ -220,6 +222,7 @@
     const population = c.population[row];
     const covered = c.couverte[row] === "1";
     const status = STATUS_NAMES[c.statut[row]];
+    const kind = status === "perimetre" && !covered ? "perimetre_non_comptee" : status;
     const zone = c.zone[row] >= 0 ? site.zones[c.zone[row]] : null;
     const multi = c.n_opsn[row] >= 2;
     const without = status === "sans_opsn" ? population : 0;
@@ -250,6 +253,12 @@
         covered_population: covered ? population : 0,
         covered_share: covered && population ? 1 : 0,
         status: status_counts,
+        classes: Object.fromEntries(
+          site.rule_classes.map((k) => [
+            k.key,
+            { label: k.label, covered: k.covered, communes: Number(kind === k.key), population: kind === k.key ? population : 0 },
+          ]),
+        ),
         multi_opsn_communes: Number(multi),
         multi_opsn_population: multi ? population : 0,
         white_zone_count: Number(zone !== null),
@@ -285,6 +294,8 @@
         nom: c.nom[row],
         statut: status,
         statut_libelle: site.status_labels[status],
+        classe: kind,
+        classe_libelle: site.class_labels[kind],
         couverte: covered,
         population,
         departement: { code: department, nom: site.names.departement[department] },
@@ -458,7 +469,6 @@
   function renderPanel(facts) {
     const { figures, view } = facts;
     const france = facts.france;
-    const labels = figures.status_labels;
     const without = site.without;
     const box = $("panel");
     const declic = facts.reference_declic_2020;
@@ -467,10 +477,7 @@
     const metrics = el(
       "div",
       { class: "metrics" },
-      metric("Communes couvertes", integer(figures.covered_communes)),
-      metric(`Communes ${without}`, integer(figures.status.sans_opsn.communes)),
-      metric(`Territoires ${without}`, integer(figures.white_zone_count || 0), facts.definition),
-      metric(`Habitants ${without}`, integer(figures.white_zone_population || 0)),
+      ...(facts.tiles || communeTiles(figures, without, facts.definition)).map((t) => metric(t.label, t.value, t.help)),
     );
     const reference = el(
       "details",
@@ -491,10 +498,9 @@
     ];
     if (facts.commune === null) {
       const list = el("ul", { class: "statuses" });
-      for (const status of STATUSES) {
-        const counts = figures.status[status];
+      for (const [kind, counts] of Object.entries(figures.classes)) {
         list.append(
-          el("li", {}, swatch(status), ` ${labels[status]} : ${count(counts.communes, "commune")}, ${inhabitants(counts.population)}`),
+          el("li", {}, swatch(kind), ` ${counts.label} : ${count(counts.communes, "commune")}, ${inhabitants(counts.population)}`),
         );
       }
       lines.push(list);
@@ -513,6 +519,21 @@
     );
   }
 
+  // A commune's tiles, as geo.explore.panel.tiles writes a view's (the views' own come
+  // with their facts): the covered classes together, then each other class.
+  function communeTiles(figures, without, definition) {
+    const classes = Object.entries(figures.classes);
+    const covered = classes.filter(([, c]) => c.covered).reduce((n, [, c]) => n + c.communes, 0);
+    return [
+      { label: "Communes couvertes", value: integer(covered), help: "" },
+      ...classes
+        .filter(([, c]) => !c.covered)
+        .map(([key, c]) => ({ label: site.rule_classes.find((k) => k.key === key).short, value: integer(c.communes), help: "" })),
+      { label: `Territoires ${without}`, value: integer(figures.white_zone_count || 0), help: definition },
+      { label: `Habitants ${without}`, value: integer(figures.white_zone_population || 0), help: "" },
+    ];
+  }
+
   function communeLines(commune) {
     const department = commune.departement;
     const members = [
@@ -523,7 +544,7 @@
     return el(
       "div",
       { class: "commune" },
-      el("p", {}, swatch(commune.statut), " ", bold(commune.statut_libelle)),
+      el("p", {}, swatch(commune.classe), " ", bold(commune.classe_libelle)),
       el("p", { text: `Population municipale : ${inhabitants(commune.population)}` }),
       el("p", {
         text: `Département : ${department.nom} (${department.code}) — EPCI : ${commune.epci ? commune.epci.nom : "aucun"}`,
