@@ -15,6 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import access
+from ui.faults import storage_fault_shown
 from ui.menu import menu
 from ui.saving import note_page
 from ui.shell import page_shell
@@ -47,4 +48,4 @@ page = st.navigation(list(pages.values()), position="hidden")
 note_page(page.url_path)  # tells a visit from a rerun (ui.saving)
 menu(pages)
 page_shell(access.cookie_change())  # Streamlit's words in French; the sign-in cookie
-page.run()
+storage_fault_shown(page.run)

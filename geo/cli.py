@@ -12,6 +12,7 @@ import argparse
 import errno
 import importlib
 import linecache
+import logging
 import os
 import re
 import sys
@@ -41,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
         module = importlib.import_module(name)
         module.add_parser(commands).set_defaults(handler=module.run)
     args = parser.parse_args(argv)
+    # The SQLite errors behind a French message are logged (geo.storage.faults): shown
+    # with GEO_DEBUG=1, never in English by Python's last-resort handler otherwise.
+    logging.getLogger("geo").addHandler(
+        logging.StreamHandler() if os.environ.get("GEO_DEBUG") else logging.NullHandler()
+    )
     try:
         return args.handler(args)
     except KeyboardInterrupt:
@@ -94,6 +100,10 @@ def error_message(error: BaseException) -> str | None:
     plain ``ValueError``; anything else (a library's English message,
     Python's own) is replaced by a French sentence.
     """
+    from geo.storage.base import StorageFault
+
+    if isinstance(error, StorageFault):  # the person at the terminal may see the full path
+        return error.detailed
     if isinstance(error, ImportFileError) or type(error).__module__.split(".")[0] == "geo":
         return str(error).strip() or "fichier illisible."
     if _raised_by_geo(error) and _FRENCH.search(str(error)):

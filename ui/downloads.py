@@ -31,6 +31,7 @@ from geo.exports.site.embed import (
     atlas_url,
     iframe_code,
 )
+from ui.markdown import md
 
 
 def _canvas(name: str):
@@ -67,10 +68,11 @@ def export_menu(
         try:
             scope = resolve(reference, analysis, view.level, view.code)
         except ScopeError as error:  # a territory gone under these options
-            st.caption(f"Export impossible : {error}.")
+            st.caption(f"Export impossible : {md(error)}.")
             return
         st.caption(
-            f"**{scope.name}** — règle, territoire et OPSN comme à l'écran ; données : {label}."
+            f"**{md(scope.name)}** — règle, territoire et OPSN comme à l'écran ; données : "
+            f"{md(label)}."
         )
         for download in downloads_for(scope.level):
             st.download_button(

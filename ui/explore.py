@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import replace
 
 import streamlit as st
@@ -45,7 +44,7 @@ def breadcrumb_bar(facts: dict) -> None:
         without = without_label(facts["figures"]["opsn_filter"])
         kind = f"{without[:1].upper()}{without[1:]} : " if view.level == Level.TERRITOIRE else ""
         st.button(
-            prefix + kind + step["nom"], key=f"crumb_{view.key}", on_click=go, args=(view,),
+            prefix + kind + md(step["nom"]), key=f"crumb_{view.key}", on_click=go, args=(view,),
             disabled=view == current, width="content", help=LEVEL_LABELS[view.level],
         )  # fmt: skip
 
@@ -258,4 +257,4 @@ def page() -> None:
         tables(reference, analysis, inputs, token, view)
     warmup.start()  # once per server process, after this page (serve.py: at start)
     with st.container(key="print_credits"):
-        st.markdown(f"<p class='credits'>{html.escape(credits)}</p>", unsafe_allow_html=True)
+        st.markdown(f"<p class='credits'>{md(credits)}</p>", unsafe_allow_html=True)

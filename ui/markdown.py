@@ -1,13 +1,19 @@
-"""Text from users (file names, URL values, OPSN names) shown safely in Markdown."""
+"""Text from data or people (names, reasons, file names, URL values) shown safely.
+
+Every Markdown or HTML surface of the app that can carry such text — ``st.markdown``
+(``unsafe_allow_html`` included), captions, messages, titles, widget labels,
+``help`` tooltips, toasts — gets it through :func:`md`. Plain-text surfaces
+(selectbox options, table cells) take the text as it is.
+"""
 
 from __future__ import annotations
 
-from geo.core.text import plain_markdown
+from geo.core.text import plain_text
 
 
 def md(text: object) -> str:
-    """Text safe inside Markdown: no link (even a bare URL), image, math, HTML or emphasis.
+    """Text safe in Markdown and in HTML: no link (even a bare URL), image, math, markup.
 
-    Every Markdown-active character is escaped (:func:`geo.core.text.plain_markdown`).
+    Active characters become character references (:func:`geo.core.text.plain_text`).
     """
-    return plain_markdown(text)
+    return plain_text(text)

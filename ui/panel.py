@@ -2,12 +2,11 @@
 
 Every number here comes from one dict computed once per view and options, so the
 big figure, the metrics, the legend and the side panel cannot disagree. Names come
-from files (OPSN, territories): they are escaped before being shown.
+from files (OPSN, territories, communes): every one goes through :func:`ui.markdown.md`,
+which makes it text in Markdown and in HTML alike.
 """
 
 from __future__ import annotations
-
-import html
 
 import streamlit as st
 
@@ -30,7 +29,7 @@ def headline(facts: dict) -> None:
     """The view's share, France's beside it, the counting rule and Déclic's 2020 figure."""
     figures, france, view = facts["figures"], facts["france"], facts["view"]
     share = fmt.percent(figures["covered_share"])
-    where = "" if view["niveau"] == "france" else f"{html.escape(view['nom'])} : "
+    where = "" if view["niveau"] == "france" else f"{md(view['nom'])} : "
     beside = (
         ""
         if view["niveau"] == "france"
@@ -40,7 +39,7 @@ def headline(facts: dict) -> None:
     st.markdown(
         f"""<div class="headline"><div class="big">{share}</div>{beside}
         <div class="sentence">{where}<b>{fmt.inhabitants(figures["covered_population"])}</b>
-        sur {fmt.integer(figures["total_population"])} — {html.escape(figures["counting_rule"])}.
+        sur {fmt.integer(figures["total_population"])} — {md(figures["counting_rule"])}.
         </div></div>""",
         unsafe_allow_html=True,
     )
@@ -57,10 +56,10 @@ def slide_headline(facts: dict) -> str:
     return (
         f'<div class="slide-head"><div class="slide-share">'
         f'{fmt.percent(figures["covered_share"])}</div><div class="slide-text">'
-        f'<div class="slide-title">{html.escape(view["nom"])}{beside}</div>'
+        f'<div class="slide-title">{md(view["nom"])}{beside}</div>'
         f'<div class="slide-sentence"><b>{fmt.inhabitants(figures["covered_population"])}</b> '
         f"sur {fmt.integer(figures['total_population'])} — "
-        f"{html.escape(figures['counting_rule'])}.</div></div></div>"
+        f"{md(figures['counting_rule'])}.</div></div></div>"
     )
 
 
@@ -82,7 +81,7 @@ def side_panel(facts: dict) -> None:
     figures, france, view = facts["figures"], facts["france"], facts["view"]
     # A territory may bear its department's name (« La Réunion »): say what it is.
     kind = f"Territoire {without_label(figures['opsn_filter'])} : "
-    st.subheader((kind if view["niveau"] == Level.TERRITOIRE else "") + view["nom"])
+    st.subheader((kind if view["niveau"] == Level.TERRITOIRE else "") + md(view["nom"]))
     if facts["outside_territory"]:
         st.info(
             "Hors du territoire choisi (Métropole) : ses chiffres ne comptent pas dans le total."
@@ -101,7 +100,7 @@ def side_panel(facts: dict) -> None:
     if commune is None:
         for kind, entry in figures["classes"].items():
             lines.append(
-                f"{_swatch(kind)} {html.escape(entry['label'])} : "
+                f"{_swatch(kind)} {md(entry['label'])} : "
                 f"{fmt.count(entry['communes'], 'commune')}, "
                 f"{fmt.inhabitants(entry['population'])}"
             )
@@ -109,7 +108,7 @@ def side_panel(facts: dict) -> None:
         lines += _commune_lines(commune)
     if facts["zone"] is not None:
         zone = facts["zone"]
-        lines.append(html.escape(zone.get("description") or zone["nom"]))
+        lines.append(md(zone.get("description") or zone["nom"]))
     st.markdown("<br>".join(lines), unsafe_allow_html=True)
     _serving(facts)
     _white_zones(facts)
@@ -117,18 +116,15 @@ def side_panel(facts: dict) -> None:
 
 
 def _commune_lines(commune: dict) -> list[str]:
-    epci = html.escape(commune["epci"]["nom"]) if commune["epci"] else "aucun"
+    epci = md(commune["epci"]["nom"]) if commune["epci"] else "aucun"
     department = commune["departement"]
-    members = [html.escape(o["nom"]) for o in commune["adhesion"] if o["via"] == "commune"]
-    members += [
-        f"{html.escape(o['nom'])} (par son EPCI)" for o in commune["adhesion"] if o["via"] == "epci"
-    ]
-    perimeter = [html.escape(o["nom"]) for o in commune["perimetre"]]
+    members = [md(o["nom"]) for o in commune["adhesion"] if o["via"] == "commune"]
+    members += [f"{md(o['nom'])} (par son EPCI)" for o in commune["adhesion"] if o["via"] == "epci"]
+    perimeter = [md(o["nom"]) for o in commune["perimetre"]]
     return [
-        f"{_swatch(commune['classe'])} <b>{html.escape(commune['classe_libelle'])}</b>",
+        f"{_swatch(commune['classe'])} <b>{md(commune['classe_libelle'])}</b>",
         f"Population municipale : {fmt.inhabitants(commune['population'])}",
-        f"Département : {html.escape(department['nom'])} ({html.escape(department['code'])}) — "
-        f"EPCI : {epci}",
+        f"Département : {md(department['nom'])} ({md(department['code'])}) — EPCI : {epci}",
         f"<b>Adhérente à</b> : {', '.join(members) if members else 'aucun OPSN connu'}",
         f"<b>Dans le périmètre de</b> : {', '.join(perimeter) if perimeter else 'aucun OPSN'}",
     ]
@@ -174,11 +170,11 @@ def _white_zones(facts: dict) -> None:
         f"**Territoires {without}** touchant ce territoire : {fmt.integer(zones['count'])} "
         f"({fmt.inhabitants(zones['population_in_view'])} ici, "
         f"{fmt.inhabitants(zones['population'])} en tout)",
-        help=facts["definition"],
+        help=md(facts["definition"]),
     )
     for zone in zones["zones"][:PANEL_ZONES]:
         st.button(
-            f"{zone['nom']} — {fmt.inhabitants(zone['population'])}",
+            f"{md(zone['nom'])} — {fmt.inhabitants(zone['population'])}",
             key=f"zone_{zone['id']}",
             on_click=go,
             args=(View(Level.TERRITOIRE, zone["id"]),),

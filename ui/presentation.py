@@ -18,6 +18,7 @@ from geo.explore.views import breadcrumb
 from ui import panel
 from ui.history import go
 from ui.map_element import map_element
+from ui.markdown import md
 
 STATE = "presentation"
 SLIDES = "slides"
@@ -131,7 +132,7 @@ def show(
         )  # fmt: skip
         # The keys in words, not in tooltips: a tooltip left under the pointer stays on the
         # projected slide.
-        st.caption(f"{position(slides, trail).label} · ← → Échap")
+        st.caption(f"{md(position(slides, trail).label)} · ← → Échap")
     with st.container(key="print_slide_map"):
         map_element(
             spec, assets, key="opsn_map", layout="presentation", legend_note=credits,

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.core import fmt
+from ui.markdown import md
 
 
 def _signed(value: float, text: str) -> str:
@@ -25,29 +26,29 @@ def figures_delta(figures: dict, before_label: str = "avant") -> None:
         "Part couverte",
         fmt.percent(after["covered_share"], 1),
         _signed(share, f"{fmt.decimal(abs(share) * 100, 2)} point") if share else None,
-        help=f"Part de la population couverte ; {before_label} : "
+        help=f"Part de la population couverte ; {md(before_label)} : "
         f"{fmt.percent(before['covered_share'], 1)}",
     )
     cols[1].metric(
         "Habitants couverts",
         fmt.integer(after["covered_population"]),
         _signed(population, fmt.integer(abs(population))) if population else None,
-        help=f"{before_label} : {fmt.integer(before['covered_population'])}",
+        help=f"{md(before_label)} : {fmt.integer(before['covered_population'])}",
     )
     cols[2].metric(
         "Communes couvertes",
         fmt.integer(after["covered_communes"]),
         _signed(communes, fmt.integer(abs(communes))) if communes else None,
-        help=f"{before_label} : {fmt.integer(before['covered_communes'])}",
+        help=f"{md(before_label)} : {fmt.integer(before['covered_communes'])}",
     )
     cols[3].metric(
         "Territoires sans OPSN",
         fmt.integer(after["white_zone_count"] or 0),
         _signed(zones, fmt.integer(abs(zones))) if zones else None,
         delta_color="inverse",
-        help=f"{before_label} : {fmt.integer(before['white_zone_count'] or 0)}",
+        help=f"{md(before_label)} : {fmt.integer(before['white_zone_count'] or 0)}",
     )
-    st.caption(f"Règle : {after['counting_rule']}")
+    st.caption(f"Règle : {md(after['counting_rule'])}")
 
 
 def changed_communes(

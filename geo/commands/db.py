@@ -166,6 +166,7 @@ def _status(store, args) -> int:
     freshness = freshness_facts(source, dt.date.today(), max_age_days())
     result = {
         "database": store.location,
+        "read_only": store.read_only,
         "versions": len(store.versions()),
         "current": version.as_dict(),
         "label": data_label(version, freshness=freshness["freshness"]),
@@ -183,7 +184,7 @@ def _status(store, args) -> int:
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False))
         return 0
-    print(f"Base : {store.location}")
+    print(f"Base : {store.location}" + (" (lecture seule)" if store.read_only else ""))
     print(f"Versions enregistrées : {result['versions']}")
     print(f"En service : {result['label']}")
     _print_freshness(source, freshness)
@@ -220,16 +221,17 @@ def _print_freshness(source, freshness: dict) -> None:
 
 
 def _listed(form: str, records: list[dict], rows: list[dict]) -> bool:
-    """``records`` as JSON or ``rows`` as CSV (``;``) on stdout; False for the text format."""
+    """``records`` as JSON or ``rows`` as CSV (``;``, formula cells neutralised) on stdout;
+    False for the text format."""
     if form == "json":
         print(json.dumps(records, ensure_ascii=False))
         return True
     if form == "csv":
-        import csv
+        import pandas as pd
 
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [], delimiter=";")
-        writer.writeheader()
-        writer.writerows(rows)
+        from geo.exports.csv import script_csv
+
+        sys.stdout.write(script_csv(pd.DataFrame(rows)))
         return True
     return False
 

@@ -11,31 +11,42 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
 
 from geo.core.ids import _clean as clean_cell
 from geo.core.ids import check_insee, check_siren
 from geo.core.paths import COMMUNES_DIR
 
+if TYPE_CHECKING:  # imported when outlines are read: a worker reading a file never needs it
+    import geopandas as gpd
+
 GEOMETRY_COLUMNS = ("geometry", "geometry_generalisee")
 
 
 def load_communes(directory: Path = COMMUNES_DIR) -> gpd.GeoDataFrame:
     """Current communes (metropolitan France and DROM) with their two outlines."""
+    import geopandas as gpd
+
     return gpd.read_parquet(directory / "communes.parquet")
 
 
 def load_departements(directory: Path = COMMUNES_DIR) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
     return gpd.read_parquet(directory / "departements.parquet")
 
 
 def load_regions(directory: Path = COMMUNES_DIR) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
     return gpd.read_parquet(directory / "regions.parquet")
 
 
 def load_epci(directory: Path = COMMUNES_DIR) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
     return gpd.read_parquet(directory / "epci.parquet")
 
 
@@ -101,7 +112,28 @@ class ReferenceData:
 
     @cached_property
     def communes_by_insee(self) -> pd.DataFrame:
-        return pd.DataFrame(self.communes.drop(columns=list(GEOMETRY_COLUMNS))).set_index("insee")
+        return pd.DataFrame(
+            self.communes.drop(columns=list(GEOMETRY_COLUMNS), errors="ignore")
+        ).set_index("insee")
+
+    @cached_property
+    def without_geometry(self) -> ReferenceData:
+        """The same tables without outlines: what reading a file needs, a few megabytes to send
+        to a worker process (:mod:`geo.importers.isolated`) instead of hundreds."""
+
+        def plain(frame: pd.DataFrame) -> pd.DataFrame:
+            kept = [c for c in frame.columns if c not in GEOMETRY_COLUMNS]
+            return pd.DataFrame(frame[kept])
+
+        return ReferenceData(
+            communes=plain(self.communes),
+            departements=plain(self.departements),
+            regions=plain(self.regions),
+            epci=plain(self.epci),
+            former_codes=self.former_codes,
+            neighbours=self.neighbours,
+            metadata=self.metadata,
+        )
 
     @cached_property
     def departements_by_code(self) -> pd.DataFrame:

@@ -1,10 +1,10 @@
-"""Text helpers shared by search, registry and importers: folding, and plain text in Markdown.
+"""Text helpers shared by search, registry, importers and the UI: folding, and text as text.
 
 ``fold`` is the one comparison key for names typed or written by people
 (column headers, commune and operator names, search queries), so that what
-the search finds the import finds too. ``plain_markdown`` turns any text from
-a file or a URL into Markdown that renders as that very text: no link, no
-image, no math, no HTML, no emphasis.
+the search finds the import finds too. ``plain_text`` turns any text from
+data, a file, a person or a URL into Markdown and HTML that render as that
+very text: no link, no image, no math, no HTML, no emphasis.
 """
 
 from __future__ import annotations
@@ -24,22 +24,27 @@ def fold(text: object) -> str:
     return _NOT_ALNUM.sub(" ", text).strip()
 
 
-# Every ASCII punctuation character may be backslash-escaped in CommonMark, and
-# an escaped character is always literal: escaping all of them defeats links,
-# autolinks (``<…>``, bare ``http://…``, ``www.…``, e-mail addresses), images,
-# math (``$…$``), HTML, entities (``&…;``), emphasis, headings, lists, tables
-# and Streamlit's own directives (``:red[…]``, ``:material/icon:``, ``:emoji:``).
-_MARKDOWN_SPECIAL = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+# Characters that start Markdown, HTML or Streamlit syntax anywhere in a line:
+# links and images (``[``, ``]``, ``!``), autolinks and HTML (``<``, ``>``),
+# character references (``&``), emphasis (``*``, ``_``), code (`````), strike
+# (``~``), math (``$``), escapes (``\``), Streamlit's directives and icons
+# (``:red[…]``, ``:material/home:``), footnotes (``^``), directive attributes
+# (``{``, ``}``), tables (``|``), e-mail autolinks (``@``), and quotes (an HTML
+# attribute). Other punctuation only matters at the start of a line (``#``,
+# ``-``, ``+``, ``=``, ``1.``, ``1)``): the first character of each line is
+# encoded whenever it is punctuation or a digit.
+_ALWAYS_ACTIVE = re.compile(r"[!\"$&'*:<>@\[\\\]^_`{|}~]")
+_LINE_START = re.compile(r"^[!-/0-9:-@\[-`{-~]")
 # Control characters, and the bidirectional overrides that make a name display
 # other than it reads (U+202A-202E, U+2066-2069): shown as U+FFFD.
 _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 # Streamlit's renderer (remark-gfm) turns bare URLs, ``www.`` addresses and
-# e-mail addresses into links *after* escapes are resolved, by searching the
-# text itself; so does its emoji and icon shortcode pass (``:smile:``). A word
-# joiner (U+2060, invisible, no line break) where such a match would start
-# leaves the text as it reads and matches nothing.
+# e-mail addresses into links *after* character references are decoded, by
+# searching the text itself; so does its emoji and icon shortcode pass
+# (``:smile:``). A word joiner (U+2060, invisible, no line break) where such a
+# match would start leaves the text as it reads and matches nothing.
 WORD_JOINER = "\u2060"
 _AUTOLINK_STARTS = re.compile(r"(?i)(:)(?=\S)|\b(www)(?=\.)|(?=@)")
 
@@ -48,18 +53,39 @@ def _break_autolinks(line: str) -> str:
     return _AUTOLINK_STARTS.sub(lambda m: (m.group(1) or m.group(2) or "") + WORD_JOINER, line)
 
 
-def plain_markdown(text: object) -> str:
-    """``text`` as Markdown that Streamlit renders as exactly that text.
+def _reference(match: re.Match) -> str:
+    return f"&#{ord(match.group(0))};"
 
-    For ``st.error``, ``st.warning``, ``st.caption``, ``st.markdown``…: names
-    and messages from uploaded files or from the URL can carry links
-    (``[x](http://…)``, bare ``http://3232235777/``), images, ``$math$`` or
-    HTML. Line breaks are kept (as hard breaks); leading spaces are dropped so
-    that no line becomes a code block; an invisible word joiner follows a
-    colon that starts a word (``http:``, ``:smile:``) and precedes ``@`` and
-    the dot of ``www.``.
+
+def plain_text(text: object) -> str:
+    """``text`` as Markdown *and* HTML that Streamlit renders as exactly that text.
+
+    The one escaping of anything from data or people (OPSN, commune and file
+    names, reasons, messages quoting a value, URL parameters) wherever it is
+    shown: ``st.markdown`` (with or without ``unsafe_allow_html``, in an HTML
+    block or in a paragraph), ``st.caption``, ``st.error`` and the other
+    messages, titles, widget labels, ``help`` tooltips, toasts. Active
+    characters become numeric character references (``&#91;``): CommonMark
+    decodes them as literal text and never as syntax, HTML decodes them as
+    text too, so the same string is safe in both, where backslash escapes
+    would show in an HTML block and HTML escaping alone leaves Markdown live.
+    No link (even a bare URL), image, formula, HTML, emphasis, heading, list
+    or table can come out of it.
+
+    Line breaks are kept as hard breaks; blank lines and the spaces that start
+    a line are dropped (a blank line would end an HTML block, leading spaces
+    make code). An invisible word joiner follows a colon that starts a word
+    (``http:``, ``:smile:``) and precedes ``@`` and the dot of ``www.``.
+    Not for plain-text surfaces (a selectbox's options, table cells, a text
+    input's value), which show text as it is.
     """
     text = _UNSAFE_CHARACTERS.sub("\ufffd", str(text))
-    lines = re.split(r"\r\n|\r|\n", text)
-    escaped = [_MARKDOWN_SPECIAL.sub(r"\\\1", _break_autolinks(line.strip())) for line in lines]
-    return "  \n".join(escaped)
+    lines = []
+    for line in re.split(r"\r\n|\r|\n", text):
+        line = line.strip()
+        if not line:
+            continue
+        line = _break_autolinks(line)
+        first = _LINE_START.sub(_reference, line[:1])
+        lines.append(first + _ALWAYS_ACTIVE.sub(_reference, line[1:]))
+    return "  \n".join(lines)

@@ -2,29 +2,21 @@
 
 The data credit and the counting rule follow the table, after an empty line,
 so that the file still opens as a plain table and nobody loses the source.
-Every text cell goes through :func:`geo.exports.cells.neutralise_frame` (no
-cell a spreadsheet would run as a formula).
+Both writers here are :func:`geo.core.csvfile.write_csv` (no cell a
+spreadsheet would run as a formula).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pandas as pd
 
+from geo.core.csvfile import write_csv
 from geo.core.stats import CREDITS
-from geo.exports.cells import neutralise, neutralise_frame
 
 
 def csv_bytes(table: pd.DataFrame, notes: list[str] | None = None) -> bytes:
     """The table as CSV bytes for French Excel, with ``notes`` (rule, credits) below."""
-    buffer = io.StringIO()
-    neutralise_frame(table).to_csv(buffer, sep=";", index=False, decimal=",", lineterminator="\r\n")
-    buffer.write("\r\n")
-    for line in [*(notes or []), CREDITS]:
-        buffer.write('"' + str(neutralise(line)).replace('"', '""') + '"\r\n')
-    return buffer.getvalue().encode("utf-8-sig")
+    return write_csv(table, decimal=",", notes=[*(notes or []), CREDITS]).encode("utf-8-sig")
 
 
 def script_csv(table: pd.DataFrame) -> str:
@@ -36,6 +28,4 @@ def script_csv(table: pd.DataFrame) -> str:
     so that a name holding a carriage return is quoted and stays one cell
     instead of starting a new line that begins with a formula.
     """
-    return neutralise_frame(table).to_csv(
-        sep=";", index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n"
-    )
+    return write_csv(table)

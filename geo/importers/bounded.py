@@ -22,6 +22,7 @@ messages ever reaches the user.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -30,10 +31,13 @@ import gc
 import io
 import os
 import re
+import signal
 import stat
+import threading
 import time
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +85,9 @@ class Limits:
     row_cells: int = 20_000
     #: Seconds for reading and interpreting one file.
     seconds: float = 20.0
+    #: Memory a reading worker of the app may take on top of what it holds at
+    #: start (``RLIMIT_AS``): :mod:`geo.importers.isolated`.
+    memory_bytes: int = 1024 * 1024 * 1024
     #: XLSX: members of the archive, uncompressed size of every XML member
     #: together, of one sheet, of the shared strings, of any other XML member,
     #: and the compression ratio allowed for members above 1 MB.
@@ -115,20 +122,58 @@ def display_name(path: Path | str) -> str:
 
 
 class Budget:
-    """A deadline for one file: :meth:`check` raises once it has passed."""
+    """A deadline for one file: :meth:`check` raises once it has passed.
+
+    The readers call :meth:`check` as they go (every few tens of thousands of
+    cells); :meth:`deadline` adds a real one around a whole read, for code
+    that cannot check (openpyxl opening a workbook, a long library call): in
+    a process's main thread — the command line, the app's reading worker — a
+    timer interrupts the read when the time is up. The message gives the time
+    actually spent, never less than it was.
+    """
 
     def __init__(self, name: str, seconds: float = LIMITS.seconds) -> None:
         self.name = name
         self.seconds = seconds
-        self.deadline = time.monotonic() + seconds
+        self.started = time.monotonic()
+        self.deadline = self.started + seconds
+
+    def stopped(self, line: int | None = None) -> ImportFileError:
+        spent = time.monotonic() - self.started
+        where = f" (arrivé à la ligne {fmt.integer(line)})" if line else ""
+        return ImportFileError(
+            f"{self.name} : lecture arrêtée après {fmt.decimal(spent, 0)} s{where}, la limite "
+            f"étant de {fmt.decimal(self.seconds, 0)} s par fichier : le fichier est trop long à "
+            "analyser. Découpez-le en plusieurs fichiers plus petits."
+        )
 
     def check(self, line: int | None = None) -> None:
         if time.monotonic() > self.deadline:
-            where = f" (arrivé à la ligne {fmt.integer(line)})" if line else ""
-            raise ImportFileError(
-                f"{self.name} : lecture arrêtée après {self.seconds:.0f} s{where} : le fichier "
-                "est trop long à analyser. Découpez-le en plusieurs fichiers plus petits."
-            )
+            raise self.stopped(line)
+
+    @contextlib.contextmanager
+    def deadline_timer(self) -> Iterator[None]:
+        """Interrupt the code inside at the deadline (main thread only; elsewhere, checks only)."""
+        if threading.current_thread() is not threading.main_thread() or not hasattr(
+            signal, "setitimer"
+        ):
+            yield
+            return
+
+        def ring(_signum, _frame):
+            raise self.stopped()
+
+        previous = signal.signal(signal.SIGALRM, ring)
+        entered = time.monotonic()
+        outer, _ = signal.setitimer(signal.ITIMER_REAL, max(self.deadline - entered, 0.001))
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+            if outer:  # an alarm set by the caller goes on
+                left = outer - (time.monotonic() - entered)
+                signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
 
 
 def release_memory() -> None:

@@ -74,9 +74,10 @@ def open_import(
     name = display_name(path)
     budget = budget or Budget(name, limits.seconds)
     try:
-        return open_table(
-            path, content, limits=limits, budget=budget, sheet_kind=sheet_kind, sheet=sheet
-        )
+        with budget.deadline_timer():  # opening a workbook is long, and checks nothing
+            return open_table(
+                path, content, limits=limits, budget=budget, sheet_kind=sheet_kind, sheet=sheet
+            )
     except MemoryError:
         raise _out_of_memory(name) from None
 
@@ -90,9 +91,21 @@ def needs_operator(
     read at all gives ``False``: reading it says why.
     """
     try:
-        header = find_header(open_import(path, content, sheet=sheet).head())
+        return lacks_operator(head_of(path, content, sheet=sheet))
     except ImportFileError:
         return False
+
+
+def head_of(path: Path | str, content: bytes | None = None, *, sheet: str | None = None):
+    """The header found in the file's first lines (``None``: none recognised), within the
+    file's time budget; :class:`ImportFileError` for a file that cannot be opened."""
+    budget = Budget(display_name(path))
+    with budget.deadline_timer():
+        return find_header(open_import(path, content, sheet=sheet, budget=budget).head())
+
+
+def lacks_operator(header) -> bool:
+    """Whether a header is that of a member list without operator column."""
     return header is not None and format_named(header.format).needs_operator(header)
 
 
@@ -119,14 +132,16 @@ def read_memberships(
     :class:`ImportFileError` when the file cannot be read at all.
     """
     name = display_name(path)
-    budget = Budget(name, limits.seconds)
+    # a table opened by the caller has spent part of its file's time already
+    budget = (table.budget if table is not None else None) or Budget(name, limits.seconds)
     try:
-        if table is None:
-            table = open_import(path, content, sheet=sheet, limits=limits, budget=budget)
-        registry = load_registry() if registry is None else registry
-        return _interpret(
-            table, path, content, reference, registry, opsn, limits, corrections or {}
-        )
+        with budget.deadline_timer():
+            if table is None:
+                table = open_import(path, content, sheet=sheet, limits=limits, budget=budget)
+            registry = load_registry() if registry is None else registry
+            return _interpret(
+                table, path, content, reference, registry, opsn, limits, corrections or {}
+            )
     except MemoryError:
         message = str(_out_of_memory(name))
     except ImportFileError as error:

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.core import fmt
+from geo.core.csvfile import restore
 from geo.core.text import fold
 from geo.importers.bounded import (
     GZIP_MAGIC,
@@ -51,6 +52,9 @@ __all__ = [
     "read_text_frame",
     "sniff_separator",
 ]
+
+CHECK_CELLS = 50_000
+"""Cells read between two looks at the clock (a few hundredths of a second of work)."""
 
 # openpyxl warns (in English, on stderr) about styles and extensions it
 # ignores; none of them matters for reading cell values.
@@ -86,6 +90,9 @@ class Table:
     #: The last line of a CSV that ends without a line break (a download cut
     #: short ends that way too), else 0.
     unterminated: int = 0
+    #: The file's time budget, started when it was opened: reading its rows and
+    #: interpreting them spend the same one.
+    budget: Budget | None = None
 
     def describe(self) -> str:
         """French one-liner of how the file was read, for the report."""
@@ -162,6 +169,7 @@ def read_table(
     else:
         table = _csv_table(name, data, limits, budget)
     table.compressed = compressed
+    table.budget = budget
     return table
 
 
@@ -194,7 +202,8 @@ def read_text_frame(
     What ``pandas.read_csv(dtype=str, keep_default_na=False)`` gives, but
     through the bounded reader (any separator and encoding it accepts, blank
     lines skipped, short rows padded with ""). For the registry and the
-    bundled memberships.
+    bundled memberships, which :func:`geo.core.csvfile.write_csv` wrote: the
+    apostrophe it puts before a formula-like cell is removed here.
     """
     table = open_table(path, content, limits=limits)
     max_rows = max_rows or limits.rows
@@ -203,7 +212,7 @@ def read_text_frame(
     for line, cells in table.rows:
         if is_blank(cells):
             continue
-        values = ["" if c is None else str(c) for c in cells]
+        values = ["" if c is None else restore(str(c)) for c in cells]
         if header is None:
             header = [v.strip() for v in values]
             continue
@@ -357,6 +366,7 @@ def _csv_rows(table: Table, text: str, limits: Limits, budget: Budget) -> Iterat
     most_rows, most_columns, most_cells = limits.rows, limits.columns, limits.cells
     spans = table.spans
     previous = count = cells = 0
+    next_check = CHECK_CELLS
     try:
         for row in reader:
             line = previous + 1
@@ -372,8 +382,9 @@ def _csv_rows(table: Table, text: str, limits: Limits, budget: Budget) -> Iterat
                 raise ImportFileError(_too_many_cells(name, line, limits))
             if previous > line and any("\n" in c or "\r" in c for c in row):
                 spans[line] = previous
-            if not count & 4095:
+            if cells >= next_check:
                 budget.check(line)
+                next_check = cells + CHECK_CELLS
             yield line, row
     except csv.Error as error:
         raise ImportFileError(_csv_error(name, previous + 1, error)) from None
@@ -517,6 +528,7 @@ def _xlsx_rows(name, book, sheet, limits: Limits, budget: Budget) -> Iterator[Ro
     """Rows of one sheet, counted as they come; closes ``book`` when done (if given)."""
     sheet.reset_dimensions()  # a lying <dimension> must not pad every row
     count = cells = 0
+    next_check = CHECK_CELLS
     try:
         for count, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             width = len(values)
@@ -527,8 +539,9 @@ def _xlsx_rows(name, book, sheet, limits: Limits, budget: Budget) -> Iterator[Ro
                 raise ImportFileError(_too_many_columns(name, count, limits))
             if cells > limits.cells:
                 raise ImportFileError(_too_many_cells(name, count, limits))
-            if not count & 4095:
+            if cells >= next_check:
                 budget.check(count)
+                next_check = cells + CHECK_CELLS
             yield count, values
     except (ImportFileError, MemoryError, GeneratorExit):
         raise

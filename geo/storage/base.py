@@ -14,6 +14,7 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -33,6 +34,26 @@ KINDS = {
 
 class StorageError(RuntimeError):
     """The database cannot be opened or written (French message for the user)."""
+
+
+class StorageFault(StorageError):
+    """The database file cannot be used: full disk, read-only folder, damaged or empty file…
+
+    ``str()`` names the file but not the server's folders (what the app shows
+    to anyone); :attr:`detailed` names its full path (what the command line
+    prints for the person who runs it). The SQLite error itself is logged
+    (:mod:`geo.storage.faults`), never shown.
+    """
+
+    def __init__(self, path: Path | str, problem: str, todo: str) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        self.todo = todo
+        super().__init__(f"{self.path.name} : {problem}. {todo}")
+
+    @property
+    def detailed(self) -> str:
+        return f"{self.path} : {self.problem}. {self.todo}"
 
 
 class ConflictError(StorageError):
@@ -178,6 +199,7 @@ class Store(ABC):
     """
 
     location: str
+    read_only: bool = False  # opened for reading only: every save is refused (in French)
     uid: str  # names this database (not its path) in caches: versions are numbered per database
 
     @abstractmethod

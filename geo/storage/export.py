@@ -2,18 +2,20 @@
 
 Same format as the bundled files (``data/opsn/README.md``): ``;``, UTF-8
 with BOM, ``\\n`` line ends, fields quoted only when needed. An unchanged
-seed exports byte for byte as it was read. Each file is written to a
+seed exports byte for byte as it was read. A cell a spreadsheet would run
+(``=…``, ``@…``) gets an apostrophe in front, removed again when the file is
+read (:mod:`geo.core.csvfile`): the published files open safely and still
+round-trip. Each file is written to a
 temporary name and renamed, so an interrupted export never leaves half a file.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pandas as pd
 
+from geo.core.csvfile import write_csv
 from geo.core.paths import write_file
 from geo.core.reference import ReferenceData
 from geo.storage.base import Snapshot
@@ -33,11 +35,7 @@ MEMBERSHIP_FILE_COLUMNS = (
 
 
 def csv_text(table: pd.DataFrame) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(table.columns)
-    writer.writerows(table.astype(str).itertuples(index=False))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return ("\ufeff" + write_csv(table.astype(str), line_end="\n")).encode("utf-8")
 
 
 def memberships_file_table(snapshot: Snapshot, reference: ReferenceData) -> pd.DataFrame:

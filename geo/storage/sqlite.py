@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import threading
 import uuid
@@ -28,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.core.memberships import MEMBERSHIP_COLUMNS, memberships_frame
+from geo.storage import faults
 from geo.storage.base import (
     KINDS,
     BaseMoved,
@@ -43,6 +45,7 @@ from geo.storage.base import (
     Version,
 )
 from geo.storage.diff import change_counts, membership_keys
+from geo.storage.faults import check_existing_file
 from geo.storage.labels import moved_message
 
 #: 1: versions, registry, memberships. 2: drafts (named what-ifs), and every
@@ -122,52 +125,151 @@ def _iso_day(value: object) -> str | None:
 
 
 class SQLiteStore(Store):
-    """A :class:`~geo.storage.base.Store` in one SQLite file (created if missing)."""
+    """A :class:`~geo.storage.base.Store` in one SQLite file (created if missing).
+
+    A file that exists but cannot be written (read-only folder or file) is
+    opened read-only: every page and every figure still read it, and a save
+    is refused in French. A file that is not a database is never opened, let
+    alone re-created (:func:`geo.storage.faults.check_existing_file`).
+    """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.location = str(self.path)
+        self.read_only = False
+        self._read_only_kind = faults.READ_ONLY
         # One connection may serve several threads (Streamlit sessions): one call at a time.
         self._lock = threading.RLock()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(
-                self.path,
-                timeout=BUSY_TIMEOUT_SECONDS,
-                isolation_level=None,  # transactions are opened explicitly below
-                check_same_thread=False,
-            )
-            self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal":
-                raise StorageError(f"{self.path} : le mode WAL est refusé (mode « {mode} »).")
-            self._db.execute("PRAGMA synchronous = FULL")
-            self._db.execute("PRAGMA foreign_keys = ON")
+        with self._faults():
+            existed = check_existing_file(self.path)
+            if not existed:
+                self._create()
+            self._db = self._connect()
             found = self._schema_version()
-            if found is None:
+            if found is None:  # a base left without its tables (by an older version)
+                if self.read_only:
+                    raise faults.fault(self.path, self._read_only_kind)
                 with self._write():
-                    for statement in SCHEMA.split(";"):
-                        if statement.strip():  # not executescript: it would commit first
-                            self._db.execute(statement)
-                    self._db.execute(
-                        "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                        (str(SCHEMA_VERSION),),
-                    )
-                    self._db.execute(
-                        "INSERT OR IGNORE INTO meta VALUES ('uid', ?)", (uuid.uuid4().hex,)
-                    )
+                    _create_schema(self._db)
             elif found > SCHEMA_VERSION:
-                raise StorageError(
-                    f"{self.path} : base créée par une version plus récente de l'application "
-                    f"(schéma {found}, cette version lit le schéma {SCHEMA_VERSION})."
+                problem, todo = faults.TOO_NEW
+                raise faults.fault(
+                    self.path,
+                    (
+                        f"{problem} (schéma {found}, cette version lit le schéma {SCHEMA_VERSION})",
+                        todo,
+                    ),
                 )
             elif found < SCHEMA_VERSION:
                 self._migrate()
             with self._read():
                 found_uid = self._db.execute("SELECT value FROM meta WHERE key = 'uid'").fetchone()
             self.uid = found_uid[0] if found_uid else self.location
-        except sqlite3.DatabaseError as error:
-            raise StorageError(f"{self.path} : base de données illisible ({error}).") from error
+
+    def _create(self) -> None:
+        """A new base, made whole beside its place and then linked there.
+
+        The file never exists half-made under its name: another process
+        starting at the same moment finds either no base or a complete one
+        (never an empty file, which it would rightly refuse).
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise faults.fault(self.path, faults.NO_FOLDER, error) from None
+        draft = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.nouvelle")
+        try:
+            try:
+                db = self._open_writable(draft)
+            except sqlite3.OperationalError as error:
+                kind = faults.kind_of(self.path, error)
+                raise faults.fault(
+                    self.path, faults.FULL if kind is faults.FULL else faults.NO_FOLDER, error
+                ) from None
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                _create_schema(db)
+                db.execute("COMMIT")
+            finally:
+                db.close()
+            try:
+                os.link(draft, self.path)  # never over an existing file
+            except FileExistsError:
+                pass  # another process made it first: theirs is used
+            except OSError:  # no hard links on this file system
+                if not self.path.exists():
+                    os.replace(draft, self.path)
+        finally:
+            for leftover in (draft, *(Path(f"{draft}{end}") for end in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+
+    def _connect(self) -> sqlite3.Connection:
+        """Read-write in WAL mode; read-only when the file cannot be written."""
+        try:
+            return self._open_writable()
+        except sqlite3.OperationalError as error:
+            kind = faults.kind_of(self.path, error)
+            if kind not in (faults.READ_ONLY, faults.UNREACHABLE, faults.FULL):
+                raise
+            faults.log.warning("base %s ouverte en lecture seule : %s", self.path, error)
+            self._read_only_kind = faults.FULL if kind is faults.FULL else faults.READ_ONLY
+        self.read_only = True
+        uri = self.path.resolve().as_uri()
+        db = self._open(f"{uri}?mode=ro", uri=True)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # WAL needs its -shm file beside the base: where it cannot be made (a folder
+            # nobody can write, a full disk), nobody writes the base either, so it is
+            # read as it is on disk.
+            db.close()
+            db = self._open(f"{uri}?mode=ro&immutable=1", uri=True)
+        return db
+
+    def _open_writable(self, path: Path | None = None) -> sqlite3.Connection:
+        db = self._open(str(path or self.path), uri=False)
+        try:
+            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise faults.fault(self.path, faults.OTHER, RuntimeError(f"journal_mode {mode}"))
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA foreign_keys = ON")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _writable(self) -> None:
+        """Reopen a read-only base for writing, if its folder or disk allows it again."""
+        try:
+            db = self._open_writable()
+        except sqlite3.Error as error:
+            raise faults.fault(self.path, self._read_only_kind, error) from None
+        self._db.close()
+        self._db = db
+        self.read_only = False
+
+    @staticmethod
+    def _open(target: str, uri: bool) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            target,
+            timeout=BUSY_TIMEOUT_SECONDS,
+            isolation_level=None,  # transactions are opened explicitly below
+            check_same_thread=False,
+            uri=uri,
+        )
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        return db
+
+    @contextmanager
+    def _faults(self) -> Iterator[None]:
+        """SQLite's and the system's errors as French :class:`StorageFault` (logged)."""
+        try:
+            yield
+        except StorageError:
+            raise
+        except (sqlite3.Error, pd.errors.DatabaseError, OSError) as error:
+            raise faults.translated(self.path, error) from None
 
     def _migrate(self) -> None:
         """Bring an older database to :data:`SCHEMA_VERSION`, in one transaction, losing nothing.
@@ -217,12 +319,14 @@ class SQLiteStore(Store):
     def _schema_version(self) -> int | None:
         """The schema version written in the file, ``None`` for a new (empty) database."""
         with self._lock:
-            try:
-                found = self._db.execute(
-                    "SELECT value FROM meta WHERE key = 'schema_version'"
-                ).fetchone()
-            except sqlite3.OperationalError:  # no meta table yet
+            tables = self._db.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+            ).fetchone()[0]
+            if not tables:
                 return None
+            found = self._db.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'"
+            ).fetchone()
         return int(found[0]) if found else None
 
     # ------------------------------------------------------------------ transactions
@@ -231,13 +335,15 @@ class SQLiteStore(Store):
     def _write(self) -> Iterator[None]:
         """``BEGIN IMMEDIATE`` … ``COMMIT``: one writer at a time, all or nothing."""
         with self._lock:
+            if self.read_only:
+                self._writable()
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._roll_back()
                 raise
-            self._db.execute("COMMIT")
 
     @contextmanager
     def _read(self) -> Iterator[None]:
@@ -249,8 +355,24 @@ class SQLiteStore(Store):
             self._db.execute("BEGIN")
             try:
                 yield
-            finally:
                 self._db.execute("COMMIT")
+            except BaseException:
+                self._roll_back()
+                raise
+
+    def _roll_back(self) -> None:
+        """Undo what is left of a failed transaction, keeping the error that failed it.
+
+        SQLite may already have rolled back (a damaged page, a full disk): a
+        second « ROLLBACK » would hide the real error behind « no transaction
+        is active ».
+        """
+        if not self._db.in_transaction:
+            return
+        try:
+            self._db.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            faults.log.warning("base %s : annulation impossible : %s", self.path, error)
 
     # ------------------------------------------------------------------ reads
 
@@ -273,14 +395,14 @@ class SQLiteStore(Store):
         )
 
     def versions(self) -> list[Version]:
-        with self._read():
+        with self._faults(), self._read():
             rows = self._db.execute(
                 f"SELECT {_VERSION_COLUMNS} FROM versions ORDER BY id"
             ).fetchall()
         return [self._version(row) for row in rows]
 
     def version(self, number: int | None = None) -> Version:
-        with self._read():
+        with self._faults(), self._read():
             return self._version_in_transaction(number)
 
     def _version_in_transaction(self, number: int | None) -> Version:
@@ -299,7 +421,7 @@ class SQLiteStore(Store):
         return self._version(row)
 
     def snapshot(self, number: int | None = None) -> tuple[Version, Snapshot]:
-        with self._read():
+        with self._faults(), self._read():
             version = self._version_in_transaction(number)
             registry, memberships = self._rows(version.number)
         return version, self._snapshot(registry, memberships)
@@ -362,7 +484,7 @@ class SQLiteStore(Store):
             raise StorageError("enregistrement refusé : auteur manquant.")
         if kind not in KINDS:
             raise StorageError(f"enregistrement refusé : nature « {kind} » inconnue.")
-        with self._write():
+        with self._faults(), self._write():
             latest = self._latest_number()
             if publishes is not None:  # before the base: « already published » says more
                 self._check_unpublished(int(publishes))
@@ -445,7 +567,7 @@ class SQLiteStore(Store):
             raise StorageError("scénario non enregistré : auteur manquant.")
         if not changes:
             raise StorageError("scénario non enregistré : il ne contient aucun changement.")
-        with self._write():
+        with self._faults(), self._write():
             self._version_in_transaction(int(base))  # UnknownVersion
             cursor = self._db.execute(
                 "INSERT INTO drafts (name, author, created_at, base, changes, options, note) "
@@ -464,12 +586,12 @@ class SQLiteStore(Store):
         return self.draft(number)
 
     def drafts(self) -> list[Draft]:
-        with self._read():
+        with self._faults(), self._read():
             rows = self._db.execute(f"SELECT {_DRAFT_COLUMNS} FROM drafts ORDER BY id").fetchall()
         return [_draft(row) for row in rows]
 
     def draft(self, number: int) -> Draft:
-        with self._read():
+        with self._faults(), self._read():
             return self._draft_in_transaction(number)
 
     def _draft_in_transaction(self, number: int) -> Draft:
@@ -514,7 +636,7 @@ class SQLiteStore(Store):
         return int(cursor.lastrowid)
 
     def note(self, key: str) -> dict | None:
-        with self._read():
+        with self._faults(), self._read():
             found = self._db.execute(
                 "SELECT value FROM meta WHERE key = ?", (_NOTE_PREFIX + key,)
             ).fetchone()
@@ -522,13 +644,10 @@ class SQLiteStore(Store):
 
     def write_note(self, key: str, value: dict) -> None:
         text = json.dumps(value, ensure_ascii=False, default=str)
-        try:
-            with self._write():
-                self._db.execute(
-                    "INSERT OR REPLACE INTO meta VALUES (?, ?)", (_NOTE_PREFIX + key, text)
-                )
-        except sqlite3.DatabaseError as error:
-            raise StorageError(f"{self.path} : écriture impossible ({error}).") from error
+        with self._faults(), self._write():
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)", (_NOTE_PREFIX + key, text)
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -538,6 +657,15 @@ class SQLiteStore(Store):
     def connection(self) -> sqlite3.Connection:
         """The underlying connection (tests use it to interrupt a save on purpose)."""
         return self._db
+
+
+def _create_schema(db: sqlite3.Connection) -> None:
+    """The tables of an empty base, inside the caller's write transaction."""
+    for statement in SCHEMA.split(";"):
+        if statement.strip():  # not executescript: it would commit first
+            db.execute(statement)
+    db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    db.execute("INSERT OR IGNORE INTO meta VALUES ('uid', ?)", (uuid.uuid4().hex,))
 
 
 def _now() -> str:

@@ -4,6 +4,8 @@ Every name of the dataset — communes, departments, regions, EPCIs, OPSN,
 territories, the data label — is a payload (``=HYPERLINK(…)``, ``+cmd|…``,
 ``-2+3``, ``@SUM(…)``, tab, CR). Each export is opened as a spreadsheet would
 open it and no cell may start a formula; genuine negative numbers stay numbers.
+The saved data's CSV (``db versions``, the published files of ``db export``)
+follow the same rule, and the published files still read back as saved.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pandas as pd
 import pytest
 
 from geo import cli
+from geo.core.reference import load_reference
 from geo.explore import tables
 from geo.exports import csv_bytes
 from geo.exports.about import about
@@ -23,6 +26,9 @@ from geo.exports.cells import is_formula_like, neutralise, neutralise_frame
 from geo.exports.csv import script_csv
 from geo.exports.xlsx import workbook_bytes
 from geo.importers.inputs import LoadedInputs
+from geo.storage import Snapshot, open_store
+from geo.storage.export import export_snapshot
+from geo.storage.seed import bundled_snapshot
 from tests.export_data import PAYLOADS, evaluable, hostile
 
 
@@ -176,3 +182,43 @@ def test_script_csv_keeps_its_columns():
     text = script_csv(pd.DataFrame({"nom": ["Brest\r=1+1"], "population": [1]}))
     assert text == 'nom;population\r\n"Brest\r=1+1";1\r\n'
     assert list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))[1] == ["Brest\r=1+1", "1"]
+
+
+# ------------------------------------------------------------------ the saved data's CSV
+
+
+def hostile_registry(snapshot: Snapshot) -> Snapshot:
+    """Names, acronyms and notes of the first OPSN made formula payloads (and apostrophes)."""
+    registry = snapshot.registry.copy()
+    texts = [*PAYLOADS, "'=déjà une apostrophe", "''@deux", "'-12", "-12"]
+    for row, text in enumerate(texts):
+        registry.loc[row, "nom"] = text
+        registry.loc[row, "perimetre_note"] = text
+    return Snapshot(registry, snapshot.memberships)
+
+
+def test_db_versions_csv_and_the_published_files_are_inert_and_round_trip(
+    tmp_path, capsys, monkeypatch
+):
+    db = str(tmp_path / "base.sqlite3")
+    with open_store(db) as store:
+        store.commit(hostile_registry, author=PAYLOADS[0], kind="edit", reason=PAYLOADS[3])
+        _, saved = store.snapshot()
+    assert cli.main(["db", "--db", db, "versions", "--format", "csv"]) == 0
+    cells = assert_inert_csv(capsys.readouterr().out, "db versions --format csv")
+    assert "'" + PAYLOADS[0] in cells and "'" + PAYLOADS[3] in cells
+
+    out = tmp_path / "publie"
+    assert cli.main(["db", "--db", db, "export", "--out", str(out)]) == 0
+    capsys.readouterr()
+    for name in ("registre_opsn.csv", "adhesions.csv"):
+        assert_inert_csv((out / name).read_bytes(), name)
+    # The published files read back to exactly what was saved, and export again identically.
+    again, _ = bundled_snapshot(out)
+    pd.testing.assert_frame_equal(again.registry, saved.registry)
+    assert again.registry.loc[len(PAYLOADS), "nom"] == "'=déjà une apostrophe"
+    second = tmp_path / "republie"
+    with open_store(tmp_path / "autre.sqlite3", seed=out) as store:
+        export_snapshot(store.snapshot()[1], second, load_reference())
+    for name in ("registre_opsn.csv", "adhesions.csv"):
+        assert (second / name).read_bytes() == (out / name).read_bytes(), name

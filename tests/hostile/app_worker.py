@@ -13,19 +13,19 @@ is emptied between files, as a person removing a file would.
 from __future__ import annotations
 
 import json
-import re
 import signal
 import sys
 import time
 
 from tests.hostile.worker import RunTimeout, _alarm, peak_rss_mb, reset_peak
+from tests.markup import shown
 
 UPLOADER = "import_files"  # ui/pages/importer.py
 
 
 def plain(markdown: str) -> str:
     """What a Markdown renderer shows for escaped text."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    return shown(markdown)
 
 
 def main() -> None:

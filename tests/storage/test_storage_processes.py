@@ -21,35 +21,6 @@ from geo.core.paths import ROOT
 from geo.storage import open_store
 from geo.storage.seed import bundled_snapshot
 
-# A save of many rows that stops, once ``threshold`` rows are written inside the
-# transaction, to say so and wait to be killed (sqlite3's progress handler).
-KILLED_SAVE = textwrap.dedent(
-    """
-    import sys, time
-    from geo.core.memberships import memberships_frame
-    from geo.storage import open_store
-    from geo.planning.changes import import_memberships
-
-    path, threshold = sys.argv[1], int(sys.argv[2])
-    store = open_store(path)
-    db = store.connection
-    start = db.total_changes
-
-    def pause():
-        if db.in_transaction and db.total_changes - start >= threshold:
-            print("en cours", flush=True)
-            time.sleep(120)
-        return 0
-
-    db.set_progress_handler(pause, 200)
-    rows = [{"opsn": "sitpi", "insee": f"{38000 + i:05d}", "epci": "", "source": "gros.csv",
-             "ligne": i + 2} for i in range(5000)]
-    store.commit(lambda s: import_memberships(s, memberships_frame(rows), "ajouter"),
-                 author="processus tué", kind="import", reason="jamais fini")
-    print("fini", flush=True)
-    """
-)
-
 
 def python(code: str, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
@@ -65,7 +36,11 @@ def python(code: str, *args: str) -> subprocess.Popen:
 def test_a_save_killed_midway_leaves_the_last_good_version(tmp_path, threshold):
     path = tmp_path / "base.sqlite3"
     open_store(path).close()  # version 1, the seed
-    child = python(KILLED_SAVE, str(path), str(threshold))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.storage.saves", "kill", str(path), "big-import",
+         str(threshold)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
     try:
         line = child.stdout.readline()
         assert line.strip() == "en cours", child.stderr.read()

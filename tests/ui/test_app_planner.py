@@ -19,6 +19,7 @@ from geo.core.coverage import CoverageOptions
 from geo.core.paths import ROOT
 from geo.planning.scenarios import Change, compare
 from geo.storage import open_store
+from tests.markup import shown as rendered
 
 APP = str(ROOT / "app.py")
 LIST = ROOT / "tests" / "fixtures" / "planner" / "liste_nom_insee.csv"
@@ -63,7 +64,7 @@ def covered_population(at: AppTest) -> int:
 def data_caption(at: AppTest) -> str:
     texts = [c.value for c in at.caption] + [i.value for i in at.info]
     # Markdown is escaped (the label holds names typed by people): compare the text shown.
-    return next(t for t in texts if t.startswith("**Données**")).replace("\\", "")
+    return rendered(next(t for t in texts if t.startswith("**Données**")))
 
 
 def import_list(at: AppTest, opsn: str = "manche_numerique") -> AppTest:
@@ -177,11 +178,9 @@ def test_a_garbage_file_is_reported_and_the_valid_one_is_kept():
         ]
     )
     run(at)
-    errors = [e.value.replace("\\", "") for e in at.error]
+    errors = [rendered(e.value) for e in at.error]
     assert len(errors) == 1 and errors[0].startswith("garbage.csv : "), errors
-    assert any(
-        "copie.csv" in i.value.replace("\\", "") and "lu une fois" in i.value for i in at.info
-    )
+    assert any("copie.csv" in rendered(i.value) and "lu une fois" in i.value for i in at.info)
     report = " ".join(w.value for w in at.warning)
     assert "1 acceptée(s)" in report and "1 rejetée(s)" in report
 
@@ -316,7 +315,7 @@ def epci_option(at: AppTest) -> bool:
 
 
 def state_text(at: AppTest) -> str:
-    return " ".join(i.value for i in at.info).replace("\\", "")
+    return rendered(" ".join(i.value for i in at.info))
 
 
 def test_a_what_if_is_saved_as_a_draft_reopened_by_its_link_then_published(reference):
@@ -364,7 +363,7 @@ def test_a_what_if_is_saved_as_a_draft_reopened_by_its_link_then_published(refer
     assert latest.number == 2 and latest.kind == "scenario"
     assert open_store().draft(1).published_in == 2
     assert "publié : il est devenu la version 2" in state_text(other)
-    caption = " ".join(c.value for c in other.caption).replace("\\", "")
+    caption = rendered(" ".join(c.value for c in other.caption))
     assert "version 2 du" in caption and "version la plus récente" in caption
     go(other, "carte")
     assert fmt.integer(covered_population(other)) == shown["Habitants couverts"]
@@ -388,7 +387,7 @@ def test_two_people_import_at_once_the_second_is_told_and_saves_on_the_new_versi
     assert open_store().latest().number == 2
     paul.button(key="import_confirm").click()
     run(paul)
-    refused = " ".join(e.value for e in paul.error).replace("\\", "")
+    refused = rendered(" ".join(e.value for e in paul.error))
     assert "La version 2 a été enregistrée par Marie Test" in refused
     assert "import de liste.csv" in refused and "votre enregistrement est refusé" in refused
     assert "recalculé sur la version 2" in refused

@@ -21,6 +21,7 @@ from geo.importers.bounded import MAX_FILE_BYTES
 from tests.hostile.background import MEGABYTES, SECONDS, UPLOADABLE
 from tests.hostile.corpus import LIST_ROWS, sheet_xml, xlsx
 from tests.importers.test_hostile import ENGLISH
+from tests.markup import shown
 
 UPLOADER = "import_files"
 
@@ -85,7 +86,7 @@ def test_a_broken_list_in_place_of_a_good_one_never_keeps_the_old_preview(page):
     assert "Aperçu des changements" in headers(page)
     upload(page, "liste.csv", b"\x00\x01 illisible")  # the same name, now broken
     assert "Aperçu des changements" not in headers(page)
-    errors = [e.value.replace("\\", "") for e in page.error]
+    errors = [shown(e.value) for e in page.error]
     assert any(e.startswith("liste.csv : fichier binaire") for e in errors), errors
     assert any("rien à enregistrer" in e for e in errors)
 
@@ -104,11 +105,11 @@ def test_the_sheet_chosen_is_said(page):
         [("Sommaire", sheet_xml([["Voir l'onglet suivant"]])), ("Adhérents", sheet_xml(LIST_ROWS))]
     )
     upload(page, "onglets.xlsx", workbook)
-    captions = " ".join(c.value.replace("\\", "") for c in page.caption)
+    captions = " ".join(shown(c.value) for c in page.caption)
     assert "feuille « Adhérents » lue" in captions and "« Sommaire »" in captions
 
 
 def test_an_old_excel_file_is_explained_not_refused_by_the_browser(page):
     upload(page, "ancien.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
-    errors = [e.value.replace("\\", "") for e in page.error]
+    errors = [shown(e.value) for e in page.error]
     assert any("enregistrez-le au format .xlsx" in e for e in errors), errors

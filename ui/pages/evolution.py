@@ -120,7 +120,7 @@ view = st.session_state.get(MAP_VIEW) or FRANCE
 with st.container(horizontal=True, gap="small"):
     for step in breadcrumb(reference, view):
         st.button(
-            ("" if step.level == Level.FRANCE else "› ") + name_of(reference, step),
+            ("" if step.level == Level.FRANCE else "› ") + md(name_of(reference, step)),
             key=f"evolution_crumb_{step.key}", on_click=open_view, args=(step,),
             disabled=step == view, width="content", help=LEVEL_LABELS[step.level],
         )  # fmt: skip
@@ -137,7 +137,7 @@ if len(table):
             st.caption("Départements où des communes changent :")
             for code, row in moved.head(12).iterrows():
                 st.button(
-                    f"{names.get(code, code)} ({code}) : +{row['gagnee']} / −{row['perdue']}",
+                    f"{md(names.get(code, code))} ({md(code)}) : +{row['gagnee']} / −{row['perdue']}",
                     key=f"evolution_dep_{code}", on_click=open_view,
                     args=(View(Level.DEPARTEMENT, code),), disabled=view == View(Level.DEPARTEMENT, code),
                 )  # fmt: skip

@@ -1,7 +1,8 @@
 """« Importer » page: files → OPSN of each list → corrections → report → preview → confirm.
 
 Registered only for a signed-in person (``app.py``). Reading is
-:func:`geo.planning.imports.read_import` (the project's bounded readers); the
+:func:`geo.planning.imports.read_import` (the project's bounded readers), run in
+a worker process (:mod:`geo.planning.reading`); the
 preview is :func:`geo.planning.compare.compare_snapshots` on the saved data and
 on what they would become; confirming is one transaction of the store.
 """
@@ -16,6 +17,7 @@ import streamlit as st
 from geo.core import fmt
 from geo.core.registry import opsn_names
 from geo.exports import csv_bytes
+from geo.importers.isolated import warm
 from geo.importers.tables import MAX_FILE_BYTES
 from geo.planning.changes import MEMBERSHIP_MODES
 from geo.planning.compare import before_sentence, compare_snapshots
@@ -28,19 +30,14 @@ from geo.planning.corrections import (
     problems_legend,
     with_results,
 )
-from geo.planning.imports import (
-    apply_import,
-    import_counts,
-    needs_operator,
-    read_import,
-    report_lines,
-)
+from geo.planning.imports import apply_import, import_counts, report_lines
 from geo.planning.operator_changes import (
     IGNORED_HELP,
     OPERATOR_MODES,
     plan_operators,
     plan_tables,
 )
+from geo.planning.reading import heads_isolated, read_files_isolated
 from geo.planning.saving import save_on_base
 from geo.storage.labels import data_label
 from ui.access import require_identity
@@ -76,18 +73,17 @@ def _files_token(contents: tuple) -> str:
     return digest.hexdigest()[:16]
 
 
+# Both steps read the files in a worker process (geo.planning.reading): a long or
+# heavy file stops there, in time, while the other visitors' pages go on.
 @st.cache_resource(max_entries=8, ttl=IDLE_SECONDS, show_spinner="Lecture des fichiers…")
-def _needs_operator(token: str, version: str, _contents: tuple, _registry) -> tuple[str, ...]:
-    reference = reference_data()
-    return tuple(
-        name for name, data in _contents if needs_operator(reference, name, data, _registry)
-    )
+def _needs_operator(token: str, _contents: tuple) -> tuple[tuple[str, ...], dict[str, str]]:
+    return heads_isolated(_contents)
 
 
 @st.cache_resource(max_entries=8, ttl=IDLE_SECONDS, show_spinner="Lecture des fichiers…")
-def _read(token: str, version: str, operators: tuple, fixes: tuple, _contents: tuple, _registry):
-    return read_import(
-        reference_data(), list(_contents), _registry, dict(operators), from_key(fixes)
+def _read(token, version, operators: tuple, fixes: tuple, _contents: tuple, _registry, _refused):
+    return read_files_isolated(
+        reference_data(), list(_contents), _registry, dict(operators), from_key(fixes), _refused
     )
 
 
@@ -98,6 +94,7 @@ def _preview(token, version, operators, fixes, modes, options, _snapshot, _batch
 
 
 who = require_identity()
+warm()  # a reading worker starts while the person picks the files
 reference = reference_data()
 options = st.session_state.get(OPTIONS)
 st.title("Importer des adhésions ou des opérateurs")
@@ -132,9 +129,10 @@ names = opsn_names(registry)
 choices = sorted(names, key=lambda i: names[i].lower())
 operators = {}
 linked = st.query_params.get("opsn_liste")  # the OPSN chosen before a reload or in a shared link
-for name in _needs_operator(token, version_token(version.number), contents, registry):
+needing, refused = _needs_operator(token, contents)
+for name in needing:
     chosen = st.selectbox(
-        f"OPSN de la liste « {name} » (le fichier n'a pas de colonne opérateur)",
+        f"OPSN de la liste « {md(name)} » (le fichier n'a pas de colonne opérateur)",
         choices,
         format_func=lambda i: f"{names[i]} ({i})",
         index=choices.index(linked) if linked in choices else None,
@@ -149,7 +147,7 @@ operators_key = tuple(sorted(operators.items()))
 if operators:
     st.query_params["opsn_liste"] = list(operators.values())[-1]
 read_key = (token, version_token(version.number), operators_key)
-first_reading = _read(*read_key, (), contents, registry)
+first_reading = _read(*read_key, (), contents, registry, refused)
 
 # 2. The lines to correct: the planner's corrections are read from the table's
 # state before it is drawn, so that the files are read again with them and
@@ -164,7 +162,7 @@ if len(problems):
             if column in EDITABLE and int(position) < len(edited):
                 edited.at[int(position), column] = value
     fixes = corrections_from_table(edited)
-batch = _read(*read_key, corrections_key(fixes), contents, registry)
+batch = _read(*read_key, corrections_key(fixes), contents, registry, refused)
 
 # 3. The report, full width.
 st.header("Rapport de lecture")

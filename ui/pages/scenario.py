@@ -322,7 +322,7 @@ with left:
         ]
         for step in trail:
             st.button(
-                ("" if step.level == Level.FRANCE else "› ") + name_of(reference, step),
+                ("" if step.level == Level.FRANCE else "› ") + md(name_of(reference, step)),
                 key=f"wi_crumb_{step.key}", on_click=open_view, args=(step,),
                 disabled=step == view, width="content", help=LEVEL_LABELS[step.level],
             )  # fmt: skip
@@ -385,7 +385,7 @@ with right:
         st.markdown(
             f"**{label}** : "
             + (
-                ", ".join(f"{departements.get(c, c)} ({c})" for c in now_perimeter)
+                ", ".join(f"{md(departements.get(c, c))} ({md(c)})" for c in now_perimeter)
                 if now_perimeter
                 else "aucun département (l'OPSN ne sert que ses adhérents)"
             )
