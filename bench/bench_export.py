@@ -47,7 +47,7 @@ from geo.core.coverage import CoverageOptions  # noqa: E402
 from geo.core.reference import load_reference  # noqa: E402
 from geo.explore import tables  # noqa: E402
 from geo.exports.files import export_file  # noqa: E402
-from geo.exports.projected import METRO, PROJECTED  # noqa: E402
+from geo.exports.projected import METRO  # noqa: E402
 from geo.exports.scope import resolve  # noqa: E402
 from geo.exports.static_map import SLIDE, STYLE, draw_map  # noqa: E402
 from geo.importers.inputs import bundled_inputs  # noqa: E402
@@ -120,8 +120,8 @@ def main() -> None:
     cold = time.perf_counter() - start
     warm, _ = timed(export, args.runs)
 
-    zones = PROJECTED.commune_zones(reference)
-    outlines = PROJECTED.communes(reference)
+    zones = reference.projected().zones
+    outlines = reference.projected().outlines
     mainland = zones == METRO
     colours = analysis.coverage["statut"].map(STATUS_COLOURS).to_numpy()[mainland]
     communes = gpd.GeoSeries(outlines[mainland])

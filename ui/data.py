@@ -11,8 +11,6 @@ saved, so their inputs are cached by number for every visitor.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass
 
 import streamlit as st
@@ -70,8 +68,7 @@ def version_inputs(number: int) -> tuple[Version, Inputs]:
 class DataInUse:
     """What the page computes from, and how to name it."""
 
-    token: str  # cache key: version number (+ hash of the what-if)
-    inputs: Inputs
+    inputs: Inputs  # its ``key`` names it in caches (a version, with the what-if if any)
     version: Version
     latest: int
     changes: tuple[Change, ...]
@@ -95,18 +92,8 @@ class DataInUse:
         return data_label(self.version, freshness=self.freshness)
 
 
-def version_token(number: int) -> str:
-    """Cache key of a saved version: its number in this database."""
-    return f"v{number}@{store().uid[:12]}"
-
-
 def whatif_changes() -> tuple[Change, ...]:
     return tuple(Change.from_dict(c) for c in st.session_state.get(WHATIF, []) or [])
-
-
-def changes_token(changes: tuple[Change, ...]) -> str:
-    text = json.dumps([c.as_dict() for c in changes], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def data_in_use() -> DataInUse:
@@ -121,12 +108,11 @@ def data_in_use() -> DataInUse:
         st.session_state[VERSION] = None
         version, base = version_inputs(latest)
     changes = whatif_changes()
-    inputs, token = base, version_token(version.number)
+    inputs = base
     if changes:
         inputs = apply_changes(base, changes, reference_data().departements)
-        token += "+" + changes_token(changes)
     source = store_source(store(), version.number)
-    return DataInUse(token, inputs, version, latest, changes, base, tuple(messages), source)
+    return DataInUse(inputs, version, latest, changes, base, tuple(messages), source)
 
 
 def data_banner(data: DataInUse) -> None:

@@ -24,8 +24,6 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-import pandas as pd
-
 from geo.core.paths import CACHE_DIR, COMMUNES_DIR, ROOT
 
 DIRECTORY = CACHE_DIR / "analyses"
@@ -52,19 +50,10 @@ def _reference_digest(directory: Path = COMMUNES_DIR) -> str:
     return digest.hexdigest()
 
 
-def _inputs_digest(inputs) -> str:
-    digest = hashlib.sha256(repr((inputs.label, inputs.sources)).encode())
-    for frame in (inputs.registry, inputs.perimeters, inputs.memberships):
-        digest.update(repr(list(frame.columns)).encode())
-        hashed = pd.util.hash_pandas_object(frame.astype(str), index=False)
-        digest.update(hashed.to_numpy().tobytes())
-    return digest.hexdigest()
-
-
 def analysis_key(inputs, options, today: dt.date | None = None) -> str:
     """The digest naming the stored analysis of ``inputs`` under ``options``."""
     day = options.at or today or dt.date.today()
-    parts = (FORMAT, code_digest(), _reference_digest(), _inputs_digest(inputs), repr(options), day)
+    parts = (FORMAT, code_digest(), _reference_digest(), inputs.key, repr(options), day)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 

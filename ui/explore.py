@@ -185,10 +185,10 @@ def page() -> None:
     history.sync_from_url(reference, list(data.inputs.registry["id"]))
     if st.session_state.get(VERSION) != asked:  # the URL names another saved version
         data = data_in_use()
-    token, inputs = data.token, data.inputs
+    inputs = data.inputs
     options = controls(inputs.registry, dated=bool(membership_dates(inputs.memberships)))
     st.session_state[OPTIONS] = options  # the other pages count the same way
-    analysis = analysis_for(token, options, inputs)
+    analysis = analysis_for(inputs, options)
     # A territory without OPSN exists only under the options that made it (geo.explore.views).
     view, moved = resolve_view(st.session_state["view"], reference, analysis.zones)
     if moved:
@@ -203,8 +203,8 @@ def page() -> None:
             link = bare
     history.write_url(link, reference)
 
-    facts = facts_for(token, options, view, inputs)
-    spec = map_spec_for(token, options, view, st.session_state["basemap"], inputs)
+    facts = facts_for(inputs, options, view)
+    spec = map_spec_for(inputs, options, view, st.session_state["basemap"])
     credits = (
         f"{CREDITS} Données OPSN : {inputs.label} (sources et niveau de confiance par ligne "
         f"dans data/opsn/). Calculé le {dt.date.today():%d/%m/%Y}."
@@ -254,7 +254,7 @@ def page() -> None:
         panel.side_panel(facts)
 
     with st.container(key="noprint_tables"):
-        tables(reference, analysis, inputs, token, view)
+        tables(reference, analysis, inputs, view)
     warmup.start()  # once per server process, after this page (serve.py: at start)
     with st.container(key="print_credits"):
         st.markdown(f"<p class='credits'>{md(credits)}</p>", unsafe_allow_html=True)

@@ -1,7 +1,8 @@
 """Cached data of the app: reference data, inputs, analyses, maps and tables.
 
-``st.cache_resource`` keeps one copy per server process for every visitor; the keys
-are the data token (saved version, plus a hash of the what-if: ``ui.data``) and the options.
+``st.cache_resource`` keeps one copy per server process for every visitor. The data's
+identity is its content key (:attr:`geo.core.inputs.Inputs.key`: a saved version, with a
+what-if or not), read by :data:`BY_CONTENT`; the options and the view are hashed as values.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from geo.maps.live import view_map_spec
 from ui.disk_cache import stored_analysis, stored_fingerprint, stored_reference
 from ui.map_element import MapAssets, prepare_map_files
 
+BY_CONTENT = {Inputs: lambda inputs: inputs.key}
+"""How the caches name inputs: by what they hold, however they were built."""
+
 
 @st.cache_resource(show_spinner="Chargement des données de référence…")
 def reference_data():
@@ -35,10 +39,10 @@ def search_index() -> SearchIndex:
     return SearchIndex(reference_data())
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def analysis_for(token: str, options: CoverageOptions, _inputs: Inputs):
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=BY_CONTENT)
+def analysis_for(inputs: Inputs, options: CoverageOptions):
     """Also kept on disk (ui.disk_cache): a restarted server reads it back."""
-    return stored_analysis(_inputs, options, lambda: analyse(reference_data(), _inputs, options))
+    return stored_analysis(inputs, options, lambda: analyse(reference_data(), inputs, options))
 
 
 @st.cache_resource(show_spinner=False)
@@ -48,41 +52,37 @@ def map_assets() -> MapAssets:
     return prepare_map_files(reference, key=stored_fingerprint(reference))
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def map_shares_for(token: str, options: CoverageOptions, _inputs: Inputs) -> dict:
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=BY_CONTENT)
+def map_shares_for(inputs: Inputs, options: CoverageOptions) -> dict:
     """Share covered of each department and region (the map's tooltips), once per analysis."""
-    return coverage_shares(reference_data(), analysis_for(token, options, _inputs))
+    return coverage_shares(reference_data(), analysis_for(inputs, options))
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def map_spec_for(
-    token: str, options: CoverageOptions, view: View, basemap: bool, _inputs: Inputs
-) -> dict:
+@st.cache_resource(max_entries=256, show_spinner=False, hash_funcs=BY_CONTENT)
+def map_spec_for(inputs: Inputs, options: CoverageOptions, view: View, basemap: bool) -> dict:
     """What the map element is sent for a view: statuses and words (a few kB), no shapes."""
     assets = map_assets()
     return view_map_spec(
-        reference_data(), analysis_for(token, options, _inputs), view, assets.files,
-        assets.mapdata_url, opsn_names(_inputs.registry), basemap=basemap,
-        shares=map_shares_for(token, options, _inputs),
+        reference_data(), analysis_for(inputs, options), view, assets.files,
+        assets.mapdata_url, opsn_names(inputs.registry), basemap=basemap,
+        shares=map_shares_for(inputs, options),
     )  # fmt: skip
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
-def facts_for(token: str, options: CoverageOptions, view: View, _inputs: Inputs) -> dict:
+@st.cache_resource(max_entries=128, show_spinner=False, hash_funcs=BY_CONTENT)
+def facts_for(inputs: Inputs, options: CoverageOptions, view: View) -> dict:
     """Everything the headline and side panel show about ``view`` (geo.explore.panel.view_facts)."""
-    return view_facts(reference_data(), analysis_for(token, options, _inputs), _inputs, view)
+    return view_facts(reference_data(), analysis_for(inputs, options), inputs, view)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def table_for(
-    token: str, options: CoverageOptions, view: View, key: str, _inputs: Inputs
-) -> tables.Table:
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONTENT)
+def table_for(inputs: Inputs, options: CoverageOptions, view: View, key: str) -> tables.Table:
     """A table of ``view`` as :mod:`geo.explore.tables` builds it, on the view's communes
     only (all of them for France); French columns; not to be modified."""
     reference = reference_data()
-    analysis = analysis_for(token, options, _inputs)
+    analysis = analysis_for(inputs, options)
     if view.level == Level.FRANCE:
-        return tables.build(key, reference, analysis, _inputs)
+        return tables.build(key, reference, analysis, inputs)
     mask = territory_mask(reference, view, analysis.zones)
     name = name_of(reference, view, analysis.zones)
-    return tables.build(key, reference, analysis, _inputs, mask, name)
+    return tables.build(key, reference, analysis, inputs, mask, name)

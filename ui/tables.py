@@ -25,7 +25,7 @@ from ui.resources import table_for
 
 
 @st.fragment
-def tables(reference, analysis, inputs: Inputs, token: str, view: View) -> None:
+def tables(reference, analysis, inputs: Inputs, view: View) -> None:
     """Tables of ``view``: the accessible alternative to the map; sorting and filtering
     rerun only here."""
     shown = geo_tables.view_tables(view.level, analysis.options.opsn)
@@ -43,7 +43,7 @@ def tables(reference, analysis, inputs: Inputs, token: str, view: View) -> None:
     for tab, entry in zip(tabs, shown, strict=True):
         if tab.open:
             with tab:
-                table = table_for(token, analysis.options, view, entry.key, inputs)
+                table = table_for(inputs, analysis.options, view, entry.key)
                 show_table(table, view, _csv_name(reference, analysis, view, entry.key))
     with section:
         st.download_button(

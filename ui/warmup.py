@@ -50,14 +50,13 @@ timings: dict[str, float] = {}
 """Seconds each step took (for the benchmark and the log)."""
 
 
-def latest_data() -> tuple[str, object]:
-    """(token, inputs) of the latest saved version, as ``ui.data.data_in_use`` gives them
+def latest_data():
+    """The inputs of the latest saved version, as ``ui.data.data_in_use`` gives them
     to a visitor with no version in the URL and no what-if."""
     from ui import data
 
-    number = data.store().latest().number
-    _version, inputs = data.version_inputs(number)
-    return data.version_token(number), inputs
+    _version, inputs = data.version_inputs(data.store().latest().number)
+    return inputs
 
 
 def warm() -> None:
@@ -87,15 +86,15 @@ def warm() -> None:
             waited += 0.1
 
     step("reference", resources.reference_data)
-    token, inputs = latest_data()
+    inputs = latest_data()
     step("map_files", resources.map_assets)
     default = variants[0]
 
     def view(options, where) -> None:
-        resources.map_spec_for(token, options, where, False, inputs)
-        resources.facts_for(token, options, where, inputs)
+        resources.map_spec_for(inputs, options, where, False)
+        resources.facts_for(inputs, options, where)
 
-    step("analysis", lambda: resources.analysis_for(token, default, inputs))
+    step("analysis", lambda: resources.analysis_for(inputs, default))
     step("national", lambda: view(default, FRANCE))
     yield_to_visitors()
     step("search", resources.search_index)
@@ -111,7 +110,7 @@ def warm() -> None:
     def other_options() -> None:
         for options in variants[1:]:
             yield_to_visitors()
-            resources.analysis_for(token, options, inputs)
+            resources.analysis_for(inputs, options)
             view(options, FRANCE)
 
     step("options", other_options)

@@ -6,11 +6,9 @@ that a figure on screen and the same figure in a terminal cannot disagree.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from geo.core.coverage import CoverageOptions, commune_coverage, coverage_figures, figures_by
@@ -18,7 +16,7 @@ from geo.core.inputs import Inputs
 from geo.core.reference import ReferenceData
 from geo.core.registry import opsn_names, uncounted_opsn
 from geo.core.stats import vintage_sentence
-from geo.core.white_zones import neighbour_positions, white_zones
+from geo.core.white_zones import white_zones
 
 
 @dataclass
@@ -40,28 +38,6 @@ def vintage(reference: ReferenceData) -> str:
     )
 
 
-class PairsCache:
-    """Neighbour pairs as positions, computed once per reference table."""
-
-    def __init__(self) -> None:
-        self._communes: weakref.ref | None = None
-        self._pairs: np.ndarray | None = None
-
-    def get(self, reference: ReferenceData) -> np.ndarray:
-        if self._communes is None or self._communes() is not reference.communes:
-            self._pairs = neighbour_positions(reference.communes, reference.neighbours)
-            self._communes = weakref.ref(reference.communes)
-        return self._pairs
-
-
-_PAIRS = PairsCache()
-
-
-def neighbour_pairs(reference: ReferenceData) -> np.ndarray:
-    """Neighbour pairs as row positions in ``reference.communes`` (computed once)."""
-    return _PAIRS.get(reference)
-
-
 def analyse(reference: ReferenceData, inputs: Inputs, options: CoverageOptions) -> Analysis:
     """Coverage, territories without OPSN and headline figures."""
     communes = reference.communes
@@ -71,9 +47,10 @@ def analyse(reference: ReferenceData, inputs: Inputs, options: CoverageOptions) 
         communes,
         coverage,
         reference.neighbours,
-        _PAIRS.get(reference),
+        reference.neighbour_positions,
         reference.departements,
         reference.regions,
+        reference.projected(),
     )
     names = opsn_names(inputs.registry)
     figures = coverage_figures(communes, coverage, options, zones, vintage(reference), names)

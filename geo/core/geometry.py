@@ -8,6 +8,8 @@ works on the whole coverage of a territory at once (``coverage_clean`` then
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -45,6 +47,22 @@ def zone_of(departments: pd.Series) -> pd.Series:
 
 def zone_crs(zone: str) -> str:
     return LAMBERT93 if zone == "metro" else OVERSEAS_CRS[zone]
+
+
+class ProjectedOutlines(NamedTuple):
+    """Outlines in metric coordinates: each row in the CRS of its zone (mainland or a DROM)."""
+
+    zones: np.ndarray  # ``metro`` or the DROM code, per row
+    outlines: np.ndarray  # shapely geometries, same order
+
+
+def project_by_zone(outlines: gpd.GeoSeries, zones: np.ndarray) -> ProjectedOutlines:
+    """``outlines`` (WGS84), each in the metric CRS of its zone: distances and areas in metres."""
+    projected = np.empty(len(outlines), dtype=object)
+    for zone in np.unique(zones):
+        chosen = zones == zone
+        projected[chosen] = outlines[chosen].to_crs(zone_crs(zone)).values
+    return ProjectedOutlines(np.asarray(zones), projected)
 
 
 def round_coordinates(geometries: np.ndarray) -> np.ndarray:

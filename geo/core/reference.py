@@ -8,11 +8,13 @@ result with ``st.cache_resource``, the command line loads once per run.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from geo.core.ids import _clean as clean_cell
@@ -21,6 +23,10 @@ from geo.core.paths import COMMUNES_DIR
 
 if TYPE_CHECKING:  # imported when outlines are read: a worker reading a file never needs it
     import geopandas as gpd
+
+    from geo.core.geometry import ProjectedOutlines
+
+T = TypeVar("T")
 
 GEOMETRY_COLUMNS = ("geometry", "geometry_generalisee")
 
@@ -136,6 +142,52 @@ class ReferenceData:
         )
 
     @cached_property
+    def neighbour_positions(self) -> np.ndarray:
+        """The ``voisinages`` pairs as row positions in ``communes`` (shape (2, n))."""
+        return neighbour_positions(self.communes, self.neighbours)
+
+    def projected(self, table: str = "communes", level: str = "geometry_generalisee"):
+        """Outlines of ``table`` (communes, departements, regions) in metric coordinates.
+
+        Reprojecting 35,000 outlines costs tenths of a second: done once per
+        table and outline level (``geometry`` or ``geometry_generalisee``) and
+        kept with these tables (see :meth:`derived`).
+        """
+        return self.derived(("projected", table, level), lambda: self._project(table, level))
+
+    def _project(self, table: str, level: str) -> ProjectedOutlines:
+        from geo.core import geometry
+
+        frame = getattr(self, table)
+        if table == "communes":
+            departments = frame["departement"]
+        elif table == "departements":
+            departments = frame["code"]
+        else:  # a region lies in the zone of its departments
+            first = self.departements.drop_duplicates("region").set_index("region")["code"]
+            departments = frame["code"].map(first).fillna("")
+        zones = geometry.zone_of(departments).to_numpy()
+        return geometry.project_by_zone(frame[level], zones)
+
+    def derived(self, key: object, build: Callable[[], T]) -> T:
+        """What another module derives from these tables (a name index, projected outlines…),
+        built once and kept with them, so that it lives and dies with the data it describes."""
+        memo = self._derived
+        if key not in memo:
+            memo[key] = build()
+        return memo[key]
+
+    @cached_property
+    def _derived(self) -> dict:
+        return {}
+
+    def __getstate__(self) -> dict:
+        """Pickled (kept on disk, sent to a worker) without what can be derived again."""
+        state = dict(self.__dict__)
+        state.pop("_derived", None)
+        return state
+
+    @cached_property
     def departements_by_code(self) -> pd.DataFrame:
         """Departments by code, without outlines (names, region: looked up per view)."""
         return _by_key(self.departements, "code")
@@ -206,6 +258,19 @@ REFERENCE_FILES = (
     "voisinages.parquet",
     "metadata.json",
 )
+
+
+def neighbour_positions(communes: pd.DataFrame, neighbours: pd.DataFrame) -> np.ndarray:
+    """The ``voisinages`` pairs as row positions in ``communes`` (shape (2, n)).
+
+    Working on integer positions keeps every later step in numpy; string
+    look-ups over 100,000 pairs cost a second with Arrow-backed strings.
+    """
+    index = pd.Index(communes["insee"].to_numpy(dtype=object))
+    a = index.get_indexer(neighbours["insee_a"].to_numpy(dtype=object))
+    b = index.get_indexer(neighbours["insee_b"].to_numpy(dtype=object))
+    known = (a >= 0) & (b >= 0)
+    return np.vstack([a[known], b[known]])
 
 
 def _by_key(table: pd.DataFrame, key: str) -> pd.DataFrame:

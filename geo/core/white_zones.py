@@ -15,14 +15,14 @@ hand-written union-find.
 
 from __future__ import annotations
 
-import weakref
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
 from geo.core import fmt, geometry
+from geo.core.geometry import ProjectedOutlines
+from geo.core.reference import neighbour_positions
 from geo.core.zone_names import zone_names
 
 WHITE_ZONE_DEFINITION = (
@@ -67,19 +67,6 @@ def zone_kinds_text(kinds: dict[str, int]) -> str:
     return ("dont " + " ; ".join(parts)) if parts else ""
 
 
-def neighbour_positions(communes: pd.DataFrame, neighbours: pd.DataFrame) -> np.ndarray:
-    """The ``voisinages`` pairs as row positions in ``communes`` (shape (2, n)).
-
-    Working on integer positions keeps every later step in numpy; string
-    look-ups over 100,000 pairs cost a second with Arrow-backed strings.
-    """
-    index = pd.Index(communes["insee"].to_numpy(dtype=object))
-    a = index.get_indexer(neighbours["insee_a"].to_numpy(dtype=object))
-    b = index.get_indexer(neighbours["insee_b"].to_numpy(dtype=object))
-    known = (a >= 0) & (b >= 0)
-    return np.vstack([a[known], b[known]])
-
-
 CONTINENTAL_OVERSEAS = frozenset({"973"})
 """Guyane: no French commune beyond its border, yet no island (Brazil, Suriname)."""
 
@@ -118,7 +105,7 @@ def island_groups(labels: np.ndarray, pairs: np.ndarray, departments: np.ndarray
 
 
 def join_by_sea(
-    labels: np.ndarray, pairs: np.ndarray, communes: gpd.GeoDataFrame
+    labels: np.ndarray, pairs: np.ndarray, communes: gpd.GeoDataFrame, projected: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Groups of the same department that only the sea separates, joined; and the islands.
 
@@ -132,7 +119,6 @@ def join_by_sea(
     islands = island_groups(labels, pairs, departments)
     if not len(islands):
         return labels, islands
-    _, projected = _projected_outlines(communes)
     uncovered = labels >= 0
     sources, targets = [], []
     for group in islands:
@@ -162,6 +148,7 @@ def white_zones(
     pairs: np.ndarray | None = None,
     departements: pd.DataFrame | None = None,
     regions: pd.DataFrame | None = None,
+    projected: ProjectedOutlines | None = None,
 ) -> pd.DataFrame:
     """The territories without OPSN, ranked by population (largest first).
 
@@ -172,9 +159,11 @@ def white_zones(
     ``opsn_voisins_adhesion``, ``distance_km`` to the nearest commune served by
     an OPSN (0 when it borders one; empty when its territory has none), then
     ``communes_principales``, ``regions`` (names), ``description`` (one
-    line) and ``ile`` (made of islands only: Corsica, La Réunion…). ``pairs`` (from :func:`neighbour_positions`) may be passed to skip
-    recomputing it; ``departements`` and ``regions`` (reference tables) give
-    the names, codes are used without them.
+    line) and ``ile`` (made of islands only: Corsica, La Réunion…). ``pairs``
+    (:func:`geo.core.reference.neighbour_positions`) and ``projected`` (the
+    communes' metric outlines) may be passed to skip recomputing them, as a
+    reference keeps them; ``departements`` and ``regions`` (reference tables)
+    give the names, codes are used without them.
     """
     uncovered = (coverage["statut"] == "sans_opsn").to_numpy()
     if not uncovered.any():
@@ -182,7 +171,9 @@ def white_zones(
     if pairs is None:
         pairs = neighbour_positions(communes, neighbours)
     land = label_groups(uncovered, pairs)
-    labels, islands = join_by_sea(land, pairs, communes)
+    if projected is None:
+        projected = project_communes(communes)
+    labels, islands = join_by_sea(land, pairs, communes, projected.outlines)
     rows = np.flatnonzero(uncovered)
     table = pd.DataFrame(
         {
@@ -236,7 +227,7 @@ def white_zones(
     ):
         zones[name] = _bordering(labels[inside], coverage[column].to_numpy(dtype=object)[outside])
         zones[name] = zones[name].reindex(zones.index).fillna("")
-    zones["distance_km"] = _distance_to_served(communes, uncovered, table, set(labels[inside]))
+    zones["distance_km"] = _distance_to_served(projected, uncovered, table, set(labels[inside]))
     for column in ("communes_principales", "regions", "description"):
         zones[column] = named[column].reindex(zones.index)
     zones["ile"] = shape["island"].reindex(zones.index).fillna(False).astype(bool)
@@ -262,7 +253,7 @@ def _bordering(groups: np.ndarray, opsn: np.ndarray) -> pd.Series:
 
 
 def _distance_to_served(
-    communes: gpd.GeoDataFrame, uncovered: np.ndarray, table: pd.DataFrame, bordering: set
+    projected: ProjectedOutlines, uncovered: np.ndarray, table: pd.DataFrame, bordering: set
 ) -> pd.Series:
     """Kilometres from each group to the nearest served commune of its territory."""
     groups = np.unique(table["group"].to_numpy())
@@ -270,13 +261,13 @@ def _distance_to_served(
     lonely = table[table["group"].isin(distance.index[distance.isna()])]
     if lonely.empty:
         return distance
-    zones_of, projected = _projected_outlines(communes)
+    zones_of, outlines = projected
     for zone, rows in lonely.groupby(zones_of[lonely["position"].to_numpy()]):
         in_zone = zones_of == zone
-        targets = projected[~uncovered & in_zone]
+        targets = outlines[~uncovered & in_zone]
         if len(targets) == 0:
             continue
-        sources = projected[rows["position"].to_numpy()]
+        sources = outlines[rows["position"].to_numpy()]
         tree = shapely.STRtree(targets)
         _, gaps = tree.query_nearest(sources, return_distance=True, all_matches=False)
         nearest = pd.Series(gaps / 1000.0, index=rows["group"].to_numpy()).groupby(level=0).min()
@@ -284,25 +275,11 @@ def _distance_to_served(
     return distance
 
 
-_PROJECTED: list = [None, None, None]  # weak reference to the communes table, zones, outlines
-
-
-def _projected_outlines(communes: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Zone of each commune and its generalised outline in the zone's metric CRS.
-
-    Reprojecting 35,000 outlines costs more than the rest of the computation,
-    so it is done once per communes table (kept while that table lives).
-    """
-    cached = _PROJECTED[0]() if _PROJECTED[0] is not None else None
-    if cached is not communes:
-        zones = geometry.zone_of(communes["departement"]).to_numpy()
-        projected = np.empty(len(communes), dtype=object)
-        outline = communes["geometry_generalisee"]
-        for zone in np.unique(zones):
-            mask = zones == zone
-            projected[mask] = outline[mask].to_crs(geometry.zone_crs(zone)).values
-        _PROJECTED[:] = [weakref.ref(communes), zones, projected]
-    return _PROJECTED[1], _PROJECTED[2]
+def project_communes(communes: gpd.GeoDataFrame) -> ProjectedOutlines:
+    """Generalised commune outlines in metric coordinates (a reference keeps its own:
+    :meth:`geo.core.reference.ReferenceData.projected`)."""
+    zones = geometry.zone_of(communes["departement"]).to_numpy()
+    return geometry.project_by_zone(communes["geometry_generalisee"], zones)
 
 
 def _empty_zones() -> pd.DataFrame:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.core.analysis import Analysis, Inputs, neighbour_pairs
+from geo.core.analysis import Analysis, Inputs
 from geo.core.classes import CoverageClass, commune_classes
 from geo.core.reference import ReferenceData
 from geo.core.registry import partial_offer_ids, partial_offer_label
@@ -173,7 +173,7 @@ def _bordering(
     by_name: dict[str, str],
 ) -> list[str]:
     """OPSN serving a neighbouring commune and not this one (``panel._bordering``)."""
-    a, b = neighbour_pairs(reference)
+    a, b = reference.neighbour_positions
     # Who serves a commune, as one key per distinct combination (a few hundred).
     keys = pd.Series(context.served_perimetre + "|" + context.served_adhesion)
     key_of, distinct = pd.factorize(keys)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from geo.core import fmt
-from geo.core.analysis import Analysis, Inputs, neighbour_pairs, vintage
+from geo.core.analysis import Analysis, Inputs, vintage
 from geo.core.classes import CoverageClass, commune_classes
 from geo.core.coverage import (
     area_figures,
@@ -381,7 +381,7 @@ def _bordering(
     reference: ReferenceData, context: FactsContext, inside: np.ndarray, serving: set[str]
 ) -> list[dict]:
     """OPSN serving a commune that shares a border with the view, and none inside it."""
-    a, b = neighbour_pairs(reference)
+    a, b = reference.neighbour_positions
     crossing = inside[a] != inside[b]
     outside = np.where(inside[a], b, a)[crossing]
     if not len(outside):

@@ -521,12 +521,11 @@ def bordering_opsn_table(
     bordering communes it serves (in its perimeter or members), and whether it
     already serves communes of the view.
     """
-    from geo.core.analysis import neighbour_pairs
 
     if mask is None:
         raise ValueError("OPSN voisins : un territoire est nécessaire")
     mask = np.asarray(mask, dtype=bool)
-    a, b = neighbour_pairs(reference)  # computed once per reference
+    a, b = reference.neighbour_positions  # computed once per reference
     crossing = mask[a] != mask[b]
     outside = np.unique(np.where(mask[a], b, a)[crossing])
     inside_territory = analysis.coverage["dans_territoire"].to_numpy(dtype=bool)

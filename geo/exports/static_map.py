@@ -39,7 +39,7 @@ from geo.core.classes import CLASSES, commune_classes
 from geo.core.reference import ReferenceData
 from geo.core.views import DROM, Level
 from geo.exports.about import About, about
-from geo.exports.projected import METRO, PROJECTED, dissolve_by, zone_of_mask
+from geo.exports.projected import METRO, dissolve_by, zone_of_mask
 from geo.exports.scope import Scope, scope_figures
 from geo.maps.style import CLASS_COLOURS, STATUS_COLOURS
 
@@ -364,10 +364,10 @@ def _draw_classes(ax, pieces: dict[str, shapely.Geometry], colours: dict[str, st
 
 def _borders(ax, reference, zone: str, u: float, regions: bool = True) -> None:
     """Department (white) and region (dark) borders of a zone, from the prepared outlines."""
-    zones, outlines = PROJECTED.departements(reference)
+    zones, outlines = reference.projected("departements")
     _plot(ax, shapely.boundary(outlines[zones == zone]), color=DEPARTMENT_LINE, linewidth=0.5 * u)
     if regions:
-        zones, outlines = PROJECTED.regions(reference)
+        zones, outlines = reference.projected("regions")
         _plot(ax, shapely.boundary(outlines[zones == zone]), color=REGION_LINE, linewidth=0.9 * u)
 
 
@@ -571,8 +571,8 @@ def _france(
 ) -> tuple[list, list[float]]:
     """Mainland and, for France with the DROM, five insets in a column on its left."""
     canvas, u = layout.canvas, layout.canvas.unit
-    zones = PROJECTED.commune_zones(reference)
-    outlines = PROJECTED.communes(reference)
+    zones = reference.projected().zones
+    outlines = reference.projected().outlines
     status = commune_classes(analysis.coverage)
     drawn = scope.drawn
     mainland = drawn & (zones == METRO)
@@ -655,9 +655,9 @@ def _territory(
 ) -> tuple[list, list[float]]:
     """A region, department, EPCI, commune or territory: its communes, paler ones around."""
     canvas, u = layout.canvas, layout.canvas.unit
-    zones = PROJECTED.commune_zones(reference)
+    zones = reference.projected().zones
     detail = "geometry_generalisee" if scope.level == Level.REGION else "geometry"
-    outlines = PROJECTED.communes(reference, detail)
+    outlines = reference.projected("communes", detail).outlines
     status = commune_classes(analysis.coverage)
     zone = zone_of_mask(zones, scope.drawn)
     drawn = scope.drawn & (zones == zone)
@@ -736,7 +736,7 @@ def _top_towns(reference, outlines, mask, count: int) -> list[_Label]:
 
 def _neighbour_names(reference, zone: str, window, drawn: np.ndarray) -> list[_Label]:
     """Names of the departments around the view, in grey, where they show on the map."""
-    zones, outlines = PROJECTED.departements(reference)
+    zones, outlines = reference.projected("departements")
     inside = set(reference.communes.loc[drawn, "departement"])
     labels = []
     table = reference.departements

@@ -10,7 +10,6 @@ guessed.
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -50,13 +49,12 @@ class NameIndex:
     own: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-_INDEX: list[tuple[weakref.ref, NameIndex]] = []  # last reference only
-
-
 def name_index(reference: ReferenceData) -> NameIndex:
-    """Commune names by department, built once per reference (about 1 s)."""
-    if _INDEX and _INDEX[0][0]() is reference:
-        return _INDEX[0][1]
+    """Commune names by department, built once per reference and kept with it (about 0.5 s)."""
+    return reference.derived(NameIndex, lambda: _build_name_index(reference))
+
+
+def _build_name_index(reference: ReferenceData) -> NameIndex:
     current: dict[tuple[str, str], list[str]] = {}
     by_department: dict[str, list[tuple[str, str]]] = {}
     national: dict[str, set[str]] = {}
@@ -87,7 +85,7 @@ def name_index(reference: ReferenceData) -> NameIndex:
             reference.departements["code"], reference.departements["nom"], strict=True
         )
     }
-    index = NameIndex(
+    return NameIndex(
         current,
         former,
         names,
@@ -96,8 +94,6 @@ def name_index(reference: ReferenceData) -> NameIndex:
         {key: frozenset(codes) for key, codes in national.items()},
         {insee: tuple(dict.fromkeys(keys)) for insee, keys in own.items()},
     )
-    _INDEX[:] = [(weakref.ref(reference), index)]
-    return index
 
 
 @dataclass

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.core.analysis import Analysis, Inputs, analyse, neighbour_pairs
+from geo.core.analysis import Analysis, Inputs, analyse
 from geo.core.coverage import CoverageOptions
 from geo.core.reference import ReferenceData
 from geo.core.registry import opsn_names
@@ -78,7 +78,7 @@ def bordering(
     communes = reference.communes
     if zone_of is None:
         zone_of = _zone_of_position(communes, analysis.zones.reset_index(drop=True))
-    a, b = neighbour_pairs(reference)
+    a, b = reference.neighbour_positions
     crossing = (zone_of[a] >= 0) != (zone_of[b] >= 0)
     inside = np.where(zone_of[a] >= 0, a, b)[crossing]
     outside = np.where(zone_of[a] >= 0, b, a)[crossing]

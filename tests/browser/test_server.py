@@ -85,7 +85,10 @@ def settle(page: Page) -> None:
     expect(page.get_by_test_id("stApp")).to_have_attribute(
         "data-test-script-state", "notRunning", timeout=UI_TIMEOUT
     )
-    page.wait_for_timeout(300)  # the shell translates what the last messages added
+    # The page's shell element is mounted (a busy browser may take a while to run it),
+    # then it translates what the last messages added.
+    page.wait_for_function("() => window.__opsnFrench !== undefined", timeout=UI_TIMEOUT)
+    page.wait_for_timeout(300)
 
 
 class Server:

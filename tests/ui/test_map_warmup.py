@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 
 import streamlit as st
@@ -47,18 +48,23 @@ def test_warm_up_fills_the_caches_the_page_reads(monkeypatch):
     assert {"reference", "map_files", "analysis", "national", "regions", "options"} <= set(
         warmup.timings
     )
-    token, inputs = warmup.latest_data()
+    inputs = warmup.latest_data()
     # Cached: the page gets the very objects the warm-up computed.
     default = CoverageOptions()
-    spec = resources.map_spec_for(token, default, FRANCE, False, inputs)
-    assert spec is resources.map_spec_for(token, default, FRANCE, False, inputs)
+    spec = resources.map_spec_for(inputs, default, FRANCE, False)
+    assert spec is resources.map_spec_for(inputs, default, FRANCE, False)
     brittany = View("region", "53")
-    region = resources.map_spec_for(token, default, brittany, False, inputs)
+    region = resources.map_spec_for(inputs, default, brittany, False)
     assert region["view"] == "region:53"
-    facts = resources.facts_for(token, default, brittany, inputs)
-    assert facts is resources.facts_for(token, default, brittany, inputs)
+    facts = resources.facts_for(inputs, default, brittany)
+    assert facts is resources.facts_for(inputs, default, brittany)
     metropole = CoverageOptions(territory="metropole")
-    assert resources.analysis_for(token, metropole, inputs).options == metropole
+    assert resources.analysis_for(inputs, metropole).options == metropole
+    # Named by content: the same data read again (another object) is the same cache entry.
+    again = dataclasses.replace(inputs, memberships=inputs.memberships.copy())
+    assert again is not inputs and resources.analysis_for(again, default) is resources.analysis_for(
+        inputs, default
+    )
 
 
 def test_warm_up_can_be_switched_off(monkeypatch):

@@ -14,6 +14,7 @@ import streamlit as st
 
 from geo.core import fmt
 from geo.core.coverage import CoverageOptions
+from geo.core.inputs import Inputs
 from geo.core.registry import opsn_names
 from geo.core.views import FRANCE, LEVEL_LABELS, Level, View
 from geo.explore.views import breadcrumb, name_of, selection
@@ -24,31 +25,31 @@ from geo.planning.timeline import changes_table, membership_dates, then_now
 from ui.data import OPTIONS, data_in_use, map_query
 from ui.map_element import clicked, map_element
 from ui.markdown import md
-from ui.resources import map_assets, reference_data
+from ui.resources import BY_CONTENT, map_assets, reference_data
 from ui.summary import figures_delta
 
 DECLIC_2020 = dt.date(2020, 5, 1)
 
 
-@st.cache_resource(max_entries=4, show_spinner="Calcul des deux dates…")
-def _then_now(token: str, options: CoverageOptions, then: dt.date, now: dt.date, _inputs):
+@st.cache_resource(max_entries=4, show_spinner="Calcul des deux dates…", hash_funcs=BY_CONTENT)
+def _then_now(inputs: Inputs, options: CoverageOptions, then: dt.date, now: dt.date):
     """Both analyses (for the map) with the figures: a few entries only, they are large."""
-    return then_now(reference_data(), _inputs, options, then, now)
+    return then_now(reference_data(), inputs, options, then, now)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONTENT)
 def _map_spec(
-    token: str, options: CoverageOptions, then: dt.date, now: dt.date, view: View, _inputs
+    inputs: Inputs, options: CoverageOptions, then: dt.date, now: dt.date, view: View
 ) -> dict:
     """The map of communes gained or lost between the two dates, for ``view``."""
     reference = reference_data()
-    result = _then_now(token, options, then, now, _inputs)
+    result = _then_now(inputs, options, then, now)
     after = result.after
     focus = selection(reference, view, after.zones)
     assets = map_assets()
     spec = live_map_spec(
         reference, after, view.level, view.code, focus, after.figures, assets.files,
-        assets.mapdata_url, opsn_names(_inputs.registry), area=name_of(reference, view),
+        assets.mapdata_url, opsn_names(inputs.registry), area=name_of(reference, view),
     )  # fmt: skip
     return change_map_spec(
         reference, spec, result.statuses["evolution"].to_numpy(),
@@ -105,7 +106,7 @@ if dates:
         + ", ".join(f"{d:%d/%m/%Y}" for d in dates[:20])
         + (" …" if len(dates) > 20 else "")
     )
-result = _then_now(data.token, options, then, now, data.inputs)
+result = _then_now(data.inputs, options, then, now)
 summary, table = result.summary, changes_table(result)
 figures_delta(summary, before_label=f"le {then:%d/%m/%Y}")
 st.markdown(
@@ -142,7 +143,7 @@ if len(table):
                     args=(View(Level.DEPARTEMENT, code),), disabled=view == View(Level.DEPARTEMENT, code),
                 )  # fmt: skip
 map_element(
-    _map_spec(data.token, options, then, now, view, data.inputs), map_assets(), key=MAP_KEY,
+    _map_spec(data.inputs, options, then, now, view), map_assets(), key=MAP_KEY,
     on_click=open_clicked,
 )  # fmt: skip
 if len(table):

@@ -41,7 +41,7 @@ from geo.planning.reading import heads_isolated, read_files_isolated
 from geo.planning.saving import save_on_base
 from geo.storage.labels import data_label
 from ui.access import require_identity
-from ui.data import OPTIONS, VERSION, remember_query, store, version_token
+from ui.data import OPTIONS, VERSION, remember_query, store
 from ui.markdown import md
 from ui.refresh import refresh_section
 from ui.resources import reference_data
@@ -146,7 +146,7 @@ for name in needing:
 operators_key = tuple(sorted(operators.items()))
 if operators:
     st.query_params["opsn_liste"] = list(operators.values())[-1]
-read_key = (token, version_token(version.number), operators_key)
+read_key = (token, (store().uid, version.number), operators_key)
 first_reading = _read(*read_key, (), contents, registry, refused)
 
 # 2. The lines to correct: the planner's corrections are read from the table's
@@ -263,7 +263,7 @@ if batch.operators is not None and len(batch.operators):
 modes = (membership_mode, operator_mode)
 preview = _preview(
     token,
-    version_token(version.number),
+    (store().uid, version.number),
     operators_key,
     corrections_key(fixes),
     modes,

@@ -19,6 +19,7 @@ import streamlit as st
 
 from geo.core import fmt
 from geo.core.coverage import CoverageOptions
+from geo.core.inputs import Inputs
 from geo.core.registry import opsn_names
 from geo.core.views import FRANCE, LEVEL_LABELS, Level, View
 from geo.explore.views import breadcrumb, name_of, selection
@@ -43,57 +44,53 @@ from ui.data import (
     DRAFT,
     OPTIONS,
     WHATIF,
-    changes_token,
     data_in_use,
     drop_whatif,
     open_draft,
-    version_token,
 )
 from ui.drafts import drafts_list, open_draft_panel, save_form
 from ui.map_element import clicked, map_element
 from ui.markdown import md
-from ui.resources import analysis_for, map_assets, map_spec_for, reference_data
+from ui.resources import BY_CONTENT, analysis_for, map_assets, map_spec_for, reference_data
 from ui.saving import page_entered, show_saved
 from ui.summary import changed_communes, figures_delta
 
 
-@st.cache_resource(max_entries=8, show_spinner="Recherche des meilleures extensions…")
-def _opportunities(token: str, options: CoverageOptions, _inputs) -> pd.DataFrame:
-    return opportunities(
-        reference_data(), _inputs, options, analysis=analysis_for(token, options, _inputs)
-    )
+@st.cache_resource(
+    max_entries=8, show_spinner="Recherche des meilleures extensions…", hash_funcs=BY_CONTENT
+)
+def _opportunities(inputs: Inputs, options: CoverageOptions) -> pd.DataFrame:
+    return opportunities(reference_data(), inputs, options, analysis=analysis_for(inputs, options))
 
 
-@st.cache_resource(max_entries=16, show_spinner="Calcul du scénario…")
-def _scenario(token: str, changes_key: str, options: CoverageOptions, _inputs, _changes):
+@st.cache_resource(max_entries=16, show_spinner="Calcul du scénario…", hash_funcs=BY_CONTENT)
+def _scenario(inputs: Inputs, changes: tuple[Change, ...], options: CoverageOptions):
     """Figures and changed communes; both analyses come from (and stay in) the shared cache."""
-    changed_inputs = apply_changes(_inputs, _changes, reference_data().departements)
+    changed_inputs = apply_changes(inputs, changes, reference_data().departements)
     result = run_scenario(
-        reference_data(), _inputs, _changes, options,
-        before=analysis_for(token, options, _inputs),
-        after=analysis_for(f"{token}+{changes_key}", options, changed_inputs),
+        reference_data(), inputs, changes, options,
+        before=analysis_for(inputs, options), after=analysis_for(changed_inputs, options),
     )  # fmt: skip
     return result.summary, status_changes(reference_data(), result.before, result.after)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=BY_CONTENT)
 def _map_spec(
-    token: str, changes_key: str, options: CoverageOptions, view: View, _inputs, _changes
+    inputs: Inputs, changes: tuple[Change, ...], options: CoverageOptions, view: View
 ) -> dict:
     """The what-if map of ``view``: statuses with the scenario, gained and lost communes apart."""
     reference = reference_data()
-    after_token = f"{token}+{changes_key}" if _changes else token
-    after_inputs = apply_changes(_inputs, _changes, reference.departements) if _changes else _inputs
-    before = analysis_for(token, options, _inputs)
-    after = analysis_for(after_token, options, after_inputs)
-    spec = map_spec_for(after_token, options, view, False, after_inputs)
+    after_inputs = apply_changes(inputs, changes, reference.departements) if changes else inputs
+    before = analysis_for(inputs, options)
+    after = analysis_for(after_inputs, options)
+    spec = map_spec_for(after_inputs, options, view, False)
     area = name_of(reference, view, after.zones)
     return change_map_spec(
         reference, spec, scenario_classes(before, after),
         inside=after.coverage["dans_territoire"].to_numpy(dtype=bool),
         focus=selection(reference, view, after.zones),
         palette=scenario_palette(options.rule, bool(options.opsn)),
-        title=("Avec le scénario" if _changes else "Sans scénario") + f" — {area}",
+        title=("Avec le scénario" if changes else "Sans scénario") + f" — {area}",
     )  # fmt: skip
 
 
@@ -229,7 +226,7 @@ def _unchanged_figures(data, options: CoverageOptions, kind: str, code: str, res
             "les chiffres ne changent pas."
         )
     if kind == "commune":
-        analysis = analysis_for(data.token, options, data.inputs)
+        analysis = analysis_for(data.inputs, options)
         # The coverage table is in the reference order, as communes_by_insee is.
         row = analysis.coverage.iloc[reference_data().communes_by_insee.index.get_loc(code)]
         if row["couverte"]:
@@ -256,7 +253,6 @@ for message in scenario_url.sync():
 options = st.session_state.get(OPTIONS) or CoverageOptions()
 data = data_in_use()
 base = data.base
-base_token = version_token(data.version.number)
 names = opsn_names(base.registry)
 departements = dict(zip(reference.departements["code"], reference.departements["nom"], strict=True))
 epci_names = dict(zip(reference.epci["siren"], reference.epci["nom"], strict=True))
@@ -295,7 +291,7 @@ else:
 scenario_url.keep(opsn)
 summary = changed = None
 if changes:
-    summary, changed = _scenario(base_token, changes_token(changes), options, base, changes)
+    summary, changed = _scenario(base, tuple(changes), options)
     figures_delta(summary, before_label="sans le scénario")
     st.markdown(
         f"Population gagnée : **{fmt.inhabitants(summary['population_gained'])}** ; perdue : "
@@ -326,7 +322,7 @@ with left:
                 key=f"wi_crumb_{step.key}", on_click=open_view, args=(step,),
                 disabled=step == view, width="content", help=LEVEL_LABELS[step.level],
             )  # fmt: skip
-    spec = _map_spec(base_token, changes_token(changes), options, view, base, changes)
+    spec = _map_spec(base, tuple(changes), options, view)
     who = (
         f"le nouvel OPSN « {st.session_state.get('wi_new_id') or '…'} »"
         if opsn == NEW
@@ -430,7 +426,7 @@ if changes:
                 f"{position + 1}. {md(change.command().removeprefix('python -m geo scenario '))}"
             )
             st.button(
-                "Retirer", key=f"wi_remove_{position}_{changes_token(changes)}",
+                "Retirer", key=f"wi_remove_{position}_{len(changes)}",
                 on_click=remove_change, args=(position,),
             )  # fmt: skip
     st.caption("La commande qui donne les mêmes chiffres (mêmes données, mêmes options) :")
@@ -477,7 +473,7 @@ st.caption(
     "options de la carte, sans le scénario affiché. La même liste, dans le même ordre :"
 )
 st.code(command("opportunities", options, data.version.number), language=None, wrap_lines=True)
-table = _opportunities(base_token, options, base)
+table = _opportunities(base, options)
 if table.empty:
     st.info("Aucune extension d'un OPSN voisin ne couvrirait d'habitants de plus.")
 else:
@@ -519,7 +515,7 @@ else:
         csv_bytes(
             table.drop(columns=["change"]).assign(codes=table["codes"].str.join("|")),
             [
-                f"Règle : {analysis_for(base_token, options, base).figures['counting_rule']}",
+                f"Règle : {analysis_for(base, options).figures['counting_rule']}",
                 f"Données : {data.saved_label}",
             ],
         ),
