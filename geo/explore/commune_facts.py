@@ -27,17 +27,7 @@ from geo.core.classes import CoverageClass, commune_classes
 from geo.core.reference import ReferenceData
 from geo.core.registry import partial_offer_ids, partial_offer_label
 from geo.core.rules import STATUSES, Rule
-from geo.explore.facts import (
-    CommuneView,
-    Epci,
-    Membership,
-    Named,
-    PartialOffer,
-    Place,
-    Serving,
-    WhiteZones,
-    ZoneBrief,
-)
+from geo.explore import facts as typed
 from geo.explore.panel import FactsContext, facts_context
 
 FIGURE_KEYS = (
@@ -97,11 +87,11 @@ class OneCommune:
 
     figures: dict  # reduced to FIGURE_KEYS
     outside_territory: bool
-    opsn: list[Serving]
-    partial_offers: list[PartialOffer]
-    bordering_opsn: list[Named]
-    white_zones: WhiteZones
-    commune: CommuneView
+    opsn: list[typed.Serving]
+    partial_offers: list[typed.PartialOffer]
+    bordering_opsn: list[typed.Named]
+    white_zones: typed.WhiteZones
+    commune: typed.CommuneView
 
 
 def commune_facts(
@@ -265,7 +255,7 @@ def facts_of(
     reference: ReferenceData,
     analysis: Analysis,
     row: int,
-    zone_briefs: list[ZoneBrief],
+    zone_briefs: list[typed.ZoneBrief],
 ) -> OneCommune:
     """Commune ``row``'s facts as ``view_facts`` has them (``figures`` reduced to
     :data:`FIGURE_KEYS`).
@@ -297,11 +287,11 @@ def facts_of(
         "white_zone_population": without,
     }
 
-    def named(text: str) -> list[Named]:
-        return [Named(opsn[k].id, opsn[k].nom) for k, _ in _entries(text)]
+    def named(text: str) -> list[typed.Named]:
+        return [typed.Named(opsn[k].id, opsn[k].nom) for k, _ in _entries(text)]
 
     serving = [
-        Serving(
+        typed.Serving(
             id=opsn[k].id,
             nom=opsn[k].nom,
             offre=opsn[k].offre,
@@ -312,7 +302,7 @@ def facts_of(
         for k, flags in _entries(record["serving"])
     ]
     partial = [
-        PartialOffer(
+        typed.PartialOffer(
             id=opsn[k].id,
             nom=opsn[k].nom,
             offre_partielle=opsn[k].offre_partielle,
@@ -331,13 +321,13 @@ def facts_of(
         opsn=serving,
         partial_offers=partial,
         bordering_opsn=named(record["bordering"]),
-        white_zones=WhiteZones(
+        white_zones=typed.WhiteZones(
             count=int(zone is not None),
             population=zone.population if zone else 0,
             population_in_view=without,
             zones=[zone] if zone else [],
         ),
-        commune=CommuneView(
+        commune=typed.CommuneView(
             insee=record["insee"],
             nom=record["nom"],
             statut=status,
@@ -346,15 +336,17 @@ def facts_of(
             classe_libelle=CoverageClass(record["classe"]).label(bool(analysis.options.opsn)),
             couverte=covered,
             population=population,
-            departement=Place(
+            departement=typed.Place(
                 departement, reference.departements.set_index("code").at[departement, "nom"]
             ),
-            region=Place(
+            region=typed.Place(
                 record["region"], reference.regions.set_index("code").at[record["region"], "nom"]
             ),
-            epci=Epci(epci, reference.epci.set_index("siren").at[epci, "nom"]) if epci else None,
+            epci=typed.Epci(epci, reference.epci.set_index("siren").at[epci, "nom"])
+            if epci
+            else None,
             adhesion=[
-                Membership(opsn[k].id, opsn[k].nom, "epci" if "e" in flags else "commune")
+                typed.Membership(opsn[k].id, opsn[k].nom, "epci" if "e" in flags else "commune")
                 for k, flags in _entries(record[Rule.ADHESION.value])
             ],
             perimetre=named(record[Rule.PERIMETRE.value]),

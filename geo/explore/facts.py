@@ -22,11 +22,9 @@ class Named:
 
 
 @dataclass(frozen=True)
-class Membership:
+class Membership(Named):
     """A commune's membership of an OPSN: ``via`` ``commune`` (direct) or ``epci``."""
 
-    id: str
-    nom: str
     via: str
 
 
@@ -54,12 +52,9 @@ class Step:
 
 
 @dataclass(frozen=True)
-class ViewName:
+class ViewName(Step):
     """The view itself: level, code, name, the level's label and the breadcrumb."""
 
-    niveau: str
-    code: str
-    nom: str
     niveau_libelle: str
     fil: list[Step]
 

@@ -9,20 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from geo.explore.facts import (
-    CommuneView,
-    Membership,
-    Named,
-    PartialOffer,
-    Place,
-    Serving,
-    Sources,
-    ViewFacts,
-    ViewName,
-    WhiteZones,
-    ZoneBrief,
-    ZoneFacts,
-)
+from geo.explore import facts
 from geo.explore.panel_text import Span, panel_lines, panel_text
 
 NNBSP = "\u202f"  # thousands
@@ -38,22 +25,22 @@ FIGURES = {
     },
 }
 FRANCE = {"covered_share": 0.75, "territory": "france"}
-ZONE = ZoneBrief("Z29001", "Les Monts", 12, 3400, ["29"], [Named("x", "X")])
-REGION = ViewFacts(
-    view=ViewName("region", "53", "Bretagne", "Région", []),
+ZONE = facts.ZoneBrief("Z29001", "Les Monts", 12, 3400, ["29"], [facts.Named("x", "X")])
+REGION = facts.ViewFacts(
+    view=facts.ViewName("region", "53", "Bretagne", "Région", []),
     figures=FIGURES,
     france=FRANCE,
     outside_territory=False,
     opsn=[
-        Serving("m", "Mégalis <b>", "complete", 12, 3, 2),
-        Serving("p", "Partiel", "partielle", 0, 1, 0),
+        facts.Serving("m", "Mégalis <b>", "complete", 12, 3, 2),
+        facts.Serving("p", "Partiel", "partielle", 0, 1, 0),
     ],
-    partial_offers=[PartialOffer("d", "DataSud", ["sig"], "SIG", 4, 0, False)],
-    bordering_opsn=[Named("a", "Alpha"), Named("b", "Beta")],
-    white_zones=WhiteZones(2, 5000, 1000, [ZONE]),
+    partial_offers=[facts.PartialOffer("d", "DataSud", ["sig"], "SIG", 4, 0, False)],
+    bordering_opsn=[facts.Named("a", "Alpha"), facts.Named("b", "Beta")],
+    white_zones=facts.WhiteZones(2, 5000, 1000, [ZONE]),
     commune=None,
     zone=None,
-    sources=Sources("données livrées", "règle", "millésimes", 2026, 2023),
+    sources=facts.Sources("données livrées", "règle", "millésimes", 2026, 2023),
     definition="Territoire sans OPSN : …",
     reference_declic_2020={},
     tiles=[],
@@ -90,7 +77,7 @@ def test_names_are_marked_apart_from_our_words():
 
 
 def test_france_names_no_serving_list_nor_comparison():
-    france = replace(REGION, view=ViewName("france", "", "France", "France", []), opsn=[])
+    france = replace(REGION, view=facts.ViewName("france", "", "France", "France", []), opsn=[])
     lines = panel_lines(france)
     assert not any(line.startswith(("OPSN présents", "Aucun OPSN")) for line in lines)
     assert "contre" not in lines[1]
@@ -101,8 +88,8 @@ def test_no_opsn_outside_the_territory_and_a_territorys_own_title():
     lines = panel_lines(outside)
     assert lines[1].startswith("Hors du territoire choisi")
     assert "Aucun OPSN compté sur ce territoire." in lines
-    zone = ZoneFacts(
-        "Z29001", "Les Monts", "Les Monts et alentours", 12, 3400, 100.0, [Place("29", "F")],
+    zone = facts.ZoneFacts(
+        "Z29001", "Les Monts", "Les Monts et alentours", 12, 3400, 100.0, [facts.Place("29", "F")],
         "", "", False, None, [], [],
     )  # fmt: skip
     territory = replace(REGION, view=replace(REGION.view, niveau="territoire"), zone=zone)
@@ -113,13 +100,13 @@ def test_no_opsn_outside_the_territory_and_a_territorys_own_title():
 
 
 def test_a_commune_says_who_serves_it_and_its_territory():
-    commune = CommuneView(
+    commune = facts.CommuneView(
         "29001", "Ville", "adherente", "Adhérente", "perimetre", "Dans un périmètre", True, 1234,
-        Place("29", "Finistère"), Place("53", "Bretagne"), None,
-        [Membership("c", "C", "commune"), Membership("e", "E", "epci")], [], ZONE,
+        facts.Place("29", "Finistère"), facts.Place("53", "Bretagne"), None,
+        [facts.Membership("c", "C", "commune"), facts.Membership("e", "E", "epci")], [], ZONE,
     )  # fmt: skip
-    facts = replace(REGION, view=replace(REGION.view, niveau="commune"), commune=commune)
-    text = panel_text(facts)
+    shown = replace(REGION, view=replace(REGION.view, niveau="commune"), commune=commune)
+    text = panel_text(shown)
     assert [line.text for line in text.summary[1:]] == [
         "Dans un périmètre",
         f"Population municipale : 1{NNBSP}234 habitants",
