@@ -2,7 +2,9 @@
 
 What the map element itself costs on top of the floor (``floor_app.py``), whatever
 else the page shows. The benchmark runs a copy of it from a temporary folder, whose
-``static`` folder the map element fills on the first (uncounted) visit.
+``static`` folder the map element fills on the first (uncounted) visit; so does the
+offline-assets browser test (``tests/browser/test_offline_assets.py``), the map element
+having to put Leaflet and its geometry files there by itself, with no network.
 """
 
 from pathlib import Path

@@ -85,15 +85,52 @@ def corpus(tmp_path_factory) -> dict:
 HOSTILE_MODULES = ("test_hostile.py", "test_hostile_app.py")
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def hostile_runs(request, tmp_path_factory):
-    """The hostile corpus runs (``tests/hostile/background.py``), started with the session.
-
-    They take minutes of one core; started at once, they run beside the other
-    tests instead of after them. Nothing starts when no hostile test is selected.
-    """
-    if not any(item.path.name in HOSTILE_MODULES for item in request.session.items):
-        return None
+    """The hostile corpus runs (``tests/hostile/background.py``): results on demand."""
     from tests.hostile.background import Runs
 
     return Runs(request.getfixturevalue("corpus"), tmp_path_factory.mktemp("hostile-data"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hostile_runs_started_early(request) -> None:
+    """In a one-process run, the hostile runs start with the session.
+
+    They take minutes of one core: started at once, they run beside the other
+    tests instead of after them. Nothing starts when no hostile test is selected.
+    Under pytest-xdist every worker already has a core; the one worker that runs the
+    hostile lane (:mod:`tests.lanes`) starts them when it gets there.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    if any(item.path.name in HOSTILE_MODULES for item in request.session.items):
+        request.getfixturevalue("hostile_runs").start()
+
+
+def lane_of(nodeid: str) -> str:
+    """The unit a test runs in under pytest-xdist (:mod:`tests.lanes`): its file, or a lane."""
+    path = nodeid.split("::", 1)[0]
+    if path.startswith("tests/browser/"):
+        return "browser"
+    if path.rsplit("/", 1)[-1] in HOSTILE_MODULES:
+        return "hostile"
+    return path
+
+
+class Lanes:
+    """pytest-xdist's scheduler for this suite (:mod:`tests.lanes`)."""
+
+    @staticmethod
+    def pytest_xdist_make_scheduler(config: pytest.Config, log) -> object:
+        from xdist.workermanage import parse_tx_spec_config
+
+        from tests.lanes import LaneScheduling
+
+        workers = len(parse_tx_spec_config(config))
+        return LaneScheduling(workers, lane_of, first=("browser", "hostile"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(Lanes(), "opsn-lanes")

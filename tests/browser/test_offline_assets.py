@@ -24,7 +24,10 @@ from geo.maps.web_assets import (
 )
 from ui.map_element import prepare_map_files
 
-from .conftest import APP_DIR, assert_no_blocked
+from .conftest import REPO_ROOT, assert_no_blocked
+
+MAP_ONLY_APP = REPO_ROOT / "bench" / "map_only_app.py"
+"""The live map element alone, no network (the page ``bench_map.py`` measures)."""
 
 ASSET_URL = re.compile(
     r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']([^"']+)["']""",
@@ -90,7 +93,7 @@ def test_map_draws_with_no_network(
 ) -> None:
     """The live map in a fresh folder: it serves Leaflet and its geometry itself."""
     script = tmp_path / "offline_app.py"
-    shutil.copy(APP_DIR / "offline_app.py", script)
+    shutil.copy(MAP_ONLY_APP, script)
     url = app_server(script)
     loaded: list[str] = []
     page.on("requestfinished", lambda request: loaded.append(request.url))
@@ -116,7 +119,7 @@ def test_map_draws_with_no_network(
 def test_map_files_are_served_as_written_with_validators(app_server, tmp_path) -> None:
     """Same bytes as on disk, names that change with the content, and an ETag."""
     script = tmp_path / "offline_app.py"
-    shutil.copy(APP_DIR / "offline_app.py", script)
+    shutil.copy(MAP_ONLY_APP, script)
     url = app_server(script)
     with urllib.request.urlopen(url, timeout=30) as response:
         assert response.status == 200

@@ -1,0 +1,116 @@
+"""How pytest-xdist shares the suite between workers: by file, with two lanes kept whole.
+
+The browser tests run one after the other in one worker: two app servers and two
+Chromiums at once on the 2-core CI machine make them time out. The hostile corpus
+tests share one set of background runs (``tests/hostile/background.py``): one
+worker runs them all. Every other test file is a unit of its own, the largest
+first, so that the workers end together.
+
+It implements xdist's ``Scheduling`` protocol (its public hook
+``pytest_xdist_make_scheduler``, ``tests/conftest.py``): the ``xdist_group`` mark
+of ``--dist loadgroup`` is not read under pytest 9 (xdist 3.8 renames the node id
+through an attribute pytest 9 no longer uses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from xdist.workermanage import WorkerController
+
+LOW_WATER = 2
+"""A worker runs a test only once it knows the next one (for fixture teardown):
+it gets its next unit while it still has this many tests to run."""
+
+
+class LaneScheduling:
+    """Units of tests (``lane_of(nodeid)``), handed to whichever worker runs short first."""
+
+    def __init__(self, numnodes: int, lane_of: Callable[[str], str], first: Sequence[str]):
+        self.numnodes = numnodes
+        self.lane_of = lane_of
+        self.first = tuple(first)
+        self.collections: dict[WorkerController, list[str]] = {}
+        self.pending: dict[WorkerController, list[str]] = {}
+        self.queue: list[list[str]] | None = None
+
+    # Read by xdist's session -------------------------------------------------
+
+    @property
+    def nodes(self) -> list[WorkerController]:
+        return list(self.pending)
+
+    @property
+    def collection_is_completed(self) -> bool:
+        return len(self.collections) >= self.numnodes
+
+    @property
+    def tests_finished(self) -> bool:
+        if not self.collection_is_completed or self.queue is None or self.queue:
+            return False
+        return all(len(tests) < LOW_WATER for tests in self.pending.values())
+
+    @property
+    def has_pending(self) -> bool:
+        return bool(self.queue) or any(self.pending.values())
+
+    def add_node(self, node: WorkerController) -> None:
+        self.pending[node] = []
+
+    def add_node_collection(self, node: WorkerController, collection: Sequence[str]) -> None:
+        if self.queue is not None and list(collection) != self._collection():
+            return  # a worker started late that collected something else: left idle
+        self.collections[node] = list(collection)
+
+    def mark_test_complete(self, node: WorkerController, item_index: int, duration: float = 0):
+        self.pending[node].remove(self.collections[node][item_index])
+        self._feed(node)
+
+    def mark_test_pending(self, item: str) -> None:
+        raise NotImplementedError
+
+    def remove_pending_tests_from_node(self, node: WorkerController, indices: Sequence[int]):
+        raise NotImplementedError
+
+    def remove_node(self, node: WorkerController) -> str | None:
+        """A worker crashed or stopped: its remaining tests go back first in the queue."""
+        left = self.pending.pop(node, [])
+        if not left:
+            return None
+        crashed, rest = left[0], left[1:]
+        if rest and self.queue is not None:
+            self.queue.insert(0, rest)
+        for other in self.nodes:
+            self._feed(other)
+        return crashed
+
+    def schedule(self) -> None:
+        if self.queue is None:
+            self.queue = self._units()
+        for node in self.nodes:
+            self._feed(node)
+
+    # -------------------------------------------------------------------------
+
+    def _collection(self) -> list[str]:
+        return next(iter(self.collections.values()))
+
+    def _units(self) -> list[list[str]]:
+        units: dict[str, list[str]] = {}
+        for nodeid in self._collection():
+            units.setdefault(self.lane_of(nodeid), []).append(nodeid)
+        lanes = [units.pop(name) for name in self.first if name in units]
+        return lanes + sorted(units.values(), key=len, reverse=True)
+
+    def _feed(self, node: WorkerController) -> None:
+        if node.shutting_down or node not in self.pending:
+            return
+        if not self.queue:
+            node.shutdown()
+            return
+        if len(self.pending[node]) > LOW_WATER:
+            return
+        unit = self.queue.pop(0)
+        self.pending[node].extend(unit)
+        position = {nodeid: i for i, nodeid in enumerate(self.collections[node])}
+        node.send_runtest_some([position[nodeid] for nodeid in unit])
