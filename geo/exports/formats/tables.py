@@ -13,19 +13,10 @@ from geo.exports.formats.base import (
     Settings,
 )
 
-DEFAULT_CSV_TABLE = {
-    "france": "departements",
-    "region": "departements",
-    "departement": "communes",
-    "epci": "communes",
-    "commune": "communes",
-    "territoire": "communes",
-}
-"""The table a CSV export writes when none is named: the level just below the view."""
-
 
 def chosen_tables(level: str, suffix: str, asked: list[str] | None = None) -> list[str]:
-    """The tables asked for, or the view's own; a French error for what cannot be."""
+    """The tables asked for, or the view's own (:data:`geo.explore.tables.VIEW_TABLES`);
+    a French error for what cannot be."""
     from geo.explore import tables
 
     if asked:
@@ -41,7 +32,7 @@ def chosen_tables(level: str, suffix: str, asked: list[str] | None = None) -> li
             )
         chosen = list(asked)
     elif suffix == ".csv":
-        chosen = [DEFAULT_CSV_TABLE[level]]
+        chosen = [tables.csv_table(level)]
     else:
         chosen = list(tables.TABLES_BY_LEVEL[level])
     if suffix == ".csv" and len(chosen) != 1:
