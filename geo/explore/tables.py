@@ -25,9 +25,12 @@ Excel reads as numbers. For a screen, :func:`styled` gives a pandas ``Styler``
 that ``st.dataframe`` shows in French formats whatever the browser's language,
 sorting on the numbers underneath; :func:`display_frame` gives the same cells
 as text (reports), and :func:`filter_rows` the app's row filter (case and
-accents ignored). The column contract of every table (names, kinds,
-meanings) is :data:`COLUMNS`, printed in ``docs/tableaux.md`` (a test keeps the
-two equal). Under an OPSN filter the words « sans OPSN » become « hors des OPSN
+accents ignored). Each table is described once, as data (:data:`TABLES`: its
+title, its columns with their kinds and meanings, the function giving their
+values, the order of its rows), and built by :func:`build`; which tables a view
+has, under the map, in its workbook, in the atlas and as its CSV, is
+:data:`VIEW_TABLES`. The column contract of every table is :data:`COLUMNS`,
+printed in ``docs/tableaux.md`` (a test keeps the two equal). Under an OPSN filter the words « sans OPSN » become « hors des OPSN
 choisis » in the column names, as everywhere else.
 """
 
