@@ -71,7 +71,7 @@ def main() -> None:
 
     rows = [
         ("coverage + white zones + figures (warm)", full, 1.0),
-        ("same, rule 'adhesion' (warm)", members, 1.0),
+        (f"same, rule '{Rule.ADHESION}' (warm)", members, 1.0),
         ("scenario: +3 departments, before/after (warm)", scenario, 1.0),
         ("first call (cold: neighbour positions, imports)", cold, None),
         ("baseline: white zones by geometric union", baseline, None),

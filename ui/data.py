@@ -19,7 +19,7 @@ from geo.core.analysis import Inputs
 from geo.planning.drafts import scenario_state
 from geo.planning.scenarios import Change, apply_changes
 from geo.storage import StorageError, Store, UnknownVersion, Version, database_path, open_store
-from geo.storage.labels import data_label, short_label
+from geo.storage.labels import data_label
 from geo.storage.sources import (
     AnctSource,
     freshness_label,
@@ -179,10 +179,6 @@ def remember_query(page: str, query: dict[str, str]) -> None:
 
 def page_query(page: str) -> dict[str, str] | None:
     return (st.session_state.get(PAGE_QUERIES) or {}).get(page)
-
-
-def version_caption(version: Version) -> str:
-    return short_label(version)
 
 
 def map_query(**overrides: str) -> dict[str, str]:

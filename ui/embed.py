@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from geo.explore.facts import ViewFacts
 from geo.explore.permalink import Permalink, query_string
 from ui import panel
 from ui.map_element import MapAssets, map_element
@@ -43,7 +44,7 @@ def requested() -> bool:
 
 
 def show(
-    facts: dict, spec: dict, assets: MapAssets, link: Permalink, on_click: Callable[[], None]
+    facts: ViewFacts, spec: dict, assets: MapAssets, link: Permalink, on_click: Callable[[], None]
 ) -> None:
     st.markdown(STYLE, unsafe_allow_html=True)
     panel.headline(facts)

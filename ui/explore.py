@@ -10,6 +10,7 @@ import streamlit as st
 from geo.core.coverage import without_label
 from geo.core.stats import CREDITS
 from geo.core.views import DROM, LEVEL_LABELS, Level, View
+from geo.explore.facts import ViewFacts
 from geo.explore.permalink import is_equivalent, shared_query
 from geo.explore.search import suggestions
 from geo.explore.views import parse_view, resolve_view
@@ -35,16 +36,16 @@ from ui.tables import tables
 MAP_KEY = "opsn_map"
 
 
-def breadcrumb_bar(facts: dict) -> None:
-    current = View(facts["view"]["niveau"], facts["view"]["code"])
-    for step in facts["view"]["fil"]:
-        view = View(step["niveau"], step["code"])
+def breadcrumb_bar(facts: ViewFacts) -> None:
+    current = View(facts.view.niveau, facts.view.code)
+    for step in facts.view.fil:
+        view = View(step.niveau, step.code)
         prefix = "" if view.level == Level.FRANCE else "› "
         # A territory may bear its department's name (« La Réunion »): say what it is.
-        without = without_label(facts["figures"]["opsn_filter"])
+        without = without_label(facts.figures["opsn_filter"])
         kind = f"{without[:1].upper()}{without[1:]} : " if view.level == Level.TERRITOIRE else ""
         st.button(
-            prefix + kind + md(step["nom"]), key=f"crumb_{view.key}", on_click=go, args=(view,),
+            prefix + kind + md(step.nom), key=f"crumb_{view.key}", on_click=go, args=(view,),
             disabled=view == current, width="content", help=LEVEL_LABELS[view.level],
         )  # fmt: skip
 

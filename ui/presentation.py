@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.core.views import View
+from geo.explore.facts import ViewFacts
 from geo.explore.presentation import default_slides, position, step
 from geo.explore.views import breadcrumb
 from ui import panel
@@ -105,7 +106,7 @@ def slides_of(reference) -> tuple[View, ...]:
 
 
 def show(
-    reference, zones, view: View, facts: dict, spec: dict, assets, credits: str, on_click=None
+    reference, zones, view: View, facts: ViewFacts, spec: dict, assets, credits: str, on_click=None
 ) -> None:
     """The slide of ``view``: headline, map and legend, the buttons to step; ``on_click``
     opens what a click on the map names (as on the page: a department of the region shown)."""

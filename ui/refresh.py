@@ -19,8 +19,8 @@ from geo.planning.refresh import (
     READY,
     UNCHANGED,
     RefreshPlan,
+    RefreshPreview,
     RefreshRefused,
-    in_force_sentence,
     note_unchanged,
     plan_refresh,
     refresh_preview,
@@ -86,7 +86,7 @@ def _check() -> None:
     st.session_state[PLAN] = (plan, preview)
 
 
-def _show(plan: RefreshPlan, preview: dict | None, who) -> None:
+def _show(plan: RefreshPlan, preview: RefreshPreview | None, who) -> None:
     if plan.status == UNCHANGED:
         st.success(md(plan.message))
         return
@@ -141,26 +141,27 @@ def _published(plan: RefreshPlan, role: str) -> str:
     return fmt.long_date(dt.date.fromisoformat(day)) if day else "date inconnue"
 
 
-def _preview(plan: RefreshPlan, preview: dict) -> None:
+def _preview(plan: RefreshPlan, preview: RefreshPreview) -> None:
     st.markdown("##### Aperçu des changements")
-    members = preview["memberships"]
-    registry = preview["registry"]
+    members = preview.memberships
+    registry = preview.registry
     st.markdown(
-        f"{in_force_sentence(preview['in_force'])} (lignes de la base : "
+        f"{preview.in_force.sentence} (lignes de la base : "
         f"+{fmt.integer(members['added'])} −{fmt.integer(members['removed'])}) ; OPSN : "
         f"{len(registry['added'])} ajouté(s), {len(registry['changed'])} modifié(s)."
     )
     if plan.dates_sentence():
         st.caption(md(plan.dates_sentence()))
-    figures_delta(preview["figures"])
-    if preview["adhesion"]["figures"] is not preview["figures"]:
+    figures_delta(preview.figures)
+    members_only = preview.adhesion
+    if members_only.figures is not preview.figures:
         st.markdown("Avec la règle « Adhérentes seulement » :")
-        figures_delta(preview["adhesion"]["figures"])
-    communes = preview["adhesion"]["communes"]
+        figures_delta(members_only.figures)
+    communes = members_only.communes
     st.markdown(
         f"**Communes dont le statut change (adhérentes seulement) : {fmt.integer(len(communes))}**"
     )
-    labels = preview["adhesion"]["figures"]["after"]["status_labels"]
+    labels = members_only.figures["after"]["status_labels"]
     changed_communes(communes, labels, key="refresh_communes")
 
 

@@ -16,6 +16,7 @@ from geo.core.reference import load_reference
 from geo.core.registry import opsn_names
 from geo.core.views import Level, View
 from geo.explore import tables
+from geo.explore.facts import ViewFacts
 from geo.explore.panel import view_facts
 from geo.explore.search import SearchIndex
 from geo.explore.views import name_of, territory_mask
@@ -70,7 +71,7 @@ def map_spec_for(inputs: Inputs, options: CoverageOptions, view: View, basemap: 
 
 
 @st.cache_resource(max_entries=128, show_spinner=False, hash_funcs=BY_CONTENT)
-def facts_for(inputs: Inputs, options: CoverageOptions, view: View) -> dict:
+def facts_for(inputs: Inputs, options: CoverageOptions, view: View) -> ViewFacts:
     """Everything the headline and side panel show about ``view`` (geo.explore.panel.view_facts)."""
     return view_facts(reference_data(), analysis_for(inputs, options), inputs, view)
 

@@ -12,9 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from geo.commands._options import add_coverage_options, coverage_options, load
 from geo.core.views import LEVELS
+
+if TYPE_CHECKING:
+    from geo.explore.facts import ViewFacts
 
 #: Side-panel facts added to the JSON of a view (the figures are its top-level keys).
 VIEW_KEYS = (
@@ -55,10 +59,11 @@ def run(args: argparse.Namespace) -> int:
     facts = None
     if args.vue:
         facts = _view_facts(args, reference, analysis, loaded.inputs)
-        figures = dict(facts["figures"])
-        figures["view"] = {k: facts["view"][k] for k in ("niveau", "code", "nom")}
-        figures["france"] = facts["france"]
-        figures.update({key: facts[key] for key in VIEW_KEYS})
+        shown = facts.as_json()
+        figures = dict(shown["figures"])
+        figures["view"] = {k: shown["view"][k] for k in ("niveau", "code", "nom")}
+        figures["france"] = shown["france"]
+        figures.update({key: shown[key] for key in VIEW_KEYS})
     figures["reference_declic_2020"] = declic_reference(analysis.figures)
     if args.format == "json":
         print(json.dumps(figures, ensure_ascii=False))
@@ -78,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _view_facts(args, reference, analysis, inputs) -> dict:
+def _view_facts(args, reference, analysis, inputs) -> ViewFacts:
     """The facts of ``--vue/--code``; an unknown code is an error (exit 2, French message)."""
     from geo.explore.panel import view_facts
     from geo.explore.views import parse_view, resolve_view
@@ -94,11 +99,11 @@ def _view_facts(args, reference, analysis, inputs) -> dict:
     return view_facts(reference, analysis, inputs, view)
 
 
-def _print_text(figures: dict, facts: dict | None, label: str) -> None:
+def _print_text(figures: dict, facts: ViewFacts | None, label: str) -> None:
     from geo.core import fmt
     from geo.core.coverage import without_label
     from geo.core.white_zones import zone_kinds_text
-    from geo.explore.panel import panel_lines
+    from geo.explore.panel_text import panel_lines
 
     title = f" — {figures['view']['nom']}" if facts else ""
     print(f"Couverture OPSN{title} — {label}")
@@ -125,7 +130,7 @@ def _print_text(figures: dict, facts: dict | None, label: str) -> None:
     )
     print(f"  Communes servies par plusieurs OPSN : {fmt.integer(figures['multi_opsn_communes'])}")
     if facts:
-        france = facts["france"]
+        france = facts.france
         print(
             f"  France : {fmt.percent(france['covered_share'])} "
             f"({fmt.inhabitants(france['covered_population'])} sur "

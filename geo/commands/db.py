@@ -550,9 +550,10 @@ def _refresh(store, args) -> int:
     # A refused run shows its preview only when asked for one (--dry-run): a scheduled run
     # that is refused says why and changes nothing.
     if (args.dry_run or not refused) and plan.batch is not None and not plan.batch.empty:
-        result["preview"] = refresh.refresh_preview(plan, reference)
+        preview = refresh.refresh_preview(plan, reference)
+        result["preview"] = preview.as_json()
         if not as_json:
-            _print_refresh_preview(plan, result["preview"])
+            _print_refresh_preview(plan, preview)
     if refused:
         why = refresh.refusal_text(plan)
         if plan.forceable and result["preview"] is None:
@@ -618,7 +619,8 @@ def _print_plan(plan) -> None:
             print(report.text())
 
 
-def _print_refresh_preview(plan, preview: dict) -> None:
+def _print_refresh_preview(plan, preview) -> None:
+    """:class:`geo.planning.refresh.RefreshPreview` in words."""
     from geo.core import fmt
 
     def line(figures: dict, communes: list) -> str:
@@ -630,19 +632,17 @@ def _print_refresh_preview(plan, preview: dict) -> None:
             f"statut change : {fmt.integer(len(communes))})"
         )
 
-    from geo.planning.refresh import in_force_sentence
-
-    members = preview["memberships"]
+    members = preview.memberships
     print(
-        f"Aperçu : {in_force_sentence(preview['in_force'])} (lignes de la base : "
+        f"Aperçu : {preview.in_force.sentence} (lignes de la base : "
         f"+{fmt.integer(members['added'])} −{fmt.integer(members['removed'])}) ; "
-        f"OPSN ajoutés : {len(preview['registry']['added'])}, modifiés : "
-        f"{len(preview['registry']['changed'])}"
+        f"OPSN ajoutés : {len(preview.registry['added'])}, modifiés : "
+        f"{len(preview.registry['changed'])}"
     )
-    print(f"  Part couverte : {line(preview['figures'], preview['communes'])}")
-    print(f"    Règle : {preview['figures']['after']['counting_rule']}")
-    members_only = preview["adhesion"]
-    print(f"  Adhérentes seulement : {line(members_only['figures'], members_only['communes'])}")
+    print(f"  Part couverte : {line(preview.figures, preview.communes)}")
+    print(f"    Règle : {preview.figures['after']['counting_rule']}")
+    members_only = preview.adhesion
+    print(f"  Adhérentes seulement : {line(members_only.figures, members_only.communes)}")
     if plan.dates_sentence():
         print(f"  {plan.dates_sentence()}")
 

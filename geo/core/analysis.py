@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import geopandas as gpd
 import pandas as pd
 
 from geo.core.coverage import CoverageOptions, commune_coverage, coverage_figures, figures_by
@@ -72,12 +71,6 @@ def table_by(reference: ReferenceData, analysis: Analysis, level: str) -> pd.Dat
     layer, key = layers[level]
     names = pd.Series(layer["nom"].to_numpy(), index=layer[key].to_numpy())
     return figures_by(reference.communes, analysis.coverage, level, names)
-
-
-def communes_with_coverage(reference: ReferenceData, analysis: Analysis) -> gpd.GeoDataFrame:
-    """The communes table joined with their coverage columns."""
-    columns = ["statut", "opsn_adhesion", "opsn_perimetre", "adhesion_via_epci", "n_opsn"]
-    return reference.communes.join(analysis.coverage[[*columns, "couverte", "dans_territoire"]])
 
 
 def figure_deltas(before: dict, after: dict) -> dict:

@@ -40,11 +40,6 @@ def inhabitants(value: float) -> str:
     return count(value, "habitant")
 
 
-def millions(value: float, digits: int = 1) -> str:
-    """``38 000 000`` → ``38,0 millions``."""
-    return f"{decimal(value / 1e6, digits)} millions"
-
-
 def count(value: float, singular: str, plural: str | None = None) -> str:
     """``0 commune``, ``1 commune``, ``12 345 communes`` (French: 0 and 1 are singular).
 

@@ -12,7 +12,7 @@ the same counted perimeters and memberships (:func:`geo.core.coverage.counted_me
 Lists of OPSN are written as text, one entry per OPSN in display order, each an
 index into :attr:`CommuneFacts.opsn` followed by flags: ``p`` in its perimeter,
 ``a`` member, ``e`` member through its EPCI only (``"3pa,7p"``). The atlas stores
-these columns as they are and rebuilds the same dict in the browser.
+these columns as they are and rebuilds the same facts in the browser.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from geo.core.analysis import Analysis, Inputs
 from geo.core.classes import CoverageClass, commune_classes
 from geo.core.reference import ReferenceData
 from geo.core.registry import partial_offer_ids, partial_offer_label
-from geo.core.rules import STATUSES
+from geo.core.rules import STATUSES, Rule
+from geo.explore import facts as typed
 from geo.explore.panel import FactsContext, facts_context
 
 FIGURE_KEYS = (
@@ -43,6 +44,22 @@ FIGURE_KEYS = (
 )
 """The figures of a commune's view given here (``by_size`` is left to ``view_facts``)."""
 
+SERVING_WAYS = (Rule.ADHESION.value, Rule.PERIMETRE.value)
+"""The columns of the OPSN a commune is a member of, and of those whose perimeter it lies in:
+named after the rule that counts them (the atlas's browser code reads these names)."""
+
+
+@dataclass(frozen=True)
+class OpsnEntry:
+    """An OPSN the lists of :class:`CommuneFacts` point to (by position)."""
+
+    id: str
+    nom: str
+    offre: str  # ``complete`` or ``partielle``
+    offre_partielle: list[str]
+    nature: str
+    counted: bool
+
 
 @dataclass(frozen=True)
 class CommuneFacts:
@@ -56,12 +73,25 @@ class CommuneFacts:
     ``e``), ``bordering`` and ``partial`` (``p``, ``a``), each in the order the
     side panel shows them.
 
-    ``opsn``: per OPSN (by index) ``id``, ``nom``, ``offre``, ``offre_partielle``,
-    ``nature``, ``counted``.
+    ``opsn``: the OPSN, by index.
     """
 
     table: pd.DataFrame
-    opsn: list[dict]
+    opsn: list[OpsnEntry]
+
+
+@dataclass(frozen=True)
+class OneCommune:
+    """A commune's facts as :func:`geo.explore.panel.view_facts` has them (the fields of
+    :class:`~geo.explore.facts.ViewFacts` a commune's columns give)."""
+
+    figures: dict  # reduced to FIGURE_KEYS
+    outside_territory: bool
+    opsn: list[typed.Serving]
+    partial_offers: list[typed.PartialOffer]
+    bordering_opsn: list[typed.Named]
+    white_zones: typed.WhiteZones
+    commune: typed.CommuneView
 
 
 def commune_facts(
@@ -87,14 +117,14 @@ def commune_facts(
     index = {opsn: k for k, opsn in enumerate(ids)}
     by_name = {i: context.names.get(i, i) for i in ids}
     opsn = [
-        {
-            "id": i,
-            "nom": by_name[i],
-            "offre": "partielle" if i in partial_ids else "complete",
-            "offre_partielle": list(kinds.get(i, ())),
-            "nature": partial_offer_label(kinds.get(i, ())),
-            "counted": i not in context.uncounted,
-        }
+        OpsnEntry(
+            id=i,
+            nom=by_name[i],
+            offre="partielle" if i in partial_ids else "complete",
+            offre_partielle=list(kinds.get(i, ())),
+            nature=partial_offer_label(kinds.get(i, ())),
+            counted=i not in context.uncounted,
+        )
         for i in ids
     ]
     departments = context.departments
@@ -138,8 +168,8 @@ def commune_facts(
             "dans_territoire": coverage["dans_territoire"].to_numpy(dtype=bool),
             "n_opsn": coverage["n_opsn"].to_numpy().astype("int64"),
             "zone": context.zone_of,
-            "adhesion": adhesion,
-            "perimetre": perimetre,
+            Rule.ADHESION.value: adhesion,
+            Rule.PERIMETRE.value: perimetre,
             "serving": serving,
             "bordering": _bordering(reference, context, serving, ids, index, by_name),
             "partial": _partial(context, index, by_name),
@@ -225,14 +255,13 @@ def facts_of(
     reference: ReferenceData,
     analysis: Analysis,
     row: int,
-    zone_briefs: list[dict],
-) -> dict:
-    """Commune ``row``'s facts as ``view_facts`` has them: ``figures`` (reduced to
-    :data:`FIGURE_KEYS`), ``outside_territory``, ``opsn``, ``partial_offers``,
-    ``bordering_opsn``, ``white_zones`` and ``commune``.
+    zone_briefs: list[typed.ZoneBrief],
+) -> OneCommune:
+    """Commune ``row``'s facts as ``view_facts`` has them (``figures`` reduced to
+    :data:`FIGURE_KEYS`).
 
     ``zone_briefs``: :func:`geo.explore.panel.zone_brief` of each row of ``analysis.zones``.
-    The atlas rebuilds the same dict in the browser from the same columns.
+    The atlas rebuilds the same facts in the browser from the same columns.
     """
     record = facts.table.iloc[row]
     opsn = facts.opsn
@@ -258,75 +287,69 @@ def facts_of(
         "white_zone_population": without,
     }
 
-    def named(text: str) -> list[dict]:
-        return [{"id": opsn[k]["id"], "nom": opsn[k]["nom"]} for k, _ in _entries(text)]
+    def named(text: str) -> list[typed.Named]:
+        return [typed.Named(opsn[k].id, opsn[k].nom) for k, _ in _entries(text)]
 
     serving = [
-        {
-            "id": opsn[k]["id"],
-            "nom": opsn[k]["nom"],
-            "offre": opsn[k]["offre"],
-            "perimetre_communes": int("p" in flags),
-            "adhesion_communes": int("a" in flags),
-            "adhesion_via_epci_communes": int("e" in flags),
-        }
+        typed.Serving(
+            id=opsn[k].id,
+            nom=opsn[k].nom,
+            offre=opsn[k].offre,
+            perimetre_communes=int("p" in flags),
+            adhesion_communes=int("a" in flags),
+            adhesion_via_epci_communes=int("e" in flags),
+        )
         for k, flags in _entries(record["serving"])
     ]
     partial = [
-        {
-            "id": opsn[k]["id"],
-            "nom": opsn[k]["nom"],
-            "offre_partielle": opsn[k]["offre_partielle"],
-            "nature": opsn[k]["nature"],
-            "perimetre_communes": int("p" in flags),
-            "adhesion_communes": int("a" in flags),
-            "counted": opsn[k]["counted"],
-        }
+        typed.PartialOffer(
+            id=opsn[k].id,
+            nom=opsn[k].nom,
+            offre_partielle=opsn[k].offre_partielle,
+            nature=opsn[k].nature,
+            perimetre_communes=int("p" in flags),
+            adhesion_communes=int("a" in flags),
+            counted=opsn[k].counted,
+        )
         for k, flags in _entries(record["partial"])
     ]
     departement = record["departement"]
     epci = record["epci"]
-    return {
-        "figures": figures,
-        "outside_territory": not bool(record["dans_territoire"]),
-        "opsn": serving,
-        "partial_offers": partial,
-        "bordering_opsn": named(record["bordering"]),
-        "white_zones": {
-            "count": int(zone is not None),
-            "population": zone["population"] if zone else 0,
-            "population_in_view": without,
-            "zones": [zone] if zone else [],
-        },
-        "commune": {
-            "insee": record["insee"],
-            "nom": record["nom"],
-            "statut": status,
-            "statut_libelle": analysis.figures["status_labels"][status],
-            "classe": record["classe"],
-            "classe_libelle": CoverageClass(record["classe"]).label(bool(analysis.options.opsn)),
-            "couverte": covered,
-            "population": population,
-            "departement": {
-                "code": departement,
-                "nom": reference.departements.set_index("code").at[departement, "nom"],
-            },
-            "region": {
-                "code": record["region"],
-                "nom": reference.regions.set_index("code").at[record["region"], "nom"],
-            },
-            "epci": {"siren": epci, "nom": reference.epci.set_index("siren").at[epci, "nom"]}
+    return OneCommune(
+        figures=figures,
+        outside_territory=not bool(record["dans_territoire"]),
+        opsn=serving,
+        partial_offers=partial,
+        bordering_opsn=named(record["bordering"]),
+        white_zones=typed.WhiteZones(
+            count=int(zone is not None),
+            population=zone.population if zone else 0,
+            population_in_view=without,
+            zones=[zone] if zone else [],
+        ),
+        commune=typed.CommuneView(
+            insee=record["insee"],
+            nom=record["nom"],
+            statut=status,
+            statut_libelle=analysis.figures["status_labels"][status],
+            classe=record["classe"],
+            classe_libelle=CoverageClass(record["classe"]).label(bool(analysis.options.opsn)),
+            couverte=covered,
+            population=population,
+            departement=typed.Place(
+                departement, reference.departements.set_index("code").at[departement, "nom"]
+            ),
+            region=typed.Place(
+                record["region"], reference.regions.set_index("code").at[record["region"], "nom"]
+            ),
+            epci=typed.Epci(epci, reference.epci.set_index("siren").at[epci, "nom"])
             if epci
             else None,
-            "adhesion": [
-                {
-                    "id": opsn[k]["id"],
-                    "nom": opsn[k]["nom"],
-                    "via": "epci" if "e" in flags else "commune",
-                }
-                for k, flags in _entries(record["adhesion"])
+            adhesion=[
+                typed.Membership(opsn[k].id, opsn[k].nom, "epci" if "e" in flags else "commune")
+                for k, flags in _entries(record[Rule.ADHESION.value])
             ],
-            "perimetre": named(record["perimetre"]),
-            "zone": zone,
-        },
-    }
+            perimetre=named(record[Rule.PERIMETRE.value]),
+            zone=zone,
+        ),
+    )

@@ -6,14 +6,15 @@ data in use), so that the big figure, the metrics, the side panel and
 ``python -m geo coverage --vue …`` cannot disagree: the view's counts come
 from :func:`geo.core.coverage.area_figures` (the headline's own counting, with the
 territory option), the national figures *are* the headline's
-(``analysis.figures``). The UI prints what is here; :func:`panel_lines` gives
-the same facts as French sentences for a terminal.
+(``analysis.figures``). The facts are typed (:mod:`geo.explore.facts`); the UI prints
+them, and :mod:`geo.explore.panel_text` writes the side panel's lines, the same for the
+app and the terminal.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -40,6 +41,23 @@ from geo.core.registry import (
 from geo.core.views import LEVEL_LABELS, Level, View
 from geo.core.white_zones import white_zone_definition, zone_kinds, zone_kinds_text
 from geo.explore.declic import declic_reference
+from geo.explore.facts import (
+    CommuneView,
+    Epci,
+    Membership,
+    Named,
+    PartialOffer,
+    Place,
+    Serving,
+    Sources,
+    Step,
+    Tile,
+    ViewFacts,
+    ViewName,
+    WhiteZones,
+    ZoneBrief,
+    ZoneFacts,
+)
 from geo.explore.views import breadcrumb, name_of, territory_mask, zone_containing, zone_row
 
 #: Keys of the headline figures that describe a set of communes; a view overrides them.
@@ -169,12 +187,13 @@ def view_facts(
     inputs: Inputs,
     view: View,
     context: FactsContext | None = None,
-) -> dict:
-    """Everything shown about ``view`` under the options of ``analysis`` (JSON-ready).
+) -> ViewFacts:
+    """Everything shown about ``view`` under the options of ``analysis``
+    (JSON: :meth:`ViewFacts.as_json <geo.explore.facts.ViewFacts.as_json>`).
 
     ``context``: :func:`facts_context` of ``analysis``, when many views are computed.
 
-    Keys:
+    Fields:
 
     - ``view``: ``niveau``, ``code``, ``nom``, ``niveau_libelle``, ``fil`` (the
       breadcrumb, each step with its name);
@@ -220,49 +239,47 @@ def view_facts(
 
     uncounted = context.uncounted
     serving = _serving(context, inputs, inside)
-    facts = {
-        "view": {
-            "niveau": view.level,
-            "code": view.code,
-            "nom": name_of(reference, view, zones),
-            "niveau_libelle": LEVEL_LABELS[view.level],
-            "fil": [
-                {"niveau": step.level, "code": step.code, "nom": name_of(reference, step, zones)}
+    definition = white_zone_definition(options.opsn)
+    return ViewFacts(
+        view=ViewName(
+            niveau=view.level,
+            code=view.code,
+            nom=name_of(reference, view, zones),
+            niveau_libelle=LEVEL_LABELS[view.level],
+            fil=[
+                Step(step.level, step.code, name_of(reference, step, zones))
                 for step in breadcrumb(reference, view, zones)
             ],
-        },
-        "figures": figures,
-        "france": analysis.figures,
-        "outside_territory": outside,
-        "opsn": serving,
-        "partial_offers": _partial_offers(context, inside),
-        "bordering_opsn": _bordering(reference, context, inside, {o["id"] for o in serving})
+        ),
+        figures=figures,
+        france=analysis.figures,
+        outside_territory=outside,
+        opsn=serving,
+        partial_offers=_partial_offers(context, inside),
+        bordering_opsn=_bordering(reference, context, inside, {o.id for o in serving})
         if view.level != Level.FRANCE
         else [],
-        "white_zones": {
-            "count": len(touching),
-            "population": int(touching["population"].sum()) if len(touching) else 0,
-            "population_in_view": figures["white_zone_population"],
-            "zones": [zone_brief(zone, names) for zone in touching.itertuples()],
-        },
-        "commune": _commune(reference, analysis, inputs, view.code, uncounted, names)
+        white_zones=WhiteZones(
+            count=len(touching),
+            population=int(touching["population"].sum()) if len(touching) else 0,
+            population_in_view=figures["white_zone_population"],
+            zones=[zone_brief(zone, names) for zone in touching.itertuples()],
+        ),
+        commune=_commune(reference, analysis, inputs, view.code, uncounted, names)
         if view.level == Level.COMMUNE
         else None,
-        "zone": _zone(reference, zones, view.code, names)
-        if view.level == Level.TERRITOIRE
-        else None,
-        "sources": {
-            "data": inputs.label,
-            "counting_rule": analysis.figures["counting_rule"],
-            "vintage": vintage(reference),
-            "cog_year": analysis.figures.get("cog_year"),
-            "population_year": analysis.figures.get("population_year"),
-        },
-        "definition": white_zone_definition(options.opsn),
-        "reference_declic_2020": declic_reference(analysis.figures),
-    }
-    facts["tiles"] = [asdict(tile) for tile in tiles(facts)]
-    return facts
+        zone=_zone(reference, zones, view.code, names) if view.level == Level.TERRITOIRE else None,
+        sources=Sources(
+            data=inputs.label,
+            counting_rule=analysis.figures["counting_rule"],
+            vintage=vintage(reference),
+            cog_year=analysis.figures.get("cog_year"),
+            population_year=analysis.figures.get("population_year"),
+        ),
+        definition=definition,
+        reference_declic_2020=declic_reference(analysis.figures),
+        tiles=tiles(figures, definition),
+    )
 
 
 def _zones_touching(zones: pd.DataFrame, zone_of: np.ndarray, inside: np.ndarray) -> pd.DataFrame:
@@ -273,27 +290,27 @@ def _zones_touching(zones: pd.DataFrame, zone_of: np.ndarray, inside: np.ndarray
     return zones.iloc[positions[positions >= 0]]
 
 
-def zone_brief(zone, names: dict[str, str]) -> dict:
+def zone_brief(zone, names: dict[str, str]) -> ZoneBrief:
     """A territory without OPSN in a few facts (an ``itertuples`` row of ``analysis.zones``)."""
-    return {
-        "id": zone.id,
-        "nom": zone.nom,
-        "communes": int(zone.communes),
-        "population": int(zone.population),
-        "departements": zone.departements.split(","),
-        "opsn_voisins": _named(
+    return ZoneBrief(
+        id=zone.id,
+        nom=zone.nom,
+        communes=int(zone.communes),
+        population=int(zone.population),
+        departements=zone.departements.split(","),
+        opsn_voisins=_named(
             "|".join({zone.opsn_voisins_perimetre, zone.opsn_voisins_adhesion} - {""}), names
         ),
-    }
+    )
 
 
-def _named(joined: str, names: dict[str, str]) -> list[dict]:
-    """``"a|b"`` → ``[{"id": "a", "nom": …}, …]`` sorted by name."""
+def _named(joined: str, names: dict[str, str]) -> list[Named]:
+    """``"a|b"`` → ``[Named("a", …), …]`` sorted by name."""
     ids = {i for i in str(joined or "").split("|") if i}
-    return sorted(({"id": i, "nom": names.get(i, i)} for i in ids), key=lambda o: o["nom"])
+    return sorted((Named(i, names.get(i, i)) for i in ids), key=lambda o: o.nom)
 
 
-def _serving(context: FactsContext, inputs: Inputs, inside: np.ndarray) -> list[dict]:
+def _serving(context: FactsContext, inputs: Inputs, inside: np.ndarray) -> list[Serving]:
     """Counted OPSN present in the view: perimeter communes, member communes (via EPCI)."""
     names = context.names
     in_perimeter = {
@@ -306,22 +323,21 @@ def _serving(context: FactsContext, inputs: Inputs, inside: np.ndarray) -> list[
     member_count = Counter(members.opsn[chosen].tolist())
     via_epci = Counter(members.opsn[chosen & members.via_epci].tolist())
     partial = partial_offer_ids(inputs.registry)
-    rows = []
-    for opsn in set(in_perimeter) | set(member_count):
-        rows.append(
-            {
-                "id": opsn,
-                "nom": names.get(opsn, opsn),
-                "offre": "partielle" if opsn in partial else "complete",
-                "perimetre_communes": in_perimeter.get(opsn, 0),
-                "adhesion_communes": member_count.get(opsn, 0),
-                "adhesion_via_epci_communes": via_epci.get(opsn, 0),
-            }
+    rows = [
+        Serving(
+            id=opsn,
+            nom=names.get(opsn, opsn),
+            offre="partielle" if opsn in partial else "complete",
+            perimetre_communes=in_perimeter.get(opsn, 0),
+            adhesion_communes=member_count.get(opsn, 0),
+            adhesion_via_epci_communes=via_epci.get(opsn, 0),
         )
-    return sorted(rows, key=lambda r: (r["nom"].casefold(), r["id"]))
+        for opsn in set(in_perimeter) | set(member_count)
+    ]
+    return sorted(rows, key=lambda r: (r.nom.casefold(), r.id))
 
 
-def _partial_offers(context: FactsContext, inside: np.ndarray) -> list[dict]:
+def _partial_offers(context: FactsContext, inside: np.ndarray) -> list[PartialOffer]:
     """Partial offers present in the view (perimeter or members), counted or not."""
     if not inside.any():
         return []
@@ -331,20 +347,19 @@ def _partial_offers(context: FactsContext, inside: np.ndarray) -> list[dict]:
     member_count = Counter(members.opsn[inside[members.at]].tolist())
     kinds = context.partial_kinds
     in_perimeter = _perimeter_communes(perimeters, context, inside)
-    rows = []
-    for opsn in sorted({o for o, _ in perimeters} | set(member_count)):
-        rows.append(
-            {
-                "id": opsn,
-                "nom": context.names.get(opsn, opsn),
-                "offre_partielle": list(kinds.get(opsn, ())),
-                "nature": partial_offer_label(kinds.get(opsn, ())),
-                "perimetre_communes": in_perimeter.get(opsn, 0),
-                "adhesion_communes": member_count.get(opsn, 0),
-                "counted": opsn not in context.uncounted,
-            }
+    rows = [
+        PartialOffer(
+            id=opsn,
+            nom=context.names.get(opsn, opsn),
+            offre_partielle=list(kinds.get(opsn, ())),
+            nature=partial_offer_label(kinds.get(opsn, ())),
+            perimetre_communes=in_perimeter.get(opsn, 0),
+            adhesion_communes=member_count.get(opsn, 0),
+            counted=opsn not in context.uncounted,
         )
-    return sorted(rows, key=lambda r: (r["nom"].casefold(), r["id"]))
+        for opsn in sorted({o for o, _ in perimeters} | set(member_count))
+    ]
+    return sorted(rows, key=lambda r: (r.nom.casefold(), r.id))
 
 
 def _department_counts(context: FactsContext, inside: np.ndarray) -> dict[str, int]:
@@ -379,7 +394,7 @@ def _kinds(value) -> tuple[str, ...]:
 
 def _bordering(
     reference: ReferenceData, context: FactsContext, inside: np.ndarray, serving: set[str]
-) -> list[dict]:
+) -> list[Named]:
     """OPSN serving a commune that shares a border with the view, and none inside it."""
     a, b = reference.neighbour_positions
     crossing = inside[a] != inside[b]
@@ -398,7 +413,7 @@ def _commune(
     insee: str,
     uncounted: frozenset[str],
     names: dict[str, str],
-) -> dict:
+) -> CommuneView:
     """The facts of one commune: status, population, where it is, who serves it and how.
 
     Memberships come from the same counting as the coverage (date, filter,
@@ -412,86 +427,66 @@ def _commune(
     regions = reference.regions.set_index("code")
     epci = None
     if commune["epci"]:
-        epci = {
-            "siren": commune["epci"],
-            "nom": reference.epci.set_index("siren").at[commune["epci"], "nom"],
-        }
+        epci = Epci(commune["epci"], reference.epci.set_index("siren").at[commune["epci"], "nom"])
     one = reference.communes[(reference.communes["insee"] == insee).to_numpy()]
     members = counted_members(inputs.memberships, one, analysis.options, uncounted)
     members = members[members["insee"] == insee]
     adhesion = sorted(
-        (
-            {"id": m.opsn, "nom": names.get(m.opsn, m.opsn), "via": m.via}
-            for m in members.itertuples()
-        ),
-        key=lambda o: o["nom"],
+        (Membership(m.opsn, names.get(m.opsn, m.opsn), m.via) for m in members.itertuples()),
+        key=lambda o: o.nom,
     )
     zone = zone_containing(analysis.zones, insee)
     kind = CoverageClass(commune_classes(row.to_frame().T)[0])
-    return {
-        "insee": insee,
-        "nom": commune["nom"],
-        "statut": row["statut"],
-        "statut_libelle": labels[row["statut"]],
-        "classe": kind.value,
-        "classe_libelle": kind.label(bool(analysis.options.opsn)),
-        "couverte": bool(row["couverte"]),
-        "population": int(commune["population"]),
-        "departement": {
-            "code": commune["departement"],
-            "nom": departements.at[commune["departement"], "nom"],
-        },
-        "region": {"code": commune["region"], "nom": regions.at[commune["region"], "nom"]},
-        "epci": epci,
-        "adhesion": adhesion,
-        "perimetre": _named(row["opsn_perimetre"], names),
-        "zone": None if zone is None else zone_brief(zone, names),
-    }
+    return CommuneView(
+        insee=insee,
+        nom=commune["nom"],
+        statut=row["statut"],
+        statut_libelle=labels[row["statut"]],
+        classe=kind.value,
+        classe_libelle=kind.label(bool(analysis.options.opsn)),
+        couverte=bool(row["couverte"]),
+        population=int(commune["population"]),
+        departement=Place(commune["departement"], departements.at[commune["departement"], "nom"]),
+        region=Place(commune["region"], regions.at[commune["region"], "nom"]),
+        epci=epci,
+        adhesion=adhesion,
+        perimetre=_named(row["opsn_perimetre"], names),
+        zone=None if zone is None else zone_brief(zone, names),
+    )
 
 
 def _zone(
     reference: ReferenceData, zones: pd.DataFrame, zone_id: str, names: dict[str, str]
-) -> dict | None:
+) -> ZoneFacts | None:
     """The facts of a territory without OPSN (``None`` when the options do not give it)."""
     zone = zone_row(zones, zone_id)
     if zone is None:
         return None
     departements = reference.departements.set_index("code")["nom"]
     distance = zone["distance_km"]
-    return {
-        "id": zone["id"],
-        "nom": zone["nom"],
-        "description": zone.get("description", ""),
-        "communes": int(zone["communes"]),
-        "population": int(zone["population"]),
-        "superficie_km2": float(zone["superficie_km2"]),
-        "departements": [
-            {"code": code, "nom": departements.get(code, "")}
-            for code in zone["departements"].split(",")
+    return ZoneFacts(
+        id=zone["id"],
+        nom=zone["nom"],
+        description=zone.get("description", ""),
+        communes=int(zone["communes"]),
+        population=int(zone["population"]),
+        superficie_km2=float(zone["superficie_km2"]),
+        departements=[
+            Place(code, departements.get(code, "")) for code in zone["departements"].split(",")
         ],
-        "regions": zone.get("regions", ""),
-        "communes_principales": zone.get("communes_principales", ""),
-        "outre_mer": bool(zone["outre_mer"]),
-        "distance_km": None if pd.isna(distance) else float(distance),
-        "opsn_voisins_perimetre": _named(zone["opsn_voisins_perimetre"], names),
-        "opsn_voisins_adhesion": _named(zone["opsn_voisins_adhesion"], names),
-    }
+        regions=zone.get("regions", ""),
+        communes_principales=zone.get("communes_principales", ""),
+        outre_mer=bool(zone["outre_mer"]),
+        distance_km=None if pd.isna(distance) else float(distance),
+        opsn_voisins_perimetre=_named(zone["opsn_voisins_perimetre"], names),
+        opsn_voisins_adhesion=_named(zone["opsn_voisins_adhesion"], names),
+    )
 
 
 # ----------------------------------------------------------------------------- tiles
 
 
-@dataclass(frozen=True)
-class Tile:
-    """One figure of the row under the headline: its words, its value, what it counts."""
-
-    label: str
-    value: str
-    help: str = ""
-    classes: tuple[str, ...] = ()  # the classes of communes it counts (none: not communes)
-
-
-def tiles(facts: dict) -> list[Tile]:
+def tiles(figures: dict, definition: str) -> list[Tile]:
     """The figures under the headline, in French: the communes of the view by class, then
     its territories without OPSN and their inhabitants.
 
@@ -500,7 +495,6 @@ def tiles(facts: dict) -> list[Tile]:
     under « Adhérentes seulement », the communes only in a perimeter have a tile
     of their own instead of vanishing between the covered and the uncovered.
     """
-    figures = facts["figures"]
     classes = figures["classes"]
     without = without_label(figures["opsn_filter"])
     filtered = bool(figures["opsn_filter"])
@@ -530,113 +524,8 @@ def tiles(facts: dict) -> list[Tile]:
         Tile(
             f"Territoires {without}",
             fmt.integer(figures["white_zone_count"] or 0),
-            (f"{detail[:1].upper()}{detail[1:]}. " if detail else "") + facts["definition"],
+            (f"{detail[:1].upper()}{detail[1:]}. " if detail else "") + definition,
         )
     )
     shown.append(Tile(f"Habitants {without}", fmt.integer(figures["white_zone_population"] or 0)))
     return shown
-
-
-# ----------------------------------------------------------------------------- French text
-
-
-def panel_lines(facts: dict) -> list[str]:
-    """The side panel as French lines of plain text (the CLI prints them; the UI may too).
-
-    Plain text: names come from files, so whoever shows them as HTML or
-    Markdown must escape them.
-    """
-    view, figures, france = facts["view"], facts["figures"], facts["france"]
-    lines = [view["nom"]]
-    if facts["outside_territory"]:
-        lines.append(
-            "Hors du territoire choisi : ses chiffres ne comptent pas dans le total national."
-        )
-    share = fmt.percent(figures["covered_share"])
-    lines.append(
-        f"{share} de la population couverte ({fmt.integer(figures['covered_population'])} sur "
-        f"{fmt.inhabitants(figures['total_population'])})"
-        + (
-            ""
-            if view["niveau"] == "france"
-            else f", contre {fmt.percent(france['covered_share'])} pour la "
-            + ("France entière" if france["territory"] == "france" else "France métropolitaine")
-        )
-    )
-    if facts["commune"] is None:
-        for entry in figures["classes"].values():
-            lines.append(
-                f"{entry['label']} : {fmt.count(entry['communes'], 'commune')}, "
-                f"{fmt.inhabitants(entry['population'])}"
-            )
-    else:
-        lines += _commune_lines(facts["commune"])
-    if facts["zone"] is not None:
-        zone = facts["zone"]
-        lines.append(zone["description"] or zone["nom"])
-    if facts["opsn"] and view["niveau"] != "france":  # France: the OPSN table says it
-        lines.append("OPSN présents :")
-        for opsn in facts["opsn"]:
-            how = []
-            if opsn["perimetre_communes"]:
-                how.append(f"périmètre ({fmt.count(opsn['perimetre_communes'], 'commune')})")
-            if opsn["adhesion_communes"]:
-                via = opsn["adhesion_via_epci_communes"]
-                how.append(
-                    f"{fmt.count(opsn['adhesion_communes'], 'commune adhérente', 'communes adhérentes')}"
-                    + (f" (dont {fmt.integer(via)} par leur EPCI)" if via else "")
-                )
-            partial = " (offre partielle)" if opsn["offre"] == "partielle" else ""
-            lines.append(f"- {opsn['nom']}{partial} : {', '.join(how)}")
-    elif view["niveau"] != "france":
-        lines.append("Aucun OPSN compté sur ce territoire.")
-    if facts["partial_offers"]:
-        lines.append(
-            "Offres partielles présentes : " + partial_offers_text(facts["partial_offers"])
-        )
-    if facts["bordering_opsn"]:
-        lines.append("OPSN voisins : " + ", ".join(o["nom"] for o in facts["bordering_opsn"]))
-    zones = facts["white_zones"]
-    if zones["count"] and view["niveau"] not in ("territoire", "commune"):
-        without = without_label(figures["opsn_filter"])
-        lines.append(
-            f"Territoires {without} touchant ce territoire : {fmt.integer(zones['count'])} "
-            f"({fmt.inhabitants(zones['population_in_view'])} ici, "
-            f"{fmt.inhabitants(zones['population'])} en tout)"
-        )
-    lines.append(f"Données : {facts['sources']['data']}")
-    return lines
-
-
-def partial_offers_text(offers: list[dict]) -> str:
-    """« DataSud (plateforme de données, SIG), OPenIG (SIG) — non comptées »."""
-    listed = ", ".join(f"{o['nom']} ({o['nature']})" for o in offers)
-    counted = {o["counted"] for o in offers}
-    if counted == {True}:
-        return f"{listed} — comptées"
-    if counted == {False}:
-        return f"{listed} — non comptées"
-    return listed
-
-
-def _commune_lines(commune: dict) -> list[str]:
-    epci = commune["epci"]["nom"] if commune["epci"] else "aucun"
-    lines = [
-        commune["classe_libelle"],
-        f"Population municipale : {fmt.inhabitants(commune['population'])}",
-        f"Département : {commune['departement']['nom']} ({commune['departement']['code']}) — "
-        f"EPCI : {epci}",
-    ]
-    direct = [o["nom"] for o in commune["adhesion"] if o["via"] == "commune"]
-    via = [o["nom"] for o in commune["adhesion"] if o["via"] == "epci"]
-    members = direct + [f"{name} (par son EPCI)" for name in via]
-    lines.append(f"Adhérente à : {', '.join(members) if members else 'aucun OPSN connu'}")
-    perimeter = [o["nom"] for o in commune["perimetre"]]
-    lines.append(f"Dans le périmètre de : {', '.join(perimeter) if perimeter else 'aucun OPSN'}")
-    if commune["zone"]:
-        zone = commune["zone"]
-        lines.append(
-            f"Territoire sans OPSN « {zone['nom']} » : {fmt.count(zone['communes'], 'commune')}, "
-            f"{fmt.inhabitants(zone['population'])}"
-        )
-    return lines

@@ -183,11 +183,6 @@ def parse_query(
     return Permalink(view, options, basemap, version, presentation, slides), messages
 
 
-def with_view(link: Permalink, view: View) -> Permalink:
-    """The same options, another view: what a click, a search or a table row opens."""
-    return replace(link, view=view)
-
-
 def is_equivalent(params: Mapping[str, object], link: Permalink, reference: ReferenceData) -> bool:
     """True when ``params`` already names ``link`` (perhaps with defaults left out).
 

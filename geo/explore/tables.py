@@ -422,7 +422,7 @@ def _commune_rows(request: Request) -> list:
         "population": communes["population"].to_numpy().astype("int64"),
         "statut": pd.Series(commune_classes(coverage)).map(labels).to_numpy(dtype=object),
         "couverte": yes_no(coverage["couverte"]),
-        "adhesion": names_of(coverage["opsn_adhesion"], names).to_numpy(dtype=object),
+        Rule.ADHESION.value: names_of(coverage["opsn_adhesion"], names).to_numpy(dtype=object),
         "via_epci": yes_no(coverage["adhesion_via_epci"]),
         "perimetre": names_of(coverage["opsn_perimetre"], names).to_numpy(dtype=object),
         "n_opsn": coverage["n_opsn"].to_numpy().astype("int64"),

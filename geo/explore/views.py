@@ -18,7 +18,6 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from geo.core.analysis import Analysis
 from geo.core.reference import ReferenceData
 from geo.core.views import FRANCE, Level, View
 
@@ -233,17 +232,3 @@ def territory_mask(
     if view.level == Level.TERRITOIRE:
         return zone_mask(reference, zones, view.code)
     return selection(reference, view)
-
-
-def serving_opsn(analysis: Analysis, mask: np.ndarray, column: str) -> pd.Series:
-    """OPSN ids found in ``column`` over the masked communes, with their commune counts."""
-    values = analysis.coverage.loc[mask, column]
-    values = values[values != ""]
-    if values.empty:
-        return pd.Series(dtype=int)
-    return values.str.split("|").explode().value_counts()
-
-
-def zone_of_commune(analysis: Analysis, insee: str) -> pd.Series | None:
-    """The territory without OPSN a commune belongs to, if any."""
-    return zone_containing(analysis.zones, insee)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import textwrap
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import geopandas as gpd
 import matplotlib
@@ -838,18 +837,3 @@ def _header_footer(figure: Figure, layout: _Layout) -> dict:
         color=MUTED, va="bottom", linespacing=1.3,
     )  # fmt: skip
     return {"title": title, "subtitle": subtitle, "credits": credits}
-
-
-def export_map(
-    reference: ReferenceData,
-    analysis: Analysis,
-    inputs: Inputs,
-    scope: Scope,
-    path: Path,
-    kind: str,
-    canvas: Canvas | None = None,
-) -> RenderedMap:
-    """Draw and write the map of ``scope`` to ``path`` as ``png`` or ``pdf``."""
-    rendered = draw_map(reference, analysis, inputs, scope, canvas or canvas_for(kind))
-    rendered.save(path, kind)
-    return rendered

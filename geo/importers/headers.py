@@ -20,6 +20,8 @@ ANCT_ADHERENT_HEADER = frozenset({"organisation siret", "operateur id"})
 #: The registry of this project (``data/opsn/registre_opsn.csv``), folded.
 REGISTRY_HEADER = ("id", "nom", "sigle", "portee", "departements", "siren", "siret", "anct id")
 IDENTIFIER_ROLES = frozenset({"insee", "siren", "siret", "nom"})
+#: Words of a membership's start-date column (« Date d'adhésion », « Début »), folded.
+_START_WORDS = frozenset(fold(word) for word in ("adhésion", "début", "entrée"))
 
 
 def column_role(header: object) -> str | None:
@@ -52,11 +54,7 @@ def column_role(header: object) -> str | None:
         return "departement"
     if text.startswith("jusqu") or tokens & {"fin", "sortie", "retrait", "resiliation"}:
         return "jusqu_a"
-    if (
-        text.startswith("depuis")
-        or tokens & {"adhesion", "debut", "entree"}
-        or text in ("date", "date adhesion")
-    ):
+    if text.startswith("depuis") or tokens & _START_WORDS or text == "date":
         return "depuis"
     if text in ("source", "sources", "url source", "reference"):
         return "reference"

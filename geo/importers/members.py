@@ -220,15 +220,6 @@ def resolve_by_name(
     return Outcome(value=first_value, error=" ; ".join(failures), problem="code_inconnu")
 
 
-def resolve_member(cells: dict[str, object], reference: ReferenceData) -> Outcome:
-    """Current commune or EPCI of one row: INSEE, then SIREN, then SIRET, then name."""
-    cells = codes_in_name(cells)
-    outcome, failures, first_value = resolve_codes(cells, reference)
-    if outcome is not None:
-        return check_agreement(outcome, cells, reference)
-    return resolve_by_name(cells, reference, failures, first_value)
-
-
 def _scope(departments: Collection[str]) -> str:
     if not departments:
         return "en France"

@@ -215,15 +215,6 @@ def name_variants(name: object, index: NameIndex) -> list[str]:
     return variants
 
 
-def communes_named(name: object, index: NameIndex) -> list[str]:
-    """Current communes whose name (or a former commune's) is ``name``, by the plainest reading."""
-    for key in name_variants(name, index):
-        found = index.national.get(key)
-        if found:
-            return sorted(found)
-    return []
-
-
 @dataclass(frozen=True)
 class Agreement:
     """Does a name designate the commune its code designates?

@@ -241,14 +241,3 @@ def read_registry_file(name: str, content: bytes) -> pd.DataFrame:
     if "services" not in registry.columns:
         registry["services"] = [()] * len(registry)
     return registry
-
-
-def operator_duplicates(frame: pd.DataFrame) -> list[str]:
-    """French notes for operators of a registry file that share a SIRET (kept as they are)."""
-    sirets = frame.loc[frame["siret"] != "", ["id", "siret"]]
-    repeated = sirets[sirets["siret"].duplicated(keep=False)]
-    return [
-        f"SIRET {siret} partagé par {', '.join(group['id'])} : vérifiez qu'il s'agit bien "
-        "d'opérateurs distincts"
-        for siret, group in repeated.groupby("siret", sort=True)
-    ]

@@ -28,6 +28,7 @@ from geo.core.classes import CLASSES, CoverageClass, commune_classes
 from geo.core.coverage import selection_figures
 from geo.core.reference import ReferenceData
 from geo.core.registry import opsn_names
+from geo.core.rules import Rule
 from geo.core.views import Level, View
 from geo.explore.views import commune_row, selection
 from geo.mapdata.insets import DROM_ORDER, drom_extents, inset_boxes, national_bounds, place_drom
@@ -315,14 +316,14 @@ def commune_properties(
             "libelle": (communes["nom"] + " (" + communes["insee"] + ")").to_numpy(),
             "population": communes["population"].map(fmt.integer).to_numpy(),
             "statut": pd.Series(commune_classes(coverage)).map(labels).to_numpy(),
-            "adhesion": membership.to_numpy(),
-            "perimetre": names(coverage["opsn_perimetre"]).to_numpy(),
+            Rule.ADHESION.value: membership.to_numpy(),
+            Rule.PERIMETRE.value: names(coverage["opsn_perimetre"]).to_numpy(),
         },
         index=communes.index,
     )
 
 
-TOOLTIP_FIELDS = ["libelle", "population", "statut", "adhesion", "perimetre"]
+TOOLTIP_FIELDS = ["libelle", "population", "statut", Rule.ADHESION.value, Rule.PERIMETRE.value]
 TOOLTIP_ALIASES = ["Commune", "Population", "Statut", "Adhérente à", "Dans le périmètre de"]
 
 

@@ -22,6 +22,7 @@ from geo.core.analysis import Analysis, table_by
 from geo.core.classes import CLASSES, CoverageClass, commune_classes
 from geo.core.coverage import area_figures, without_label
 from geo.core.reference import ReferenceData
+from geo.core.rules import Rule
 from geo.core.views import Level, View
 from geo.explore.views import commune_row, name_of, selection, territory_mask
 from geo.mapdata import MapFiles
@@ -225,8 +226,9 @@ def _commune_details(
     return {
         "index": positions.tolist(),
         "opsn": [opsn_names.get(i, i) for i in ids],
-        "adhesion": adhesion,
-        "perimetre": perimetre,
+        # By way of serving, as the map reads them (``d.adhesion``, ``d.perimetre``).
+        Rule.ADHESION.value: adhesion,
+        Rule.PERIMETRE.value: perimetre,
         "via_epci": coverage["adhesion_via_epci"].iloc[positions].astype(int).tolist(),
     }
 

@@ -32,6 +32,7 @@ import pandas as pd
 
 from geo.core import fmt
 from geo.core.memberships import memberships_frame
+from geo.core.records import as_json
 from geo.importers.anct_source import (
     ADHERENTS,
     DATASET_ID,
@@ -427,10 +428,59 @@ def dated_memberships(
     return memberships_frame(pd.concat(parts, ignore_index=True))
 
 
-def refresh_preview(plan: RefreshPlan, reference, options=None) -> dict:
-    """Before / after of the refresh (:func:`geo.planning.compare.compare_snapshots`) with
-    ``options``, plus ``adhesion``: the figures and communes under « adhérentes seulement »,
-    the rule whose figures the ANCT's adhesions change most."""
+@dataclass(frozen=True)
+class InForce:
+    """Adhesions in force on the source's day (ISO ``date``): how many start and how many
+    end — what a planner means by « new » and « ended »; the rows of the database count an
+    ended adhesion twice (its open row closed, its dated row added)."""
+
+    date: str
+    new: int
+    ended: int
+
+    @property
+    def sentence(self) -> str:
+        """« Adhésions en vigueur le 1er décembre 2026 : 10 nouvelles, 10 terminées »."""
+        return (
+            f"Adhésions en vigueur le {fmt.long_date(dt.date.fromisoformat(self.date))} : "
+            f"{fmt.count(self.new, 'nouvelle')}, {fmt.count(self.ended, 'terminée')}"
+        )
+
+
+@dataclass(frozen=True)
+class FigureChanges:
+    """Headline figures before / after and their deltas (``before``, ``after``, …), and the
+    communes whose status changes (:func:`geo.planning.compare.figure_changes`)."""
+
+    figures: dict
+    communes: list[dict]
+
+
+@dataclass(frozen=True)
+class RefreshPreview:
+    """What a refresh would change; the fields are the keys of ``db refresh --format json``'s
+    ``preview`` (:meth:`as_json`).
+
+    ``registry``, ``memberships``, ``figures`` and ``communes``: those of
+    :func:`geo.planning.compare.compare_snapshots` under the options asked for;
+    ``adhesion``: the figures and communes under « adhérentes seulement », the rule
+    whose figures the ANCT's adhesions change most (the very ``figures`` and
+    ``communes`` when that is the rule asked for).
+    """
+
+    registry: dict
+    memberships: dict
+    figures: dict
+    communes: list[dict]
+    in_force: InForce
+    adhesion: FigureChanges
+
+    def as_json(self) -> dict:
+        return as_json(self)
+
+
+def refresh_preview(plan: RefreshPlan, reference, options=None) -> RefreshPreview:
+    """Before / after of the refresh with ``options`` (see :class:`RefreshPreview`)."""
     import dataclasses
 
     from geo.core.coverage import CoverageOptions
@@ -439,36 +489,31 @@ def refresh_preview(plan: RefreshPlan, reference, options=None) -> dict:
 
     options = options or CoverageOptions()
     after = plan.after
-    preview = compare_snapshots(plan.snapshot, after, reference, options)
-    preview["in_force"] = in_force_changes(plan.snapshot.memberships, after.memberships, plan.day)
+    compared = compare_snapshots(plan.snapshot, after, reference, options)
+    asked = FigureChanges(compared["figures"], compared["communes"])
+    members_only = asked
     if options.rule != Rule.ADHESION:
-        members_only = dataclasses.replace(options, rule=Rule.ADHESION)
-        preview["adhesion"] = figure_changes(reference, plan.snapshot, after, members_only)
-    else:
-        preview["adhesion"] = {"figures": preview["figures"], "communes": preview["communes"]}
-    return preview
+        changes = figure_changes(
+            reference, plan.snapshot, after, dataclasses.replace(options, rule=Rule.ADHESION)
+        )
+        members_only = FigureChanges(changes["figures"], changes["communes"])
+    return RefreshPreview(
+        registry=compared["registry"],
+        memberships=compared["memberships"],
+        figures=asked.figures,
+        communes=asked.communes,
+        in_force=in_force_changes(plan.snapshot.memberships, after.memberships, plan.day),
+        adhesion=members_only,
+    )
 
 
-def in_force_changes(before: pd.DataFrame, after: pd.DataFrame, day: dt.date) -> dict:
-    """Adhesions in force on the source's ``day``: how many start and how many end.
-
-    What a planner means by « new » and « ended »; the rows of the database
-    count an ended adhesion twice (its open row closed, its dated row added).
-    """
+def in_force_changes(before: pd.DataFrame, after: pd.DataFrame, day: dt.date) -> InForce:
+    """Adhesions in force on the source's ``day``: how many start and how many end."""
     from geo.core.coverage import active_memberships
 
     old = set(_keys(active_memberships(memberships_frame(before), day)))
     new = set(_keys(active_memberships(memberships_frame(after), day)))
-    return {"date": day.isoformat(), "new": len(new - old), "ended": len(old - new)}
-
-
-def in_force_sentence(changes: dict) -> str:
-    """« Adhésions en vigueur le 1er décembre 2026 : 10 nouvelles, 10 terminées »."""
-    day = dt.date.fromisoformat(changes["date"])
-    return (
-        f"Adhésions en vigueur le {fmt.long_date(day)} : "
-        f"{fmt.count(changes['new'], 'nouvelle')}, {fmt.count(changes['ended'], 'terminée')}"
-    )
+    return InForce(day.isoformat(), len(new - old), len(old - new))
 
 
 # --------------------------------------------------------------------------- save

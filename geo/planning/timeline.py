@@ -78,10 +78,6 @@ def membership_dates(memberships: pd.DataFrame) -> list[dt.date]:
     return sorted(days)
 
 
-def has_dates(memberships: pd.DataFrame) -> bool:
-    return bool(membership_dates(memberships))
-
-
 @dataclass
 class ThenNow:
     """Coverage on two dates and what changed between them."""

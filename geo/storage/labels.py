@@ -143,8 +143,3 @@ def parse_version(text: object) -> int | None:
     if not value.isdigit() or int(value) < 1 or len(value) > 9:
         raise ValueError(f"version « {value[:20]} » invalide : attendu un numéro (1, 2, 3…)")
     return int(value)
-
-
-def files_label(names: list[str]) -> str:
-    """``fichiers importés (non enregistrés) : a.csv, b.xlsx`` for data not saved yet."""
-    return "fichiers importés (non enregistrés) : " + ", ".join(names)

@@ -262,7 +262,7 @@ def test_view_option_gives_the_view_figures_with_france_beside(capsys, reference
     facts = view_facts(
         reference, analyse(reference, inputs, CoverageOptions()), inputs, View("departement", "14")
     )
-    assert {k: view[k] for k in facts["figures"]} == facts["figures"]
+    assert {k: view[k] for k in facts.figures} == facts.figures
 
 
 def test_view_option_text_and_errors(capsys):

@@ -72,9 +72,9 @@ def test_every_commune_at_once_says_what_view_facts_says(reference, inputs, name
     for insee in sample(reference, inputs, analysis):
         expected = view_facts(reference, analysis, inputs, View(Level.COMMUNE, insee), context)
         found = facts_of(facts, reference, analysis, position[insee], briefs)
-        assert found["figures"] == {k: expected["figures"][k] for k in FIGURE_KEYS}, insee
+        assert found.figures == {k: expected.figures[k] for k in FIGURE_KEYS}, insee
         for key in KEYS:
-            assert found[key] == expected[key], (insee, key)
+            assert getattr(found, key) == getattr(expected, key), (insee, key)
 
 
 def test_lists_name_opsn_by_index_with_how_they_serve(reference, inputs):
@@ -83,7 +83,7 @@ def test_lists_name_opsn_by_index_with_how_they_serve(reference, inputs):
     facts = commune_facts(reference, analysis, inputs)
     row = facts.table[facts.table["insee"] == "69259"].iloc[0]
     serving = {
-        facts.opsn[int(e.rstrip("pae"))]["id"]: e.lstrip("0123456789")
+        facts.opsn[int(e.rstrip("pae"))].id: e.lstrip("0123456789")
         for e in row["serving"].split(",")
     }
     assert "a" in serving["sitiv"]

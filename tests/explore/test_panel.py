@@ -19,7 +19,9 @@ from geo.core.coverage import CoverageOptions
 from geo.core.inputs import Inputs
 from geo.core.rules import STATUSES
 from geo.core.views import View
-from geo.explore.panel import panel_lines, partial_offers_text, view_facts
+from geo.explore.facts import Membership, Place
+from geo.explore.panel import view_facts
+from geo.explore.panel_text import panel_lines, partial_offers_text
 from geo.importers.inputs import bundled_inputs
 from tests.tiny_reference import memberships, perimeters, tiny_reference
 
@@ -123,7 +125,7 @@ def test_view_figures_equal_an_independent_count(reference, inputs, analyses, op
         if view.level == "territoire" and view.code not in set(analysis.zones["id"]):
             continue  # the options gave no such territory (tested in test_views)
         facts = view_facts(reference, analysis, inputs, view)
-        figures = facts["figures"]
+        figures = facts.figures
         rows = expected_view(communes, view, analysis.zones, options.territory)
         where = f"{option_name}, {view.key}"
         assert figures["total_communes"] == len(rows), where
@@ -148,73 +150,73 @@ def test_view_figures_equal_an_independent_count(reference, inputs, analyses, op
             == rows.loc[rows["statut"] == "sans_opsn", "population"].sum()
         ), where
         # The France beside it is the headline's, whatever the view.
-        assert facts["france"] is analysis.figures
-        assert facts["outside_territory"] == (
+        assert facts.france is analysis.figures
+        assert facts.outside_territory == (
             options.territory == "metropole" and view.level != "france" and not rows["metro"].any()
         )
-        json.dumps(facts, ensure_ascii=False)  # JSON-ready, for the command line
+        json.dumps(facts.as_json(), ensure_ascii=False)  # JSON-ready, for the command line
 
 
 @pytest.mark.parametrize("option_name", list(OPTIONS))
 def test_france_view_is_the_headline(reference, inputs, analyses, option_name):
     analysis = analyses[option_name]
     facts = view_facts(reference, analysis, inputs, View())
-    assert facts["figures"] == analysis.figures
-    assert facts["white_zones"]["count"] == analysis.figures["white_zone_count"]
-    assert facts["white_zones"]["population"] == analysis.figures["white_zone_population"]
+    assert facts.figures == analysis.figures
+    assert facts.white_zones.count == analysis.figures["white_zone_count"]
+    assert facts.white_zones.population == analysis.figures["white_zone_population"]
 
 
 def test_who_serves_a_view_and_how(reference, inputs, analyses):
     facts = view_facts(reference, analyses["défaut"], inputs, View("region", "53"))
-    opsn = {o["nom"]: o for o in facts["opsn"]}
-    assert opsn["Mégalis Bretagne"]["perimetre_communes"] == 1202  # all of Bretagne
-    assert opsn["CDG29"]["perimetre_communes"] == 277
+    opsn = {o.nom: o for o in facts.opsn}
+    assert opsn["Mégalis Bretagne"].perimetre_communes == 1202  # all of Bretagne
+    assert opsn["CDG29"].perimetre_communes == 277
     assert "SIB" not in opsn  # a health GIP: never counted
-    assert {o["nom"] for o in facts["bordering_opsn"]} >= {"Manche Numérique", "e-Collectivités"}
-    assert not {o["nom"] for o in facts["bordering_opsn"]} & set(opsn)
+    assert {o.nom for o in facts.bordering_opsn} >= {"Manche Numérique", "e-Collectivités"}
+    assert not {o.nom for o in facts.bordering_opsn} & set(opsn)
     lyon = view_facts(reference, analyses["défaut"], inputs, View("epci", "200046977"))
-    sitiv = {o["id"]: o for o in lyon["opsn"]}["sitiv"]
-    assert sitiv["adhesion_communes"] == 5 and sitiv["perimetre_communes"] == 0
-    assert lyon["white_zones"]["count"] == 1
-    assert lyon["white_zones"]["zones"][0]["id"] == "Z13055"
+    sitiv = {o.id: o for o in lyon.opsn}["sitiv"]
+    assert sitiv.adhesion_communes == 5 and sitiv.perimetre_communes == 0
+    assert lyon.white_zones.count == 1
+    assert lyon.white_zones.zones[0].id == "Z13055"
 
 
 def test_partial_offers_are_listed_apart(reference, inputs, analyses):
     calvados = View("departement", "14")
     facts = view_facts(reference, analyses["défaut"], inputs, calvados)
-    assert facts["opsn"] == []
-    partial = {o["id"]: o for o in facts["partial_offers"]}
+    assert facts.opsn == []
+    partial = {o.id: o for o in facts.partial_offers}
     assert set(partial) == {"cdg14", "geocalvados_mapeo"}
-    assert partial["cdg14"]["nature"] == "délégué à la protection des données"
-    assert partial["cdg14"]["perimetre_communes"] == 526
-    assert not partial["cdg14"]["counted"]
+    assert partial["cdg14"].nature == "délégué à la protection des données"
+    assert partial["cdg14"].perimetre_communes == 526
+    assert not partial["cdg14"].counted
     lines = panel_lines(facts)
     assert (
         "Offres partielles présentes : CDG 14 (délégué à la protection des données), "
         "GéoCalvados (SIG) — non comptées"
     ) in lines
     counted = view_facts(reference, analyses["offres partielles"], inputs, calvados)
-    assert all(o["counted"] for o in counted["partial_offers"])
-    assert {o["id"]: o["offre"] for o in counted["opsn"]} == {
+    assert all(o.counted for o in counted.partial_offers)
+    assert {o.id: o.offre for o in counted.opsn} == {
         "cdg14": "partielle",
         "geocalvados_mapeo": "partielle",
     }
-    assert partial_offers_text(counted["partial_offers"]).endswith("— comptées")
+    assert partial_offers_text(counted.partial_offers).endswith("— comptées")
 
 
 def test_commune_facts(reference, inputs, analyses):
     facts = view_facts(reference, analyses["défaut"], inputs, View("commune", "69259"))
-    commune = facts["commune"]
-    assert commune["nom"] == "Vénissieux" and commune["statut"] == "adherente"
-    assert commune["departement"] == {"code": "69", "nom": "Rhône"}
-    assert commune["epci"]["siren"] == "200046977"
-    assert commune["adhesion"] == [{"id": "sitiv", "nom": "SITIV", "via": "commune"}]
-    assert commune["zone"] is None
+    commune = facts.commune
+    assert commune.nom == "Vénissieux" and commune.statut == "adherente"
+    assert commune.departement == Place(code="69", nom="Rhône")
+    assert commune.epci.siren == "200046977"
+    assert commune.adhesion == [Membership(id="sitiv", nom="SITIV", via="commune")]
+    assert commune.zone is None
     reunion = view_facts(reference, analyses["défaut"], inputs, View("commune", "97411"))
-    assert reunion["commune"]["statut_libelle"] == "Sans OPSN"
-    assert reunion["commune"]["zone"]["nom"] == "La Réunion"
-    assert reunion["view"]["fil"][-1]["nom"] == "Saint-Denis (97411)"
-    assert reunion["sources"]["data"] == inputs.label
+    assert reunion.commune.statut_libelle == "Sans OPSN"
+    assert reunion.commune.zone.nom == "La Réunion"
+    assert reunion.view.fil[-1].nom == "Saint-Denis (97411)"
+    assert reunion.sources.data == inputs.label
 
 
 def test_commune_member_through_its_epci():
@@ -228,32 +230,32 @@ def test_commune_member_through_its_epci():
     )
     analysis = analyse(reference, inputs, CoverageOptions())
     facts = view_facts(reference, analysis, inputs, View("commune", "01001"))
-    assert facts["commune"]["adhesion"] == [
-        {"id": "C", "nom": "OPSN C", "via": "commune"},
-        {"id": "D", "nom": "OPSN D", "via": "epci"},
+    assert facts.commune.adhesion == [
+        Membership(id="C", nom="OPSN C", via="commune"),
+        Membership(id="D", nom="OPSN D", via="epci"),
     ]
     assert "Adhérente à : OPSN C, OPSN D (par son EPCI)" in panel_lines(facts)
     epci = view_facts(reference, analysis, inputs, View("epci", "200000001"))
-    d = {o["id"]: o for o in epci["opsn"]}["D"]
-    assert (d["adhesion_communes"], d["adhesion_via_epci_communes"]) == (3, 3)
+    d = {o.id: o for o in epci.opsn}["D"]
+    assert (d.adhesion_communes, d.adhesion_via_epci_communes) == (3, 3)
 
 
 def test_territory_view_facts(reference, inputs, analyses):
     facts = view_facts(reference, analyses["défaut"], inputs, View("territoire", "Z13055"))
-    zone = facts["zone"]
-    assert zone["communes"] == 2057 and zone["population"] == facts["figures"]["total_population"]
-    assert {"code": "30", "nom": "Gard"} in zone["departements"]
-    neighbours = {o["nom"] for o in zone["opsn_voisins_perimetre"]}
+    zone = facts.zone
+    assert zone.communes == 2057 and zone.population == facts.figures["total_population"]
+    assert Place(code="30", nom="Gard") in zone.departements
+    neighbours = {o.nom for o in zone.opsn_voisins_perimetre}
     assert {"Numérian", "SICTIAM"} <= neighbours
     # Bordering OPSN of the view = those across the territory's border.
-    assert neighbours <= {o["nom"] for o in facts["bordering_opsn"]}
-    assert facts["figures"]["covered_share"] == 0
-    assert facts["definition"].startswith("Territoire sans OPSN")
-    assert {o["id"] for o in facts["partial_offers"]} == {"datasud", "openig"}
+    assert neighbours <= {o.nom for o in facts.bordering_opsn}
+    assert facts.figures["covered_share"] == 0
+    assert facts.definition.startswith("Territoire sans OPSN")
+    assert {o.id for o in facts.partial_offers} == {"datasud", "openig"}
 
 
 def test_drom_under_metropole_is_flagged(reference, inputs, analyses):
     facts = view_facts(reference, analyses["métropole"], inputs, View("departement", "971"))
-    assert facts["outside_territory"]
-    assert facts["figures"]["total_population"] == 384_160
+    assert facts.outside_territory
+    assert facts.figures["total_population"] == 384_160
     assert "Hors du territoire choisi" in panel_lines(facts)[1]

@@ -17,7 +17,6 @@ from geo.explore.permalink import (
     parse_query,
     query_string,
     to_query,
-    with_view,
 )
 
 LINKS = [
@@ -102,7 +101,7 @@ def test_repeated_parameter_keeps_the_last_value(reference):
 
 def test_a_view_change_is_a_new_history_entry_an_option_change_is_not():
     france = to_query(Permalink())
-    finistere = to_query(with_view(Permalink(), View("departement", "29")))
+    finistere = to_query(Permalink(View("departement", "29")))
     finistere_members = to_query(
         Permalink(View("departement", "29"), CoverageOptions(rule="adhesion"))
     )

@@ -35,11 +35,12 @@ from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs
 from geo.core.classes import CLASSES, rule_classes
 from geo.core.coverage import without_label
+from geo.core.records import as_json
 from geo.core.reference import ReferenceData
 from geo.core.stats import CREDITS
 from geo.core.views import DROM, LEVEL_LABELS, Level, View
 from geo.explore import tables
-from geo.explore.commune_facts import commune_facts
+from geo.explore.commune_facts import SERVING_WAYS, commune_facts
 from geo.explore.panel import FactsContext, facts_context, view_facts, zone_brief
 from geo.explore.presentation import default_slides
 from geo.explore.search import KIND_LABELS, SearchIndex
@@ -160,7 +161,8 @@ class AtlasContext:
         return self.facts.names
 
     def view_facts(self, view: View) -> dict:
-        return view_facts(self.reference, self.analysis, self.inputs, view, self.facts)
+        """The view's facts as JSON (:meth:`geo.explore.facts.ViewFacts.as_json`)."""
+        return view_facts(self.reference, self.analysis, self.inputs, view, self.facts).as_json()
 
     def spec(self, view: View, figures: dict | None = None) -> dict:
         return view_map_spec(
@@ -178,7 +180,7 @@ def site_document(context: AtlasContext, date: dt.date) -> dict:
     figures = analysis.figures
     france = context.view_facts(View())
     national_spec = context.spec(View())
-    opsn = commune_facts(reference, analysis, inputs, context.facts).opsn  # shards point here
+    opsn = as_json(commune_facts(reference, analysis, inputs, context.facts).opsn)  # shards' index
     options = analysis.options
     regions = reference.regions
     departements = reference.departements
@@ -221,7 +223,7 @@ def site_document(context: AtlasContext, date: dt.date) -> dict:
         },
         "drom": DROM,
         "opsn": opsn,
-        "zones": [zone_brief(zone, context.names) for zone in analysis.zones.itertuples()],
+        "zones": [as_json(zone_brief(zone, context.names)) for zone in analysis.zones.itertuples()],
         "slides": [[view.level, view.code] for view in default_slides(reference)],
         "data": inputs.label,
         # An EPCI's departments: the first holds its view (epci_shards), all its communes.
@@ -378,8 +380,7 @@ def commune_shards(
                     "dans_territoire": "".join("1" if c else "0" for c in group["dans_territoire"]),
                     "n_opsn": group["n_opsn"].tolist(),
                     "zone": group["zone"].tolist(),
-                    "adhesion": group["adhesion"].tolist(),
-                    "perimetre": group["perimetre"].tolist(),
+                    **{way: group[way].tolist() for way in SERVING_WAYS},
                     "serving": group["serving"].tolist(),
                     "bordering": group["bordering"].tolist(),
                     "partial": group["partial"].tolist(),
