@@ -100,10 +100,10 @@ def _csv_name(reference, analysis, view: View, key: str) -> str:
 
 def _workbook(reference, analysis, inputs: Inputs, view: View) -> bytes:
     """Built on click only, by the « Exporter » menu's function: the view's tables."""
-    from geo.exports.files import export_file
+    from geo.exports.files import ExportKind, export_file
 
     scope = _scope(reference, analysis, view)
-    return export_file(reference, analysis, inputs, scope, "tables", ".xlsx").data
+    return export_file(reference, analysis, inputs, scope, ExportKind.TABLES, ".xlsx").data
 
 
 def show_table(table: geo_tables.Table, view: View, file_name: str) -> None:

@@ -16,18 +16,21 @@ import sys
 from pathlib import Path
 
 from geo.commands._options import add_coverage_options, coverage_options, load
+from geo.exports.formats import FORMATS, CommandOptions, ExportKind, Settings
 
-KINDS = ("map", "report", "tables", "html", "site")  # geo.exports.files.FORMATS, and the atlas
+SITE = "site"
+"""The atlas (:mod:`geo.exports.site`): every view, written into a folder, not one file."""
+KINDS = (*(kind.value for kind in ExportKind), SITE)
 
 
 def add_parser(commands) -> argparse.ArgumentParser:
     parser = commands.add_parser(
         "export",
-        help="carte (PNG, PDF), rapport de territoire (PDF), tableaux (XLSX, CSV), carte HTML",
+        help=", ".join(f"{found.label} ({found.names})" for found in FORMATS.values()),
         description="Exporte une vue : carte statique, rapport, tableaux ou carte interactive "
         "autonome. Le format suit l'extension de --out.",
     )
-    parser.add_argument("kind", choices=KINDS, help="map, report, tables, html ou site (l'atlas)")
+    parser.add_argument("kind", choices=KINDS, help=f"{', '.join(KINDS[:-1])} ou {SITE} (l'atlas)")
     parser.add_argument(
         "--out", type=Path, required=True, help="fichier à écrire (site : dossier de l'atlas)"
     )
@@ -58,42 +61,26 @@ def _level(args) -> str:
     return level
 
 
-def _check(args) -> tuple[str, object, list[str] | None]:
-    """(extension, canvas, tables) from the options, or a French error before any work."""
-    from geo.exports.files import FORMATS, chosen_tables
-
+def _check(args) -> tuple[str, Settings]:
+    """(extension, settings) from the options, or a French error before any work."""
+    kind = ExportKind(args.kind)
     out: Path = args.out
     suffix = out.suffix.lower()
-    if suffix not in FORMATS[args.kind]:
+    if suffix not in kind.suffixes:
         raise ValueError(
-            f"--out {out.name} : extension attendue pour « {args.kind} » : "
-            f"{', '.join(FORMATS[args.kind])}"
+            f"--out {out.name} : extension attendue pour « {kind} » : {', '.join(kind.suffixes)}"
         )
     if not out.parent.is_dir():
         raise ValueError(f"--out {out} : le dossier {out.parent} n'existe pas")
     level = _level(args)
-    if args.kind != "map" and (args.size or args.dpi):
-        raise ValueError("--size et --dpi s'appliquent à « export map » seulement")
-    if args.kind != "tables" and args.table:
-        raise ValueError("--table s'applique à « export tables » seulement")
-    canvas, keys = None, None
-    if args.kind == "map":
-        from geo.exports.static_map import canvas_for, parse_size
-
-        size = parse_size(args.size) if args.size else None
-        canvas = canvas_for(suffix.lstrip("."), size, args.dpi)
-    if args.kind == "tables":
-        keys = [t.strip() for t in (args.table or "").split(",") if t.strip()] or None
-        chosen_tables(level, suffix, keys)
-    if args.kind == "report":
-        from geo.exports.report import REPORT_LEVELS
-
-        if level not in REPORT_LEVELS:
-            raise ValueError(
-                f"le rapport porte sur une région, un département ou un territoire sans OPSN "
-                f"(--vue {' | '.join(REPORT_LEVELS)}), pas sur « {level} »"
-            )
-    return suffix, canvas, keys
+    for owner, found in FORMATS.items():
+        given = [name for name in found.options if getattr(args, name)]
+        if owner != kind and given:
+            names = " et ".join(f"--{name}" for name in found.options)
+            verb = "s'appliquent" if len(found.options) > 1 else "s'applique"
+            raise ValueError(f"{names} {verb} à « export {owner} » seulement")
+    options = CommandOptions(level, suffix, args.size, args.dpi, args.table)
+    return suffix, kind.format.settings(options)
 
 
 def _write(out: Path, data: bytes) -> None:
@@ -108,14 +95,16 @@ def run(args: argparse.Namespace) -> int:
     from geo.exports.files import export_file
     from geo.exports.scope import resolve
 
-    if args.kind == "site":
+    if args.kind == SITE:
         return _site(args)
-    suffix, canvas, keys = _check(args)
+    suffix, settings = _check(args)
     reference, loaded = load(args)  # unreadable files: French message, exit 2 (geo.cli)
     inputs = loaded.inputs
     analysis = analyse(reference, inputs, coverage_options(args, inputs.registry))
     scope = resolve(reference, analysis, args.vue, args.code)
-    exported = export_file(reference, analysis, inputs, scope, args.kind, suffix, canvas, keys)
+    exported = export_file(
+        reference, analysis, inputs, scope, args.kind, suffix, settings.canvas, settings.table_keys
+    )
     _write(args.out, exported.data)
     print(
         f"Écrit : {args.out} — {exported.description}, {exported.size_text} ; "

@@ -25,15 +25,19 @@ Excel reads as numbers. For a screen, :func:`styled` gives a pandas ``Styler``
 that ``st.dataframe`` shows in French formats whatever the browser's language,
 sorting on the numbers underneath; :func:`display_frame` gives the same cells
 as text (reports), and :func:`filter_rows` the app's row filter (case and
-accents ignored). The column contract of every table (names, kinds,
-meanings) is :data:`COLUMNS`, printed in ``docs/tableaux.md`` (a test keeps the
-two equal). Under an OPSN filter the words « sans OPSN » become « hors des OPSN
+accents ignored). Each table is described once, as data (:data:`TABLES`: its
+title, its columns with their kinds and meanings, the function giving their
+values, the order of its rows), and built by :func:`build`; which tables a view
+has, under the map, in its workbook, in the atlas and as its CSV, is
+:data:`VIEW_TABLES`. The column contract of every table is :data:`COLUMNS`,
+printed in ``docs/tableaux.md`` (a test keeps the two equal). Under an OPSN filter the words « sans OPSN » become « hors des OPSN
 choisis » in the column names, as everywhere else.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -46,6 +50,7 @@ from geo.core.coverage import without_label
 from geo.core.reference import ReferenceData
 from geo.core.registry import opsn_names
 from geo.core.rules import Rule
+from geo.core.views import Level
 
 SCOPE_LABELS = {
     "locale": "locale",
@@ -91,171 +96,6 @@ class Table:
 
     def with_frame(self, frame: pd.DataFrame) -> Table:
         return replace(self, frame=frame)
-
-
-# ----------------------------------------------------------------------------- the contract
-
-_WITHOUT = "{sans}"  # replaced by « sans OPSN » or « hors des OPSN choisis »
-_NOT_COUNTED = "{non_comptees}"  # « , non comptées » under « adhérentes seulement »
-
-_COVERAGE_COLUMNS = (
-    Column("Communes", "integer", "nombre de communes"),
-    Column("Population", "integer", "population municipale"),
-    Column("Communes couvertes", "integer", "communes couvertes selon la règle de comptage"),
-    Column("Population couverte", "integer", "population des communes couvertes"),
-    Column(
-        "Part couverte (%)",
-        "percent",
-        "part de la population couverte, en pourcentage, selon la règle de comptage",
-        1,
-    ),
-    Column("Communes adhérentes", "integer", "communes adhérentes à un OPSN"),
-    Column(
-        "Communes dans un périmètre{non_comptees}",
-        "integer",
-        "communes non adhérentes situées dans le périmètre d'un OPSN (« non comptées » : "
-        "avec la règle « adhérentes seulement », elles ne sont pas couvertes)",
-    ),
-    Column(f"Communes {_WITHOUT}", "integer", "communes ni adhérentes ni dans un périmètre"),
-    Column(f"Population {_WITHOUT}", "integer", "population de ces communes"),
-)
-
-COLUMNS: dict[str, tuple[Column, ...]] = {
-    "regions": (
-        Column("Code", "code", "code INSEE de la région"),
-        Column("Nom", "text", "nom de la région"),
-        *_COVERAGE_COLUMNS,
-    ),
-    "departements": (
-        Column("Code", "code", "code du département (`01`, `2A`, `974`)"),
-        Column("Nom", "text", "nom du département"),
-        Column("Région", "text", "nom de sa région"),
-        *_COVERAGE_COLUMNS,
-    ),
-    "epci": (
-        Column("SIREN", "code", "SIREN de l'EPCI à fiscalité propre"),
-        Column("Nom", "text", "nom de l'EPCI"),
-        Column("Départements", "code", "codes des départements de ses communes"),
-        *_COVERAGE_COLUMNS,
-    ),
-    "opsn": (
-        Column("OPSN", "text", "nom usuel (sigle s'il y en a un)"),
-        Column("Nom complet", "text", "dénomination complète"),
-        Column("Portée", "text", "locale, départementale, régionale ou nationale"),
-        Column(
-            "Offre",
-            "text",
-            "complète, ou partielle et limitée à un service (commande publique, DPO, SIG…)",
-        ),
-        Column(
-            "Comptée",
-            "text",
-            "« oui » si ses périmètre et adhésions comptent dans la couverture avec ces options",
-        ),
-        Column("Départements du périmètre", "code", "départements où l'OPSN propose ses services"),
-        Column("Communes dans le périmètre", "integer", "communes de ces départements"),
-        Column("Population du périmètre", "integer", "population municipale de ces communes"),
-        Column("Communes adhérentes", "integer", "communes adhérentes (directement ou par l'EPCI)"),
-        Column("dont par leur EPCI", "integer", "communes membres seulement par leur EPCI"),
-        Column("Population adhérente", "integer", "population municipale des communes adhérentes"),
-        Column("Identifiant", "code", "identifiant du registre (option --filter)"),
-    ),
-    "voisins": (
-        Column("OPSN", "text", "nom usuel de l'OPSN"),
-        Column(
-            "Communes voisines servies",
-            "integer",
-            "communes hors du territoire, qui le bordent, dans son périmètre ou adhérentes",
-        ),
-        Column("dont adhérentes", "integer", "parmi elles, communes adhérentes à cet OPSN"),
-        Column("Population voisine servie", "integer", "population de ces communes voisines"),
-        Column("Déjà présent", "text", "« oui » s'il sert déjà des communes du territoire"),
-        Column("Identifiant", "code", "identifiant du registre"),
-    ),
-    "communes": (
-        Column("Code INSEE", "code", "code officiel de la commune"),
-        Column("Commune", "text", "nom de la commune"),
-        Column("Département", "code", "code du département"),
-        Column("EPCI", "text", "nom de son EPCI à fiscalité propre (vide s'il n'y en a pas)"),
-        Column("Population", "integer", "population municipale"),
-        Column(
-            "Statut",
-            "text",
-            "adhérente, dans un périmètre (comptée ou non selon la règle), ou sans OPSN",
-        ),
-        Column("Couverte", "text", "« oui » si la commune est couverte selon la règle"),
-        Column("Adhérente à", "text", "OPSN dont elle est membre, par leur nom"),
-        Column("Par son EPCI", "text", "« oui » si elle n'est membre que par son EPCI"),
-        Column("Dans le périmètre de", "text", "OPSN dont le périmètre l'inclut, par leur nom"),
-        Column("Nombre d'OPSN", "integer", "OPSN qui la servent selon la règle"),
-        Column(f"Territoire {_WITHOUT}", "text", "territoire dont elle fait partie, s'il y a lieu"),
-    ),
-    "sans_opsn": (),  # the columns of « communes » (below)
-    "territoires": (
-        Column("Rang", "integer", "rang par population décroissante"),
-        Column("Territoire", "text", "nom du territoire (communes contiguës)"),
-        Column("Identifiant", "code", "`Z` + code INSEE de sa commune la plus peuplée"),
-        Column("Communes", "integer", "nombre de communes"),
-        Column("Population", "integer", "population municipale"),
-        Column("Superficie (km²)", "decimal", "superficie", 1),
-        Column("Départements", "code", "codes des départements touchés"),
-        Column("Outre-mer", "text", "« oui » pour un territoire d'outre-mer"),
-        Column(
-            "Île",
-            "text",
-            "« oui » pour un territoire fait d'îles seulement (Corse, La Réunion, Guadeloupe…)",
-        ),
-        Column("OPSN voisins (périmètre)", "text", "OPSN dont le périmètre le borde"),
-        Column("OPSN voisins (adhérents)", "text", "OPSN dont des communes adhérentes le bordent"),
-        Column(
-            "Distance à une commune servie (km)",
-            "decimal",
-            "0 s'il touche une commune servie ; vide s'il n'y en a aucune sur son île",
-            1,
-        ),
-    ),
-}
-COLUMNS["sans_opsn"] = COLUMNS["communes"]
-"""Column contract of every table, in order (``{sans}`` = « sans OPSN »)."""
-
-TITLES = {
-    "regions": ("Couverture par région", "Régions"),
-    "departements": ("Couverture par département", "Départements"),
-    "epci": ("Couverture par EPCI", "EPCI"),
-    "opsn": ("OPSN : périmètres et adhésions", "OPSN"),
-    "voisins": ("OPSN voisins", "OPSN voisins"),
-    "communes": ("Communes et OPSN", "Communes"),
-    "sans_opsn": ("Communes {sans}, par population", "Communes {sans}"),
-    "territoires": ("Territoires {sans}", "Territoires {sans}"),
-}
-"""Title and sheet name of each table."""
-
-
-def column_name(template: str, without: str, counted: bool = True) -> str:
-    """A column name under the options: « sans OPSN » or « hors des OPSN choisis », and
-    whether communes only in a perimeter are counted."""
-    return template.replace(_WITHOUT, without).replace(
-        _NOT_COUNTED, "" if counted else ", non comptées"
-    )
-
-
-def _columns(key: str, without: str, counted: bool = True) -> tuple[Column, ...]:
-    return tuple(replace(c, name=column_name(c.name, without, counted)) for c in COLUMNS[key])
-
-
-def _table(key: str, values: list, analysis: Analysis, notes: tuple[str, ...]) -> Table:
-    """A :class:`Table` from its column values, given in the order of :data:`COLUMNS`."""
-    without = without_label(analysis.options.opsn)
-    columns = _columns(key, without, analysis.options.rule.counts_perimeters)
-    frame = pd.DataFrame(dict(zip([c.name for c in columns], values, strict=True)))
-    title, sheet = _titles(key, without)
-    return Table(key, title, sheet, frame.reset_index(drop=True), columns, notes)
-
-
-def _titles(key: str, without: str) -> tuple[str, str]:
-    """Title and sheet name (≤ 31 characters) of table ``key`` under the OPSN filter's words."""
-    title, sheet = (text.replace(_WITHOUT, without) for text in TITLES[key])
-    return title, sheet[:31]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -304,6 +144,25 @@ def _inside(analysis: Analysis, mask: np.ndarray | None) -> np.ndarray:
     return inside if mask is None else inside & np.asarray(mask, dtype=bool)
 
 
+@dataclass(frozen=True)
+class Request:
+    """What a table's values come from: the data, the options (in ``analysis``) and the view."""
+
+    reference: ReferenceData
+    analysis: Analysis
+    inputs: Inputs
+    mask: np.ndarray | None = None  # the view's communes (``None``: all of France)
+
+    @property
+    def inside(self) -> np.ndarray:
+        """The view's communes within the territory counted."""
+        return _inside(self.analysis, self.mask)
+
+    def __iter__(self) -> Iterator:
+        """``reference, analysis, inputs, mask = request``."""
+        return iter((self.reference, self.analysis, self.inputs, self.mask))
+
+
 # ----------------------------------------------------------------------------- coverage by area
 
 
@@ -343,78 +202,55 @@ def _coverage_by(reference: ReferenceData, analysis: Analysis, key: str, inside:
     return grouped
 
 
-def _coverage_values(grouped: pd.DataFrame) -> list:
+_COVERAGE_FIELDS = (
+    "communes",
+    "population",
+    "communes_couvertes",
+    "population_couverte",
+    "part",
+    "adherente",
+    "perimetre",
+    "sans_opsn",
+    "population_sans",
+)
+"""The figures of :func:`_coverage_by`, in the order of :data:`_COVERAGE_COLUMNS`."""
+
+
+def _area_rows(
+    key: str, names: Callable[[ReferenceData, np.ndarray], list]
+) -> Callable[[Request], list]:
+    """The values of a coverage table by ``key`` (a communes column): each area's code,
+    what ``names`` says of the codes, then its figures."""
+
+    def rows(request: Request) -> list:
+        grouped = _coverage_by(request.reference, request.analysis, key, request.inside)
+        codes = grouped.index.to_numpy()
+        figures = [grouped[field].to_numpy() for field in _COVERAGE_FIELDS]
+        return [codes, *names(request.reference, codes), *figures]
+
+    return rows
+
+
+def _region_names(reference: ReferenceData, codes: np.ndarray) -> list:
+    return [reference.regions.set_index("code")["nom"].reindex(codes).fillna("").to_numpy()]
+
+
+def _department_names(reference: ReferenceData, codes: np.ndarray) -> list:
+    """Each department's name and its region's."""
+    departements = reference.departements.set_index("code")
+    regions = reference.regions.set_index("code")["nom"]
     return [
-        grouped["communes"].to_numpy(),
-        grouped["population"].to_numpy(),
-        grouped["communes_couvertes"].to_numpy(),
-        grouped["population_couverte"].to_numpy(),
-        grouped["part"].to_numpy(),
-        grouped["adherente"].to_numpy(),
-        grouped["perimetre"].to_numpy(),
-        grouped["sans_opsn"].to_numpy(),
-        grouped["population_sans"].to_numpy(),
+        departements["nom"].reindex(codes).fillna("").to_numpy(),
+        departements["region"].reindex(codes).map(regions).fillna("").to_numpy(),
     ]
 
 
-def regions_table(
-    reference: ReferenceData,
-    analysis: Analysis,
-    inputs: Inputs,
-    mask: np.ndarray | None = None,
-    view_name: str = "",
-) -> Table:
-    """Coverage per region (regions with at least one commune in ``mask``)."""
-    grouped = _coverage_by(reference, analysis, "region", _inside(analysis, mask))
-    names = reference.regions.set_index("code")["nom"]
-    codes = grouped.index.to_numpy()
-    rows = {"code": codes, "nom": names.reindex(codes).fillna("").to_numpy()}
-    values = [*rows.values(), *_coverage_values(grouped)]
-    return _table("regions", values, analysis, notes(analysis, inputs, view_name))
-
-
-def departements_table(
-    reference: ReferenceData,
-    analysis: Analysis,
-    inputs: Inputs,
-    mask: np.ndarray | None = None,
-    view_name: str = "",
-) -> Table:
-    """Coverage per department, with its region's name."""
-    grouped = _coverage_by(reference, analysis, "departement", _inside(analysis, mask))
-    departements = reference.departements.set_index("code")
-    regions = reference.regions.set_index("code")["nom"]
-    codes = grouped.index.to_numpy()
-    rows = {
-        "code": codes,
-        "nom": departements["nom"].reindex(codes).fillna("").to_numpy(),
-        "region": departements["region"].reindex(codes).map(regions).fillna("").to_numpy(),
-    }
-    values = [*rows.values(), *_coverage_values(grouped)]
-    return _table("departements", values, analysis, notes(analysis, inputs, view_name))
-
-
-def epci_table(
-    reference: ReferenceData,
-    analysis: Analysis,
-    inputs: Inputs,
-    mask: np.ndarray | None = None,
-    view_name: str = "",
-) -> Table:
-    """Coverage per EPCI (the communes of the view only, for an EPCI across a border)."""
-    grouped = _coverage_by(reference, analysis, "epci", _inside(analysis, mask))
+def _epci_names(reference: ReferenceData, codes: np.ndarray) -> list:
+    """Each EPCI's name and its departments (the communes of the view only are counted, for
+    an EPCI across a border)."""
     epci = reference.epci.set_index("siren")
-    codes = grouped.index.to_numpy()
     departments = epci["departements"].reindex(codes).fillna("").str.replace(",", ", ")
-    rows = {
-        "siren": codes,
-        "nom": epci["nom"].reindex(codes).fillna("").to_numpy(),
-        "departements": departments.to_numpy(),
-    }
-    values = [*rows.values(), *_coverage_values(grouped)]
-    table = _table("epci", values, analysis, notes(analysis, inputs, view_name))
-    order = sort_key(table.frame["Nom"]).sort_values(kind="stable").index
-    return table.with_frame(table.frame.loc[order].reset_index(drop=True))
+    return [epci["nom"].reindex(codes).fillna("").to_numpy(), departments.to_numpy()]
 
 
 # ----------------------------------------------------------------------------- OPSN
@@ -427,13 +263,7 @@ def _pairs(ids: pd.Series, population: np.ndarray) -> pd.DataFrame:
     return frame.assign(opsn=frame["opsn"].str.split("|")).explode("opsn")
 
 
-def opsn_table(
-    reference: ReferenceData,
-    analysis: Analysis,
-    inputs: Inputs,
-    mask: np.ndarray | None = None,
-    view_name: str = "",
-) -> Table:
+def _opsn_rows(request: Request) -> list:
     """Per OPSN: its perimeter and its members among the view's communes.
 
     France (no ``mask``) lists every OPSN of the registry in use, even with no
@@ -445,8 +275,9 @@ def opsn_table(
     from geo.core.coverage import counted_members, counted_perimeters, perimeter_pairs
     from geo.core.registry import partial_offer_label, uncounted_opsn
 
+    reference, analysis, inputs, mask = request
     options = analysis.options
-    inside = _inside(analysis, mask)
+    inside = request.inside
     communes = reference.communes.loc[inside, ["insee", "departement", "epci", "population"]]
     population = communes.set_index("insee")["population"].astype("int64")
     registry = inputs.registry.drop_duplicates("id").set_index("id")
@@ -503,28 +334,18 @@ def opsn_table(
         "population_adhesion": figures["population_adhesion"].to_numpy(),
         "id": figures.index.to_numpy(dtype=object),
     }
-    table = _table("opsn", list(rows.values()), analysis, notes(analysis, inputs, view_name))
-    order = sort_key(table.frame["OPSN"]).sort_values(kind="stable").index
-    return table.with_frame(table.frame.loc[order].reset_index(drop=True))
+    return list(rows.values())
 
 
-def bordering_opsn_table(
-    reference: ReferenceData,
-    analysis: Analysis,
-    inputs: Inputs,
-    mask: np.ndarray | None,
-    view_name: str = "",
-) -> Table:
+def _bordering_rows(request: Request) -> list:
     """OPSN serving the communes just outside the view (sharing a border with it).
 
     The planner's question « which OPSN is next door? »: for each OPSN, the
     bordering communes it serves (in its perimeter or members), and whether it
     already serves communes of the view.
     """
-
-    if mask is None:
-        raise ValueError("OPSN voisins : un territoire est nécessaire")
-    mask = np.asarray(mask, dtype=bool)
+    reference, analysis, inputs, _ = request
+    mask = np.asarray(request.mask, dtype=bool)
     a, b = reference.neighbour_positions  # computed once per reference
     crossing = mask[a] != mask[b]
     outside = np.unique(np.where(mask[a], b, a)[crossing])
@@ -566,11 +387,7 @@ def bordering_opsn_table(
         yes_no([i in present for i in ids]),
         ids.to_numpy(dtype=object),
     ]
-    table = _table("voisins", rows, analysis, notes(analysis, inputs, view_name))
-    frame = table.frame.sort_values(
-        ["Communes voisines servies", "OPSN"], ascending=[False, True], kind="stable"
-    )
-    return table.with_frame(frame.reset_index(drop=True))
+    return rows
 
 
 # ----------------------------------------------------------------------------- communes
@@ -586,15 +403,10 @@ def zone_names(analysis: Analysis, index: pd.Index) -> pd.Series:
     return lookup.reindex(index).fillna("").astype(object)
 
 
-def communes_table(
-    reference: ReferenceData,
-    analysis: Analysis,
-    inputs: Inputs,
-    mask: np.ndarray | None = None,
-    view_name: str = "",
-) -> Table:
+def _commune_rows(request: Request) -> list:
     """One row per commune of the view, by INSEE code, with its coverage and OPSN by name."""
-    inside = _inside(analysis, mask)
+    reference, analysis, inputs, _ = request
+    inside = request.inside
     communes = reference.communes[inside]
     coverage = analysis.coverage[inside]
     names = opsn_names(inputs.registry)
@@ -616,38 +428,22 @@ def communes_table(
         "n_opsn": coverage["n_opsn"].to_numpy().astype("int64"),
         "zone": zone_names(analysis, codes).to_numpy(dtype=object),
     }
-    return _table("communes", list(rows.values()), analysis, notes(analysis, inputs, view_name))
+    return list(rows.values())
 
 
-def communes_without_opsn(
-    reference: ReferenceData,
-    analysis: Analysis,
-    inputs: Inputs,
-    mask: np.ndarray | None = None,
-    view_name: str = "",
-) -> Table:
-    """The communes of the view with no OPSN (status ``sans_opsn``), most populated first."""
-    without = (analysis.coverage["statut"] == "sans_opsn").to_numpy()
-    chosen = without if mask is None else without & np.asarray(mask, dtype=bool)
-    table = communes_table(reference, analysis, inputs, chosen, view_name)
-    frame = table.frame.sort_values(["Population", "Code INSEE"], ascending=[False, True])
-    title, sheet = _titles("sans_opsn", without_label(analysis.options.opsn))
-    return replace(table, key="sans_opsn", title=title, sheet=sheet).with_frame(
-        frame.reset_index(drop=True)
-    )
+def _without_opsn_rows(request: Request) -> list:
+    """The communes of the view with no OPSN (status ``sans_opsn``)."""
+    without = (request.analysis.coverage["statut"] == "sans_opsn").to_numpy()
+    chosen = without if request.mask is None else without & np.asarray(request.mask, dtype=bool)
+    return _commune_rows(replace(request, mask=chosen))
 
 
 # ----------------------------------------------------------------------------- territories
 
 
-def territories_table(
-    reference: ReferenceData,
-    analysis: Analysis,
-    inputs: Inputs,
-    mask: np.ndarray | None = None,
-    view_name: str = "",
-) -> Table:
+def _territory_rows(request: Request) -> list:
     """Territories without OPSN, by population; with ``mask``, those touching the view."""
+    reference, analysis, inputs, mask = request
     zones = analysis.zones
     if analysis.options.territory == "metropole" and not zones.empty:
         zones = zones[~zones["outre_mer"].astype(bool)]
@@ -670,88 +466,254 @@ def territories_table(
         "voisins_adhesion": names_of(zones["opsn_voisins_adhesion"], names).to_numpy(),
         "distance": zones["distance_km"].to_numpy().astype(float),
     }
-    return _table("territoires", list(rows.values()), analysis, notes(analysis, inputs, view_name))
+    return list(rows.values())
 
 
-# ----------------------------------------------------------------------------- all of them
+# ----------------------------------------------------------------------------- the tables
 
-BUILDERS = {
-    "regions": regions_table,
-    "departements": departements_table,
-    "epci": epci_table,
-    "opsn": opsn_table,
-    "communes": communes_table,
-    "sans_opsn": communes_without_opsn,
-    "territoires": territories_table,
-    "voisins": bordering_opsn_table,
-}
-"""Table key → builder ``(reference, analysis, inputs, mask, view_name) -> Table``."""
-
-TABLES_BY_LEVEL = {
-    "france": ("regions", "departements", "epci", "opsn", "communes", "territoires"),
-    "region": ("departements", "epci", "opsn", "voisins", "communes", "territoires"),
-    "departement": ("epci", "opsn", "voisins", "communes", "territoires"),
-    "epci": ("opsn", "voisins", "communes", "territoires"),
-    "territoire": ("opsn", "voisins", "communes", "territoires"),
-    "commune": ("communes", "voisins"),
-}
-"""Tables that make sense for a view: those below its level."""
+_WITHOUT = "{sans}"  # replaced by « sans OPSN » or « hors des OPSN choisis »
+_NOT_COUNTED = "{non_comptees}"  # « , non comptées » under « adhérentes seulement »
 
 
 @dataclass(frozen=True)
-class ViewTable:
-    """A table shown under the map for a view: its tab's words and its key in :data:`BUILDERS`."""
+class Order:
+    """How a table's rows are sorted once built: by ``columns`` (descending where
+    ``ascending`` says so), or with ``folded`` in French alphabetical order of one column."""
 
-    key: str
-    tab: str  # « {sans} » becomes « sans OPSN » or « hors des OPSN choisis »
+    columns: tuple[str, ...]
+    ascending: tuple[bool, ...] = (True,)
+    folded: bool = False
+
+    def sort(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if self.folded:
+            order = sort_key(frame[self.columns[0]]).sort_values(kind="stable").index
+            return frame.loc[order].reset_index(drop=True)
+        ascending = list(self.ascending)
+        return frame.sort_values(
+            list(self.columns), ascending=ascending, kind="stable"
+        ).reset_index(drop=True)
 
 
-VIEW_TABLES: dict[str, tuple[ViewTable, ...]] = {
-    "france": (
-        ViewTable("regions", "Régions"),
-        ViewTable("departements", "Départements"),
-        ViewTable("opsn", "OPSN"),
-        ViewTable("territoires", "Territoires {sans}"),
+@dataclass(frozen=True)
+class TableSpec:
+    """One table, described: its words, its columns (name, kind, meaning), where their
+    values come from and how its rows are sorted.
+
+    ``source`` gives the values of the columns, in their order, for a :class:`Request`;
+    ``needs_view``: a table about a territory's surroundings, which France has not.
+    """
+
+    key: str  # file and sheet key: ``departements``
+    title: str  # « {sans} » becomes « sans OPSN » or « hors des OPSN choisis »
+    sheet: str  # sheet name in XLSX (cut to 31 characters)
+    columns: tuple[Column, ...]
+    source: Callable[[Request], list]
+    order: Order | None = None
+    needs_view: bool = False
+
+
+_COVERAGE_COLUMNS = (
+    Column("Communes", "integer", "nombre de communes"),
+    Column("Population", "integer", "population municipale"),
+    Column("Communes couvertes", "integer", "communes couvertes selon la règle de comptage"),
+    Column("Population couverte", "integer", "population des communes couvertes"),
+    Column(
+        "Part couverte (%)",
+        "percent",
+        "part de la population couverte, en pourcentage, selon la règle de comptage",
+        1,
     ),
-    "region": (
-        ViewTable("departements", "Départements"),
-        ViewTable("epci", "EPCI"),
-        ViewTable("sans_opsn", "Communes {sans}"),
-        ViewTable("opsn", "OPSN présents"),
-        ViewTable("territoires", "Territoires {sans}"),
+    Column("Communes adhérentes", "integer", "communes adhérentes à un OPSN"),
+    Column(
+        "Communes dans un périmètre{non_comptees}",
+        "integer",
+        "communes non adhérentes situées dans le périmètre d'un OPSN (« non comptées » : "
+        "avec la règle « adhérentes seulement », elles ne sont pas couvertes)",
     ),
-    "departement": (
-        ViewTable("communes", "Communes"),
-        ViewTable("epci", "EPCI"),
-        ViewTable("opsn", "OPSN présents"),
-        ViewTable("voisins", "OPSN voisins"),
-        ViewTable("territoires", "Territoires {sans}"),
+    Column(f"Communes {_WITHOUT}", "integer", "communes ni adhérentes ni dans un périmètre"),
+    Column(f"Population {_WITHOUT}", "integer", "population de ces communes"),
+)
+
+_COMMUNE_COLUMNS = (
+    Column("Code INSEE", "code", "code officiel de la commune"),
+    Column("Commune", "text", "nom de la commune"),
+    Column("Département", "code", "code du département"),
+    Column("EPCI", "text", "nom de son EPCI à fiscalité propre (vide s'il n'y en a pas)"),
+    Column("Population", "integer", "population municipale"),
+    Column(
+        "Statut",
+        "text",
+        "adhérente, dans un périmètre (comptée ou non selon la règle), ou sans OPSN",
     ),
-    "epci": (
-        ViewTable("communes", "Communes"),
-        ViewTable("opsn", "OPSN présents"),
-        ViewTable("voisins", "OPSN voisins"),
-        ViewTable("territoires", "Territoires {sans}"),
+    Column("Couverte", "text", "« oui » si la commune est couverte selon la règle"),
+    Column("Adhérente à", "text", "OPSN dont elle est membre, par leur nom"),
+    Column("Par son EPCI", "text", "« oui » si elle n'est membre que par son EPCI"),
+    Column("Dans le périmètre de", "text", "OPSN dont le périmètre l'inclut, par leur nom"),
+    Column("Nombre d'OPSN", "integer", "OPSN qui la servent selon la règle"),
+    Column(f"Territoire {_WITHOUT}", "text", "territoire dont elle fait partie, s'il y a lieu"),
+)
+
+_SPECS = (
+    TableSpec(
+        key="regions",
+        title="Couverture par région",
+        sheet="Régions",
+        columns=(
+            Column("Code", "code", "code INSEE de la région"),
+            Column("Nom", "text", "nom de la région"),
+            *_COVERAGE_COLUMNS,
+        ),
+        source=_area_rows("region", _region_names),
     ),
-    "commune": (ViewTable("communes", "Commune"), ViewTable("voisins", "OPSN voisins")),
-    "territoire": (ViewTable("communes", "Communes"), ViewTable("voisins", "OPSN voisins")),
-}
-"""The tables under the map, by level of the view: France keeps the national tables, a
-region lists its own departments, EPCI, communes without OPSN and OPSN present, a
-department its communes. Each is built on the view's communes only (its mask)."""
+    TableSpec(
+        key="departements",
+        title="Couverture par département",
+        sheet="Départements",
+        columns=(
+            Column("Code", "code", "code du département (`01`, `2A`, `974`)"),
+            Column("Nom", "text", "nom du département"),
+            Column("Région", "text", "nom de sa région"),
+            *_COVERAGE_COLUMNS,
+        ),
+        source=_area_rows("departement", _department_names),
+    ),
+    TableSpec(
+        key="epci",
+        title="Couverture par EPCI",
+        sheet="EPCI",
+        columns=(
+            Column("SIREN", "code", "SIREN de l'EPCI à fiscalité propre"),
+            Column("Nom", "text", "nom de l'EPCI"),
+            Column("Départements", "code", "codes des départements de ses communes"),
+            *_COVERAGE_COLUMNS,
+        ),
+        source=_area_rows("epci", _epci_names),
+        order=Order(("Nom",), folded=True),
+    ),
+    TableSpec(
+        key="opsn",
+        title="OPSN : périmètres et adhésions",
+        sheet="OPSN",
+        columns=(
+            Column("OPSN", "text", "nom usuel (sigle s'il y en a un)"),
+            Column("Nom complet", "text", "dénomination complète"),
+            Column("Portée", "text", "locale, départementale, régionale ou nationale"),
+            Column(
+                "Offre",
+                "text",
+                "complète, ou partielle et limitée à un service (commande publique, DPO, SIG…)",
+            ),
+            Column(
+                "Comptée",
+                "text",
+                "« oui » si ses périmètre et adhésions comptent dans la couverture avec ces options",
+            ),
+            Column(
+                "Départements du périmètre", "code", "départements où l'OPSN propose ses services"
+            ),
+            Column("Communes dans le périmètre", "integer", "communes de ces départements"),
+            Column("Population du périmètre", "integer", "population municipale de ces communes"),
+            Column(
+                "Communes adhérentes", "integer", "communes adhérentes (directement ou par l'EPCI)"
+            ),
+            Column("dont par leur EPCI", "integer", "communes membres seulement par leur EPCI"),
+            Column(
+                "Population adhérente", "integer", "population municipale des communes adhérentes"
+            ),
+            Column("Identifiant", "code", "identifiant du registre (option --filter)"),
+        ),
+        source=_opsn_rows,
+        order=Order(("OPSN",), folded=True),
+    ),
+    TableSpec(
+        key="voisins",
+        title="OPSN voisins",
+        sheet="OPSN voisins",
+        columns=(
+            Column("OPSN", "text", "nom usuel de l'OPSN"),
+            Column(
+                "Communes voisines servies",
+                "integer",
+                "communes hors du territoire, qui le bordent, dans son périmètre ou adhérentes",
+            ),
+            Column("dont adhérentes", "integer", "parmi elles, communes adhérentes à cet OPSN"),
+            Column("Population voisine servie", "integer", "population de ces communes voisines"),
+            Column("Déjà présent", "text", "« oui » s'il sert déjà des communes du territoire"),
+            Column("Identifiant", "code", "identifiant du registre"),
+        ),
+        source=_bordering_rows,
+        order=Order(("Communes voisines servies", "OPSN"), (False, True)),
+        needs_view=True,
+    ),
+    TableSpec(
+        key="communes",
+        title="Communes et OPSN",
+        sheet="Communes",
+        columns=_COMMUNE_COLUMNS,
+        source=_commune_rows,
+    ),
+    TableSpec(
+        key="sans_opsn",
+        title="Communes {sans}, par population",
+        sheet="Communes {sans}",
+        columns=_COMMUNE_COLUMNS,  # the communes table's, for the communes without OPSN
+        source=_without_opsn_rows,
+        order=Order(("Population", "Code INSEE"), (False, True)),
+    ),
+    TableSpec(
+        key="territoires",
+        title="Territoires {sans}",
+        sheet="Territoires {sans}",
+        columns=(
+            Column("Rang", "integer", "rang par population décroissante"),
+            Column("Territoire", "text", "nom du territoire (communes contiguës)"),
+            Column("Identifiant", "code", "`Z` + code INSEE de sa commune la plus peuplée"),
+            Column("Communes", "integer", "nombre de communes"),
+            Column("Population", "integer", "population municipale"),
+            Column("Superficie (km²)", "decimal", "superficie", 1),
+            Column("Départements", "code", "codes des départements touchés"),
+            Column("Outre-mer", "text", "« oui » pour un territoire d'outre-mer"),
+            Column(
+                "Île",
+                "text",
+                "« oui » pour un territoire fait d'îles seulement (Corse, La Réunion, Guadeloupe…)",
+            ),
+            Column("OPSN voisins (périmètre)", "text", "OPSN dont le périmètre le borde"),
+            Column(
+                "OPSN voisins (adhérents)", "text", "OPSN dont des communes adhérentes le bordent"
+            ),
+            Column(
+                "Distance à une commune servie (km)",
+                "decimal",
+                "0 s'il touche une commune servie ; vide s'il n'y en a aucune sur son île",
+                1,
+            ),
+        ),
+        source=_territory_rows,
+    ),
+)
+TABLES: dict[str, TableSpec] = {spec.key: spec for spec in _SPECS}
+"""Every table, by key, in the order of ``docs/tableaux.md``."""
+
+COLUMNS: dict[str, tuple[Column, ...]] = {key: spec.columns for key, spec in TABLES.items()}
+"""Column contract of every table, in order (``{sans}`` = « sans OPSN »)."""
+
+TITLES = {key: (spec.title, spec.sheet) for key, spec in TABLES.items()}
+"""Title and sheet name of each table."""
 
 
-def tables_words(tables: list[ViewTable]) -> str:
-    """« départements, EPCI, communes sans OPSN, OPSN présents »: the tabs in a sentence."""
-    return ", ".join(
-        t.tab if t.tab[:2].isupper() else t.tab[:1].lower() + t.tab[1:] for t in tables
+def column_name(template: str, without: str, counted: bool = True) -> str:
+    """A column name under the options: « sans OPSN » or « hors des OPSN choisis », and
+    whether communes only in a perimeter are counted."""
+    return template.replace(_WITHOUT, without).replace(
+        _NOT_COUNTED, "" if counted else ", non comptées"
     )
 
 
-def view_tables(level: str, opsn_filter: tuple[str, ...] | list[str] = ()) -> list[ViewTable]:
-    """The tables of a view of ``level``, their tabs worded for the OPSN filter."""
-    without = without_label(opsn_filter)
-    return [replace(t, tab=t.tab.replace(_WITHOUT, without)) for t in VIEW_TABLES[str(level)]]
+def _titles(key: str, without: str) -> tuple[str, str]:
+    """Title and sheet name (≤ 31 characters) of table ``key`` under the OPSN filter's words."""
+    title, sheet = (text.replace(_WITHOUT, without) for text in TITLES[key])
+    return title, sheet[:31]
 
 
 def build(
@@ -762,12 +724,145 @@ def build(
     mask: np.ndarray | None = None,
     view_name: str = "",
 ) -> Table:
-    """The table ``key`` (a key of :data:`BUILDERS`) for the communes in ``mask`` (all if None)."""
-    if key not in BUILDERS:
-        raise ValueError(f"tableau inconnu « {key} » : {', '.join(BUILDERS)}")
-    if key == "voisins" and mask is None:
-        raise ValueError("tableau « voisins » : OPSN voisins d'un territoire, pas de la France")
-    return BUILDERS[key](reference, analysis, inputs, mask, view_name)
+    """The table ``key`` (a key of :data:`TABLES`) for the communes in ``mask`` (all if None)."""
+    spec = TABLES.get(key)
+    if spec is None:
+        raise ValueError(f"tableau inconnu « {key} » : {', '.join(TABLES)}")
+    if spec.needs_view and mask is None:
+        raise ValueError(f"tableau « {key} » : {spec.title} d'un territoire, pas de la France")
+    values = spec.source(Request(reference, analysis, inputs, mask))
+    without = without_label(analysis.options.opsn)
+    counted = analysis.options.rule.counts_perimeters
+    columns = tuple(replace(c, name=column_name(c.name, without, counted)) for c in spec.columns)
+    frame = pd.DataFrame(dict(zip([c.name for c in columns], values, strict=True)))
+    frame = frame.reset_index(drop=True) if spec.order is None else spec.order.sort(frame)
+    title, sheet = _titles(key, without)
+    return Table(key, title, sheet, frame, columns, notes(analysis, inputs, view_name))
+
+
+def _builder(key: str) -> Callable[..., Table]:
+    def table(
+        reference: ReferenceData,
+        analysis: Analysis,
+        inputs: Inputs,
+        mask: np.ndarray | None = None,
+        view_name: str = "",
+    ) -> Table:
+        return build(key, reference, analysis, inputs, mask, view_name)
+
+    table.__doc__ = f"The table « {key} » (:func:`build`)."
+    return table
+
+
+BUILDERS = {key: _builder(key) for key in TABLES}
+"""Table key → builder ``(reference, analysis, inputs, mask, view_name) -> Table``."""
+regions_table = BUILDERS["regions"]
+departements_table = BUILDERS["departements"]
+epci_table = BUILDERS["epci"]
+opsn_table = BUILDERS["opsn"]
+bordering_opsn_table = BUILDERS["voisins"]
+communes_table = BUILDERS["communes"]
+communes_without_opsn = BUILDERS["sans_opsn"]
+territories_table = BUILDERS["territoires"]
+
+
+# ----------------------------------------------------------------------------- tables of a view
+
+
+@dataclass(frozen=True)
+class ViewTable:
+    """A table of a view and where it goes: its tab under the map (``tab``, empty: none),
+    a sheet of the view's workbook (``python -m geo export tables``, the « Exporter »
+    menu), a table written with the view in the static atlas, the table of a CSV
+    export that names none."""
+
+    key: str  # a key of :data:`TABLES`
+    tab: str = ""  # « {sans} » becomes « sans OPSN » or « hors des OPSN choisis »
+    workbook: bool = True
+    atlas: bool = True
+    csv: bool = False
+
+
+_SANS = "Territoires {sans}"
+VIEW_TABLES: dict[str, tuple[ViewTable, ...]] = {
+    Level.FRANCE: (
+        ViewTable("regions", "Régions"),
+        ViewTable("departements", "Départements", csv=True),
+        ViewTable("epci", atlas=False),
+        ViewTable("opsn", "OPSN"),
+        ViewTable("communes", atlas=False),
+        ViewTable("territoires", _SANS),
+    ),
+    Level.REGION: (
+        ViewTable("departements", "Départements", csv=True),
+        ViewTable("epci", "EPCI"),
+        ViewTable("sans_opsn", "Communes {sans}", workbook=False, atlas=False),
+        ViewTable("opsn", "OPSN présents"),
+        ViewTable("voisins"),
+        ViewTable("communes", atlas=False),
+        ViewTable("territoires", _SANS),
+    ),
+    Level.DEPARTEMENT: (
+        ViewTable("epci", "EPCI"),
+        ViewTable("opsn", "OPSN présents"),
+        ViewTable("voisins", "OPSN voisins"),
+        ViewTable("communes", "Communes", atlas=False, csv=True),
+        ViewTable("territoires", _SANS),
+    ),
+    Level.EPCI: (  # the atlas's EPCI views carry no tables: their communes are in the shards
+        ViewTable("opsn", "OPSN présents", atlas=False),
+        ViewTable("voisins", "OPSN voisins", atlas=False),
+        ViewTable("communes", "Communes", atlas=False, csv=True),
+        ViewTable("territoires", _SANS, atlas=False),
+    ),
+    Level.COMMUNE: (
+        ViewTable("communes", "Commune", atlas=False, csv=True),
+        ViewTable("voisins", "OPSN voisins", atlas=False),
+    ),
+    Level.TERRITOIRE: (
+        ViewTable("opsn"),
+        ViewTable("voisins", "OPSN voisins"),
+        ViewTable("communes", "Communes", atlas=False, csv=True),
+        ViewTable("territoires"),
+    ),
+}
+"""The tables of a view, by level, in the workbook's order, each counted on the view's
+communes only (its mask). France keeps the national tables; a region lists its own
+departments, EPCI and OPSN present, a department its communes. The communes never go
+with an atlas view: they come from the commune shards, one per department. Under the
+map, a view's own communes come first (:func:`view_tables`)."""
+
+TABLES_BY_LEVEL = {
+    level: tuple(t.key for t in entries if t.workbook) for level, entries in VIEW_TABLES.items()
+}
+"""The workbook's tables of a view, by level."""
+
+
+def view_tables(level: str, opsn_filter: tuple[str, ...] | list[str] = ()) -> list[ViewTable]:
+    """The tables under the map for a view of ``level``, the view's own communes first,
+    their tabs worded for the OPSN filter."""
+    without = without_label(opsn_filter)
+    shown = [t for t in VIEW_TABLES[str(level)] if t.tab]
+    shown.sort(key=lambda t: t.key != "communes")  # stable: the others keep their order
+    return [replace(t, tab=t.tab.replace(_WITHOUT, without)) for t in shown]
+
+
+def tables_words(tables: list[ViewTable]) -> str:
+    """« départements, EPCI, communes sans OPSN, OPSN présents »: the tabs in a sentence."""
+    return ", ".join(
+        t.tab if t.tab[:2].isupper() else t.tab[:1].lower() + t.tab[1:] for t in tables
+    )
+
+
+def atlas_tables(level: str) -> tuple[str, ...]:
+    """The tables the static atlas writes with a view of ``level``."""
+    return tuple(t.key for t in VIEW_TABLES.get(str(level), ()) if t.atlas)
+
+
+def csv_table(level: str) -> str:
+    """The table a CSV export of a view of ``level`` writes when none is named: the level
+    just below the view."""
+    return next(t.key for t in VIEW_TABLES[str(level)] if t.csv)
 
 
 # ----------------------------------------------------------------------------- documentation

@@ -14,37 +14,33 @@ from geo.core.analysis import Analysis, Inputs
 from geo.core.coverage import CoverageOptions
 from geo.core.reference import ReferenceData
 from geo.core.rules import Rule, Territory
-from geo.core.views import Level
-from geo.exports.scope import REPORT_LEVELS, Scope
+from geo.exports.formats import (
+    DOWNLOADS,
+    MIME_TYPES,
+    Download,
+    ExportError,
+    ExportKind,
+    ExportRequest,
+    Settings,
+    export_format,
+)
+from geo.exports.formats.tables import chosen_tables
+from geo.exports.scope import Scope
 
-FORMATS = {
-    "map": (".png", ".pdf"),
-    "report": (".pdf",),
-    "tables": (".xlsx", ".csv"),
-    "html": (".html", ".htm"),
-}
-"""Export kind → the file extensions it writes (the first is the default)."""
-MIME_TYPES = {
-    ".png": "image/png",
-    ".pdf": "application/pdf",
-    ".csv": "text/csv",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".html": "text/html",
-    ".htm": "text/html",
-}
-DEFAULT_CSV_TABLE = {
-    "france": "departements",
-    "region": "departements",
-    "departement": "communes",
-    "epci": "communes",
-    "commune": "communes",
-    "territoire": "communes",
-}
-"""The table a CSV export writes when none is named: the level just below the view."""
-
-
-class ExportError(ValueError):
-    """An export that cannot be made as asked (French message)."""
+__all__ = [
+    "DOWNLOADS",
+    "MIME_TYPES",
+    "Download",
+    "ExportError",
+    "ExportFile",
+    "ExportKind",
+    "chosen_tables",
+    "download_name",
+    "downloads_for",
+    "export_file",
+    "filename",
+    "table_name",
+]
 
 
 @dataclass(frozen=True)
@@ -64,40 +60,13 @@ class ExportFile:
 
 def filename(scope: Scope, kind: str, suffix: str) -> str:
     """``couverture_opsn_france.png``, ``rapport_opsn_departement_29.pdf``…"""
-    stem = {"report": "rapport_opsn", "tables": "tableaux_opsn", "html": "carte_opsn"}
-    return f"{stem.get(kind, 'couverture_opsn')}_{scope.slug}{suffix}"
-
-
-@dataclass(frozen=True)
-class Download:
-    """One export the app offers for the view shown (``ui/downloads.py``)."""
-
-    key: str
-    label: str  # French, on the button
-    kind: str  # map, report, tables, html
-    suffix: str
-    canvas: str | None = None  # "slide" or "print" for a PNG map
-    variant: str = ""  # a word added to the file name when one view has two such files
-
-
-DOWNLOADS = (
-    Download("png_slide", "Image PNG pour diapositive (1 920 × 1 080)", "map", ".png", "slide",
-             "diapositive"),
-    Download("png_print", "Image PNG pour impression (A4, 300 dpi)", "map", ".png", "print",
-             "impression"),
-    Download("pdf_map", "Carte PDF (A4 paysage, vectorielle)", "map", ".pdf"),
-    Download("report", "Rapport de territoire (PDF)", "report", ".pdf"),
-    Download("html", "Carte interactive autonome (HTML, hors ligne)", "html", ".html"),
-    Download("xlsx", "Tableaux (classeur XLSX)", "tables", ".xlsx"),
-    Download("csv", "Tableau (CSV pour Excel)", "tables", ".csv"),
-)  # fmt: skip
-"""What the app's « Exporter » menu offers, in order."""
+    return f"{ExportKind(kind).format.stem}_{scope.slug}{suffix}"
 
 
 def downloads_for(level: str) -> list[Download]:
     """The exports of a view of ``level``: a report exists for a region, a department
     or a territory without OPSN only."""
-    return [d for d in DOWNLOADS if d.kind != "report" or level in REPORT_LEVELS]
+    return [d for d in DOWNLOADS if ExportKind(d.kind).format.exists_for(level)]
 
 
 RULE_WORDS = {Rule.PERIMETRE: "adherentes-ou-perimetre", Rule.ADHESION: "adherentes-seulement"}
@@ -138,31 +107,6 @@ def table_name(scope: Scope, table_key: str, options: CoverageOptions | None = N
     return "_".join(p for p in parts if p)[:150] + ".csv"
 
 
-def chosen_tables(level: str, suffix: str, asked: list[str] | None = None) -> list[str]:
-    """The tables asked for, or the view's own; a French error for what cannot be."""
-    from geo.explore import tables
-
-    if asked:
-        unknown = [t for t in asked if t not in tables.BUILDERS]
-        if unknown:
-            raise ExportError(
-                f"--table : tableau(x) inconnu(s) : {', '.join(unknown)} "
-                f"(possibles : {', '.join(tables.BUILDERS)})"
-            )
-        if level == Level.FRANCE and "voisins" in asked:
-            raise ExportError(
-                "--table voisins : OPSN voisins d'un territoire (--vue), pas de la France"
-            )
-        chosen = list(asked)
-    elif suffix == ".csv":
-        chosen = [DEFAULT_CSV_TABLE[level]]
-    else:
-        chosen = list(tables.TABLES_BY_LEVEL[level])
-    if suffix == ".csv" and len(chosen) != 1:
-        raise ExportError("--table : un seul tableau par fichier CSV (plusieurs : choisir .xlsx)")
-    return chosen
-
-
 def export_file(
     reference: ReferenceData,
     analysis: Analysis,
@@ -173,56 +117,15 @@ def export_file(
     canvas=None,
     table_keys: list[str] | None = None,
 ) -> ExportFile:
-    """The export ``kind`` (map, report, tables, html) of ``scope`` as ``suffix`` (.png…)."""
-    if kind not in FORMATS:
-        raise ExportError(f"export « {kind} » inconnu : {', '.join(FORMATS)}")
-    suffix = (suffix or FORMATS[kind][0]).lower()
-    if suffix not in FORMATS[kind]:
+    """The export ``kind`` (an :class:`ExportKind` word) of ``scope`` as ``suffix`` (.png…)."""
+    kind, found = export_format(kind)
+    suffix = (suffix or found.suffixes[0]).lower()
+    if suffix not in found.media:
         raise ExportError(
-            f"extension attendue pour « {kind} » : {', '.join(FORMATS[kind])} (pas {suffix})"
+            f"extension attendue pour « {kind} » : {', '.join(found.suffixes)} (pas {suffix})"
         )
-    name = filename(scope, kind, ".html" if suffix == ".htm" else suffix)
-    if kind == "map":
-        from geo.exports.static_map import canvas_for, draw_map
-
-        canvas = canvas or canvas_for(suffix.lstrip("."))
-        data = draw_map(reference, analysis, inputs, scope, canvas).to_bytes(suffix.lstrip("."))
-        if suffix == ".png":
-            width, height = canvas.pixels
-            what = (
-                f"carte « {scope.name} » ({fmt.integer(width)} × {fmt.integer(height)} pixels, "
-                f"{fmt.integer(canvas.dpi)} dpi)"
-            )
-        else:
-            what = f"carte « {scope.name} » (PDF vectoriel, A4 paysage)"
-    elif kind == "report":
-        from geo.exports.report import report_bytes
-
-        data = report_bytes(reference, analysis, inputs, scope)
-        what = f"rapport « {scope.name} » (PDF, A4 paysage)"
-    elif kind == "tables":
-        data, what = _tables(reference, analysis, inputs, scope, suffix, table_keys)
-    else:
-        from geo.exports.html_map import html_bytes
-
-        data = html_bytes(reference, analysis, inputs, scope)
-        what = f"carte interactive « {scope.name} » (HTML autonome, sans connexion)"
-    return ExportFile(name, MIME_TYPES[suffix], data, what)
-
-
-def _tables(reference, analysis, inputs, scope: Scope, suffix: str, asked) -> tuple[bytes, str]:
-    from geo.explore import tables
-    from geo.exports.about import about
-    from geo.exports.csv import csv_bytes
-    from geo.exports.xlsx import workbook_bytes
-
-    chosen = chosen_tables(scope.level, suffix, asked)
-    mask = None if scope.is_france else scope.mask
-    built = [tables.build(key, reference, analysis, inputs, mask, scope.name) for key in chosen]
-    if suffix == ".csv":
-        table = built[0]
-        data = csv_bytes(table.frame, list(table.notes))
-        return data, f"tableau « {table.title} » ({fmt.count(len(table.frame), 'ligne')})"
-    data = workbook_bytes(built, about(reference, analysis, inputs, scope.name))
-    names = ", ".join(t.sheet for t in built)
-    return data, f"classeur de {len(built) + 1} feuilles : {names}, Sources et règle"
+    settings = Settings(canvas, table_keys)
+    data, what = found.make(ExportRequest(reference, analysis, inputs, scope, suffix, settings))
+    return ExportFile(
+        filename(scope, kind, found.file_suffix(suffix)), found.media[suffix], data, what
+    )

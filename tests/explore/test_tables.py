@@ -297,3 +297,23 @@ def test_region_and_department_views_list_only_their_own_rows(reference, bundled
                 analysis.zones["id"].isin(frame["Identifiant"])
             ].itertuples():
                 assert not codes.isdisjoint(zone.insee.split("|"))
+
+
+def test_one_description_gives_each_view_its_tabs_workbook_atlas_and_csv():
+    """Under the map a view's own communes come first; the workbook keeps its order; the
+    atlas never writes the communes with a view (they are in the commune shards)."""
+    for level, entries in tables.VIEW_TABLES.items():
+        assert {t.key for t in entries} <= set(tables.TABLES)
+        assert tables.csv_table(level) in tables.TABLES
+        assert [t.csv for t in entries].count(True) == 1
+        assert "communes" not in tables.atlas_tables(level)
+    assert tables.TABLES_BY_LEVEL["departement"] == (
+        "epci", "opsn", "voisins", "communes", "territoires"
+    )  # fmt: skip
+    assert tables.atlas_tables("france") == ("regions", "departements", "opsn", "territoires")
+    assert tables.atlas_tables("epci") == ()
+    assert (tables.csv_table("region"), tables.csv_table("territoire")) == (
+        "departements",
+        "communes",
+    )
+    assert [t.key for t in tables.view_tables("territoire")] == ["communes", "voisins"]

@@ -61,16 +61,6 @@ SHARED_SPEC_KEYS = ("national", "statuses", "colours", "labels", "sea", "shares"
 """Map spec keys expected to be the same for every view (any other that happens to be is
 shared too): written once in the site document."""
 
-VIEW_TABLES = {
-    Level.FRANCE: ("regions", "departements", "opsn", "territoires"),
-    Level.REGION: ("departements", "epci", "opsn", "voisins", "territoires"),
-    Level.DEPARTEMENT: ("epci", "opsn", "voisins", "territoires"),
-    Level.TERRITOIRE: ("opsn", "voisins", "territoires"),
-    Level.EPCI: (),
-}
-"""Tables written with each view (:data:`geo.explore.tables.TABLES_BY_LEVEL` without the
-communes, which come from the commune shards, one per department)."""
-
 FACTS_SHARED = ("france", "sources", "definition", "reference_declic_2020")
 """Keys of ``view_facts`` that are the same for every view: in the site document."""
 
@@ -282,7 +272,7 @@ def view_document(context: AtlasContext, view: View, shared_spec: dict) -> dict:
                     key, reference, analysis, inputs, _mask(context, view), facts["view"]["nom"]
                 )
             )
-            for key in VIEW_TABLES[view.level]
+            for key in tables.atlas_tables(view.level)
         ],
     }
 
