@@ -99,13 +99,14 @@ def hostile_runs_started_early(request) -> None:
 
     They take minutes of one core: started at once, they run beside the other
     tests instead of after them. Nothing starts when no hostile test is selected.
-    Under pytest-xdist every worker already has a core; the one worker that runs the
-    hostile lane (:mod:`tests.lanes`) starts them when it gets there.
+    Under pytest-xdist the worker that runs the hostile lane (:mod:`tests.lanes`, handed
+    out at the start) starts them with its first hostile test; while it waits, the other
+    worker and the runs share the cores.
     """
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return
     if any(item.path.name in HOSTILE_MODULES for item in request.session.items):
-        request.getfixturevalue("hostile_runs").start()
+        request.getfixturevalue("hostile_runs")
 
 
 def lane_of(nodeid: str) -> str:

@@ -228,7 +228,7 @@ def test_french_everywhere_and_uploads_only_when_signed_in(
         file.truncate(53_000_000)  # over 50 Mo: the browser refuses it before sending
     dropzone.set_input_files(too_big)
     page.get_by_text("trop_gros.csv").hover()
-    expect(page.get_by_text(re.compile("Fichier trop lourd"))).to_be_visible()
+    expect(page.get_by_text(re.compile("Fichier trop lourd")).first).to_be_visible()
     seen["fichier refusé"] = english_on(page)
 
     assert not {k: v for k, v in seen.items() if v}, json.dumps(seen, ensure_ascii=False)

@@ -80,27 +80,10 @@ def page_uploads(corpus: dict[str, Path], data_dir: Path) -> dict[str, dict]:
 
 
 class Runs:
-    """Both families of runs, each started on its own thread when first asked for (or by
-    :meth:`start`); results waited for on demand."""
+    """Both families of runs, started at once on two threads; results waited for on demand."""
 
     def __init__(self, corpus: dict[str, Path], data_dir: Path) -> None:
-        self._corpus, self._data_dir = corpus, data_dir
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hostile")
-        self._commands: Future | None = None
-        self._uploads: Future | None = None
-
-    def start(self) -> None:
-        """Start both families at once (a one-process run: they use the other core)."""
-        self.commands, self.uploads  # noqa: B018 - starts them
-
-    @property
-    def commands(self) -> Future:
-        if self._commands is None:
-            self._commands = self._pool.submit(command_answers, self._corpus)
-        return self._commands
-
-    @property
-    def uploads(self) -> Future:
-        if self._uploads is None:
-            self._uploads = self._pool.submit(page_uploads, self._corpus, self._data_dir)
-        return self._uploads
+        self.commands: Future = self._pool.submit(command_answers, corpus)
+        self.uploads: Future = self._pool.submit(page_uploads, corpus, data_dir)
+        self._pool.shutdown(wait=False)

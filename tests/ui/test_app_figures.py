@@ -50,9 +50,12 @@ def coverage_json(reference):
     analyses: dict = {}
 
     def memoised(reference, inputs, options):
-        if options not in analyses:
-            analyses[options] = analyse(reference, inputs, options)
-        return analyses[options]
+        # Keyed by the data too: a module the command line imports for the first time
+        # while this is patched keeps it (``from geo.core.analysis import analyse``).
+        key = (inputs.key, options)
+        if key not in analyses:
+            analyses[key] = analyse(reference, inputs, options)
+        return analyses[key]
 
     @functools.cache
     def run(view: tuple[str, str], rule: str, territory: str, epci: bool, opsn: str) -> dict:
