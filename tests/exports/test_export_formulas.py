@@ -142,14 +142,17 @@ def hostile_cli(monkeypatch, dataset):
     import geo.core.analysis
 
     original = geo.core.analysis.analyse
+    active = [True]  # a module first imported during the test keeps the function: inert after
 
     def analyse(*args, **kwargs):
         result = original(*args, **kwargs)
-        result.zones["nom"] = [PAYLOADS[k % len(PAYLOADS)] for k in range(len(result.zones))]
+        if active:
+            result.zones["nom"] = [PAYLOADS[k % len(PAYLOADS)] for k in range(len(result.zones))]
         return result
 
     monkeypatch.setattr(geo.core.analysis, "analyse", analyse)
-    return reference
+    yield reference
+    active.clear()
 
 
 def test_command_line_csv_outputs(hostile_cli, capsys):
