@@ -214,7 +214,6 @@ class Store(ABC):
     def snapshot(self, number: int | None = None) -> tuple[Version, Snapshot]:
         """The data of one version (the latest by default), read consistently."""
 
-    @abstractmethod
     def commit(
         self,
         change: Change,
@@ -238,6 +237,15 @@ class Store(ABC):
         data would not change. ``publishes``: the draft this version publishes
         (marked published in the same transaction; a draft is published once).
         """
+        return self._save_version(
+            change, author, kind, reason, files, base, counts, None, publishes
+        )
+
+    @abstractmethod
+    def _save_version(
+        self, change, author, kind, reason, files, base, counts, restored_from, publishes
+    ) -> Version:
+        """:meth:`commit`, and :meth:`restore` with ``restored_from``, in one transaction."""
 
     @abstractmethod
     def restore(

@@ -33,7 +33,6 @@ from geo.storage import faults
 from geo.storage.base import (
     KINDS,
     BaseMoved,
-    Change,
     ConflictError,
     Draft,
     NothingToSave,
@@ -452,20 +451,6 @@ class SQLiteStore(Store):
 
     # ------------------------------------------------------------------ writes
 
-    def commit(
-        self,
-        change: Change,
-        *,
-        author: str,
-        kind: str,
-        reason: str,
-        files: tuple[dict, ...] | list[dict] = (),
-        base: int | None = None,
-        counts: dict | None = None,
-        publishes: int | None = None,
-    ) -> Version:
-        return self._commit(change, author, kind, reason, files, base, counts, None, publishes)
-
     def restore(
         self, number: int, *, author: str, reason: str = "", base: int | None = None
     ) -> Version:
@@ -474,9 +459,9 @@ class SQLiteStore(Store):
 
         self.version(number)  # UnknownVersion before taking the write lock
         why = reason.strip() or f"retour aux données de la version {number}"
-        return self._commit(back, author, "restore", why, (), base, None, number, None)
+        return self._save_version(back, author, "restore", why, (), base, None, number, None)
 
-    def _commit(
+    def _save_version(
         self, change, author, kind, reason, files, base, counts, restored_from, publishes
     ) -> Version:
         author, reason = str(author).strip(), str(reason).strip()
