@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -85,12 +88,27 @@ def corpus(tmp_path_factory) -> dict:
 HOSTILE_MODULES = ("test_hostile.py", "test_hostile_app.py")
 
 
+HOSTILE_PATHS = (
+    ROOT / "tests" / "importers" / "test_hostile.py",
+    ROOT / "tests" / "ui" / "test_hostile_app.py",
+)
+
+
 @pytest.fixture(scope="session")
 def hostile_runs(request, tmp_path_factory):
-    """The hostile corpus runs (``tests/hostile/background.py``): results on demand."""
-    from tests.hostile.background import Runs
+    """The hostile corpus runs (``tests/hostile/background.py``): results on demand.
 
-    return Runs(request.getfixturevalue("corpus"), tmp_path_factory.mktemp("hostile-data"))
+    Under pytest-xdist the controller started them with the session
+    (:func:`pytest_configure`); this worker reads what it wrote.
+    """
+    from tests.hostile import background
+
+    written = os.environ.get(background.RESULTS_ENV)
+    if written:
+        return background.WrittenRuns(Path(written))
+    return background.Runs(
+        request.getfixturevalue("corpus"), tmp_path_factory.mktemp("hostile-data")
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -99,14 +117,22 @@ def hostile_runs_started_early(request) -> None:
 
     They take minutes of one core: started at once, they run beside the other
     tests instead of after them. Nothing starts when no hostile test is selected.
-    Under pytest-xdist the worker that runs the hostile lane (:mod:`tests.lanes`, handed
-    out at the start) starts them with its first hostile test; while it waits, the other
-    worker and the runs share the cores.
     """
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return
     if any(item.path.name in HOSTILE_MODULES for item in request.session.items):
         request.getfixturevalue("hostile_runs")
+
+
+def _hostile_tests_asked(config: pytest.Config) -> bool:
+    """Whether the paths on the command line (or the testpaths) hold a hostile module."""
+    if config.getoption("markexpr") == "browser":
+        return False
+    for arg in config.args:
+        asked = (config.invocation_params.dir / arg.split("::", 1)[0]).resolve()
+        if any(path == asked or asked in path.parents for path in HOSTILE_PATHS):
+            return True
+    return False
 
 
 def lane_of(nodeid: str) -> str:
@@ -129,9 +155,27 @@ class Lanes:
         from tests.lanes import LaneScheduling
 
         workers = len(parse_tx_spec_config(config))
-        return LaneScheduling(workers, lane_of, first=("browser", "hostile"))
+        return LaneScheduling(workers, lane_of, first=("browser",), last=("hostile",))
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if config.pluginmanager.hasplugin("xdist"):
-        config.pluginmanager.register(Lanes(), "opsn-lanes")
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    config.pluginmanager.register(Lanes(), "opsn-lanes")
+    controller = not os.environ.get("PYTEST_XDIST_WORKER")
+    if controller and config.getoption("numprocesses") and _hostile_tests_asked(config):
+        from tests.hostile import background
+
+        directory = Path(tempfile.mkdtemp(prefix="opsn-hostile-"))
+        background.start_for_workers(directory)
+        os.environ[background.RESULTS_ENV] = str(directory)  # the workers started next
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    background = sys.modules.get("tests.hostile.background")
+    if background is None:
+        return
+    background.stop()
+    written = os.environ.get(background.RESULTS_ENV)
+    if written and not os.environ.get("PYTEST_XDIST_WORKER"):
+        shutil.rmtree(written, ignore_errors=True)

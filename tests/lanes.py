@@ -1,10 +1,11 @@
 """How pytest-xdist shares the suite between workers: by file, with two lanes kept whole.
 
-The browser tests run one after the other in one worker: two app servers and two
-Chromiums at once on the 2-core CI machine make them time out. The hostile corpus
-tests share one set of background runs (``tests/hostile/background.py``): one
-worker runs them all. Every other test file is a unit of its own, the largest
-first, so that the workers end together.
+The browser tests run one after the other in one worker, handed out first: two app
+servers and two Chromiums at once on the 2-core CI machine make them time out. The
+hostile corpus tests read the results of runs that the controller started with the
+session (``tests/hostile/background.py``): one worker runs them all, last, when the
+results are there. Every other test file is a unit of its own, the largest first, so
+that the workers end together.
 
 It implements xdist's ``Scheduling`` protocol (its public hook
 ``pytest_xdist_make_scheduler``, ``tests/conftest.py``): the ``xdist_group`` mark
@@ -26,10 +27,16 @@ it gets its next unit while it still has this many tests to run."""
 class LaneScheduling:
     """Units of tests (``lane_of(nodeid)``), handed to whichever worker runs short first."""
 
-    def __init__(self, numnodes: int, lane_of: Callable[[str], str], first: Sequence[str]):
+    def __init__(
+        self,
+        numnodes: int,
+        lane_of: Callable[[str], str],
+        first: Sequence[str] = (),
+        last: Sequence[str] = (),
+    ):
         self.numnodes = numnodes
         self.lane_of = lane_of
-        self.first = tuple(first)
+        self.first, self.last = tuple(first), tuple(last)
         self.collections: dict[WorkerController, list[str]] = {}
         self.pending: dict[WorkerController, list[str]] = {}
         self.queue: list[list[str]] | None = None
@@ -99,8 +106,9 @@ class LaneScheduling:
         units: dict[str, list[str]] = {}
         for nodeid in self._collection():
             units.setdefault(self.lane_of(nodeid), []).append(nodeid)
-        lanes = [units.pop(name) for name in self.first if name in units]
-        return lanes + sorted(units.values(), key=len, reverse=True)
+        first = [units.pop(name) for name in self.first if name in units]
+        last = [units.pop(name) for name in self.last if name in units]
+        return first + sorted(units.values(), key=len, reverse=True) + last
 
     def _feed(self, node: WorkerController) -> None:
         if node.shutting_down or node not in self.pending:

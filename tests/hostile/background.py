@@ -16,6 +16,8 @@ import os
 import resource
 import subprocess
 import sys
+import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -44,29 +46,47 @@ def argv(command: str, path: Path) -> list[str]:
     return ["coverage", command, str(path), "--format", "json"]
 
 
+RUNNING: set[subprocess.Popen] = set()
+"""Worker processes under way (:func:`stop`)."""
+
+
 def run_worker(module: str, runs: list, env: dict | None = None) -> list[dict]:
     """``python -m module SECONDS`` on ``runs`` (JSON on its stdin): one result per run."""
-    done = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "-m", module, str(SECONDS)],
-        input=json.dumps(runs),
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
         env=dict(os.environ, **QUIET, **(env or {})),
         preexec_fn=limit_memory,
-        timeout=SECONDS * len(runs) + 300,
     )
-    results = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    assert len(results) == len(runs), f"worker died: {done.returncode}\n{done.stderr[-3000:]}"
+    RUNNING.add(process)
+    try:
+        stdout, stderr = process.communicate(json.dumps(runs), SECONDS * len(runs) + 300)
+    finally:
+        RUNNING.discard(process)
+        process.kill()
+    results = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    assert len(results) == len(runs), f"worker died: {process.returncode}\n{stderr[-3000:]}"
     return results
 
 
-def command_answers(corpus: dict[str, Path]) -> dict[tuple[str, str], dict]:
+def stop() -> None:
+    """Kill the worker processes still running (the session ended before them)."""
+    for process in list(RUNNING):
+        process.kill()
+
+
+def command_answers(
+    corpus: dict[str, Path], env: dict | None = None
+) -> dict[tuple[str, str], dict]:
     """Every corpus file through every command: (command, file name) → result."""
     found = {}
     for command in COMMANDS:
         runs = [argv(command, corpus[case.name]) for case in CASES]
-        results = run_worker("tests.hostile.worker", runs)
+        results = run_worker("tests.hostile.worker", runs, env)
         for case, result in zip(CASES, results, strict=True):
             found[command, case.name] = result
     return found
@@ -87,3 +107,78 @@ class Runs:
         self.commands: Future = self._pool.submit(command_answers, corpus)
         self.uploads: Future = self._pool.submit(page_uploads, corpus, data_dir)
         self._pool.shutdown(wait=False)
+
+
+# Under pytest-xdist: the controller runs them, the worker of the hostile lane reads them.
+
+RESULTS_ENV = "OPSN_HOSTILE_RESULTS"
+"""The folder where the controller writes the results (set for the workers it starts)."""
+
+
+def start_for_workers(directory: Path) -> None:
+    """Write the corpus, run both families on two threads, each writing its results file.
+
+    The pytest-xdist controller does this as the session starts: the runs use the
+    cores while the workers run the other tests, and the hostile lane, handed out
+    last (``tests/lanes.py``), reads the results instead of waiting for them.
+    """
+    from tests.hostile.corpus import write_corpus
+
+    def family(name: str, compute, encode) -> None:
+        try:
+            text = json.dumps(encode(compute()))
+        except BaseException as error:  # the tests say why instead of waiting
+            (directory / f"{name}.error").write_text(repr(error), encoding="utf-8")
+            return
+        (directory / f"{name}.tmp").write_text(text, encoding="utf-8")
+        os.replace(directory / f"{name}.tmp", directory / f"{name}.json")
+
+    def begin() -> None:
+        try:
+            corpus = {case.name: path for case, path in write_corpus(directory / "corpus")}
+        except BaseException as error:
+            for name in ("commands", "uploads"):
+                (directory / f"{name}.error").write_text(repr(error), encoding="utf-8")
+            return
+        (directory / "donnees").mkdir()
+        (directory / "sans-base").mkdir()  # the command line on the bundled data
+        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hostile")
+        pool.submit(
+            family, "commands",
+            lambda: command_answers(corpus, {"OPSN_DATA_DIR": str(directory / "sans-base")}),
+            lambda found: [[command, name, result] for (command, name), result in found.items()],
+        )  # fmt: skip
+        pool.submit(
+            family, "uploads", lambda: page_uploads(corpus, directory / "donnees"), lambda x: x
+        )
+        pool.shutdown(wait=False)
+
+    threading.Thread(target=begin, name="hostile-corpus").start()
+
+
+class Written:
+    """A family's results as the controller writes them: ``.result()`` waits for the file."""
+
+    def __init__(self, directory: Path, name: str, decode) -> None:
+        self.directory, self.name, self.decode = directory, name, decode
+
+    def result(self, timeout: float = 1800) -> dict:
+        done, failed = self.directory / f"{self.name}.json", self.directory / f"{self.name}.error"
+        deadline = time.monotonic() + timeout
+        while not done.exists():
+            if failed.exists():
+                raise AssertionError(f"hostile runs ({self.name}): {failed.read_text()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"hostile runs ({self.name}): no results after {timeout} s")
+            time.sleep(0.5)
+        return self.decode(json.loads(done.read_text(encoding="utf-8")))
+
+
+class WrittenRuns:
+    """Both families, read from the controller's folder (same interface as :class:`Runs`)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.commands = Written(
+            directory, "commands", lambda rows: {(c, n): result for c, n, result in rows}
+        )
+        self.uploads = Written(directory, "uploads", lambda found: found)
