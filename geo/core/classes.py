@@ -98,6 +98,17 @@ def rule_classes(rule: Rule) -> tuple[CoverageClass, ...]:
     return (CoverageClass.ADHERENTE, perimeter, CoverageClass.SANS_OPSN)
 
 
+_CLASS_VALUES = np.array(
+    [
+        CoverageClass.ADHERENTE.value,
+        CoverageClass.PERIMETRE.value,
+        CoverageClass.PERIMETRE_NON_COMPTEE.value,
+        CoverageClass.SANS_OPSN.value,
+    ],
+    dtype=object,
+)
+
+
 def commune_classes(coverage: pd.DataFrame, outside: bool = False) -> np.ndarray:
     """The class of every commune of a coverage frame (:func:`geo.core.coverage.commune_coverage`).
 
@@ -110,19 +121,12 @@ def commune_classes(coverage: pd.DataFrame, outside: bool = False) -> np.ndarray
     status = coverage["statut"].to_numpy(dtype=object)
     covered = coverage["couverte"].to_numpy(dtype=bool)
     in_perimeter = status == Status.PERIMETRE.value
-    classes = np.select(
-        [
-            status == Status.ADHERENTE.value,
-            in_perimeter & covered,
-            in_perimeter & ~covered,
-        ],
-        [
-            CoverageClass.ADHERENTE.value,
-            CoverageClass.PERIMETRE.value,
-            CoverageClass.PERIMETRE_NON_COMPTEE.value,
-        ],
-        CoverageClass.SANS_OPSN.value,
-    ).astype(object)
+    chosen = np.select(  # positions in _CLASS_VALUES: no array of strings built per call
+        [status == Status.ADHERENTE.value, in_perimeter & covered, in_perimeter & ~covered],
+        [0, 1, 2],
+        3,
+    )
+    classes = _CLASS_VALUES[chosen]
     if outside:
         classes[~coverage["dans_territoire"].to_numpy(dtype=bool)] = (
             CoverageClass.HORS_TERRITOIRE.value

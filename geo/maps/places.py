@@ -44,14 +44,7 @@ def place_names(
     """
     communes = reference.communes
     focus = np.asarray(focus, dtype=bool)
-    capitals = set(reference.regions["chef_lieu"]) if "chef_lieu" in reference.regions else set()
-    prefectures = (
-        set(reference.departements["chef_lieu"]) if "chef_lieu" in reference.departements else set()
-    )
-    codes = communes["insee"].to_numpy(dtype=object)
-    rank = np.full(len(communes), RANK_TOWN)
-    rank[np.isin(codes, list(prefectures))] = RANK_PREFECTURE
-    rank[np.isin(codes, list(capitals))] = RANK_REGION_CAPITAL
+    rank = reference.derived("place_ranks", lambda: _ranks(reference))
     frame = pd.DataFrame(
         {"position": np.arange(len(communes)), "rank": rank, "population": communes["population"]}
     )[focus]
@@ -71,6 +64,19 @@ def place_names(
         "y": (np.round(np.asarray(y) / GRID_M) * GRID_M).tolist(),
         "rank": chosen["rank"].astype(int).tolist(),
     }
+
+
+def _ranks(reference: ReferenceData) -> np.ndarray:
+    """Each commune's rank as a name: the same for every view, so computed once per data."""
+    codes = reference.communes["insee"]
+    rank = np.full(len(codes), RANK_TOWN)
+    for table, value in (
+        (reference.departements, RANK_PREFECTURE),
+        (reference.regions, RANK_REGION_CAPITAL),
+    ):
+        if "chef_lieu" in table:
+            rank[codes.isin(table["chef_lieu"]).to_numpy()] = value
+    return rank
 
 
 SHARE_CLASSES = (
