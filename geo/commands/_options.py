@@ -114,14 +114,14 @@ def load(args: argparse.Namespace):
     registry completed with ``--merge-registry``); ``--db-version N`` names a
     saved version; ``--donnees-livrees`` forces the bundled files.
     """
-    from geo.core.reference import load_reference
+    from geo.core.reference import shared_reference
     from geo.importers.inputs import load_inputs
 
     if args.merge_registry and args.operators is None:
         raise UsageError(
             "--merge-registry complète le registre livré avec --operators FICHIER : donnez ce fichier."
         )
-    reference = load_reference(args.data)
+    reference = shared_reference(args.data)
     if not (args.operators or args.adherents):
         return reference, default_inputs(args)
     if getattr(args, "db_version", None) is not None:

@@ -258,9 +258,9 @@ def _compare(store, args) -> int:
 
     reference = None
     if not args.no_figures:
-        from geo.core.reference import load_reference
+        from geo.core.reference import shared_reference
 
-        reference = load_reference(args.data)
+        reference = shared_reference(args.data)
     result = compare_versions(store, args.a, args.b, reference)
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, default=str))
@@ -369,11 +369,11 @@ def _drafts(store, args) -> int:
 
 
 def _publish(store, args) -> int:
-    from geo.core.reference import load_reference
+    from geo.core.reference import shared_reference
     from geo.planning.drafts import draft_label, publication, publish
 
     draft = store.draft(args.scenario)
-    proposal = publication(store, draft, load_reference(args.data).departements)
+    proposal = publication(store, draft, shared_reference(args.data).departements)
     return _preview_then_save(
         store, args, proposal, f"Publier le {draft_label(draft)}",
         lambda: publish(store, proposal, draft, _author(args), args.reason),
@@ -381,12 +381,12 @@ def _publish(store, args) -> int:
 
 
 def _export(store, args) -> int:
-    from geo.core.reference import load_reference
+    from geo.core.reference import shared_reference
     from geo.storage.export import export_snapshot
     from geo.storage.labels import data_label
 
     version, snapshot = store.snapshot(args.version)
-    written = export_snapshot(snapshot, args.out, load_reference(args.data))
+    written = export_snapshot(snapshot, args.out, shared_reference(args.data))
     print(f"Exporté : {data_label(version)}")
     for path in written:
         print(f"  {path}")
@@ -395,14 +395,14 @@ def _export(store, args) -> int:
 
 def _import(store, args) -> int:
     from geo.core import fmt
-    from geo.core.reference import load_reference
+    from geo.core.reference import shared_reference
     from geo.planning.compare import compare_snapshots
     from geo.planning.imports import apply_import, import_counts, read_import
     from geo.planning.saving import Proposal, save_unattended
     from geo.storage import NothingToSave
     from geo.storage.labels import data_label
 
-    reference = load_reference(args.data)
+    reference = shared_reference(args.data)
     files = []
     for path in args.files:
         try:
@@ -512,13 +512,13 @@ def _import_bundled(store, args) -> int:
 def _refresh(store, args) -> int:
     """Exit 0: saved, nothing changed at the source, or a dry run; 2: offline, refused,
     not confirmed (French message on stderr, nothing changed)."""
-    from geo.core.reference import load_reference
+    from geo.core.reference import shared_reference
     from geo.importers.anct_source import Offline, SourceError
     from geo.planning import refresh
     from geo.storage import NothingToSave
 
     as_json = args.format == "json"
-    reference = load_reference(args.data)
+    reference = shared_reference(args.data)
     try:
         plan = refresh.plan_refresh(store, reference, args.source)
     except SourceError as error:

@@ -238,9 +238,9 @@ def _draft_changes(draft) -> tuple:
 
 def load_draft_base(args: argparse.Namespace, draft):
     """Reference data and the inputs of the version the draft was saved on."""
-    from geo.core.reference import load_reference
+    from geo.core.reference import shared_reference
 
-    return load_reference(args.data), saved_inputs(draft.base)
+    return shared_reference(args.data), saved_inputs(draft.base)
 
 
 def _save(args: argparse.Namespace, changes, options, inputs, reference, draft):

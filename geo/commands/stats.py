@@ -17,10 +17,10 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.core.reference import load_reference
+    from geo.core.reference import shared_reference
     from geo.core.stats import reference_figures, reference_text
 
-    figures = reference_figures(load_reference(args.data))
+    figures = reference_figures(shared_reference(args.data))
     print(
         json.dumps(figures, ensure_ascii=False)
         if args.format == "json"

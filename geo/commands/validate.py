@@ -36,14 +36,14 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.core.reference import load_reference
+    from geo.core.reference import shared_reference
     from geo.importers.memberships import ImportFileError, open_import, read_memberships
 
     try:
         table = open_import(args.file, sheet=args.sheet)
         inputs = default_inputs(args).inputs
         result = read_memberships(
-            args.file, load_reference(args.data), inputs.registry, opsn=args.opsn, table=table
+            args.file, shared_reference(args.data), inputs.registry, opsn=args.opsn, table=table
         )
     except ImportFileError as error:
         print(f"Erreur : {error}", file=sys.stderr)

@@ -7,6 +7,7 @@ result with ``st.cache_resource``, the command line loads once per run.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -294,3 +295,23 @@ def load_reference(directory: Path = COMMUNES_DIR) -> ReferenceData:
         neighbours=load_neighbours(directory),
         metadata=load_metadata(directory),
     )
+
+
+def shared_reference(directory: Path = COMMUNES_DIR) -> ReferenceData:
+    """:func:`load_reference`, read once per process while its files are unchanged.
+
+    The command line is also called in-process (``geo.cli.main(argv)``, by scripts and
+    tests): each call would read and decode the same tables again, and rebuild what
+    derives from them (the name index, projected outlines). The data is never changed
+    in place, so calls share one copy; a file rewritten since is read again.
+    """
+    stamps = tuple(
+        (directory / name).stat().st_mtime_ns if (directory / name).is_file() else None
+        for name in REFERENCE_FILES
+    )
+    return _shared(Path(directory), stamps)
+
+
+@functools.lru_cache(maxsize=2)
+def _shared(directory: Path, stamps: tuple) -> ReferenceData:
+    return load_reference(directory)
