@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,16 @@ def bundled_data(tmp_path_factory):
 def reference() -> ReferenceData:
     """All of ``data/communes/`` (about 1 s to load; never modify it in a test)."""
     return load_reference()
+
+
+@pytest.fixture(autouse=True)
+def _collector_skips_what_the_session_keeps() -> Iterator[None]:
+    """What the session has built so far (reference data, analyses, apps' caches) is
+    frozen out of the garbage collector before each test: a worker keeps millions of
+    such objects, and every full collection (the readers run one after a refused
+    file) would walk them all again."""
+    gc.freeze()
+    yield
 
 
 def run_geo(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
