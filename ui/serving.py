@@ -1,44 +1,29 @@
 """What ``serve.py`` adds to Streamlit's HTTP answers so that the map paints sooner.
 
-Streamlit's page (its ``index.html``) names the JavaScript of its core only; the code
-of each kind of element (buttons, radios, markdown, the map's custom component…)
-is asked for once the script's first messages name those elements, then comes from
-a server that is running the script at the same moment: measured, the map's page
-asked for 50 such files 0.1–0.3 s after its WebSocket opened and got the last one
-0.6–0.9 s later. :class:`PreloadMiddleware` names these files in the page itself
-(``<link rel="modulepreload">``, read from Streamlit's own build manifest), with
-Leaflet and the geometry files of the view in the address (``<link rel="preload">``),
-so that the browser fetches them while Streamlit's core loads, when the server has
-nothing else to do. It also marks the map's content-addressed files (``app/static``:
-Leaflet's folder and the geometry files, whose names change with their content) as
+:class:`PreloadMiddleware` names, in the page itself, Leaflet and the geometry files
+of the view in the address (``<link rel="preload">``), so that the browser fetches
+them while Streamlit's front end loads, when the server has nothing else to do. It
+also answers the map's content-addressed files (``app/static``: Leaflet's folder and
+the geometry files, whose names change with their content) from memory, as
 immutable, so that a returning visitor asks for none of them again.
 
-Only Streamlit's public ASGI hooks are used (``st.App(middleware=…)``); the page's
-HTML is read as the browser gets it. What this module still reads of Streamlit's
-front-end *build* (not an API: it may change with any release), each pinned by
-``tests/ui/test_streamlit_build.py``, which fails on an upgrade that changes it:
-
-- ``static/manifest.json``: each module's ``file``, ``name``, ``imports``,
-  ``isEntry`` and ``isDynamicEntry``, and the names of :data:`PAGE_ELEMENTS`
-  (a name no longer found is logged and reported by that test, not dropped quietly);
-- the files under ``static/static/`` (the only core files answered from memory);
-- the page's ``</head>`` (where the preload links go);
-- the prefixes of Streamlit's own URLs (:data:`STREAMLIT_PREFIXES`), to tell its
-  page from its files and endpoints.
+Only Streamlit's public ASGI hooks are used (``st.App(middleware=…)``), and only the
+app's own files are served: nothing of Streamlit's installed front-end build is read
+(its files, names and manifest may change with any release). The page's HTML is read
+as the browser gets it: the links go before its ``</head>``; Streamlit's own URL
+prefixes (:data:`STREAMLIT_PREFIXES`) tell its page from its files and endpoints.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import mimetypes
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -46,72 +31,9 @@ from geo.core.views import Level
 
 log = logging.getLogger("opsn.serving")
 
-PAGE_ELEMENTS = (
-    "BidiComponent",  # the map (st.components.v2)
-    "PageLink",
-    "Radio",
-    "Checkbox",
-    "Multiselect",
-    "TextInput",
-    "Button",
-    "Metric",
-    "rehype-raw",  # markdown with HTML (headline, credits)
-)
-"""Streamlit's front-end modules the map page needs on its first paint (measured:
-the modules a fresh browser asks for after the index, named as in the manifest)."""
-
 IMMUTABLE = "public, max-age=31536000, immutable"
 HASHED_STATIC = re.compile(r"/app/static/(?:leaflet-[0-9a-f]{8,}/|mapdata/[^/]*\.[0-9a-f]{8,}\.)")
 """Files served by ``app/static`` whose name changes with their content."""
-
-
-def streamlit_static_dir() -> Path:
-    """Streamlit's front-end build (``index.html``, ``manifest.json``, ``static/js``)."""
-    import streamlit
-
-    return Path(streamlit.__file__).resolve().parent / "static"
-
-
-@cache
-def element_modules(names: tuple[str, ...] = PAGE_ELEMENTS) -> tuple[str, ...]:
-    """Paths (relative to the page) of the modules that draw ``names``, with what they import.
-
-    Read from Streamlit's build manifest (``{source: {file, name, imports,
-    isDynamicEntry}}``), leaving out what ``index.html`` already names.
-    """
-    try:
-        manifest = json.loads((streamlit_static_dir() / "manifest.json").read_text("utf-8"))
-    except (OSError, ValueError) as error:
-        log.warning("no preloads: Streamlit's build manifest is unreadable (%s)", error)
-        return ()
-
-    def closure(keys: Iterable[str]) -> list[str]:
-        seen: list[str] = []
-        todo = list(keys)
-        while todo:
-            key = todo.pop(0)
-            if key in seen or key not in manifest:
-                continue
-            seen.append(key)
-            todo.extend(manifest[key].get("imports", []))
-        return seen
-
-    entry = [key for key, item in manifest.items() if item.get("isEntry")]
-    core = set(closure(entry))
-    wanted = [
-        key
-        for name in names
-        for key, item in manifest.items()
-        if item.get("name") == name and item.get("isDynamicEntry")
-    ]
-    missing = set(names) - {manifest[key].get("name") for key in wanted}
-    if missing:  # a Streamlit upgrade renamed them: tests/ui/test_streamlit_build.py says so too
-        log.warning("not preloaded, absent from Streamlit's build: %s", ", ".join(sorted(missing)))
-    return tuple(
-        manifest[key]["file"]
-        for key in closure(wanted)
-        if key not in core and manifest[key].get("file", "").endswith(".js")
-    )
 
 
 @dataclass
@@ -119,8 +41,7 @@ class MapPreloads:
     """Leaflet and the geometry files, as the map element will ask for them.
 
     Set by ``ui.map_element.prepare_map_files`` once the files are ready (the
-    warm-up does it within seconds of the start); until then pages carry the
-    element modules only.
+    warm-up does it within seconds of the start); until then pages carry none.
     """
 
     scripts: list[str] = field(default_factory=list)
@@ -179,9 +100,8 @@ def announce_map_files(
 
 def preload_tags(query: str = "") -> bytes:
     """The ``<link>`` tags added to the page for a request with ``query``."""
-    tags = [f'<link rel="modulepreload" crossorigin href="./{path}">' for path in element_modules()]
     current = _map
-    tags += [f'<link rel="preload" as="style" href="./{url}">' for url in current.styles]
+    tags = [f'<link rel="preload" as="style" href="./{url}">' for url in current.styles]
     tags += [f'<link rel="preload" as="script" href="./{url}">' for url in current.scripts]
     # The map fetches its files with fetch() (CORS mode, same-origin credentials).
     tags += [
@@ -192,16 +112,14 @@ def preload_tags(query: str = "") -> bytes:
 
 
 class PreloadMiddleware:
-    """ASGI middleware: preload links in Streamlit's page; its static files from memory.
+    """ASGI middleware: preload links in Streamlit's page; the map's files from memory.
 
-    Streamlit answers each of the hundred files of its front end through its whole
-    middleware stack and a file read in a worker thread: about 8 ms a file here,
-    0.8 s for the map page's files over the browser's six connections, on the
-    same Python process that runs the scripts. The files are content-addressed
-    (Streamlit's build, Leaflet's folder, the geometry files): this keeps each
-    one in memory once read and answers it at once, with the same headers, as a
-    reverse proxy in front of Streamlit would. What it does not know (a path not
-    in the build, a range request, a HEAD) goes to Streamlit as before.
+    Streamlit answers each file through its whole middleware stack and a file
+    read in a worker thread, on the same Python process that runs the scripts.
+    The map's files are content-addressed (Leaflet's folder, the geometry files):
+    this keeps each one in memory once read and answers it at once, as a reverse
+    proxy in front of Streamlit would. Anything else (Streamlit's own files, a
+    range request, a HEAD) goes to Streamlit as before.
     """
 
     def __init__(self, app, *, app_static: Path | None = None) -> None:
@@ -255,30 +173,19 @@ CACHE_LIMIT_BYTES = 64_000_000
 
 
 class StaticFiles:
-    """Streamlit's front-end files and the app's content-addressed files, from memory."""
+    """The app's content-addressed files (``app/static``), from memory."""
 
     def __init__(self, app_static: Path | None = None) -> None:
-        self.core_dir = streamlit_static_dir()
         self.app_dir = app_static or Path(__file__).resolve().parent.parent / "static"
-        self._core: set[str] | None = None
         self._cache: dict[str, StaticAnswer] = {}
         self._size = 0
         self._lock = threading.Lock()
 
-    def core_files(self) -> set[str]:
-        """Paths (``static/js/….js``) of Streamlit's build: the only core files answered."""
-        if self._core is None:
-            root = self.core_dir
-            self._core = {
-                p.relative_to(root).as_posix() for p in (root / "static").rglob("*") if p.is_file()
-            }
-        return self._core
-
     def answer(self, path: str) -> StaticAnswer | None:
         """The file ``path`` names, from memory once read; ``None`` if not one of ours.
 
-        Kept under the file it names, not the path asked: ``/static/js/x.js`` and
-        ``/any/prefix/static/js/x.js`` are one file, held once.
+        Kept under the file it names, not the path asked: ``/app/static/x`` and
+        ``/any/prefix/app/static/x`` are one file, held once.
         """
         found = self._file_of(path)
         if found is None:
@@ -303,17 +210,13 @@ class StaticFiles:
 
     def _file_of(self, path: str) -> tuple[Path, tuple[tuple[bytes, bytes], ...]] | None:
         marker = path.find("/app/static/")
-        if marker >= 0 and HASHED_STATIC.search(path):
-            relative = path[marker + len("/app/static/") :]
-            file = (self.app_dir / relative).resolve()
-            if ".." in relative.split("/") or not file.is_relative_to(self.app_dir.resolve()):
-                return None
-            return file, ((b"access-control-allow-origin", b"*"),)
-        marker = path.find("/static/")
-        relative = path[marker + 1 :] if marker >= 0 else ""
-        if not relative or relative not in self.core_files():
+        if marker < 0 or not HASHED_STATIC.search(path):
             return None
-        return self.core_dir / relative, ()
+        relative = path[marker + len("/app/static/") :]
+        file = (self.app_dir / relative).resolve()
+        if ".." in relative.split("/") or not file.is_relative_to(self.app_dir.resolve()):
+            return None
+        return file, ((b"access-control-allow-origin", b"*"),)
 
 
 def _content_type(name: str) -> str:

@@ -1,4 +1,4 @@
-"""serve.py's middleware: Streamlit's page names what the map needs; its files come from memory."""
+"""serve.py's middleware: Streamlit's page names what the map needs; the map's files come from memory."""
 
 from __future__ import annotations
 
@@ -56,24 +56,12 @@ def map_files(monkeypatch):
     )
 
 
-def test_streamlit_modules_of_the_page_elements_come_from_its_manifest():
-    modules = serving.element_modules()
-    names = " ".join(modules)
-    # The map's custom component and the widgets of the page, with what they import.
-    for element in ("BidiComponent", "Radio", "Checkbox", "Button", "TextInput"):
-        assert re.search(rf"static/js/{element}\.[\w-]+\.js", names), element
-    files = serving.streamlit_static_dir()
-    assert all((files / module).is_file() for module in modules)
-    index = (files / "index.html").read_text(encoding="utf-8")
-    assert not [m for m in modules if m in index], "already named by Streamlit's page"
-
-
-def test_the_page_names_the_modules_leaflet_and_the_view_s_geometry(map_files):
+def test_the_page_names_leaflet_and_the_view_s_geometry(map_files):
     middleware = serving.PreloadMiddleware(streamlit_page)
     start, body = run_in_thread(_call(middleware, "/", b"vue=departement&code=29"))
     assert dict(start["headers"])[b"content-length"] == str(len(body)).encode()
     head = body.decode().split("</head>")[0]
-    assert head.count('rel="modulepreload"') == len(serving.element_modules())
+    assert 'rel="modulepreload"' not in head  # nothing of Streamlit's build is named
     assert 'rel="preload" as="script" href="./app/static/leaflet-0123456789ab/leaflet.js"' in head
     fetched = re.findall(r'as="fetch" crossorigin="anonymous" href="\./([^"]+)"', head)
     assert fetched == [
@@ -87,25 +75,6 @@ def test_the_page_names_the_modules_leaflet_and_the_view_s_geometry(map_files):
     assert b"departement-22.cccccccccccc" in body and b"departement-29" not in body
     _, body = run_in_thread(_call(middleware, "/"))
     assert b"national.aaaaaaaaaaaa" in body and b"departement-" not in body
-
-
-def test_streamlit_s_files_come_from_memory_with_its_headers(tmp_path):
-    module = serving.element_modules()[0]
-    expected = (serving.streamlit_static_dir() / module).read_bytes()
-
-    async def streamlit(scope, receive, send):  # never reached for a file of the build
-        raise AssertionError(scope["path"])
-
-    middleware = serving.PreloadMiddleware(streamlit, app_static=tmp_path)
-    start, body = run_in_thread(_call(middleware, f"/{module}"))
-    headers = dict(start["headers"])
-    assert start["status"] == 200 and body == expected
-    assert b"javascript" in headers[b"content-type"]
-    assert b"immutable" in headers[b"cache-control"]
-    start, body = run_in_thread(
-        _call(middleware, f"/{module}", headers=[(b"if-none-match", headers[b"etag"])])
-    )
-    assert start["status"] == 304 and body == b""
 
 
 def test_content_addressed_map_files_come_from_memory_the_rest_from_streamlit(tmp_path):
