@@ -97,13 +97,12 @@ def corpus(tmp_path_factory) -> dict:
     return {case.name: path for case, path in write_corpus(directory)}
 
 
-HOSTILE_MODULES = ("test_hostile.py", "test_hostile_app.py")
-
-
 HOSTILE_PATHS = (
     ROOT / "tests" / "importers" / "test_hostile.py",
     ROOT / "tests" / "ui" / "test_hostile_app.py",
 )
+"""The tests that read the hostile corpus runs (``tests/hostile/background.py``)."""
+HOSTILE_MODULES = tuple(path.name for path in HOSTILE_PATHS)
 
 
 @pytest.fixture(scope="session")

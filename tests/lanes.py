@@ -38,6 +38,7 @@ class LaneScheduling:
         self.lane_of = lane_of
         self.first, self.last = tuple(first), tuple(last)
         self.collections: dict[WorkerController, list[str]] = {}
+        self.positions: dict[WorkerController, dict[str, int]] = {}
         self.pending: dict[WorkerController, list[str]] = {}
         self.queue: list[list[str]] | None = None
 
@@ -68,6 +69,7 @@ class LaneScheduling:
         if self.queue is not None and list(collection) != self._collection():
             return  # a worker started late that collected something else: left idle
         self.collections[node] = list(collection)
+        self.positions[node] = {nodeid: i for i, nodeid in enumerate(collection)}
 
     def mark_test_complete(self, node: WorkerController, item_index: int, duration: float = 0):
         self.pending[node].remove(self.collections[node][item_index])
@@ -120,5 +122,4 @@ class LaneScheduling:
             return
         unit = self.queue.pop(0)
         self.pending[node].extend(unit)
-        position = {nodeid: i for i, nodeid in enumerate(self.collections[node])}
-        node.send_runtest_some([position[nodeid] for nodeid in unit])
+        node.send_runtest_some([self.positions[node][nodeid] for nodeid in unit])

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -102,9 +103,11 @@ def page_uploads(corpus: dict[str, Path], data_dir: Path) -> dict[str, dict]:
 class Runs:
     """Both families of runs, started at once on two threads; results waited for on demand."""
 
-    def __init__(self, corpus: dict[str, Path], data_dir: Path) -> None:
+    def __init__(
+        self, corpus: dict[str, Path], data_dir: Path, commands_env: dict | None = None
+    ) -> None:
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hostile")
-        self.commands: Future = self._pool.submit(command_answers, corpus)
+        self.commands: Future = self._pool.submit(command_answers, corpus, commands_env)
         self.uploads: Future = self._pool.submit(page_uploads, corpus, data_dir)
         self._pool.shutdown(wait=False)
 
@@ -115,8 +118,16 @@ RESULTS_ENV = "OPSN_HOSTILE_RESULTS"
 """The folder where the controller writes the results (set for the workers it starts)."""
 
 
+def _encode_commands(found: dict[tuple[str, str], dict]) -> list:
+    return [[command, name, result] for (command, name), result in found.items()]
+
+
+def _decode_commands(rows: list) -> dict[tuple[str, str], dict]:
+    return {(command, name): result for command, name, result in rows}
+
+
 def start_for_workers(directory: Path) -> None:
-    """Write the corpus, run both families on two threads, each writing its results file.
+    """Write the corpus and start :class:`Runs`, each family writing its results file.
 
     The pytest-xdist controller does this as the session starts: the runs use the
     cores while the workers run the other tests, and the hostile lane, handed out
@@ -124,34 +135,29 @@ def start_for_workers(directory: Path) -> None:
     """
     from tests.hostile.corpus import write_corpus
 
-    def family(name: str, compute, encode) -> None:
-        try:
-            text = json.dumps(encode(compute()))
-        except BaseException as error:  # the tests say why instead of waiting
-            (directory / f"{name}.error").write_text(repr(error), encoding="utf-8")
-            return
-        (directory / f"{name}.tmp").write_text(text, encoding="utf-8")
-        os.replace(directory / f"{name}.tmp", directory / f"{name}.json")
+    def failed(name: str, error: BaseException) -> None:  # the tests say why, not wait
+        (directory / f"{name}.error").write_text(repr(error), encoding="utf-8")
+
+    def written(name: str, encode) -> Callable[[Future], None]:
+        def done(future: Future) -> None:
+            if future.exception() is not None:
+                return failed(name, future.exception())
+            (directory / f"{name}.tmp").write_text(json.dumps(encode(future.result())), "utf-8")
+            os.replace(directory / f"{name}.tmp", directory / f"{name}.json")
+
+        return done
 
     def begin() -> None:
         try:
             corpus = {case.name: path for case, path in write_corpus(directory / "corpus")}
         except BaseException as error:
-            for name in ("commands", "uploads"):
-                (directory / f"{name}.error").write_text(repr(error), encoding="utf-8")
-            return
+            failed("commands", error)
+            return failed("uploads", error)
         (directory / "donnees").mkdir()
         (directory / "sans-base").mkdir()  # the command line on the bundled data
-        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hostile")
-        pool.submit(
-            family, "commands",
-            lambda: command_answers(corpus, {"OPSN_DATA_DIR": str(directory / "sans-base")}),
-            lambda found: [[command, name, result] for (command, name), result in found.items()],
-        )  # fmt: skip
-        pool.submit(
-            family, "uploads", lambda: page_uploads(corpus, directory / "donnees"), lambda x: x
-        )
-        pool.shutdown(wait=False)
+        runs = Runs(corpus, directory / "donnees", {"OPSN_DATA_DIR": str(directory / "sans-base")})
+        runs.commands.add_done_callback(written("commands", _encode_commands))
+        runs.uploads.add_done_callback(written("uploads", lambda found: found))
 
     threading.Thread(target=begin, name="hostile-corpus").start()
 
@@ -178,7 +184,5 @@ class WrittenRuns:
     """Both families, read from the controller's folder (same interface as :class:`Runs`)."""
 
     def __init__(self, directory: Path) -> None:
-        self.commands = Written(
-            directory, "commands", lambda rows: {(c, n): result for c, n, result in rows}
-        )
+        self.commands = Written(directory, "commands", _decode_commands)
         self.uploads = Written(directory, "uploads", lambda found: found)
