@@ -47,6 +47,10 @@ BROWSER_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: Playwright's default wait for ``expect`` (5 s) is shorter than a Streamlit rerun on a
+#: loaded two-core machine (two test workers, a server and Chromium); tests that wait for
+#: the first map or a save pass their own, longer timeouts.
+EXPECT_TIMEOUT = 20_000  # ms
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 MAP_SELECTOR = ".opsn-map"
 """The live map's box (inside the component's shadow root; Playwright looks inside)."""
@@ -233,8 +237,9 @@ def browser():
             f"Chromium not found at {CHROMIUM}: install it (apt-get install -y chromium) "
             "or set $CHROMIUM. Browser tests need it and are not skipped."
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=BROWSER_ARGS

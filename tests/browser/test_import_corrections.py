@@ -40,7 +40,11 @@ def click_cell(page: Page, editor, column: int, row: int) -> None:
     box = editor.get_by_test_id("data-grid-canvas").bounding_box()
     x = box["x"] + sum(WIDTHS[:column]) + WIDTHS[column] / 2
     page.mouse.click(x, box["y"] + HEADER + row * ROW + ROW / 2)
-    page.wait_for_timeout(300)
+    # The grid's accessible copy says which cell is selected: wait for it rather than a
+    # fixed delay, which a loaded machine outruns (the key then goes elsewhere).
+    expect(editor.locator(f"#glide-cell-{column}-{row}").first).to_have_attribute(
+        "aria-selected", "true"
+    )
 
 
 def cell_text(editor, column: int, row: int) -> str:
@@ -70,7 +74,7 @@ def test_problem_lines_corrected_in_the_table_are_saved(
     # Brest's code typed, Landivisiau's proposal taken, Vannes (Morbihan) left out.
     click_cell(page, editor, CORRECTION, 0)
     page.keyboard.press("Enter")
-    page.wait_for_timeout(500)
+    expect(page.locator("textarea.gdg-input")).to_be_visible()  # the cell's editor is open
     page.keyboard.type("29019", delay=50)
     page.keyboard.press("Enter")
     settle(page)
