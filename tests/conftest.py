@@ -135,22 +135,32 @@ def hostile_runs_started_early(request) -> None:
         request.getfixturevalue("hostile_runs")
 
 
-def _hostile_tests_asked(config: pytest.Config) -> bool:
-    """Whether the paths on the command line (or the testpaths) hold a hostile module."""
-    if config.getoption("markexpr") == "browser":
-        return False
+BROWSER_DIR = "tests/browser/"
+ATLAS_TESTS = "tests/browser/test_atlas.py"
+
+
+def _asked(config: pytest.Config, paths: tuple[Path, ...]) -> bool:
+    """Whether the paths on the command line (or the testpaths) hold one of ``paths``."""
     for arg in config.args:
         asked = (config.invocation_params.dir / arg.split("::", 1)[0]).resolve()
-        if any(path == asked or asked in path.parents for path in HOSTILE_PATHS):
+        if any(path == asked or asked in path.parents for path in paths):
             return True
     return False
+
+
+def _hostile_tests_asked(config: pytest.Config) -> bool:
+    return config.getoption("markexpr") != "browser" and _asked(config, HOSTILE_PATHS)
+
+
+def _atlas_tests_asked(config: pytest.Config) -> bool:
+    return "not browser" not in config.getoption("markexpr") and _asked(
+        config, (ROOT / ATLAS_TESTS,)
+    )
 
 
 def lane_of(nodeid: str) -> str:
     """The unit a test runs in under pytest-xdist (:mod:`tests.lanes`): its file, or a lane."""
     path = nodeid.split("::", 1)[0]
-    if path.startswith("tests/browser/"):
-        return "browser"
     if path.rsplit("/", 1)[-1] in HOSTILE_MODULES:
         return "hostile"
     return path
@@ -166,7 +176,13 @@ class Lanes:
         from tests.lanes import LaneScheduling
 
         workers = len(parse_tx_spec_config(config))
-        return LaneScheduling(workers, lane_of, first=("browser",), last=("hostile",))
+        return LaneScheduling(
+            workers,
+            lane_of,
+            pinned=lambda unit: unit.startswith(BROWSER_DIR),
+            last=("hostile",),
+            pinned_last=(ATLAS_TESTS,),
+        )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -180,9 +196,20 @@ def pytest_configure(config: pytest.Config) -> None:
         directory = Path(tempfile.mkdtemp(prefix="opsn-hostile-"))
         background.start_for_workers(directory)
         os.environ[background.RESULTS_ENV] = str(directory)  # the workers started next
+    if controller and config.getoption("numprocesses") and _atlas_tests_asked(config):
+        from tests.browser import atlas_build
+
+        directory = Path(tempfile.mkdtemp(prefix="opsn-atlas-"))
+        atlas_build.start(directory)
+        os.environ[atlas_build.ENV] = str(directory)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    atlas_build = sys.modules.get("tests.browser.atlas_build")
+    exported = os.environ.get("OPSN_TEST_ATLAS")
+    if atlas_build is not None and exported and not os.environ.get("PYTEST_XDIST_WORKER"):
+        atlas_build.stop()
+        shutil.rmtree(exported, ignore_errors=True)
     background = sys.modules.get("tests.hostile.background")
     if background is None:
         return

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,7 @@ from geo.explore import tables
 from geo.explore.search import SearchIndex
 from geo.exports.csv import csv_bytes
 from geo.importers.inputs import bundled_inputs
+from tests.browser import atlas_build
 from tests.browser.conftest import assert_no_blocked, is_local_url, static_server
 
 pytestmark = pytest.mark.browser
@@ -36,7 +38,11 @@ MB = 1_000_000
 
 @pytest.fixture(scope="session")
 def atlas_dir(tmp_path_factory) -> Path:
-    """``python -m geo export site --out DIR`` (in-process), once per session."""
+    """``python -m geo export site --out DIR``, once per session: under pytest-xdist the
+    controller's (:mod:`tests.browser.atlas_build`), otherwise in-process."""
+    exported = os.environ.get(atlas_build.ENV)
+    if exported:
+        return atlas_build.written(Path(exported))
     directory = tmp_path_factory.mktemp("atlas") / "atlas"
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
