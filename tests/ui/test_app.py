@@ -82,18 +82,18 @@ def shown(at: AppTest) -> dict[str, str]:
 def expected(figures: dict) -> dict[str, str]:
     """The same, formatted from the engine's figures."""
     # Under an OPSN filter, a commune outside it may have another OPSN: never "sans OPSN".
-    without = "hors des OPSN choisis" if figures["opsn_filter"] else "sans OPSN"
+    without = "hors des OPSN choisis" if figures.opsn_filter else "sans OPSN"
     shown = {
-        "share": fmt.percent(figures["covered_share"]),
-        "Communes couvertes": fmt.integer(figures["covered_communes"]),
+        "share": fmt.percent(figures.covered_share),
+        "Communes couvertes": fmt.integer(figures.covered_communes),
     }
-    if "perimetre_non_comptee" in figures["classes"]:  # « adhérentes seulement »
-        not_counted = figures["classes"]["perimetre_non_comptee"]["communes"]
+    if "perimetre_non_comptee" in figures.classes:  # « adhérentes seulement »
+        not_counted = figures.classes["perimetre_non_comptee"].communes
         shown["Périmètre, non comptées"] = fmt.integer(not_counted)
     return shown | {
-        f"Communes {without}": fmt.integer(figures["status"]["sans_opsn"]["communes"]),
-        f"Territoires {without}": fmt.integer(figures["white_zone_count"]),
-        f"Habitants {without}": fmt.integer(figures["white_zone_population"]),
+        f"Communes {without}": fmt.integer(figures.status["sans_opsn"].communes),
+        f"Territoires {without}": fmt.integer(figures.white_zone_count),
+        f"Habitants {without}": fmt.integer(figures.white_zone_population),
     }
 
 
@@ -101,12 +101,12 @@ def assert_page_shows(at: AppTest, figures: dict) -> None:
     assert shown(at) == expected(figures)
     # The commune tiles (every one but the territories') add up to the communes counted.
     tiles = [v for k, v in shown(at).items() if k != "share" and not k.startswith(("Terr", "Hab"))]
-    assert sum(int(v.replace("\u202f", "")) for v in tiles) == figures["total_communes"]
+    assert sum(int(v.replace("\u202f", "")) for v in tiles) == figures.total_communes
     sentence = headline_html(at)
     # The counting rule and the vintages sit next to the percentage, with the population.
-    assert figures["counting_rule"] in rendered(sentence)
-    assert fmt.integer(figures["covered_population"]) + " habitants" in sentence
-    assert fmt.integer(figures["total_population"]) in sentence
+    assert figures.counting_rule in rendered(sentence)
+    assert fmt.integer(figures.covered_population) + " habitants" in sentence
+    assert fmt.integer(figures.total_population) in sentence
 
 
 def heading(at: AppTest) -> str:
