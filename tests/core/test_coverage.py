@@ -173,7 +173,7 @@ def test_scenario_extension_absorbs_a_zone(reference):
     assert result["population_gained"] == 2860
     assert result["white_zones_before"] == 2 and result["white_zones_after"] == 1
     assert result["white_zones_absorbed"] == 1
-    assert result["after"]["covered_population"] == result["before"]["covered_population"] + 2860
+    assert result["after"].covered_population == result["before"].covered_population + 2860
     # The inputs themselves are untouched: nothing is saved.
     assert set(BASE.perimeters["departement"]) == {"2A", "75"}
 
