@@ -255,7 +255,7 @@ class ScenarioResult:
     before: Analysis
     after: Analysis
     inputs: Inputs  # after the changes
-    summary: dict  # the ``scenario --format json`` contract
+    summary: dict  # the ``scenario --format json`` contract, through records.as_json
 
 
 def run_scenario(
@@ -312,7 +312,7 @@ def run_scenario(
 def compare(
     reference: ReferenceData, inputs: Inputs, change: Change, options: CoverageOptions
 ) -> dict:
-    """Before/after figures of a change, as one JSON-ready dict."""
+    """Before/after figures of a change (JSON: :func:`geo.core.records.as_json`)."""
     return run_scenario(reference, inputs, change, options).summary
 
 
