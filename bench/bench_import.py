@@ -92,12 +92,12 @@ def run(code: str, args: list[str], cwd: Path) -> dict:
     done = subprocess.run(
         [sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, timeout=900
     )
-    figures = json.loads(done.stderr.strip().splitlines()[-1])
+    measured = json.loads(done.stderr.strip().splitlines()[-1])
     if args and args[0] == "validate":
         report = json.loads(done.stdout)
-        figures["accepted"] = report["accepted"]
-        figures["rejected"] = report["rejected"]
-    return figures
+        measured["accepted"] = report["accepted"]
+        measured["rejected"] = report["rejected"]
+    return measured
 
 
 def baseline_tree(directory: Path) -> Path | None:

@@ -42,5 +42,5 @@ def show_changes(result: dict, before: str, after: str, key: str) -> None:
     communes = result.get("communes", [])
     st.markdown(f"Communes dont le statut change : **{fmt.integer(len(communes))}**")
     if communes:
-        labels = result["figures"]["after"]["status_labels"]
+        labels = result["figures"].after.status_labels
         changed_communes(communes, labels, key=f"{key}_communes", before=before, after=after)

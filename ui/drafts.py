@@ -143,7 +143,10 @@ def _publish_preview(draft, who, options: CoverageOptions) -> None:
                 "version, qui devient celle en service pour tout le monde."
             )
         )
-        figures_delta(preview["figures"], before_label=f"version {latest.number}, en service")
+        compared = preview["figures"]
+        figures_delta(
+            compared.before, compared.after, before_label=f"version {latest.number}, en service"
+        )
         show_changes(preview, f"Version {latest.number}", "Après publication", "publish")
         confirm = gate("wi_publish_confirm", proposal.base)
         confirm.notice(versions)

@@ -42,7 +42,7 @@ def breadcrumb_bar(facts: ViewFacts) -> None:
         view = View(step.niveau, step.code)
         prefix = "" if view.level == Level.FRANCE else "› "
         # A territory may bear its department's name (« La Réunion »): say what it is.
-        without = without_label(facts.figures["opsn_filter"])
+        without = without_label(facts.figures.opsn_filter)
         kind = f"{without[:1].upper()}{without[1:]} : " if view.level == Level.TERRITOIRE else ""
         st.button(
             prefix + kind + md(step.nom), key=f"crumb_{view.key}", on_click=go, args=(view,),

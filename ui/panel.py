@@ -26,18 +26,18 @@ PANEL_ZONES = 5
 def headline(facts: ViewFacts) -> None:
     """The view's share, France's beside it, the counting rule and Déclic's 2020 figure."""
     figures, france, view = facts.figures, facts.france, facts.view
-    share = fmt.percent(figures["covered_share"])
+    share = fmt.percent(figures.covered_share)
     where = "" if view.niveau == Level.FRANCE else f"{md(view.nom)} : "
     beside = (
         ""
         if view.niveau == Level.FRANCE
-        else f'<div class="france"><span>{fmt.percent(france["covered_share"])}</span>'
+        else f'<div class="france"><span>{fmt.percent(france.covered_share)}</span>'
         f"{territory_words(france)}</div>"
     )
     st.markdown(
         f"""<div class="headline"><div class="big">{share}</div>{beside}
-        <div class="sentence">{where}<b>{fmt.inhabitants(figures["covered_population"])}</b>
-        sur {fmt.integer(figures["total_population"])} — {md(figures["counting_rule"])}.
+        <div class="sentence">{where}<b>{fmt.inhabitants(figures.covered_population)}</b>
+        sur {fmt.integer(figures.total_population)} — {md(figures.counting_rule)}.
         </div></div>""",
         unsafe_allow_html=True,
     )
@@ -49,15 +49,15 @@ def slide_headline(facts: ViewFacts) -> str:
     beside = (
         ""
         if view.niveau == Level.FRANCE
-        else f" ({territory_words(france)} : {fmt.percent(france['covered_share'])})"
+        else f" ({territory_words(france)} : {fmt.percent(france.covered_share)})"
     )
     return (
         f'<div class="slide-head"><div class="slide-share">'
-        f'{fmt.percent(figures["covered_share"])}</div><div class="slide-text">'
+        f'{fmt.percent(figures.covered_share)}</div><div class="slide-text">'
         f'<div class="slide-title">{md(view.nom)}{beside}</div>'
-        f'<div class="slide-sentence"><b>{fmt.inhabitants(figures["covered_population"])}</b> '
-        f"sur {fmt.integer(figures['total_population'])} — "
-        f"{md(figures['counting_rule'])}.</div></div></div>"
+        f'<div class="slide-sentence"><b>{fmt.inhabitants(figures.covered_population)}</b> '
+        f"sur {fmt.integer(figures.total_population)} — "
+        f"{md(figures.counting_rule)}.</div></div></div>"
     )
 
 

@@ -152,16 +152,16 @@ def _preview(plan: RefreshPlan, preview: RefreshPreview) -> None:
     )
     if plan.dates_sentence():
         st.caption(md(plan.dates_sentence()))
-    figures_delta(preview.figures)
+    figures_delta(preview.figures.before, preview.figures.after)
     members_only = preview.adhesion
     if members_only.figures is not preview.figures:
         st.markdown("Avec la règle « Adhérentes seulement » :")
-        figures_delta(members_only.figures)
+        figures_delta(members_only.figures.before, members_only.figures.after)
     communes = members_only.communes
     st.markdown(
         f"**Communes dont le statut change (adhérentes seulement) : {fmt.integer(len(communes))}**"
     )
-    labels = members_only.figures["after"]["status_labels"]
+    labels = members_only.figures.after.status_labels
     changed_communes(communes, labels, key="refresh_communes")
 
 

@@ -18,6 +18,7 @@ from geo.commands._options import add_coverage_options, coverage_options, load
 from geo.core.views import LEVELS
 
 if TYPE_CHECKING:
+    from geo.core.figures import Figures
     from geo.explore.facts import ViewFacts
 
 #: Side-panel facts added to the JSON of a view (the figures are its top-level keys).
@@ -51,28 +52,30 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from geo.core.analysis import analyse, table_by
+    from geo.core.records import as_json
     from geo.explore.declic import declic_reference
 
     reference, loaded = load(args)  # unreadable files: French message, exit 2 (geo.cli)
     analysis = analyse(reference, loaded.inputs, coverage_options(args, loaded.inputs.registry))
-    figures = dict(analysis.figures)
-    facts = None
+    figures, facts = analysis.figures, None
+    output = as_json(figures)
     if args.vue:
         facts = _view_facts(args, reference, analysis, loaded.inputs)
-        shown = facts.as_json()
-        figures = dict(shown["figures"])
-        figures["view"] = {k: shown["view"][k] for k in ("niveau", "code", "nom")}
-        figures["france"] = shown["france"]
-        figures.update({key: shown[key] for key in VIEW_KEYS})
-    figures["reference_declic_2020"] = declic_reference(analysis.figures)
+        figures, shown = facts.figures, facts.as_json()
+        output = dict(shown["figures"])
+        output["view"] = {k: shown["view"][k] for k in ("niveau", "code", "nom")}
+        output["france"] = shown["france"]
+        output.update({key: shown[key] for key in VIEW_KEYS})
+    declic = declic_reference(analysis.figures)
+    output["reference_declic_2020"] = declic
     if args.format == "json":
-        print(json.dumps(figures, ensure_ascii=False))
+        print(json.dumps(output, ensure_ascii=False))
     elif args.format == "csv":
         from geo.exports.csv import script_csv
 
         sys.stdout.write(script_csv(table_by(reference, analysis, "departement")))
     else:
-        _print_text(figures, facts, loaded.inputs.label)
+        _print_text(figures, facts, loaded.inputs.label, declic)
     for report in loaded.reports:
         if report.rejected:
             print(
@@ -99,46 +102,45 @@ def _view_facts(args, reference, analysis, inputs) -> ViewFacts:
     return view_facts(reference, analysis, inputs, view)
 
 
-def _print_text(figures: dict, facts: ViewFacts | None, label: str) -> None:
+def _print_text(figures: Figures, facts: ViewFacts | None, label: str, declic: dict) -> None:
     from geo.core import fmt
     from geo.core.coverage import without_label
     from geo.core.white_zones import zone_kinds_text
     from geo.explore.panel_text import panel_lines
 
-    title = f" — {figures['view']['nom']}" if facts else ""
+    title = f" — {facts.view.nom}" if facts else ""
     print(f"Couverture OPSN{title} — {label}")
     print(
-        f"  {fmt.percent(figures['covered_share'])} de la population : "
-        f"{fmt.inhabitants(figures['covered_population'])} sur "
-        f"{fmt.integer(figures['total_population'])}"
+        f"  {fmt.percent(figures.covered_share)} de la population : "
+        f"{fmt.inhabitants(figures.covered_population)} sur "
+        f"{fmt.integer(figures.total_population)}"
     )
-    print(f"  Règle : {figures['counting_rule']}")
+    print(f"  Règle : {figures.counting_rule}")
     print(
-        f"  Communes couvertes : {fmt.integer(figures['covered_communes'])} sur "
-        f"{fmt.integer(figures['total_communes'])}"
+        f"  Communes couvertes : {fmt.integer(figures.covered_communes)} sur "
+        f"{fmt.integer(figures.total_communes)}"
     )
-    for counts in figures["classes"].values():
+    for counts in figures.classes.values():
         print(
-            f"  {counts['label']} : {fmt.count(counts['communes'], 'commune')}, "
-            f"{fmt.inhabitants(counts['population'])}"
+            f"  {counts.label} : {fmt.count(counts.communes, 'commune')}, "
+            f"{fmt.inhabitants(counts.population)}"
         )
-    kinds = zone_kinds_text(figures)
+    kinds = zone_kinds_text(figures.white_zone_overseas, figures.white_zone_islands)
     print(
-        f"  Territoires {without_label(figures['opsn_filter'])} : "
-        f"{fmt.integer(figures['white_zone_count'])}{f' ({kinds})' if kinds else ''}, "
-        f"{fmt.inhabitants(figures['white_zone_population'])}"
+        f"  Territoires {without_label(figures.opsn_filter)} : "
+        f"{fmt.integer(figures.white_zone_count)}{f' ({kinds})' if kinds else ''}, "
+        f"{fmt.inhabitants(figures.white_zone_population)}"
     )
-    print(f"  Communes servies par plusieurs OPSN : {fmt.integer(figures['multi_opsn_communes'])}")
+    print(f"  Communes servies par plusieurs OPSN : {fmt.integer(figures.multi_opsn_communes)}")
     if facts:
         france = facts.france
         print(
-            f"  France : {fmt.percent(france['covered_share'])} "
-            f"({fmt.inhabitants(france['covered_population'])} sur "
-            f"{fmt.integer(france['total_population'])})"
+            f"  France : {fmt.percent(france.covered_share)} "
+            f"({fmt.inhabitants(france.covered_population)} sur "
+            f"{fmt.integer(france.total_population)})"
         )
         print("  Panneau latéral :")
         for line in panel_lines(facts):
             print(f"    {line}")
-    declic = figures["reference_declic_2020"]
     print(f"  Référence : {declic['headline']} ({declic['source']}).")
     print(f"  {declic['why_different']}")

@@ -15,8 +15,13 @@ import getpass
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.core.paths import COMMUNES_DIR
+from geo.core.records import as_json
+
+if TYPE_CHECKING:
+    from geo.core.figures import FiguresCompared
 
 
 def _author(args: argparse.Namespace) -> str:
@@ -263,7 +268,7 @@ def _compare(store, args) -> int:
         reference = shared_reference(args.data)
     result = compare_versions(store, args.a, args.b, reference)
     if args.format == "json":
-        print(json.dumps(result, ensure_ascii=False, default=str))
+        print(json.dumps(as_json(result), ensure_ascii=False, default=str))
         return 0
     print(f"Version {args.a} → version {args.b}")
     registry = result["registry"]
@@ -281,15 +286,14 @@ def _compare(store, args) -> int:
     for item in members["by_opsn"]:
         print(f"    {item['nom']} : +{item['added']} −{item['removed']}")
     if "figures" in result:
-        figures = result["figures"]
-        before, after = figures["before"], figures["after"]
+        compared = result["figures"]
         print(
-            f"  Part couverte : {fmt.percent(before['covered_share'], 1)} → "
-            f"{fmt.percent(after['covered_share'], 1)} "
-            f"({_signed(figures['covered_population_delta'])} habitants)"
+            f"  Part couverte : {fmt.percent(compared.before.covered_share, 1)} → "
+            f"{fmt.percent(compared.after.covered_share, 1)} "
+            f"({_signed(compared.covered_population_delta)} habitants)"
         )
         print(f"  Communes dont le statut change : {fmt.integer(len(result['communes']))}")
-        print(f"  Règle : {after['counting_rule']}")
+        print(f"  Règle : {compared.after.counting_rule}")
     return 0
 
 
@@ -462,7 +466,7 @@ def _import(store, args) -> int:
                     "reports": [r.to_dict() for r in batch.reports],
                     "errors": batch.errors,
                     "repeated": batch.repeated,
-                    "preview": preview,
+                    "preview": as_json(preview),
                     "operator_changes": plan.to_dict() if plan else None,
                 },
                 ensure_ascii=False,
@@ -474,10 +478,10 @@ def _import(store, args) -> int:
             print(report.text())
         for line in plan.text() if plan else []:
             print(line)
-        figures = preview["figures"]
+        compared = preview["figures"]
         print(
-            f"Part couverte : {fmt.percent(figures['before']['covered_share'], 1)} → "
-            f"{fmt.percent(figures['after']['covered_share'], 1)} ; adhésions "
+            f"Part couverte : {fmt.percent(compared.before.covered_share, 1)} → "
+            f"{fmt.percent(compared.after.covered_share, 1)} ; adhésions "
             f"+{preview['memberships']['added']} −{preview['memberships']['removed']} ; "
             f"communes dont le statut change : {len(preview['communes'])}"
         )
@@ -517,13 +521,13 @@ def _refresh(store, args) -> int:
     from geo.planning import refresh
     from geo.storage import NothingToSave
 
-    as_json = args.format == "json"
+    wants_json = args.format == "json"
     reference = shared_reference(args.data)
     try:
         plan = refresh.plan_refresh(store, reference, args.source)
     except SourceError as error:
         status = "offline" if isinstance(error, Offline) else "refused"
-        if as_json:
+        if wants_json:
             print(json.dumps({"status": status, "message": str(error), "saved": None}))
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
@@ -533,13 +537,13 @@ def _refresh(store, args) -> int:
         result["status"] = status
         if message:
             result["message"] = message
-        if as_json:
+        if wants_json:
             print(json.dumps(result, ensure_ascii=False, default=str))
-        if message and (error or not as_json):
+        if message and (error or not wants_json):
             print(f"Erreur : {message}" if error else message, file=sys.stderr if error else None)
         return code
 
-    if not as_json:
+    if not wants_json:
         _print_plan(plan)
     if plan.status == refresh.UNCHANGED:
         if not args.dry_run:
@@ -552,7 +556,7 @@ def _refresh(store, args) -> int:
     if (args.dry_run or not refused) and plan.batch is not None and not plan.batch.empty:
         preview = refresh.refresh_preview(plan, reference)
         result["preview"] = preview.as_json()
-        if not as_json:
+        if not wants_json:
             _print_refresh_preview(plan, preview)
     if refused:
         why = refresh.refusal_text(plan)
@@ -623,11 +627,11 @@ def _print_refresh_preview(plan, preview) -> None:
     """:class:`geo.planning.refresh.RefreshPreview` in words."""
     from geo.core import fmt
 
-    def line(figures: dict, communes: list) -> str:
-        delta = figures["covered_population_delta"]
+    def line(compared: FiguresCompared, communes: list) -> str:
+        delta = compared.covered_population_delta
         return (
-            f"{fmt.percent(figures['before']['covered_share'], 1)} → "
-            f"{fmt.percent(figures['after']['covered_share'], 1)} "
+            f"{fmt.percent(compared.before.covered_share, 1)} → "
+            f"{fmt.percent(compared.after.covered_share, 1)} "
             f"({_signed(delta)} habitant{'s' if abs(delta) >= 2 else ''} ; communes dont le "
             f"statut change : {fmt.integer(len(communes))})"
         )
@@ -640,7 +644,7 @@ def _print_refresh_preview(plan, preview) -> None:
         f"{len(preview.registry['changed'])}"
     )
     print(f"  Part couverte : {line(preview.figures, preview.communes)}")
-    print(f"    Règle : {preview.figures['after']['counting_rule']}")
+    print(f"    Règle : {preview.figures.after.counting_rule}")
     members_only = preview.adhesion
     print(f"  Adhérentes seulement : {line(members_only.figures, members_only.communes)}")
     if plan.dates_sentence():

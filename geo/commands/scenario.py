@@ -144,6 +144,7 @@ def _apply_late_options(args: argparse.Namespace, tokens: list[str]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from geo.core import fmt
+    from geo.core.records import as_json
     from geo.exports import csv_bytes
     from geo.planning.scenarios import figures_table, run_scenario
 
@@ -178,12 +179,12 @@ def run(args: argparse.Namespace) -> int:
         if version is not None:
             result["saved_version"] = version.as_dict()
     if args.format == "json":
-        print(json.dumps(result, ensure_ascii=False, default=str))
+        print(json.dumps(as_json(result), ensure_ascii=False, default=str))
         return 0
     if args.format == "csv":
         notes = [
             f"Scénario : {result['command']}",
-            f"Règle : {result['after']['counting_rule']}",
+            f"Règle : {result['after'].counting_rule}",
             f"Données : {loaded.inputs.label}",
         ]
         sys.stdout.buffer.write(csv_bytes(figures_table(result), notes))
@@ -195,10 +196,10 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"Scénario pour {who} ({state}) — {loaded.inputs.label}")
     print(
-        f"  Avant : {fmt.percent(before['covered_share'], 1)} ({fmt.inhabitants(before['covered_population'])})"
+        f"  Avant : {fmt.percent(before.covered_share, 1)} ({fmt.inhabitants(before.covered_population)})"
     )
     print(
-        f"  Après : {fmt.percent(after['covered_share'], 1)} ({fmt.inhabitants(after['covered_population'])})"
+        f"  Après : {fmt.percent(after.covered_share, 1)} ({fmt.inhabitants(after.covered_population)})"
     )
     print(
         f"  Population gagnée : {fmt.integer(result['population_gained'])} ; perdue : {fmt.integer(result['population_lost'])}"
@@ -208,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
         f"(absorbés : {result['white_zones_absorbed']}, scindés : {result['white_zones_split']}, "
         f"réduits : {result['white_zones_reduced']})"
     )
-    print(f"  Règle : {after['counting_rule']}")
+    print(f"  Règle : {after.counting_rule}")
     print(f"  Commande : {result['command']}")
     if saved is not None:
         from geo.planning.drafts import draft_label

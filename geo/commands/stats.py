@@ -17,12 +17,13 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from geo.core.records import as_json
     from geo.core.reference import shared_reference
     from geo.core.stats import reference_figures, reference_text
 
     figures = reference_figures(shared_reference(args.data))
     print(
-        json.dumps(figures, ensure_ascii=False)
+        json.dumps(as_json(figures), ensure_ascii=False)
         if args.format == "json"
         else reference_text(figures)
     )

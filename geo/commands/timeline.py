@@ -30,6 +30,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from geo.core import fmt
+    from geo.core.records import as_json
     from geo.exports import csv_bytes
     from geo.planning.timeline import changes_table, then_now
 
@@ -40,24 +41,24 @@ def run(args: argparse.Namespace) -> int:
     result = then_now(reference, loaded.inputs, options, args.then, args.now)
     summary = {**result.summary, "data": loaded.inputs.label, "data_version": loaded.inputs.version}
     if args.format == "json":
-        print(json.dumps(summary, ensure_ascii=False))
+        print(json.dumps(as_json(summary), ensure_ascii=False))
         return 0
     if args.format == "csv":
         notes = [
             f"Du {result.then:%d/%m/%Y} au {result.now:%d/%m/%Y} ; règle : "
-            f"{summary['after']['counting_rule']} ; données : {loaded.inputs.label}"
+            f"{summary['after'].counting_rule} ; données : {loaded.inputs.label}"
         ]
         sys.stdout.buffer.write(csv_bytes(changes_table(result), notes))
         return 0
     before, after = summary["before"], summary["after"]
     print(f"Couverture du {result.then:%d/%m/%Y} au {result.now:%d/%m/%Y} — {loaded.inputs.label}")
     print(
-        f"  Le {result.then:%d/%m/%Y} : {fmt.percent(before['covered_share'], 1)} "
-        f"({fmt.inhabitants(before['covered_population'])})"
+        f"  Le {result.then:%d/%m/%Y} : {fmt.percent(before.covered_share, 1)} "
+        f"({fmt.inhabitants(before.covered_population)})"
     )
     print(
-        f"  Le {result.now:%d/%m/%Y} : {fmt.percent(after['covered_share'], 1)} "
-        f"({fmt.inhabitants(after['covered_population'])})"
+        f"  Le {result.now:%d/%m/%Y} : {fmt.percent(after.covered_share, 1)} "
+        f"({fmt.inhabitants(after.covered_population)})"
     )
     print(
         f"  Communes gagnées : {fmt.integer(summary['communes_gained'])} "
@@ -66,5 +67,5 @@ def run(args: argparse.Namespace) -> int:
     )
     if not summary["membership_dates"]:
         print("  Aucune adhésion n'est datée : les deux dates donnent la même situation.")
-    print(f"  Règle : {after['counting_rule']}")
+    print(f"  Règle : {after.counting_rule}")
     return 0

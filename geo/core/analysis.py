@@ -6,11 +6,12 @@ that a figure on screen and the same figure in a terminal cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from geo.core.coverage import CoverageOptions, commune_coverage, coverage_figures, figures_by
+from geo.core.figures import Figures, FiguresCompared
 from geo.core.inputs import Inputs
 from geo.core.reference import ReferenceData
 from geo.core.registry import opsn_names, uncounted_opsn
@@ -25,15 +26,12 @@ class Analysis:
     options: CoverageOptions
     coverage: pd.DataFrame
     zones: pd.DataFrame
-    figures: dict
+    figures: Figures
 
 
 def vintage(reference: ReferenceData) -> str:
     return vintage_sentence(
-        {
-            "population_year": reference.metadata.get("population_year"),
-            "cog_year": reference.metadata.get("cog_year"),
-        }
+        reference.metadata.get("population_year"), reference.metadata.get("cog_year")
     )
 
 
@@ -52,12 +50,14 @@ def analyse(reference: ReferenceData, inputs: Inputs, options: CoverageOptions) 
         reference.projected(),
     )
     names = opsn_names(inputs.registry)
-    figures = coverage_figures(communes, coverage, options, zones, vintage(reference), names)
-    figures["cog_year"] = reference.metadata.get("cog_year")
-    figures["population_year"] = reference.metadata.get("population_year")
-    figures["data"] = inputs.label
-    figures["data_sources"] = inputs.sources_json()
-    figures["data_version"] = inputs.version  # saved version used (None: files)
+    figures = replace(
+        coverage_figures(communes, coverage, options, zones, vintage(reference), names),
+        cog_year=reference.metadata.get("cog_year"),
+        population_year=reference.metadata.get("population_year"),
+        data=inputs.label,
+        data_sources=inputs.sources_json(),
+        data_version=inputs.version,  # saved version used (None: files)
+    )
     return Analysis(options, coverage, zones, figures)
 
 
@@ -73,12 +73,16 @@ def table_by(reference: ReferenceData, analysis: Analysis, level: str) -> pd.Dat
     return figures_by(reference.communes, analysis.coverage, level, names)
 
 
-def figure_deltas(before: dict, after: dict) -> dict:
+def figure_deltas(before: Figures, after: Figures) -> dict:
     """What changed between two sets of figures (two dates, two versions): the JSON keys."""
     return {
-        "covered_population_delta": after["covered_population"] - before["covered_population"],
-        "covered_share_delta": round(after["covered_share"] - before["covered_share"], 6),
-        "covered_communes_delta": after["covered_communes"] - before["covered_communes"],
-        "white_zone_count_delta": (after["white_zone_count"] or 0)
-        - (before["white_zone_count"] or 0),
+        "covered_population_delta": after.covered_population - before.covered_population,
+        "covered_share_delta": round(after.covered_share - before.covered_share, 6),
+        "covered_communes_delta": after.covered_communes - before.covered_communes,
+        "white_zone_count_delta": (after.white_zone_count or 0) - (before.white_zone_count or 0),
     }
+
+
+def compared_figures(before: Figures, after: Figures) -> FiguresCompared:
+    """Both sets of figures and :func:`figure_deltas`."""
+    return FiguresCompared(before, after, **figure_deltas(before, after))

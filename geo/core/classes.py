@@ -18,6 +18,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from geo.core.figures import ClassCounts
 from geo.core.rules import Rule, Status
 
 
@@ -136,7 +137,7 @@ def commune_classes(coverage: pd.DataFrame, outside: bool = False) -> np.ndarray
 
 def class_figures(
     classes: np.ndarray, population: np.ndarray, rule: Rule, filtered: bool = False
-) -> dict[str, dict]:
+) -> dict[str, ClassCounts]:
     """Communes and inhabitants of each class of ``rule`` (the ``classes`` JSON key).
 
     ``classes`` and ``population`` are those of the counted communes; every
@@ -146,13 +147,13 @@ def class_figures(
     """
     classes = np.asarray(classes, dtype=object)
     population = np.asarray(population)
-    figures = {}
+    counts = {}
     for kind in rule_classes(rule):
         chosen = classes == kind.value
-        figures[kind.value] = {
-            "label": kind.label(filtered),
-            "covered": kind.covered,
-            "communes": int(chosen.sum()),
-            "population": int(population[chosen].sum()),
-        }
-    return figures
+        counts[kind.value] = ClassCounts(
+            label=kind.label(filtered),
+            covered=kind.covered,
+            communes=int(chosen.sum()),
+            population=int(population[chosen].sum()),
+        )
+    return counts

@@ -20,6 +20,7 @@ import pandas as pd
 
 from geo.core import fmt
 from geo.core.classes import class_figures, commune_classes
+from geo.core.figures import AreaFigures, Counts, Figures, SizeRow
 from geo.core.rules import RULES, STATUSES, TERRITORIES, Rule, Status, Territory
 from geo.core.white_zones import zone_kinds
 
@@ -268,7 +269,7 @@ def area_figures(
     coverage: pd.DataFrame,
     mask: np.ndarray | None = None,
     options: CoverageOptions | None = None,
-) -> dict:
+) -> AreaFigures:
     """Counts of a set of communes (``mask``; all of them when ``None``) within the territory.
 
     The one place where communes and population are counted, for the national
@@ -286,11 +287,7 @@ def area_figures(
     total_population = int(population.sum())
     covered_population = int(population[covered].sum())
     statuses = {
-        s: {
-            "communes": int((status == s).sum()),
-            "population": int(population[status == s].sum()),
-        }
-        for s in STATUSES
+        s: Counts(int((status == s).sum()), int(population[status == s].sum())) for s in STATUSES
     }
     multi = coverage["n_opsn"].to_numpy()[inside] >= 2
     sizes = size_class(communes["population"][inside]).to_numpy()
@@ -298,31 +295,31 @@ def area_figures(
     for label in SIZE_LABELS:
         in_class = sizes == label
         by_size.append(
-            {
-                "taille": label,
-                "communes": int(in_class.sum()),
-                "covered_communes": int((in_class & covered).sum()),
-                "population": int(population[in_class].sum()),
-                "covered_population": int(population[in_class & covered].sum()),
-            }
+            SizeRow(
+                taille=label,
+                communes=int(in_class.sum()),
+                covered_communes=int((in_class & covered).sum()),
+                population=int(population[in_class].sum()),
+                covered_population=int(population[in_class & covered].sum()),
+            )
         )
     share = covered_population / total_population if total_population else 0.0
-    return {
-        "total_communes": int(inside.sum()),
-        "total_population": total_population,
-        "covered_communes": int(covered.sum()),
-        "covered_population": covered_population,
-        "covered_share": round(share, 6),
-        "status": statuses,
-        "classes": class_figures(
+    return AreaFigures(
+        total_communes=int(inside.sum()),
+        total_population=total_population,
+        covered_communes=int(covered.sum()),
+        covered_population=covered_population,
+        covered_share=round(share, 6),
+        status=statuses,
+        classes=class_figures(
             commune_classes(coverage)[inside], population, options.rule, bool(options.opsn)
         ),
-        "multi_opsn_communes": int(multi.sum()),
-        "multi_opsn_population": int(population[multi].sum()),
-        "by_size": by_size,
-        "status_labels": status_labels(options),
-        "outside_territory": outside,
-    }
+        multi_opsn_communes=int(multi.sum()),
+        multi_opsn_population=int(population[multi].sum()),
+        by_size=by_size,
+        status_labels=status_labels(options),
+        outside_territory=outside,
+    )
 
 
 def coverage_figures(
@@ -332,10 +329,10 @@ def coverage_figures(
     white_zones: pd.DataFrame | None = None,
     vintage: str = "",
     opsn_names: dict[str, str] | None = None,
-) -> dict:
-    """Headline figures for the territory (the ``coverage --format json`` contract)."""
+) -> Figures:
+    """Headline figures for the territory (the ``coverage --format json`` contract; the
+    vintages and the data in use are :func:`geo.core.analysis.analyse`'s to add)."""
     counts = area_figures(communes, coverage, None, options)
-    counts.pop("outside_territory")
     kinds = {"white_zone_overseas": None, "white_zone_islands": None}
     if white_zones is not None:
         zones = white_zones
@@ -344,38 +341,38 @@ def coverage_figures(
         zone_count, zone_population = len(zones), int(zones["population"].sum())
         kinds = zone_kinds(zones)
     else:
-        zone_count, zone_population = None, counts["status"]["sans_opsn"]["population"]
-    return {
-        "total_communes": counts["total_communes"],
-        "total_population": counts["total_population"],
-        "covered_communes": counts["covered_communes"],
-        "covered_population": counts["covered_population"],
-        "covered_share": counts["covered_share"],
-        "white_zone_count": zone_count,
-        "white_zone_population": zone_population,
+        zone_count, zone_population = None, counts.status[Status.SANS_OPSN].population
+    return Figures(
+        total_communes=counts.total_communes,
+        total_population=counts.total_population,
+        covered_communes=counts.covered_communes,
+        covered_population=counts.covered_population,
+        covered_share=counts.covered_share,
+        white_zone_count=zone_count,
+        white_zone_population=zone_population,
         **kinds,
-        "rule": options.rule,
-        "territory": options.territory,
-        "epci_membership": options.epci_membership,
-        "at": options.at.isoformat() if options.at else None,
-        "opsn_filter": list(options.opsn),
-        "partial_offers_counted": options.count_partial_offers,
-        "status": counts["status"],
-        "classes": counts["classes"],
-        "multi_opsn_communes": counts["multi_opsn_communes"],
-        "multi_opsn_population": counts["multi_opsn_population"],
-        "by_size": counts["by_size"],
-        "counting_rule": counting_rule(options, vintage, opsn_names),
-        "status_labels": counts["status_labels"],
-    }
+        rule=options.rule,
+        territory=options.territory,
+        epci_membership=options.epci_membership,
+        at=options.at.isoformat() if options.at else None,
+        opsn_filter=list(options.opsn),
+        partial_offers_counted=options.count_partial_offers,
+        status=counts.status,
+        classes=counts.classes,
+        multi_opsn_communes=counts.multi_opsn_communes,
+        multi_opsn_population=counts.multi_opsn_population,
+        by_size=counts.by_size,
+        counting_rule=counting_rule(options, vintage, opsn_names),
+        status_labels=counts.status_labels,
+    )
 
 
-def headline_text(figures: dict) -> str:
+def headline_text(figures: Figures) -> str:
     """``57 % de la population (…) vit dans une commune …``, in French."""
     return (
-        f"{fmt.percent(figures['covered_share'])} — {fmt.inhabitants(figures['covered_population'])} "
-        f"sur {fmt.integer(figures['total_population'])} ; "
-        f"{figures['counting_rule']}"
+        f"{fmt.percent(figures.covered_share)} — {fmt.inhabitants(figures.covered_population)} "
+        f"sur {fmt.integer(figures.total_population)} ; "
+        f"{figures.counting_rule}"
     )
 
 
@@ -416,7 +413,7 @@ def selection_figures(
     coverage: pd.DataFrame,
     mask: np.ndarray,
     options: CoverageOptions | None = None,
-) -> dict:
+) -> AreaFigures:
     """Population, share covered and status counts of a set of communes (a territory).
 
     The same counting as the headline (:func:`area_figures`), territory option included.

@@ -56,13 +56,13 @@ def zone_kinds(zones: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def zone_kinds_text(kinds: dict[str, int]) -> str:
-    """« dont 5 outre-mer ; 5 îles ou archipels » (empty when neither)."""
+def zone_kinds_text(overseas: int | None, islands: int | None) -> str:
+    """« dont 5 outre-mer ; 5 îles ou archipels » (empty when neither): the
+    ``white_zone_overseas`` and ``white_zone_islands`` figures."""
     parts = []
-    if kinds.get("white_zone_overseas"):
-        parts.append(f"{fmt.integer(kinds['white_zone_overseas'])} outre-mer")
-    if kinds.get("white_zone_islands"):
-        islands = kinds["white_zone_islands"]
+    if overseas:
+        parts.append(f"{fmt.integer(overseas)} outre-mer")
+    if islands:
         parts.append(f"{fmt.integer(islands)} {'île' if islands == 1 else 'îles'} ou archipels")
     return ("dont " + " ; ".join(parts)) if parts else ""
 

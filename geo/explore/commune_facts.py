@@ -24,6 +24,7 @@ import pandas as pd
 
 from geo.core.analysis import Analysis, Inputs
 from geo.core.classes import CoverageClass, commune_classes
+from geo.core.figures import Counts
 from geo.core.reference import ReferenceData
 from geo.core.registry import partial_offer_ids, partial_offer_label
 from geo.core.rules import STATUSES, Rule
@@ -85,7 +86,7 @@ class OneCommune:
     """A commune's facts as :func:`geo.explore.panel.view_facts` has them (the fields of
     :class:`~geo.explore.facts.ViewFacts` a commune's columns give)."""
 
-    figures: dict  # reduced to FIGURE_KEYS
+    figures: dict  # the fields of FIGURE_KEYS of geo.core.figures.Figures, by name
     outside_territory: bool
     opsn: list[typed.Serving]
     partial_offers: list[typed.PartialOffer]
@@ -277,10 +278,7 @@ def facts_of(
         "covered_communes": int(covered),
         "covered_population": population if covered else 0,
         "covered_share": round(1.0 if covered and population else 0.0, 6),
-        "status": {
-            s: {"communes": int(status == s), "population": population if status == s else 0}
-            for s in STATUSES
-        },
+        "status": {s: Counts(int(status == s), population if status == s else 0) for s in STATUSES},
         "multi_opsn_communes": int(multi),
         "multi_opsn_population": population if multi else 0,
         "white_zone_count": int(zone is not None),
@@ -331,7 +329,7 @@ def facts_of(
             insee=record["insee"],
             nom=record["nom"],
             statut=status,
-            statut_libelle=analysis.figures["status_labels"][status],
+            statut_libelle=analysis.figures.status_labels[status],
             classe=record["classe"],
             classe_libelle=CoverageClass(record["classe"]).label(bool(analysis.options.opsn)),
             couverte=covered,

@@ -12,6 +12,7 @@ Banque des Territoires reported « 39 opérateurs » the next day.
 from __future__ import annotations
 
 from geo.core import fmt
+from geo.core.figures import Figures
 from geo.core.rules import Rule
 
 DECLIC_2020 = {
@@ -43,22 +44,21 @@ def declic_headline() -> str:
     )
 
 
-def why_it_differs(figures: dict | None = None) -> str:
+def why_it_differs(figures: Figures | None = None) -> str:
     """One sentence on why today's figure is not Déclic's 2020 one.
 
     ``figures`` (the headline figures of :func:`geo.core.analysis.analyse`) makes
     the sentence name today's share and what it counts.
     """
-    figures = figures or {}
-    today = f" ({fmt.percent(figures['covered_share'])} ici)" if "covered_share" in figures else ""
-    population_year = figures.get("population_year") or 2023
-    cog_year = figures.get("cog_year") or 2026
+    today = f" ({fmt.percent(figures.covered_share)} ici)" if figures else ""
+    population_year = (figures and figures.population_year) or 2023
+    cog_year = (figures and figures.cog_year) or 2026
     partial = (
         "offres partielles comptées"
-        if figures.get("partial_offers_counted")
+        if figures and figures.partial_offers_counted
         else ("offres partielles non comptées")
     )
-    data = figures.get("data")
+    data = figures and figures.data
     if data and data != "données livrées":
         opsn = f"un opérateur des données utilisées ({data} ; {partial})"
     else:
@@ -67,7 +67,7 @@ def why_it_differs(figures: dict | None = None) -> str:
         )
     where = (
         ""
-        if figures.get("rule") == Rule.ADHESION
+        if figures and figures.rule == Rule.ADHESION
         else " ou se trouve dans son périmètre départemental"
     )
     return (
@@ -78,7 +78,7 @@ def why_it_differs(figures: dict | None = None) -> str:
     )
 
 
-def declic_reference(figures: dict | None = None) -> dict:
+def declic_reference(figures: Figures | None = None) -> dict:
     """Déclic's 2020 headline, its source and the sentence on the difference (JSON-ready)."""
     return {
         **DECLIC_2020,

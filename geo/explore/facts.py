@@ -2,14 +2,15 @@
 
 Each field's name is its key in the command line's JSON (``coverage --vue … --format
 json``) and in the static atlas's documents, through :func:`geo.core.records.as_json`:
-renaming a field changes a contract. The figures stay the headline's dicts
-(:func:`geo.core.coverage.area_figures`, ``analysis.figures``).
+renaming a field changes a contract. The figures are the headline's
+(:class:`geo.core.figures.Figures`, ``analysis.figures``), typed the same way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.core.figures import Figures
 from geo.core.records import as_json
 
 
@@ -172,8 +173,8 @@ class ViewFacts:
     """Everything shown about a view (see :func:`geo.explore.panel.view_facts`)."""
 
     view: ViewName
-    figures: dict
-    france: dict
+    figures: Figures
+    france: Figures
     outside_territory: bool
     opsn: list[Serving]
     partial_offers: list[PartialOffer]

@@ -14,7 +14,7 @@ app and the terminal.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -30,6 +30,7 @@ from geo.core.coverage import (
     counted_perimeters,
     without_label,
 )
+from geo.core.figures import VIEW_FIELDS, Figures
 from geo.core.reference import ReferenceData
 from geo.core.registry import (
     non_communal_ids,
@@ -38,6 +39,7 @@ from geo.core.registry import (
     partial_offer_label,
     uncounted_opsn,
 )
+from geo.core.rules import Status
 from geo.core.views import LEVEL_LABELS, Level, View
 from geo.core.white_zones import white_zone_definition, zone_kinds, zone_kinds_text
 from geo.explore.declic import declic_reference
@@ -59,24 +61,6 @@ from geo.explore.facts import (
     ZoneFacts,
 )
 from geo.explore.views import breadcrumb, name_of, territory_mask, zone_containing, zone_row
-
-#: Keys of the headline figures that describe a set of communes; a view overrides them.
-VIEW_FIGURE_KEYS = (
-    "total_communes",
-    "total_population",
-    "covered_communes",
-    "covered_population",
-    "covered_share",
-    "white_zone_count",
-    "white_zone_population",
-    "white_zone_overseas",
-    "white_zone_islands",
-    "status",
-    "classes",
-    "multi_opsn_communes",
-    "multi_opsn_population",
-    "by_size",
-)
 
 
 class Members(NamedTuple):
@@ -201,7 +185,8 @@ def view_facts(
       (the ``coverage --format json`` contract) — for France, exactly the
       headline's; ``white_zone_count`` counts the territories without OPSN that
       touch the view, ``white_zone_population`` the view's own inhabitants in them;
-    - ``france``: the national figures, the very dict of the headline;
+    - ``france``: the national figures, the very :class:`~geo.core.figures.Figures` of the
+      headline;
     - ``outside_territory``: the view lies outside the chosen territory (a DROM
       under « Métropole »): its figures are its own and not in the national total;
     - ``opsn``: who serves the view and how, by name (complete offers, and
@@ -227,15 +212,17 @@ def view_facts(
     mask = territory_mask(reference, view, zones)
     inside, outside = counted_communes(coverage, mask)
     counts = area_figures(communes, coverage, mask, options)
-    counts.pop("outside_territory")
 
     touching = _zones_touching(zones, context.zone_of, inside)
-    figures = dict(analysis.figures)  # France: the headline's figures themselves
+    figures = analysis.figures  # France: the headline's figures themselves
     if view.level != Level.FRANCE:
-        figures.update({k: counts[k] for k in VIEW_FIGURE_KEYS if k in counts})
-        figures["white_zone_count"] = len(touching)
-        figures["white_zone_population"] = counts["status"]["sans_opsn"]["population"]
-        figures.update(zone_kinds(touching))
+        figures = replace(
+            figures,
+            **{name: getattr(counts, name) for name in VIEW_FIELDS},
+            white_zone_count=len(touching),
+            white_zone_population=counts.status[Status.SANS_OPSN].population,
+            **zone_kinds(touching),
+        )
 
     uncounted = context.uncounted
     serving = _serving(context, inputs, inside)
@@ -262,7 +249,7 @@ def view_facts(
         white_zones=WhiteZones(
             count=len(touching),
             population=int(touching["population"].sum()) if len(touching) else 0,
-            population_in_view=figures["white_zone_population"],
+            population_in_view=figures.white_zone_population,
             zones=[zone_brief(zone, names) for zone in touching.itertuples()],
         ),
         commune=_commune(reference, analysis, inputs, view.code, uncounted, names)
@@ -271,10 +258,10 @@ def view_facts(
         zone=_zone(reference, zones, view.code, names) if view.level == Level.TERRITOIRE else None,
         sources=Sources(
             data=inputs.label,
-            counting_rule=analysis.figures["counting_rule"],
+            counting_rule=analysis.figures.counting_rule,
             vintage=vintage(reference),
-            cog_year=analysis.figures.get("cog_year"),
-            population_year=analysis.figures.get("population_year"),
+            cog_year=analysis.figures.cog_year,
+            population_year=analysis.figures.population_year,
         ),
         definition=definition,
         reference_declic_2020=declic_reference(analysis.figures),
@@ -422,7 +409,7 @@ def _commune(
     """
     commune = reference.communes_by_insee.loc[insee]
     row = analysis.coverage.loc[(analysis.coverage["insee"] == insee).to_numpy()].iloc[0]
-    labels = analysis.figures["status_labels"]
+    labels = analysis.figures.status_labels
     departements = reference.departements.set_index("code")
     regions = reference.regions.set_index("code")
     epci = None
@@ -486,7 +473,7 @@ def _zone(
 # ----------------------------------------------------------------------------- tiles
 
 
-def tiles(figures: dict, definition: str) -> list[Tile]:
+def tiles(figures: Figures, definition: str) -> list[Tile]:
     """The figures under the headline, in French: the communes of the view by class, then
     its territories without OPSN and their inhabitants.
 
@@ -495,37 +482,37 @@ def tiles(figures: dict, definition: str) -> list[Tile]:
     under « Adhérentes seulement », the communes only in a perimeter have a tile
     of their own instead of vanishing between the covered and the uncovered.
     """
-    classes = figures["classes"]
-    without = without_label(figures["opsn_filter"])
-    filtered = bool(figures["opsn_filter"])
-    covered = tuple(key for key, entry in classes.items() if entry["covered"])
+    classes = figures.classes
+    without = without_label(figures.opsn_filter)
+    filtered = bool(figures.opsn_filter)
+    covered = tuple(key for key, entry in classes.items() if entry.covered)
     # One help for the commune tiles: how the communes of the view split into classes.
     parts = " ; ".join(
-        f"{fmt.integer(entry['communes'])} {entry['label'][:1].lower()}{entry['label'][1:]} "
-        f"({fmt.inhabitants(entry['population'])})"
+        f"{fmt.integer(entry.communes)} {entry.label[:1].lower()}{entry.label[1:]} "
+        f"({fmt.inhabitants(entry.population)})"
         for entry in classes.values()
     )
     shown = [
         Tile(
             "Communes couvertes",
-            fmt.integer(sum(classes[key]["communes"] for key in covered)),
-            f"Sur {fmt.count(figures['total_communes'], 'commune')} : {parts}. Couvertes "
+            fmt.integer(sum(classes[key].communes for key in covered)),
+            f"Sur {fmt.count(figures.total_communes, 'commune')} : {parts}. Couvertes "
             "selon la règle de comptage.",
             covered,
         )
     ]
     shown += [
-        Tile(CoverageClass(key).short(filtered), fmt.integer(entry["communes"]), "", (key,))
+        Tile(CoverageClass(key).short(filtered), fmt.integer(entry.communes), "", (key,))
         for key, entry in classes.items()
-        if not entry["covered"]
+        if not entry.covered
     ]
-    detail = zone_kinds_text(figures)
+    detail = zone_kinds_text(figures.white_zone_overseas, figures.white_zone_islands)
     shown.append(
         Tile(
             f"Territoires {without}",
-            fmt.integer(figures["white_zone_count"] or 0),
+            fmt.integer(figures.white_zone_count or 0),
             (f"{detail[:1].upper()}{detail[1:]}. " if detail else "") + definition,
         )
     )
-    shown.append(Tile(f"Habitants {without}", fmt.integer(figures["white_zone_population"] or 0)))
+    shown.append(Tile(f"Habitants {without}", fmt.integer(figures.white_zone_population or 0)))
     return shown

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from geo.core import fmt
 from geo.core.coverage import without_label
+from geo.core.figures import Figures
 from geo.core.rules import Territory
 from geo.core.views import Level
 from geo.explore.facts import CommuneView, PartialOffer, Serving, ViewFacts
@@ -90,28 +91,28 @@ def listed(spans: Iterable[list[str | Span]], empty: str) -> list[str | Span]:
     return out or [empty]
 
 
-def territory_words(france: dict) -> str:
+def territory_words(france: Figures) -> str:
     """« France entière » or « France métropolitaine », after the national figures' territory."""
-    return "France entière" if france["territory"] == Territory.FRANCE else "France métropolitaine"
+    return "France entière" if france.territory == Territory.FRANCE else "France métropolitaine"
 
 
 def panel_text(facts: ViewFacts) -> PanelText:
     """The side panel of ``facts``."""
     view, figures, france = facts.view, facts.figures, facts.france
-    without = without_label(figures["opsn_filter"])
+    without = without_label(figures.opsn_filter)
     national = view.niveau == Level.FRANCE
     title = line(name(view.nom))
     if view.niveau == Level.TERRITOIRE:  # it may bear its department's name (« La Réunion »)
         title = line(f"Territoire {without} : ", name(view.nom))
     summary = [
         line(
-            bold(fmt.percent(figures["covered_share"])),
-            f" de la population couverte ({fmt.integer(figures['covered_population'])} sur "
-            f"{fmt.inhabitants(figures['total_population'])})"
+            bold(fmt.percent(figures.covered_share)),
+            f" de la population couverte ({fmt.integer(figures.covered_population)} sur "
+            f"{fmt.inhabitants(figures.total_population)})"
             + (
                 ""
                 if national
-                else f", contre {fmt.percent(france['covered_share'])} pour la "
+                else f", contre {fmt.percent(france.covered_share)} pour la "
                 f"{territory_words(france)}"
             ),
         )
@@ -119,12 +120,11 @@ def panel_text(facts: ViewFacts) -> PanelText:
     if facts.commune is None:
         summary += [
             line(
-                name(entry["label"]),
-                f" : {fmt.count(entry['communes'], 'commune')}, "
-                f"{fmt.inhabitants(entry['population'])}",
+                name(entry.label),
+                f" : {fmt.count(entry.communes, 'commune')}, {fmt.inhabitants(entry.population)}",
                 swatch=kind,
             )
-            for kind, entry in figures["classes"].items()
+            for kind, entry in figures.classes.items()
         ]
     else:
         summary += _commune_lines(facts.commune)

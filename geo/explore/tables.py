@@ -106,7 +106,7 @@ def notes(analysis: Analysis, inputs: Inputs, view_name: str = "") -> tuple[str,
     lines = [f"Vue : {view_name}"] if view_name else []
     return (
         *lines,
-        f"Règle : {analysis.figures['counting_rule']}",
+        f"Règle : {analysis.figures.counting_rule}",
         f"Données OPSN : {inputs.label}",
     )
 
@@ -287,21 +287,21 @@ def _opsn_rows(request: Request) -> list:
     perimeter = perimeter_pairs(counted_perimeters(inputs.perimeters, options), communes)
     members = counted_members(inputs.memberships, communes, options)
     members = members[members["insee"].isin(population.index)]  # direct members elsewhere
-    figures = pd.DataFrame(index=ids)
+    served = pd.DataFrame(index=ids)
     for label, pairs in ((Rule.PERIMETRE, perimeter), (Rule.ADHESION, members)):
         people = pairs["insee"].map(population).astype("int64")  # every pair is in the view
         grouped = pairs.assign(population=people).groupby("opsn")
-        figures[f"communes_{label}"] = grouped.size().reindex(ids).fillna(0).astype("int64")
-        figures[f"population_{label}"] = (
+        served[f"communes_{label}"] = grouped.size().reindex(ids).fillna(0).astype("int64")
+        served[f"population_{label}"] = (
             grouped["population"].sum().reindex(ids).fillna(0).astype("int64")
         )
     via_epci = members[members["via"] == "epci"].groupby("opsn").size()
-    figures["via_epci"] = via_epci.reindex(ids).fillna(0).astype("int64")
+    served["via_epci"] = via_epci.reindex(ids).fillna(0).astype("int64")
     if mask is not None:
-        present = (figures["communes_perimetre"] > 0) | (figures["communes_adhesion"] > 0)
-        figures = figures[present.to_numpy()]
+        present = (served["communes_perimetre"] > 0) | (served["communes_adhesion"] > 0)
+        served = served[present.to_numpy()]
     short = opsn_names(inputs.registry)
-    chosen = registry.loc[figures.index]
+    chosen = registry.loc[served.index]
 
     def text_column(name: str) -> list[str]:
         if name not in chosen.columns:
@@ -321,18 +321,18 @@ def _opsn_rows(request: Request) -> list:
         lambda d: ", ".join(sorted(set(d)))
     )
     rows = {
-        "opsn": [short.get(i, i) for i in figures.index],
+        "opsn": [short.get(i, i) for i in served.index],
         "nom": text_column("nom"),
         "portee": [SCOPE_LABELS.get(x, x) for x in text_column("portee")],
         "offre": [offer(k, v) for k, v in zip(text_column("offre"), limits, strict=True)],
-        "comptee": yes_no([i not in uncounted for i in figures.index]),
-        "departements": perimeters.reindex(figures.index).fillna("").to_numpy(),
-        "communes_perimetre": figures["communes_perimetre"].to_numpy(),
-        "population_perimetre": figures["population_perimetre"].to_numpy(),
-        "communes_adhesion": figures["communes_adhesion"].to_numpy(),
-        "via_epci": figures["via_epci"].to_numpy(),
-        "population_adhesion": figures["population_adhesion"].to_numpy(),
-        "id": figures.index.to_numpy(dtype=object),
+        "comptee": yes_no([i not in uncounted for i in served.index]),
+        "departements": perimeters.reindex(served.index).fillna("").to_numpy(),
+        "communes_perimetre": served["communes_perimetre"].to_numpy(),
+        "population_perimetre": served["population_perimetre"].to_numpy(),
+        "communes_adhesion": served["communes_adhesion"].to_numpy(),
+        "via_epci": served["via_epci"].to_numpy(),
+        "population_adhesion": served["population_adhesion"].to_numpy(),
+        "id": served.index.to_numpy(dtype=object),
     }
     return list(rows.values())
 

@@ -63,7 +63,7 @@ def about(
 ) -> About:
     return About(
         view=view,
-        rule=analysis.figures["counting_rule"],
+        rule=analysis.figures.counting_rule,
         vintage=vintage(reference),
         data=inputs.label,
         date=date or dt.date.today(),

@@ -61,6 +61,7 @@ def _territory_map(reference: ReferenceData, analysis: Analysis, inputs: Inputs,
         opsn_names(inputs.registry),
         outline="geometry",
         asset_prefix="leaflet",
+        filtered=bool(analysis.options.opsn),
     )
 
 
@@ -84,7 +85,7 @@ def standalone_html(
     )
     figure.header.add_child(Element(f"<style>{style}</style>"), name="opsn_page_style")
     figures = scope_figures(reference, analysis, scope)
-    share = fmt.percent(figures["covered_share"])
+    share = fmt.percent(figures.covered_share)
     header = (
         '<header class="opsn-header">'
         f"<h1>Couverture OPSN — {html.escape(scope.name)} : {share}</h1>"

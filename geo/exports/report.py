@@ -242,30 +242,30 @@ def comparison_rows(
     def both(key: str, kind: str | None = None) -> tuple[str, str]:
         if kind:
             return (
-                fmt.integer(view["classes"][kind][key]),
-                fmt.integer(france["classes"][kind][key]),
+                fmt.integer(getattr(view.classes[kind], key)),
+                fmt.integer(getattr(france.classes[kind], key)),
             )
-        return fmt.integer(view[key]), fmt.integer(france[key])
+        return fmt.integer(getattr(view, key)), fmt.integer(getattr(france, key))
 
     rows = [
         ("Population municipale", *both("total_population")),
         ("Communes", *both("total_communes")),
         (
             "Part de la population couverte",
-            fmt.percent(view["covered_share"], 1),
-            fmt.percent(france["covered_share"], 1),
+            fmt.percent(view.covered_share, 1),
+            fmt.percent(france.covered_share, 1),
         ),
         ("Population couverte", *both("covered_population")),
         ("Communes couvertes", *both("covered_communes")),
     ]
-    for kind, entry in france["classes"].items():
-        rows.append((f"{entry['label']} : communes", *both("communes", kind)))
-        rows.append((f"{entry['label']} : habitants", *both("population", kind)))
+    for kind, entry in france.classes.items():
+        rows.append((f"{entry.label} : communes", *both("communes", kind)))
+        rows.append((f"{entry.label} : habitants", *both("population", kind)))
     rows.append(
         (
             "Communes servies par plusieurs OPSN",
             fmt.integer(multi.sum()),
-            fmt.integer(france["multi_opsn_communes"]),
+            fmt.integer(france.multi_opsn_communes),
         )
     )
     zones = analysis.zones
@@ -276,7 +276,7 @@ def comparison_rows(
             (
                 f"Territoires {without} touchant la vue",
                 fmt.integer(len(touching)),
-                fmt.integer(france["white_zone_count"] or 0),
+                fmt.integer(france.white_zone_count or 0),
             )
         )
     return rows

@@ -25,15 +25,15 @@ def scenario_tables(summary: dict, changed: pd.DataFrame, data: str) -> list[Tab
     notes = (
         "Scénario « et si… » ; mêmes chiffres : "
         + summary.get("command", " ; ".join(summary["commands"])),
-        f"Règle : {after['counting_rule']}",
+        f"Règle : {after.counting_rule}",
         f"Données OPSN : {data}",
     )
     share = pd.DataFrame(
         {
             "Indicateur": ["Part de la population couverte"],
-            BEFORE: [before["covered_share"] * 100],
-            AFTER: [after["covered_share"] * 100],
-            "Écart (points)": [(after["covered_share"] - before["covered_share"]) * 100],
+            BEFORE: [before.covered_share * 100],
+            AFTER: [after.covered_share * 100],
+            "Écart (points)": [(after.covered_share - before.covered_share) * 100],
         }
     )
     share_columns = (
@@ -47,8 +47,8 @@ def scenario_tables(summary: dict, changed: pd.DataFrame, data: str) -> list[Tab
         {
             "Indicateur": [label for label, _ in rows]
             + ["Population gagnée", "Population perdue", "Communes gagnées", "Communes perdues"],
-            BEFORE: [int(before.get(key) or 0) for _, key in rows] + [0, 0, 0, 0],
-            AFTER: [int(after.get(key) or 0) for _, key in rows]
+            BEFORE: [int(getattr(before, key) or 0) for _, key in rows] + [0, 0, 0, 0],
+            AFTER: [int(getattr(after, key) or 0) for _, key in rows]
             + [
                 summary["population_gained"],
                 summary["population_lost"],
@@ -66,7 +66,7 @@ def scenario_tables(summary: dict, changed: pd.DataFrame, data: str) -> list[Tab
         Column(AFTER, "integer", "Avec le scénario appliqué."),
         Column("Écart", "integer", "Avec moins sans (négatif pour ce qui est perdu)."),
     )
-    labels = after["status_labels"]
+    labels = after.status_labels
     communes = pd.DataFrame(
         {
             "Code INSEE": changed["insee"].astype(str),
@@ -109,7 +109,7 @@ def scenario_workbook(
 
     about = About(
         view="Scénario « et si… » : " + " ; ".join(summary["commands"]),
-        rule=summary["after"]["counting_rule"],
+        rule=summary["after"].counting_rule,
         vintage=vintage(reference),
         data=data + " + scénario « et si… » (pas dans la version en service)",
     )

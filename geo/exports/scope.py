@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo.core.analysis import Analysis
 from geo.core.coverage import selection_figures
+from geo.core.figures import AreaFigures, Figures
 from geo.core.reference import ReferenceData
 from geo.core.views import LEVELS as VIEW_LEVELS
 from geo.core.views import Level, View
@@ -102,13 +103,13 @@ def _france_name(analysis: Analysis) -> str:
     return "France métropolitaine" if analysis.options.territory == "metropole" else "France"
 
 
-def scope_figures(reference: ReferenceData, analysis: Analysis, scope: Scope) -> dict:
+def scope_figures(
+    reference: ReferenceData, analysis: Analysis, scope: Scope
+) -> Figures | AreaFigures:
     """The view's headline figures: the national ones for France, else its communes'."""
     if scope.is_france:
         return analysis.figures
-    figures = selection_figures(reference.communes, analysis.coverage, scope.mask, analysis.options)
-    figures["counting_rule"] = analysis.figures["counting_rule"]
-    return figures
+    return selection_figures(reference.communes, analysis.coverage, scope.mask, analysis.options)
 
 
 def as_view(scope: Scope) -> View | None:

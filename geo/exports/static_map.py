@@ -35,6 +35,7 @@ from matplotlib.transforms import Bbox
 from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs
 from geo.core.classes import CLASSES, commune_classes
+from geo.core.figures import AreaFigures, Figures
 from geo.core.reference import ReferenceData
 from geo.core.views import DROM, Level
 from geo.exports.about import About, about
@@ -482,8 +483,8 @@ def _scale_bar(figure: Figure, ax, u: float, size: float):
 def _legend(
     figure: Figure,
     box: list[float],
-    figures: dict,
-    national: dict | None,
+    figures: Figures | AreaFigures,
+    national: Figures | None,
     sizes: dict[str, float],
     canvas: Canvas,
     notes: list[str],
@@ -506,17 +507,17 @@ def _legend(
         ax.text(0, y, value, fontsize=size, va="baseline", color=style.pop("color", TEXT), **style)
         y -= down(_line_in(size, 0.3))
 
-    share = fmt.percent(figures["covered_share"])
+    share = fmt.percent(figures.covered_share)
     text(share, sizes["share"], color=SHARE_COLOUR, fontweight="bold")
     text("de la population couverte", sizes["legend"])
     text(
-        f"{fmt.inhabitants(figures['covered_population'])} sur "
-        f"{fmt.integer(figures['total_population'])}",
+        f"{fmt.inhabitants(figures.covered_population)} sur "
+        f"{fmt.integer(figures.total_population)}",
         sizes["legend_small"],
         color=MUTED,
     )
     if national is not None:
-        text(f"France : {fmt.percent(national['covered_share'])}", sizes["legend_small"],
+        text(f"France : {fmt.percent(national.covered_share)}", sizes["legend_small"],
              color=MUTED)  # fmt: skip
     y -= down(0.22 * canvas.unit)
     text("Couverture par un OPSN", sizes["legend_title"], fontweight="bold")
@@ -524,8 +525,8 @@ def _legend(
     swatch_w, swatch_h = 0.34 * canvas.unit, 0.24 * canvas.unit
     indent = (swatch_w + 0.14 * canvas.unit) / width_in
     text_width = width_in - swatch_w - 0.14 * canvas.unit
-    for kind, counts in figures["classes"].items():
-        lines = _wrap(counts["label"], text_width, sizes["legend"])
+    for kind, counts in figures.classes.items():
+        lines = _wrap(counts.label, text_width, sizes["legend"])
         top = y - down(0.06 * canvas.unit)
         ax.add_patch(
             Rectangle(
@@ -545,7 +546,7 @@ def _legend(
         ax.text(
             indent,
             y,
-            f"{fmt.count(counts['communes'], 'commune')} · {fmt.inhabitants(counts['population'])}",
+            f"{fmt.count(counts.communes, 'commune')} · {fmt.inhabitants(counts.population)}",
             fontsize=sizes["legend_small"],
             va="baseline",
             color=MUTED,

@@ -26,6 +26,7 @@ from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs, table_by
 from geo.core.classes import CLASSES, CoverageClass, commune_classes
 from geo.core.coverage import selection_figures
+from geo.core.figures import AreaFigures, Figures
 from geo.core.reference import ReferenceData
 from geo.core.registry import opsn_names
 from geo.core.rules import Rule
@@ -135,23 +136,22 @@ class Legend(MacroElement):
         self.content = "".join(lines)
 
 
-def status_legend(figures: dict, note: str = "") -> Legend:
+def status_legend(figures: Figures | AreaFigures, note: str = "") -> Legend:
     """Legend of the classes of the rule with their commune and population counts."""
     entries = []
-    for kind, counts in figures["classes"].items():
+    for kind, counts in figures.classes.items():
         entries.append(
             (
                 CLASS_COLOURS[kind],
-                counts["label"],
-                f"{fmt.count(counts['communes'], 'commune')}, {fmt.inhabitants(counts['population'])}",
+                counts.label,
+                f"{fmt.count(counts.communes, 'commune')}, {fmt.inhabitants(counts.population)}",
             )
         )
     return Legend("Couverture par un OPSN", entries, note)
 
 
-def class_labels(figures: dict) -> dict[str, str]:
-    """The words of every class shown under the options of ``figures``."""
-    filtered = bool(figures.get("opsn_filter"))
+def class_labels(filtered: bool) -> dict[str, str]:
+    """The words of every class shown, ``filtered``: under an OPSN filter."""
     return {kind.value: kind.label(filtered) for kind in CLASSES}
 
 
@@ -194,7 +194,7 @@ def national_map(
     departements: gpd.GeoDataFrame,
     regions: gpd.GeoDataFrame,
     department_figures: pd.DataFrame,
-    figures: dict,
+    figures: Figures,
     asset_prefix: str = DEFAULT_ASSET_PREFIX,
     basemap: bool = False,
 ) -> folium.Map:
@@ -236,7 +236,7 @@ def national_map(
             interactive=False,
         ).add_to(m)
     dissolved = dissolve_by_status(outlines[inside], commune_classes(coverage)[inside])
-    labels = class_labels(figures)
+    labels = class_labels(bool(figures.opsn_filter))
     dissolved["libelle"] = dissolved["statut"].map(labels)
     for status in dissolved["statut"]:
         layer = dissolved[dissolved["statut"] == status]
@@ -332,13 +332,14 @@ def territory_map(
     coverage: pd.DataFrame,
     selection: np.ndarray,
     context: gpd.GeoDataFrame,
-    figures: dict,
+    figures: Figures | AreaFigures,
     opsn_names: dict[str, str],
     outline: str = "geometry",
     highlight: str | None = None,
     asset_prefix: str = DEFAULT_ASSET_PREFIX,
     brief: bool = False,
     basemap: bool = False,
+    filtered: bool = False,
 ) -> folium.Map:
     """Communes of a region, department or EPCI by status, neighbours dimmed.
 
@@ -348,12 +349,13 @@ def territory_map(
     ``brief`` (regions: thousands of communes) keeps the tooltip to name,
     population and status and rounds to 3 decimals (~100 m, under a pixel at a
     region's zoom), to keep the page light. ``basemap``: Plan IGN tiles underneath.
+    ``filtered``: under an OPSN filter (the words of the classes say so).
     """
     fields = TOOLTIP_FIELDS[:3] if brief else TOOLTIP_FIELDS
     aliases = TOOLTIP_ALIASES[:3] if brief else TOOLTIP_ALIASES
     decimals = 3 if brief else None
     chosen = communes[selection].set_geometry(outline)
-    labels = class_labels(figures)
+    labels = class_labels(filtered)
     props = commune_properties(chosen, coverage[selection], opsn_names, labels)
     minx, miny, maxx, maxy = chosen.total_bounds
     centre = ((miny + maxy) / 2, (minx + maxx) / 2)
@@ -475,4 +477,5 @@ def render_map(
         asset_prefix=asset_prefix,
         brief=view.level == Level.REGION,
         basemap=basemap,
+        filtered=bool(analysis.options.opsn),
     )

@@ -21,6 +21,7 @@ from geo.core import fmt
 from geo.core.analysis import Analysis, table_by
 from geo.core.classes import CLASSES, CoverageClass, commune_classes
 from geo.core.coverage import area_figures, without_label
+from geo.core.figures import AreaFigures, Figures
 from geo.core.reference import ReferenceData
 from geo.core.rules import Rule
 from geo.core.views import Level, View
@@ -102,19 +103,21 @@ def coverage_shares(reference: ReferenceData, analysis: Analysis) -> dict[str, d
     }
 
 
-def legend(figures: dict, territory: str, note: str, area: str | None = None) -> dict:
+def legend(
+    figures: Figures | AreaFigures, territory: str, note: str, area: str | None = None
+) -> dict:
     """Title (naming the ``area`` counted), one entry per class of the rule (colour,
     words, communes and inhabitants: they add up to the communes counted) and a hint."""
     entries = []
-    for kind, counts in figures["classes"].items():
+    for kind, counts in figures.classes.items():
         entries.append(
             {
                 "class": kind,
                 "colour": CLASS_COLOURS[kind],
-                "label": counts["label"],
-                "communes": counts["communes"],
-                "count": f"{fmt.count(counts['communes'], 'commune')}, "
-                f"{fmt.inhabitants(counts['population'])}",
+                "label": counts.label,
+                "communes": counts.communes,
+                "count": f"{fmt.count(counts.communes, 'commune')}, "
+                f"{fmt.inhabitants(counts.population)}",
             }
         )
     if territory == "metropole":
@@ -239,7 +242,7 @@ def live_map_spec(
     level: str,
     code: str,
     focus: np.ndarray,
-    figures: dict,
+    figures: Figures | AreaFigures,
     files: MapFiles,
     url_prefix: str,
     opsn_names: dict[str, str],
@@ -359,7 +362,7 @@ def view_map_spec(
     basemap: bool = False,
     shares: dict[str, dict[str, str]] | None = None,
     statuses: str | None = None,
-    figures: dict | None = None,
+    figures: Figures | AreaFigures | None = None,
 ) -> dict:
     """The spec of a view of the app (:class:`geo.core.views.View`), as the live map
     and the static atlas draw it: its communes in colour, its figures in the legend.

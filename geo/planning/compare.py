@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from geo.core.figures import Figures
 from geo.storage.base import Snapshot, Store
 from geo.storage.diff import membership_changes, registry_changes
 from geo.storage.labels import short_label
@@ -16,8 +17,9 @@ def compare_snapshots(
 
     Keys: ``registry`` (``added``, ``removed``, ``changed`` with field
     before/after), ``memberships`` (``added``/``removed`` counts, per OPSN,
-    and the rows), and with ``reference``: ``figures`` (``before``,
-    ``after``, deltas) and ``communes`` (status changes, most populated first).
+    and the rows), and with ``reference``: ``figures``
+    (:class:`geo.core.figures.FiguresCompared`: ``before``, ``after``, deltas) and
+    ``communes`` (status changes, most populated first).
     """
     registry = registry_changes(
         old.registry.to_dict(orient="records"), new.registry.to_dict(orient="records")
@@ -75,7 +77,7 @@ def _rows(frame: pd.DataFrame) -> list[dict]:
 
 def figure_changes(reference, old: Snapshot, new: Snapshot, options=None, labels=("", "")) -> dict:
     """Headline figures of both snapshots, their differences, and communes whose status changes."""
-    from geo.core.analysis import analyse, figure_deltas
+    from geo.core.analysis import analyse, compared_figures
     from geo.core.coverage import CoverageOptions
     from geo.planning.scenarios import status_changes
 
@@ -84,11 +86,7 @@ def figure_changes(reference, old: Snapshot, new: Snapshot, options=None, labels
     after = analyse(reference, new.inputs(labels[1] or "version B"), options)
     changed = status_changes(reference, before, after)
     return {
-        "figures": {
-            "before": before.figures,
-            "after": after.figures,
-            **figure_deltas(before.figures, after.figures),
-        },
+        "figures": compared_figures(before.figures, after.figures),
         "communes": changed.to_dict(orient="records"),
     }
 
@@ -104,15 +102,14 @@ def compare_versions(store: Store, first: int, second: int, reference=None, opti
     return {"a": version_a.as_dict(), "b": version_b.as_dict(), **result}
 
 
-def before_sentence(figures: dict) -> str:
+def before_sentence(before: Figures) -> str:
     """The figures before a change, in words (a preview shows them beside the deltas)."""
     from geo.core import fmt
 
-    before = figures["before"]
-    zones = before["white_zone_count"] or 0
+    zones = before.white_zone_count or 0
     return (
-        f"Avant : {fmt.percent(before['covered_share'], 1)} de la population couverte, "
-        f"{fmt.integer(before['covered_population'])} habitants, "
-        f"{fmt.integer(before['covered_communes'])} communes couvertes, "
+        f"Avant : {fmt.percent(before.covered_share, 1)} de la population couverte, "
+        f"{fmt.integer(before.covered_population)} habitants, "
+        f"{fmt.integer(before.covered_communes)} communes couvertes, "
         f"{fmt.integer(zones)} territoire{'s' if zones > 1 else ''} sans OPSN."
     )

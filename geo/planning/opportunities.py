@@ -221,9 +221,9 @@ def opportunities(
     )
     table = table[~dominated].copy()
     names = opsn_names(inputs.registry)
-    total = analysis.figures["total_population"] or 1
+    total = analysis.figures.total_population or 1
     table["part_apres"] = (
-        (analysis.figures["covered_population"] + table["population_gained"]) / total
+        (analysis.figures.covered_population + table["population_gained"]) / total
     ).round(6)
     table["territoire"] = zones["id"].to_numpy()[table["zone"].to_numpy()]
     table["territoire_nom"] = zones["nom"].to_numpy()[table["zone"].to_numpy()]

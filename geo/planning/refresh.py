@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from geo.core import fmt
+from geo.core.figures import FiguresCompared
 from geo.core.memberships import memberships_frame
 from geo.core.records import as_json
 from geo.importers.anct_source import (
@@ -452,7 +453,7 @@ class FigureChanges:
     """Headline figures before / after and their deltas (``before``, ``after``, …), and the
     communes whose status changes (:func:`geo.planning.compare.figure_changes`)."""
 
-    figures: dict
+    figures: FiguresCompared
     communes: list[dict]
 
 
@@ -470,7 +471,7 @@ class RefreshPreview:
 
     registry: dict
     memberships: dict
-    figures: dict
+    figures: FiguresCompared
     communes: list[dict]
     in_force: InForce
     adhesion: FigureChanges

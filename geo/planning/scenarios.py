@@ -255,7 +255,7 @@ class ScenarioResult:
     before: Analysis
     after: Analysis
     inputs: Inputs  # after the changes
-    summary: dict  # the ``scenario --format json`` contract
+    summary: dict  # the ``scenario --format json`` contract, through records.as_json
 
 
 def run_scenario(
@@ -291,7 +291,7 @@ def run_scenario(
         "after": after.figures,
         "population_gained": int(population[gained].sum()),
         "population_lost": int(population[lost].sum()),
-        "share_gained": round(after.figures["covered_share"] - before.figures["covered_share"], 6),
+        "share_gained": round(after.figures.covered_share - before.figures.covered_share, 6),
         "communes_gained": int(gained.sum()),
         "communes_lost": int(lost.sum()),
         "communes_status_changed": int(status_change.sum()),
@@ -312,7 +312,7 @@ def run_scenario(
 def compare(
     reference: ReferenceData, inputs: Inputs, change: Change, options: CoverageOptions
 ) -> dict:
-    """Before/after figures of a change, as one JSON-ready dict."""
+    """Before/after figures of a change (JSON: :func:`geo.core.records.as_json`)."""
     return run_scenario(reference, inputs, change, options).summary
 
 
@@ -330,7 +330,7 @@ def figures_table(summary: dict) -> pd.DataFrame:
     rows = []
     before, after = summary["before"], summary["after"]
     for label, key in FIGURE_ROWS:
-        first, second = before.get(key), after.get(key)
+        first, second = getattr(before, key), getattr(after, key)
         if first is None or second is None:
             continue
         if key == "covered_share":  # percent with a decimal comma: a number in French Excel

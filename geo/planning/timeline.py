@@ -88,7 +88,7 @@ class ThenNow:
     after: Analysis
     changes: pd.DataFrame  # communes whose status changed (geo.planning.scenarios.status_changes)
     statuses: pd.DataFrame  # every commune: insee, statut_avant, statut_apres, evolution
-    summary: dict  # the ``timeline --format json`` contract
+    summary: dict  # the ``timeline --format json`` contract, through records.as_json
 
 
 def then_now(

@@ -53,13 +53,13 @@ def test_the_classes_of_a_view_add_up_to_its_communes_and_agree_with_the_headlin
 ):
     analysis = analyse(tiny, INPUTS, CoverageOptions(rule=rule, territory=territory))
     figures = analysis.figures
-    classes = figures["classes"]
+    classes = figures.classes
     assert list(classes) == [kind.value for kind in rule_classes(rule)]
-    assert sum(c["communes"] for c in classes.values()) == figures["total_communes"]
-    assert sum(c["population"] for c in classes.values()) == figures["total_population"]
-    covered = [c for c in classes.values() if c["covered"]]
-    assert sum(c["communes"] for c in covered) == figures["covered_communes"]
-    assert sum(c["population"] for c in covered) == figures["covered_population"]
+    assert sum(c.communes for c in classes.values()) == figures.total_communes
+    assert sum(c.population for c in classes.values()) == figures.total_population
+    covered = [c for c in classes.values() if c.covered]
+    assert sum(c.communes for c in covered) == figures.covered_communes
+    assert sum(c.population for c in covered) == figures.covered_population
 
 
 def test_the_map_marks_the_communes_outside_the_counted_territory(tiny):
@@ -70,6 +70,6 @@ def test_the_map_marks_the_communes_outside_the_counted_territory(tiny):
 
 def test_an_opsn_filter_changes_the_words_not_the_classes(tiny):
     analysis = analyse(tiny, INPUTS, CoverageOptions(rule=Rule.ADHESION, opsn=("B",)))
-    classes = analysis.figures["classes"]
-    assert classes["sans_opsn"]["label"] == "Hors des OPSN choisis"
-    assert classes["perimetre_non_comptee"]["communes"] == 1  # Paris, in B's perimeter
+    classes = analysis.figures.classes
+    assert classes["sans_opsn"].label == "Hors des OPSN choisis"
+    assert classes["perimetre_non_comptee"].communes == 1  # Paris, in B's perimeter

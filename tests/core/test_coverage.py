@@ -57,21 +57,21 @@ def test_statuses_follow_membership_then_perimeter(reference):
 def test_perimeter_rule_counts_members_and_perimeters(reference):
     figures = analyse(reference, BASE, CoverageOptions(rule="perimetre")).figures
     covered = 100 + 600 + 50 + 12000 + 1400 + 2_000_000
-    assert figures["total_population"] == TOTAL
-    assert figures["covered_population"] == covered
-    assert figures["covered_communes"] == 7
-    assert figures["covered_share"] == pytest.approx(covered / TOTAL, abs=1e-6)
+    assert figures.total_population == TOTAL
+    assert figures.covered_population == covered
+    assert figures.covered_communes == 7
+    assert figures.covered_share == pytest.approx(covered / TOTAL, abs=1e-6)
 
 
 def test_membership_rule_counts_members_only(reference):
     figures = analyse(reference, BASE, CoverageOptions(rule="adhesion")).figures
-    assert figures["covered_population"] == 100 + 600 + 50 + 12000
-    assert figures["covered_communes"] == 4
+    assert figures.covered_population == 100 + 600 + 50 + 12000
+    assert figures.covered_communes == 4
 
 
 def test_epci_expansion_can_be_switched_off(reference):
     result = analyse(reference, BASE, CoverageOptions(rule="adhesion", epci_membership=False))
-    assert result.figures["covered_population"] == 12000
+    assert result.figures.covered_population == 12000
     assert statuses(result)["01001"] == "sans_opsn"
     via = result.coverage.set_index("insee")["adhesion_via_epci"]
     assert not via.any()
@@ -88,31 +88,31 @@ def test_commune_served_by_several_opsn_counts_once(reference):
     result = analyse(reference, both, CoverageOptions())
     figures = result.figures
     # Paris: member of B and C, in B's perimeter — three facts, one commune.
-    assert figures["covered_population"] == 100 + 600 + 50 + 1400 + 2_000_000
+    assert figures.covered_population == 100 + 600 + 50 + 1400 + 2_000_000
     paris = result.coverage.set_index("insee").loc["75056"]
     assert paris["opsn_adhesion"] == "B|C"
     assert paris["n_opsn"] == 2
     # 2A004 and 2A005 are in the perimeters of A and E, and Paris served by B and C.
-    assert figures["multi_opsn_communes"] == 3
-    assert figures["multi_opsn_population"] == 1400 + 2_000_000
+    assert figures.multi_opsn_communes == 3
+    assert figures.multi_opsn_population == 1400 + 2_000_000
 
 
 def test_metropole_leaves_out_the_drom(reference):
     figures = analyse(reference, BASE, CoverageOptions(territory="metropole")).figures
-    assert figures["total_population"] == METRO_TOTAL
-    assert figures["total_communes"] == 12
-    assert figures["white_zone_count"] == 1  # Guadeloupe's zone is not counted
+    assert figures.total_population == METRO_TOTAL
+    assert figures.total_communes == 12
+    assert figures.white_zone_count == 1  # Guadeloupe's zone is not counted
 
 
 def test_size_classes(reference):
     by_size = {
-        row["taille"]: row for row in analyse(reference, BASE, CoverageOptions()).figures["by_size"]
+        row.taille: row for row in analyse(reference, BASE, CoverageOptions()).figures.by_size
     }
-    assert by_size["moins de 500"]["communes"] == 7  # 100, 50, 300, 10, 20, 30, 400
-    assert by_size["moins de 500"]["covered_communes"] == 3  # 01001, 01004, 2A005
-    assert by_size["500 à 1 999"]["communes"] == 2  # 600, 1000
-    assert by_size["2 000 à 9 999"]["communes"] == 2  # 2500, 5000
-    assert by_size["10 000 et plus"]["covered_population"] == 12000 + 2_000_000
+    assert by_size["moins de 500"].communes == 7  # 100, 50, 300, 10, 20, 30, 400
+    assert by_size["moins de 500"].covered_communes == 3  # 01001, 01004, 2A005
+    assert by_size["500 à 1 999"].communes == 2  # 600, 1000
+    assert by_size["2 000 à 9 999"].communes == 2  # 2500, 5000
+    assert by_size["10 000 et plus"].covered_population == 12000 + 2_000_000
 
 
 def test_dates_select_memberships_in_force(reference):
@@ -150,10 +150,7 @@ def test_white_zones_group_neighbours_and_rank_by_population(reference):
 
 def test_white_zone_population_equals_sans_opsn_population(reference):
     result = analyse(reference, BASE, CoverageOptions())
-    assert (
-        result.figures["white_zone_population"]
-        == result.figures["status"]["sans_opsn"]["population"]
-    )
+    assert result.figures.white_zone_population == result.figures.status["sans_opsn"].population
 
 
 def test_two_groups_separated_by_a_covered_commune_stay_two(reference):
@@ -176,7 +173,7 @@ def test_scenario_extension_absorbs_a_zone(reference):
     assert result["population_gained"] == 2860
     assert result["white_zones_before"] == 2 and result["white_zones_after"] == 1
     assert result["white_zones_absorbed"] == 1
-    assert result["after"]["covered_population"] == result["before"]["covered_population"] + 2860
+    assert result["after"].covered_population == result["before"].covered_population + 2860
     # The inputs themselves are untouched: nothing is saved.
     assert set(BASE.perimeters["departement"]) == {"2A", "75"}
 
@@ -209,11 +206,11 @@ def test_selection_figures_honour_the_territory_like_the_headline(reference):
         everything = np.ones(len(reference.communes), dtype=bool)
         panel = selection_figures(reference.communes, result.coverage, everything, options)
         for key in ("total_communes", "total_population", "covered_communes", "covered_share"):
-            assert panel[key] == result.figures[key], (options, key)
-        assert panel["status"] == result.figures["status"]
-        assert not panel["outside_territory"]
+            assert getattr(panel, key) == getattr(result.figures, key), (options, key)
+        assert panel.status == result.figures.status
+        assert not panel.outside_territory
     metro = analyse(reference, BASE, CoverageOptions(territory="metropole"))
-    assert metro.figures["total_population"] == METRO_TOTAL
+    assert metro.figures.total_population == METRO_TOTAL
 
 
 def test_a_view_outside_the_territory_keeps_its_own_figures(reference):
@@ -222,10 +219,10 @@ def test_a_view_outside_the_territory_keeps_its_own_figures(reference):
     result = analyse(reference, BASE, options)
     guadeloupe = (reference.communes["departement"] == "971").to_numpy()
     figures = area_figures(reference.communes, result.coverage, guadeloupe, options)
-    assert figures["total_population"] == 5000 and figures["outside_territory"]
+    assert figures.total_population == 5000 and figures.outside_territory
     corsica = (reference.communes["departement"] == "2A").to_numpy()
     figures = area_figures(reference.communes, result.coverage, corsica, options)
-    assert figures["total_population"] == 1400 and not figures["outside_territory"]
+    assert figures.total_population == 1400 and not figures.outside_territory
 
 
 # ----------------------------------------------------------------------------- partial offers
@@ -253,18 +250,18 @@ def offer_inputs() -> Inputs:
 def test_partial_offers_count_only_when_asked(reference):
     offers = offer_inputs()
     default = analyse(reference, offers, CoverageOptions())
-    assert default.figures["covered_population"] == 1400  # Corsica only
-    assert default.figures["partial_offers_counted"] is False
+    assert default.figures.covered_population == 1400  # Corsica only
+    assert default.figures.partial_offers_counted is False
     status = statuses(default)
     assert status["01005"] == status["75056"] == "sans_opsn"  # H never counts
     counted = analyse(reference, offers, CoverageOptions(count_partial_offers=True))
-    assert counted.figures["covered_population"] == 1400 + 15610 + 2_000_000
+    assert counted.figures.covered_population == 1400 + 15610 + 2_000_000
     assert statuses(counted)["75056"] == "adherente"
     assert statuses(counted)["01005"] == "perimetre"  # H's membership still ignored
-    assert "offres partielles comptées" in counted.figures["counting_rule"]
+    assert "offres partielles comptées" in counted.figures.counting_rule
     # Chosen in the filter, a partial offer counts: the person asked for it.
     chosen = analyse(reference, offers, CoverageOptions(opsn=("P",)))
-    assert chosen.figures["covered_population"] == 15610 + 2_000_000
+    assert chosen.figures.covered_population == 15610 + 2_000_000
 
 
 def test_commune_coverage_leaves_out_uncounted_opsn(reference):

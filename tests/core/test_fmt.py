@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from geo.core import fmt
@@ -40,11 +42,11 @@ def test_french_number_formats():
 
 
 def test_a_headline_with_nobody_covered_is_singular():
-    figures = {
-        "covered_share": 0.0,
-        "covered_population": 0,
-        "total_population": 1234,
-        "counting_rule": "règle",
-    }
+    figures = SimpleNamespace(
+        covered_share=0.0,
+        covered_population=0,
+        total_population=1234,
+        counting_rule="règle",
+    )
     text = headline_text(figures)
     assert "0 habitant sur" in text and "habitants" not in text

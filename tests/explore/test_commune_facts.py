@@ -72,7 +72,7 @@ def test_every_commune_at_once_says_what_view_facts_says(reference, inputs, name
     for insee in sample(reference, inputs, analysis):
         expected = view_facts(reference, analysis, inputs, View(Level.COMMUNE, insee), context)
         found = facts_of(facts, reference, analysis, position[insee], briefs)
-        assert found.figures == {k: expected.figures[k] for k in FIGURE_KEYS}, insee
+        assert found.figures == {k: getattr(expected.figures, k) for k in FIGURE_KEYS}, insee
         for key in KEYS:
             assert getattr(found, key) == getattr(expected, key), (insee, key)
 

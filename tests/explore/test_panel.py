@@ -128,25 +128,23 @@ def test_view_figures_equal_an_independent_count(reference, inputs, analyses, op
         figures = facts.figures
         rows = expected_view(communes, view, analysis.zones, options.territory)
         where = f"{option_name}, {view.key}"
-        assert figures["total_communes"] == len(rows), where
-        assert figures["total_population"] == rows["population"].sum(), where
-        assert figures["covered_communes"] == rows["couverte"].sum(), where
-        assert figures["covered_population"] == rows.loc[rows["couverte"], "population"].sum(), (
-            where
-        )
+        assert figures.total_communes == len(rows), where
+        assert figures.total_population == rows["population"].sum(), where
+        assert figures.covered_communes == rows["couverte"].sum(), where
+        assert figures.covered_population == rows.loc[rows["couverte"], "population"].sum(), where
         share = rows.loc[rows["couverte"], "population"].sum() / rows["population"].sum()
-        assert figures["covered_share"] == pytest.approx(share, abs=1e-6), where
+        assert figures.covered_share == pytest.approx(share, abs=1e-6), where
         by_status = rows.groupby("statut")["population"].agg(["size", "sum"])
         for status in STATUSES:
-            got = figures["status"][status]
+            got = figures.status[status]
             communes_, population = by_status.loc[status] if status in by_status.index else (0, 0)
-            assert (got["communes"], got["population"]) == (communes_, population), where
+            assert (got.communes, got.population) == (communes_, population), where
         # Territories without OPSN touching the view, and its inhabitants in them.
         codes = set(rows["insee"])
         touching = [z for z in analysis.zones.itertuples() if codes & set(z.insee.split("|"))]
-        assert figures["white_zone_count"] == len(touching), where
+        assert figures.white_zone_count == len(touching), where
         assert (
-            figures["white_zone_population"]
+            figures.white_zone_population
             == rows.loc[rows["statut"] == "sans_opsn", "population"].sum()
         ), where
         # The France beside it is the headline's, whatever the view.
@@ -162,8 +160,8 @@ def test_france_view_is_the_headline(reference, inputs, analyses, option_name):
     analysis = analyses[option_name]
     facts = view_facts(reference, analysis, inputs, View())
     assert facts.figures == analysis.figures
-    assert facts.white_zones.count == analysis.figures["white_zone_count"]
-    assert facts.white_zones.population == analysis.figures["white_zone_population"]
+    assert facts.white_zones.count == analysis.figures.white_zone_count
+    assert facts.white_zones.population == analysis.figures.white_zone_population
 
 
 def test_who_serves_a_view_and_how(reference, inputs, analyses):
@@ -243,13 +241,13 @@ def test_commune_member_through_its_epci():
 def test_territory_view_facts(reference, inputs, analyses):
     facts = view_facts(reference, analyses["défaut"], inputs, View("territoire", "Z13055"))
     zone = facts.zone
-    assert zone.communes == 2057 and zone.population == facts.figures["total_population"]
+    assert zone.communes == 2057 and zone.population == facts.figures.total_population
     assert Place(code="30", nom="Gard") in zone.departements
     neighbours = {o.nom for o in zone.opsn_voisins_perimetre}
     assert {"Numérian", "SICTIAM"} <= neighbours
     # Bordering OPSN of the view = those across the territory's border.
     assert neighbours <= {o.nom for o in facts.bordering_opsn}
-    assert facts.figures["covered_share"] == 0
+    assert facts.figures.covered_share == 0
     assert facts.definition.startswith("Territoire sans OPSN")
     assert {o.id for o in facts.partial_offers} == {"datasud", "openig"}
 
@@ -257,5 +255,5 @@ def test_territory_view_facts(reference, inputs, analyses):
 def test_drom_under_metropole_is_flagged(reference, inputs, analyses):
     facts = view_facts(reference, analyses["métropole"], inputs, View("departement", "971"))
     assert facts.outside_territory
-    assert facts.figures["total_population"] == 384_160
+    assert facts.figures.total_population == 384_160
     assert "Hors du territoire choisi" in panel_lines(facts)[1]

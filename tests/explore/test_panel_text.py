@@ -8,23 +8,24 @@ which class's colour starts a line.
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
 
 from geo.explore import facts
 from geo.explore.panel_text import Span, panel_lines, panel_text
 
 NNBSP = "\u202f"  # thousands
 NBSP = "\u00a0"  # before « % »
-FIGURES = {
-    "covered_share": 0.5,
-    "covered_population": 1000,
-    "total_population": 2000,
-    "opsn_filter": [],
-    "classes": {
-        "adherente": {"label": "Adhérente à un OPSN", "communes": 3, "population": 1000},
-        "sans_opsn": {"label": "Sans OPSN", "communes": 1, "population": 1000},
+FIGURES = SimpleNamespace(  # the fields of geo.core.figures.Figures the panel reads
+    covered_share=0.5,
+    covered_population=1000,
+    total_population=2000,
+    opsn_filter=[],
+    classes={
+        "adherente": SimpleNamespace(label="Adhérente à un OPSN", communes=3, population=1000),
+        "sans_opsn": SimpleNamespace(label="Sans OPSN", communes=1, population=1000),
     },
-}
-FRANCE = {"covered_share": 0.75, "territory": "france"}
+)
+FRANCE = SimpleNamespace(covered_share=0.75, territory="france")
 ZONE = facts.ZoneBrief("Z29001", "Les Monts", 12, 3400, ["29"], [facts.Named("x", "X")])
 REGION = facts.ViewFacts(
     view=facts.ViewName("region", "53", "Bretagne", "Région", []),

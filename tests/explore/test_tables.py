@@ -197,15 +197,15 @@ def test_tables_add_up_to_the_headline(reference, bundled):
     figures = analysis.figures
     for key in ("regions", "departements"):
         frame = tables.build(key, reference, analysis, inputs).frame
-        assert frame["Population"].sum() == figures["total_population"]
-        assert frame["Population couverte"].sum() == figures["covered_population"]
-        assert frame["Communes sans OPSN"].sum() == figures["status"]["sans_opsn"]["communes"]
+        assert frame["Population"].sum() == figures.total_population
+        assert frame["Population couverte"].sum() == figures.covered_population
+        assert frame["Communes sans OPSN"].sum() == figures.status["sans_opsn"].communes
     communes = tables.communes_table(reference, analysis, inputs).frame
-    assert len(communes) == figures["total_communes"]
-    assert (communes["Couverte"] == "oui").sum() == figures["covered_communes"]
+    assert len(communes) == figures.total_communes
+    assert (communes["Couverte"] == "oui").sum() == figures.covered_communes
     zones = tables.territories_table(reference, analysis, inputs).frame
-    assert len(zones) == figures["white_zone_count"]
-    assert zones["Population"].sum() == figures["white_zone_population"]
+    assert len(zones) == figures.white_zone_count
+    assert zones["Population"].sum() == figures.white_zone_population
 
 
 def test_no_opsn_id_nor_boolean_in_any_cell(reference, bundled):

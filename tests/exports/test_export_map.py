@@ -146,11 +146,11 @@ def test_national_map_is_tidy_and_says_its_figures(national, bundled):
     assert_tidy(national)
     figures = analysis.figures
     texts = plain(" ".join(t for t, _ in text_boxes(national)))
-    assert plain(fmt.percent(figures["covered_share"])) in texts
+    assert plain(fmt.percent(figures.covered_share)) in texts
     for status in STATUSES:
-        counts = figures["status"][status]
-        assert plain(fmt.count(counts["communes"], "commune")) in texts
-        assert plain(fmt.inhabitants(counts["population"])) in texts
+        counts = figures.status[status]
+        assert plain(fmt.count(counts.communes, "commune")) in texts
+        assert plain(fmt.inhabitants(counts.population)) in texts
     assert "Paris" in national.labels and "Marseille" in national.labels
     assert len(national.labels) >= 10
     assert "Sources : IGN" in texts and "Réalisation : Couverture OPSN" in texts

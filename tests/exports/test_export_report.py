@@ -55,7 +55,7 @@ def test_department_report_pages_and_text(department_report, bundled):
     texts = pages_text(department_report)
     first, whole = texts[0], " ".join(texts)
     assert "Couverture des communes par un OPSN — Puy-de-Dôme (63)" in first  # the map
-    rule = plain(analysis.figures["counting_rule"])
+    rule = plain(analysis.figures.counting_rule)
     assert rule[:1].upper() + rule[1:] in whole
     assert "Licence Ouverte 2.0" in first and "Réalisation : Couverture OPSN" in first
     for heading in (
@@ -68,7 +68,7 @@ def test_department_report_pages_and_text(department_report, bundled):
         assert heading in whole, heading
     assert all(f"page {n}" in text for n, text in enumerate(texts, start=1))
     # The headline figures against France, as computed for the side panel.
-    france = plain(fmt.percent(analysis.figures["covered_share"], 1))
+    france = plain(fmt.percent(analysis.figures.covered_share, 1))
     assert france in whole
     assert "ADIT63" in whole  # the department's OPSN, by name
 
@@ -82,7 +82,7 @@ def test_comparison_rows_are_the_view_and_france(bundled):
     population = int(reference.communes.loc[scope.mask, "population"].sum())
     assert rows["Population municipale"] == (
         fmt.integer(population),
-        fmt.integer(analysis.figures["total_population"]),
+        fmt.integer(analysis.figures.total_population),
     )
     assert rows["Communes"][0] == fmt.integer(scope.mask.sum())
 

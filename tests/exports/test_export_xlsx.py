@@ -74,7 +74,7 @@ def test_sources_sheet_states_rule_vintages_and_credits(workbook):
     lines = [row[:2] for row in book[SOURCES_SHEET].iter_rows(values_only=True)]
     rows = {row[0]: row[1] for row in lines if row[0]}
     assert rows["Vue"] == "Auvergne-Rhône-Alpes"
-    rule = analysis.figures["counting_rule"]
+    rule = analysis.figures.counting_rule
     assert rows["Règle de comptage"] == rule[0].upper() + rule[1:] + "."
     assert "adhérente à un OPSN (directement ou par son EPCI)" in rows["Règle de comptage"]
     assert rows["Millésimes"] == "populations légales 2023, communes au 1er janvier 2026"

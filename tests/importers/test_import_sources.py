@@ -19,6 +19,7 @@ from geo.cli import main
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
 from geo.core.paths import ROOT
+from geo.core.records import as_json
 from geo.importers.inputs import build_inputs, bundled_inputs
 from geo.planning.scenarios import Change, apply_change
 
@@ -74,7 +75,7 @@ def test_merge_registry_gives_the_union(capsys, reference):
     covered |= set(communes.index[communes["departement"].isin(departments_of_the_file())])
     assert merged["covered_communes"] == len(covered)
     assert merged["covered_population"] == int(communes.loc[sorted(covered), "population"].sum())
-    assert merged["status"]["adherente"] == bundled.figures["status"]["adherente"]
+    assert merged["status"]["adherente"] == as_json(bundled.figures.status["adherente"])
     assert merged["data"] == (
         "opérateurs : registre livré complété par anct_operators.csv ; adhésions livrées"
     )

@@ -99,10 +99,10 @@ def test_national_view(reference, analysis, inputs, files):
     assert spec["shares"]["departement"]["29"] == fmt.percent(shares["29"])
     assert set(spec["shares"]["region"]) == set(reference.regions["code"])
     entries = spec["legend"]["entries"]
-    assert [e["label"] for e in entries] == list(analysis.figures["status_labels"].values())
-    counts = analysis.figures["status"]["sans_opsn"]
+    assert [e["label"] for e in entries] == list(analysis.figures.status_labels.values())
+    counts = analysis.figures.status["sans_opsn"]
     assert entries[2]["count"] == (
-        f"{fmt.count(counts['communes'], 'commune')}, {fmt.inhabitants(counts['population'])}"
+        f"{fmt.count(counts.communes, 'commune')}, {fmt.inhabitants(counts.population)}"
     )
     assert "département" in spec["legend"]["note"] and "région" in spec["legend"]["note"]
     # A few kB: statuses and words, no shapes.

@@ -206,7 +206,7 @@ def test_a_department_clicked_gives_what_the_scenario_command_gives(reference, c
     )
     printed = json.loads(capsys.readouterr().out)
     assert scenario.summary["population_gained"] == printed["population_gained"] > 0
-    assert scenario.summary["after"]["covered_population"] == printed["after"]["covered_population"]
+    assert scenario.summary["after"].covered_population == printed["after"]["covered_population"]
     classes = scenario_classes(scenario.before, scenario.after)
     calvados = (reference.communes["departement"] == "14").to_numpy()
     gained = classes == SCENARIO_GAINED

@@ -82,7 +82,7 @@ def test_each_kind_matches_the_scenario_engine(reference, inputs, analysis, rank
         ).summary
         assert summary["population_gained"] == row["population_gagnee"], row["commande"]
         assert summary["communes_gained"] == row["communes_gagnees"], row["commande"]
-        assert summary["after"]["covered_share"] == pytest.approx(row["part_apres"], abs=1e-6)
+        assert summary["after"].covered_share == pytest.approx(row["part_apres"], abs=1e-6)
 
 
 def test_ranking_rules(ranked):

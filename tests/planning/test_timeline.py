@@ -12,6 +12,7 @@ from geo.cli import main
 from geo.core import fmt
 from geo.core.coverage import CoverageOptions
 from geo.core.paths import ROOT
+from geo.core.records import as_json
 from geo.importers.inputs import load_inputs
 from geo.maps.changes import change_map_spec, evolution_palette
 from geo.planning.timeline import (
@@ -56,8 +57,8 @@ def test_2020_and_today_equal_coverage_at(capsys, reference, inputs, rule):
         "status",
         "white_zone_count",
     ):
-        assert result.summary["before"][key] == then[key], key
-        assert result.summary["after"][key] == today[key] == today_default[key], key
+        assert as_json(result.summary["before"])[key] == then[key], key
+        assert as_json(result.summary["after"])[key] == today[key] == today_default[key], key
 
 
 def test_communes_gained_and_lost(result, reference):

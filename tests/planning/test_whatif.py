@@ -155,8 +155,8 @@ def test_batch_gains_equal_the_full_scenario_for_every_change(reference, options
             if got is not None
             else (0, 0)
         ) == expected, candidate
-        after = summary["after"]["status"]["sans_opsn"]["population"]
-        before_without = summary["before"]["status"]["sans_opsn"]["population"]
+        after = summary["after"].status["sans_opsn"].population
+        before_without = summary["before"].status["sans_opsn"].population
         leaving = int(got["population_leaving"]) if got is not None else 0
         assert before_without - after == leaving, candidate
 

@@ -220,15 +220,13 @@ def test_compare_two_versions(store, reference):
     assert result["memberships"]["added"] == 2 and result["memberships"]["removed"] == 0
     assert result["memberships"]["by_opsn"][0]["opsn"] == "manche_numerique"
     figures = result["figures"]
-    assert figures["covered_population_delta"] == 109_400 + 23_470
-    assert (
-        figures["after"]["covered_population"] - figures["before"]["covered_population"] == 132_870
-    )
+    assert figures.covered_population_delta == 109_400 + 23_470
+    assert figures.after.covered_population - figures.before.covered_population == 132_870
     assert {c["insee"] for c in result["communes"]} == {"14118", "14327"}
     # Backwards: the same changes, signs reversed.
     back = compare_versions(store, 3, 1, reference)
     assert back["memberships"]["removed"] == 2
-    assert back["figures"]["covered_population_delta"] == -132_870
+    assert back["figures"].covered_population_delta == -132_870
 
 
 def test_registry_edit_conflict_is_refused_not_overwritten(store):
@@ -290,7 +288,7 @@ def test_saved_scenario_gives_the_figures_the_what_if_showed(store, reference):
     )  # fmt: skip
     _version, inputs = inputs_for_version(store)
     saved = analyse(reference, inputs, CoverageOptions())
-    assert saved.figures["covered_population"] == what_if.after.figures["covered_population"]
+    assert saved.figures.covered_population == what_if.after.figures.covered_population
     assert (saved.coverage["statut"] == what_if.after.coverage["statut"]).all()
     registry = inputs.registry.set_index("id")
     assert registry.at["sitiv", "portee"] == "departementale"

@@ -21,6 +21,7 @@ from geo import exports
 from geo.core import fmt
 from geo.core.analysis import analyse
 from geo.core.coverage import CoverageOptions
+from geo.core.figures import Figures
 from geo.core.paths import ROOT
 from geo.core.stats import CREDITS
 from geo.importers.inputs import bundled_inputs
@@ -39,9 +40,9 @@ METRICS = (
 def engine(reference):
     """``options → figures`` from the engine, each computed once."""
     inputs = bundled_inputs()
-    cache: dict[CoverageOptions, dict] = {}
+    cache: dict[CoverageOptions, Figures] = {}
 
-    def figures(**options) -> dict:
+    def figures(**options) -> Figures:
         key = CoverageOptions(**options)
         if key not in cache:
             cache[key] = analyse(reference, inputs, key).figures
@@ -79,34 +80,34 @@ def shown(at: AppTest) -> dict[str, str]:
     return figures
 
 
-def expected(figures: dict) -> dict[str, str]:
+def expected(figures: Figures) -> dict[str, str]:
     """The same, formatted from the engine's figures."""
     # Under an OPSN filter, a commune outside it may have another OPSN: never "sans OPSN".
-    without = "hors des OPSN choisis" if figures["opsn_filter"] else "sans OPSN"
+    without = "hors des OPSN choisis" if figures.opsn_filter else "sans OPSN"
     shown = {
-        "share": fmt.percent(figures["covered_share"]),
-        "Communes couvertes": fmt.integer(figures["covered_communes"]),
+        "share": fmt.percent(figures.covered_share),
+        "Communes couvertes": fmt.integer(figures.covered_communes),
     }
-    if "perimetre_non_comptee" in figures["classes"]:  # « adhérentes seulement »
-        not_counted = figures["classes"]["perimetre_non_comptee"]["communes"]
+    if "perimetre_non_comptee" in figures.classes:  # « adhérentes seulement »
+        not_counted = figures.classes["perimetre_non_comptee"].communes
         shown["Périmètre, non comptées"] = fmt.integer(not_counted)
     return shown | {
-        f"Communes {without}": fmt.integer(figures["status"]["sans_opsn"]["communes"]),
-        f"Territoires {without}": fmt.integer(figures["white_zone_count"]),
-        f"Habitants {without}": fmt.integer(figures["white_zone_population"]),
+        f"Communes {without}": fmt.integer(figures.status["sans_opsn"].communes),
+        f"Territoires {without}": fmt.integer(figures.white_zone_count),
+        f"Habitants {without}": fmt.integer(figures.white_zone_population),
     }
 
 
-def assert_page_shows(at: AppTest, figures: dict) -> None:
+def assert_page_shows(at: AppTest, figures: Figures) -> None:
     assert shown(at) == expected(figures)
     # The commune tiles (every one but the territories') add up to the communes counted.
     tiles = [v for k, v in shown(at).items() if k != "share" and not k.startswith(("Terr", "Hab"))]
-    assert sum(int(v.replace("\u202f", "")) for v in tiles) == figures["total_communes"]
+    assert sum(int(v.replace("\u202f", "")) for v in tiles) == figures.total_communes
     sentence = headline_html(at)
     # The counting rule and the vintages sit next to the percentage, with the population.
-    assert figures["counting_rule"] in rendered(sentence)
-    assert fmt.integer(figures["covered_population"]) + " habitants" in sentence
-    assert fmt.integer(figures["total_population"]) in sentence
+    assert figures.counting_rule in rendered(sentence)
+    assert fmt.integer(figures.covered_population) + " habitants" in sentence
+    assert fmt.integer(figures.total_population) in sentence
 
 
 def heading(at: AppTest) -> str:
@@ -135,7 +136,7 @@ def test_every_control_shows_the_engine_figures(engine):
     run(at)
     members_only = engine(rule="adhesion")
     assert_page_shows(at, members_only)
-    assert members_only["covered_share"] < defaults["covered_share"]
+    assert members_only.covered_share < defaults.covered_share
     assert shown(at)["share"] != expected(defaults)["share"]
     assert shown(at)["Communes couvertes"] != expected(defaults)["Communes couvertes"]
 
@@ -160,7 +161,7 @@ def test_every_control_shows_the_engine_figures(engine):
     megalis = engine(opsn=("megalis",))
     assert_page_shows(at, megalis)
     assert shown(at)["share"] != expected(defaults)["share"]
-    assert shown(at)["Communes couvertes"] == fmt.integer(megalis["covered_communes"])
+    assert shown(at)["Communes couvertes"] == fmt.integer(megalis.covered_communes)
     assert "OPSN choisis : Mégalis Bretagne" in rendered(headline_html(at))
     panel = rendered(" ".join(m.value for m in at.markdown))
     assert "Hors des OPSN choisis" in panel and "Sans OPSN :" not in panel
@@ -189,7 +190,7 @@ def test_query_string_opens_the_view_and_follows_the_controls(engine):
     national = engine(
         rule="adhesion", territory="metropole", epci_membership=False, opsn=("sitpi",)
     )
-    assert f'<div class="france"><span>{fmt.percent(national["covered_share"])}</span>' in (
+    assert f'<div class="france"><span>{fmt.percent(national.covered_share)}</span>' in (
         headline_html(at)
     )
 
@@ -304,16 +305,16 @@ def test_tables_have_csv_downloads_and_filters(reference, engine, monkeypatch):
     }
     departments = next(t for t in tables if "Part couverte (%)" in t.columns and len(t) > 90)
     assert len(departments) == len(reference.departements)
-    assert departments["Population"].sum() == engine()["total_population"]
+    assert departments["Population"].sum() == engine().total_population
     zones = next(t for t in tables if "Rang" in t.columns)
-    assert len(zones) == engine()["white_zone_count"]
+    assert len(zones) == engine().white_zone_count
 
     departments_csv = next(o for o in offered if b"\r\n38;" in o)
     text = departments_csv.decode("utf-8-sig")
     assert departments_csv.startswith(b"\xef\xbb\xbf")
     header = text.splitlines()[0]
     assert header.split(";")[:4] == ["Code", "Nom", "Région", "Communes"]
-    rule = engine()["counting_rule"]
+    rule = engine().counting_rule
     assert f'"Règle : {rule}"' in text
     assert f'"{CREDITS}"' in text
     isere = next(line.split(";") for line in text.splitlines() if line.startswith("38;"))

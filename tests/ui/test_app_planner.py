@@ -426,9 +426,7 @@ def test_then_and_now_of_dated_memberships(reference):
         reference, saved.inputs("x"), dataclasses.replace(options, at=dt.date(2020, 5, 1))
     )
     metrics = {m.label: m for m in at.metric}
-    assert metrics["Habitants couverts"].help.endswith(
-        fmt.integer(then.figures["covered_population"])
-    )
+    assert metrics["Habitants couverts"].help.endswith(fmt.integer(then.figures.covered_population))
 
 
 def test_the_map_offers_a_date_when_memberships_are_dated(reference):
@@ -448,11 +446,11 @@ def test_the_map_offers_a_date_when_memberships_are_dated(reference):
     then = analyse(
         reference, saved.inputs("x"), CoverageOptions(rule="adhesion", at=dt.date(2020, 5, 1))
     )
-    assert covered_population(at) == then.figures["covered_population"]
+    assert covered_population(at) == then.figures.covered_population
     control.set_value(dt.date.today())
     run(at)
     today = analyse(reference, saved.inputs("x"), CoverageOptions(rule="adhesion"))
-    assert covered_population(at) == today.figures["covered_population"]
+    assert covered_population(at) == today.figures.covered_population
     assert at.query_params["date"] == dt.date.today().isoformat()
 
 

@@ -271,8 +271,8 @@ preview = _preview(
     snapshot,
     batch,
 )
-figures_delta(preview["figures"])
-st.caption(before_sentence(preview["figures"]))
+figures_delta(preview["figures"].before, preview["figures"].after)
+st.caption(before_sentence(preview["figures"].before))
 members = preview["memberships"]
 st.markdown(
     f"Adhésions : **+{fmt.integer(members['added'])}** ajoutées, "
@@ -316,7 +316,7 @@ if members["by_opsn"]:
     )
 st.markdown(f"**Communes dont le statut change : {fmt.integer(len(preview['communes']))}**")
 changed_communes(
-    preview["communes"], preview["figures"]["after"]["status_labels"], key="preview_communes"
+    preview["communes"], preview["figures"].after.status_labels, key="preview_communes"
 )
 
 # 5. Confirm: one version, on the version this preview was computed on (ui.saving).

@@ -230,7 +230,7 @@ def _unchanged_figures(data, options: CoverageOptions, kind: str, code: str, res
         # The coverage table is in the reference order, as communes_by_insee is.
         row = analysis.coverage.iloc[reference_data().communes_by_insee.index.get_loc(code)]
         if row["couverte"]:
-            label = analysis.figures["status_labels"][row["statut"]]
+            label = analysis.figures.status_labels[row["statut"]]
             label = label[:1].lower() + label[1:]
             return f" Elle était déjà couverte ({label}) : les chiffres ne changent pas."
     return ""
@@ -292,7 +292,7 @@ scenario_url.keep(opsn)
 summary = changed = None
 if changes:
     summary, changed = _scenario(base, tuple(changes), options)
-    figures_delta(summary, before_label="sans le scénario")
+    figures_delta(summary["before"], summary["after"], before_label="sans le scénario")
     st.markdown(
         f"Population gagnée : **{fmt.inhabitants(summary['population_gained'])}** ; perdue : "
         f"**{fmt.inhabitants(summary['population_lost'])}**. Territoires sans OPSN : "
@@ -432,12 +432,12 @@ if changes:
     st.caption("La commande qui donne les mêmes chiffres (mêmes données, mêmes options) :")
     st.code(summary["command"], language=None, wrap_lines=True)
     changed_communes(
-        changed.to_dict(orient="records"), summary["after"]["status_labels"], key="wi_changed",
+        changed.to_dict(orient="records"), summary["after"].status_labels, key="wi_changed",
         before="Sans le scénario", after="Avec le scénario",
     )  # fmt: skip
     notes = [
         f"{scenario_state(changes, draft)} Commande : {summary['command']}",
-        f"Règle : {summary['after']['counting_rule']}",
+        f"Règle : {summary['after'].counting_rule}",
         f"Données : {data.saved_label}",
     ]
     with st.container(horizontal=True):
@@ -515,7 +515,7 @@ else:
         csv_bytes(
             table.drop(columns=["change"]).assign(codes=table["codes"].str.join("|")),
             [
-                f"Règle : {analysis_for(base, options).figures['counting_rule']}",
+                f"Règle : {analysis_for(base, options).figures.counting_rule}",
                 f"Données : {data.saved_label}",
             ],
         ),

@@ -77,7 +77,8 @@ else:
         format_func=lambda n: data_label(by_number[n]),
     )  # fmt: skip
     result = _compare(store().uid, first, second, options)
-    figures_delta(result["figures"], before_label=f"version {first}")
+    compared = result["figures"]
+    figures_delta(compared.before, compared.after, before_label=f"version {first}")
     show_changes(result, f"Version {first}", f"Version {second}", "compare")
     st.page_link(
         "ui/pages/carte.py", label=f"Voir la version {first} sur la carte", icon=":material/map:",
@@ -103,7 +104,8 @@ else:
         f"en service ({latest}). Aucune version n'est effacée."
     )
     preview = _compare(store().uid, latest, target, options)
-    figures_delta(preview["figures"], before_label=f"version {latest}, en service")
+    compared = preview["figures"]
+    figures_delta(compared.before, compared.after, before_label=f"version {latest}, en service")
     show_changes(preview, f"Version {latest} (en service)", "Après restauration", "restore")
     restore = gate("restore_confirm", by_number[latest])
     restore.notice(versions)

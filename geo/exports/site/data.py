@@ -35,12 +35,14 @@ from geo.core import fmt
 from geo.core.analysis import Analysis, Inputs
 from geo.core.classes import CLASSES, rule_classes
 from geo.core.coverage import without_label
+from geo.core.figures import Figures
 from geo.core.records import as_json
 from geo.core.reference import ReferenceData
 from geo.core.stats import CREDITS
 from geo.core.views import DROM, LEVEL_LABELS, Level, View
 from geo.explore import tables
 from geo.explore.commune_facts import SERVING_WAYS, commune_facts
+from geo.explore.facts import ViewFacts
 from geo.explore.panel import FactsContext, facts_context, view_facts, zone_brief
 from geo.explore.presentation import default_slides
 from geo.explore.search import KIND_LABELS, SearchIndex
@@ -160,11 +162,11 @@ class AtlasContext:
     def names(self) -> dict[str, str]:
         return self.facts.names
 
-    def view_facts(self, view: View) -> dict:
-        """The view's facts as JSON (:meth:`geo.explore.facts.ViewFacts.as_json`)."""
-        return view_facts(self.reference, self.analysis, self.inputs, view, self.facts).as_json()
+    def view_facts(self, view: View) -> ViewFacts:
+        """The view's facts (JSON: :meth:`geo.explore.facts.ViewFacts.as_json`)."""
+        return view_facts(self.reference, self.analysis, self.inputs, view, self.facts)
 
-    def spec(self, view: View, figures: dict | None = None) -> dict:
+    def spec(self, view: View, figures: Figures | None = None) -> dict:
         return view_map_spec(
             self.reference, self.analysis, view, self.files, MAPDATA, self.names,
             shares=self.shares, statuses=self.statuses, figures=figures,
@@ -178,7 +180,7 @@ def site_document(context: AtlasContext, date: dt.date) -> dict:
     """What every view shares (see the module's doc)."""
     reference, analysis, inputs = context.reference, context.analysis, context.inputs
     figures = analysis.figures
-    france = context.view_facts(View())
+    france = context.view_facts(View()).as_json()
     national_spec = context.spec(View())
     opsn = as_json(commune_facts(reference, analysis, inputs, context.facts).opsn)  # shards' index
     options = analysis.options
@@ -196,7 +198,7 @@ def site_document(context: AtlasContext, date: dt.date) -> dict:
             "partial_offers_counted": options.count_partial_offers,
         },
         "without": without_label(options.opsn),
-        "status_labels": figures["status_labels"],
+        "status_labels": figures.status_labels,
         "share_digits": fmt.SHARE_DIGITS,
         # The classes a commune is shown in under the rule (geo.core.classes), in order.
         "class_labels": {kind.value: kind.label(bool(options.opsn)) for kind in CLASSES},
@@ -251,8 +253,9 @@ def _communes_table_header(reference, analysis, inputs) -> dict:
 def view_document(context: AtlasContext, view: View, shared_spec: dict) -> dict:
     """One view: its facts, what its map spec adds to the site's, its tables."""
     reference, analysis, inputs = context.reference, context.analysis, context.inputs
-    facts = context.view_facts(view)
-    spec = own_spec(context.spec(view, facts["figures"]), shared_spec)
+    typed = context.view_facts(view)
+    spec = own_spec(context.spec(view, typed.figures), shared_spec)
+    facts = typed.as_json()  # the document's JSON from here on
     france = facts["france"]
     for key in FACTS_SHARED:
         facts.pop(key)
