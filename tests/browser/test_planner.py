@@ -247,7 +247,7 @@ def test_what_if_adding_a_department_changes_the_headline_by_the_scenario_amount
     change = Change("manche_numerique", add_departements=("14",))
     expected = compare(reference, inputs, change, CoverageOptions())
     assert expected["population_gained"] > 0
-    now = analyse(reference, inputs, CoverageOptions()).figures["covered_population"]
+    now = analyse(reference, inputs, CoverageOptions()).figures.covered_population
 
     app.goto(app_url)
     wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
