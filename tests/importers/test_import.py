@@ -17,11 +17,13 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from geo.cli import main
 from geo.core import memberships as memberships_module
 from geo.core.memberships import MEMBERSHIP_COLUMNS
 from geo.core.paths import OPSN_DIR, ROOT
@@ -504,7 +506,18 @@ def test_bundled_memberships_are_sourced_and_resolve(reference, registry):
 # ------------------------------------------------------------------ command line
 
 
-def run_cli(*args):
+def run_cli(capsys, *args) -> SimpleNamespace:
+    """``python -m geo validate ARGS`` in-process: its status, stdout and stderr."""
+    try:
+        status = main(["validate", *map(str, args)])
+    except SystemExit as exit_:
+        status = exit_.code
+    captured = capsys.readouterr()
+    return SimpleNamespace(returncode=status, stdout=captured.out, stderr=captured.err)
+
+
+def run_cli_process(*args) -> subprocess.CompletedProcess:
+    """The same, end to end: ``python -m geo validate ARGS`` in a process of its own."""
     return subprocess.run(
         [sys.executable, "-m", "geo", "validate", *map(str, args)],
         capture_output=True,
@@ -514,7 +527,7 @@ def run_cli(*args):
     )
 
 
-def test_cli_validate_exit_statuses_and_json(tmp_path):
+def test_cli_validate_exit_statuses_and_json(tmp_path, capsys):
     good = tmp_path / "bon.csv"
     good.write_bytes(b"insee;opsn\n1001;siea\n")
     bad = tmp_path / "mauvais.csv"
@@ -522,30 +535,30 @@ def test_cli_validate_exit_statuses_and_json(tmp_path):
     garbage = tmp_path / "binaire.csv"
     garbage.write_bytes(bytes(range(256)))
 
-    ok = run_cli(good, "--format", "json")
+    ok = run_cli(capsys, good, "--format", "json")
     assert ok.returncode == 0, ok.stderr
     report = json.loads(ok.stdout)
     assert {"rows", "accepted", "corrected", "rejected", "issues"} <= report.keys()
     assert (report["rows"], report["accepted"], report["corrected"]) == (1, 1, 1)
     assert {"line", "value", "message"} <= report["issues"][0].keys()
 
-    rejected = run_cli(bad, "--format", "json")
+    rejected = run_cli(capsys, bad, "--format", "json")
     assert rejected.returncode == 1
     report = json.loads(rejected.stdout)
     assert report["rejected"] == 1 and report["issues"][0]["line"] == 3
     assert report["issues"][0]["value"] == "99999"
 
-    unreadable = run_cli(garbage)
+    unreadable = run_cli_process(garbage)  # end to end: no traceback from the real process
     assert unreadable.returncode == 2
     assert "binaire.csv" in unreadable.stderr and "Traceback" not in unreadable.stderr
     assert unreadable.stdout == ""
 
 
-def test_cli_validate_text_and_opsn_option(tmp_path):
+def test_cli_validate_text_and_opsn_option(tmp_path, capsys):
     path = tmp_path / "liste.csv"
     path.write_bytes(b"insee\n38169\n")
-    assert run_cli(path).returncode == 2  # no operator column, no --opsn
-    done = run_cli(path, "--opsn", "sitpi")
+    assert run_cli(capsys, path).returncode == 2  # no operator column, no --opsn
+    done = run_cli(capsys, path, "--opsn", "sitpi")
     assert done.returncode == 0
     assert "acceptées : 1" in done.stdout
 
