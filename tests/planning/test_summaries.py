@@ -91,12 +91,18 @@ def timeline(reference):
     return then_now(reference, inputs, options, dt.date(2020, 1, 1), dt.date(2024, 1, 1))
 
 
+def shown_with_keys(summary, kind: type, keys: list[str]) -> dict:
+    """``summary``'s JSON, once its type, its fields and its keys are checked."""
+    assert isinstance(summary, kind)
+    assert [field.name for field in dataclasses.fields(kind)] == keys
+    shown = as_json(summary)
+    assert list(shown) == keys
+    return shown
+
+
 def test_the_scenario_summary_keeps_its_keys_in_order(scenario):
     summary = scenario.summary
-    assert isinstance(summary, ScenarioSummary)
-    assert [field.name for field in dataclasses.fields(ScenarioSummary)] == SCENARIO_KEYS
-    shown = as_json(summary)
-    assert list(shown) == SCENARIO_KEYS
+    shown = shown_with_keys(summary, ScenarioSummary, SCENARIO_KEYS)
     assert isinstance(summary.before, Figures) and isinstance(summary.after, Figures)
     assert shown["before"] == as_json(summary.before)
     assert shown["change"] == Change("R", add_departements=("01",)).as_dict()
@@ -106,10 +112,7 @@ def test_the_scenario_summary_keeps_its_keys_in_order(scenario):
 
 def test_the_timeline_summary_keeps_its_keys_in_order(timeline):
     summary = timeline.summary
-    assert isinstance(summary, TimelineSummary)
-    assert [field.name for field in dataclasses.fields(TimelineSummary)] == TIMELINE_KEYS
-    shown = as_json(summary)
-    assert list(shown) == TIMELINE_KEYS
+    shown = shown_with_keys(summary, TimelineSummary, TIMELINE_KEYS)
     assert (shown["then"], shown["now"], shown["data"]) == ("2020-01-01", "2024-01-01", "essai")
     assert list(summary.evolution) == list(EVOLUTION_CLASSES)
     assert all(isinstance(counts, Counts) for counts in summary.evolution.values())
