@@ -174,22 +174,23 @@ def run(args: argparse.Namespace) -> int:
     saved = version = None
     if args.save is not None or publishing:
         saved, version = _save(args, changes, options, loaded.inputs, reference, draft)
-        if saved is not None:
-            result["saved_scenario"] = saved.as_dict()
-        if version is not None:
-            result["saved_version"] = version.as_dict()
     if args.format == "json":
-        print(json.dumps(as_json(result), ensure_ascii=False, default=str))
+        output = as_json(result)
+        if saved is not None:
+            output["saved_scenario"] = saved.as_dict()
+        if version is not None:
+            output["saved_version"] = version.as_dict()
+        print(json.dumps(output, ensure_ascii=False, default=str))
         return 0
     if args.format == "csv":
         notes = [
-            f"Scénario : {result['command']}",
-            f"Règle : {result['after'].counting_rule}",
+            f"Scénario : {result.command}",
+            f"Règle : {result.after.counting_rule}",
             f"Données : {loaded.inputs.label}",
         ]
         sys.stdout.buffer.write(csv_bytes(figures_table(result), notes))
         return 0
-    before, after = result["before"], result["after"]
+    before, after = result.before, result.after
     who = ", ".join(dict.fromkeys(c.opsn for c in changes))
     state = (
         "publié" if version else "enregistré comme brouillon" if saved else "rien n'est enregistré"
@@ -202,15 +203,15 @@ def run(args: argparse.Namespace) -> int:
         f"  Après : {fmt.percent(after.covered_share, 1)} ({fmt.inhabitants(after.covered_population)})"
     )
     print(
-        f"  Population gagnée : {fmt.integer(result['population_gained'])} ; perdue : {fmt.integer(result['population_lost'])}"
+        f"  Population gagnée : {fmt.integer(result.population_gained)} ; perdue : {fmt.integer(result.population_lost)}"
     )
     print(
-        f"  Territoires sans OPSN : {result['white_zones_before']} → {result['white_zones_after']} "
-        f"(absorbés : {result['white_zones_absorbed']}, scindés : {result['white_zones_split']}, "
-        f"réduits : {result['white_zones_reduced']})"
+        f"  Territoires sans OPSN : {result.white_zones_before} → {result.white_zones_after} "
+        f"(absorbés : {result.white_zones_absorbed}, scindés : {result.white_zones_split}, "
+        f"réduits : {result.white_zones_reduced})"
     )
     print(f"  Règle : {after.counting_rule}")
-    print(f"  Commande : {result['command']}")
+    print(f"  Commande : {result.command}")
     if saved is not None:
         from geo.planning.drafts import draft_label
 

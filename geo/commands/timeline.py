@@ -39,18 +39,18 @@ def run(args: argparse.Namespace) -> int:
     reference, loaded = load(args)
     options = coverage_options(args, loaded.inputs.registry)
     result = then_now(reference, loaded.inputs, options, args.then, args.now)
-    summary = {**result.summary, "data": loaded.inputs.label, "data_version": loaded.inputs.version}
+    summary = result.summary
     if args.format == "json":
         print(json.dumps(as_json(summary), ensure_ascii=False))
         return 0
     if args.format == "csv":
         notes = [
             f"Du {result.then:%d/%m/%Y} au {result.now:%d/%m/%Y} ; règle : "
-            f"{summary['after'].counting_rule} ; données : {loaded.inputs.label}"
+            f"{summary.after.counting_rule} ; données : {loaded.inputs.label}"
         ]
         sys.stdout.buffer.write(csv_bytes(changes_table(result), notes))
         return 0
-    before, after = summary["before"], summary["after"]
+    before, after = summary.before, summary.after
     print(f"Couverture du {result.then:%d/%m/%Y} au {result.now:%d/%m/%Y} — {loaded.inputs.label}")
     print(
         f"  Le {result.then:%d/%m/%Y} : {fmt.percent(before.covered_share, 1)} "
@@ -61,11 +61,11 @@ def run(args: argparse.Namespace) -> int:
         f"({fmt.inhabitants(after.covered_population)})"
     )
     print(
-        f"  Communes gagnées : {fmt.integer(summary['communes_gained'])} "
-        f"({fmt.inhabitants(summary['population_gained'])}) ; perdues : "
-        f"{fmt.integer(summary['communes_lost'])} ({fmt.inhabitants(summary['population_lost'])})"
+        f"  Communes gagnées : {fmt.integer(summary.communes_gained)} "
+        f"({fmt.inhabitants(summary.population_gained)}) ; perdues : "
+        f"{fmt.integer(summary.communes_lost)} ({fmt.inhabitants(summary.population_lost)})"
     )
-    if not summary["membership_dates"]:
+    if not summary.membership_dates:
         print("  Aucune adhésion n'est datée : les deux dates donnent la même situation.")
     print(f"  Règle : {after.counting_rule}")
     return 0

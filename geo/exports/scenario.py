@@ -14,17 +14,16 @@ from geo.core.analysis import vintage
 from geo.core.reference import ReferenceData
 from geo.explore.tables import Column, Table
 from geo.exports.about import About
-from geo.planning.scenarios import FIGURE_ROWS
+from geo.planning.scenarios import FIGURE_ROWS, ScenarioSummary
 
 BEFORE, AFTER = "Sans le scénario", "Avec le scénario"
 
 
-def scenario_tables(summary: dict, changed: pd.DataFrame, data: str) -> list[Table]:
+def scenario_tables(summary: ScenarioSummary, changed: pd.DataFrame, data: str) -> list[Table]:
     """The share, the counts, and the communes whose status changes (``status_changes``)."""
-    before, after = summary["before"], summary["after"]
+    before, after = summary.before, summary.after
     notes = (
-        "Scénario « et si… » ; mêmes chiffres : "
-        + summary.get("command", " ; ".join(summary["commands"])),
+        "Scénario « et si… » ; mêmes chiffres : " + summary.command,
         f"Règle : {after.counting_rule}",
         f"Données OPSN : {data}",
     )
@@ -50,10 +49,10 @@ def scenario_tables(summary: dict, changed: pd.DataFrame, data: str) -> list[Tab
             BEFORE: [int(getattr(before, key) or 0) for _, key in rows] + [0, 0, 0, 0],
             AFTER: [int(getattr(after, key) or 0) for _, key in rows]
             + [
-                summary["population_gained"],
-                summary["population_lost"],
-                summary["communes_gained"],
-                summary["communes_lost"],
+                summary.population_gained,
+                summary.population_lost,
+                summary.communes_gained,
+                summary.communes_lost,
             ],
         }
     )
@@ -102,14 +101,14 @@ def scenario_tables(summary: dict, changed: pd.DataFrame, data: str) -> list[Tab
 
 
 def scenario_workbook(
-    reference: ReferenceData, summary: dict, changed: pd.DataFrame, data: str
+    reference: ReferenceData, summary: ScenarioSummary, changed: pd.DataFrame, data: str
 ) -> bytes:
     """The what-if as an XLSX file (``data``: the saved version or files it starts from)."""
     from geo.exports.xlsx import workbook_bytes
 
     about = About(
-        view="Scénario « et si… » : " + " ; ".join(summary["commands"]),
-        rule=summary["after"].counting_rule,
+        view="Scénario « et si… » : " + " ; ".join(summary.commands),
+        rule=summary.after.counting_rule,
         vintage=vintage(reference),
         data=data + " + scénario « et si… » (pas dans la version en service)",
     )

@@ -25,6 +25,7 @@ import pandas as pd
 from geo.core import fmt
 from geo.core.analysis import Analysis
 from geo.core.classes import commune_classes, rule_classes
+from geo.core.figures import Counts
 from geo.core.reference import ReferenceData
 from geo.core.rules import Rule
 from geo.maps.live import OUTSIDE_CODE, OUTSIDE_LABEL, code_runs
@@ -100,7 +101,7 @@ def scenario_classes(before: Analysis, after: Analysis) -> np.ndarray:
 
 def class_counts(
     reference: ReferenceData, classes: np.ndarray, counted: np.ndarray
-) -> dict[str, dict[str, int]]:
+) -> dict[str, Counts]:
     """Communes and inhabitants of each class among the ``counted`` communes."""
     counted = np.asarray(counted, dtype=bool)
     frame = pd.DataFrame(
@@ -111,7 +112,7 @@ def class_counts(
     )
     grouped = frame.groupby("classe")["population"].agg(["size", "sum"])
     return {
-        str(name): {"communes": int(row["size"]), "population": int(row["sum"])}
+        str(name): Counts(communes=int(row["size"]), population=int(row["sum"]))
         for name, row in grouped.iterrows()
     }
 
@@ -138,13 +139,13 @@ def change_map_spec(
     counts = class_counts(reference, classes, inside & np.asarray(focus, dtype=bool))
     entries = []
     for name, entry in palette.items():
-        counted = counts.get(name, {"communes": 0, "population": 0})
+        counted = counts.get(name, Counts(communes=0, population=0))
         entries.append(
             {
                 "colour": entry.colour,
                 "label": entry.label,
-                "count": f"{fmt.count(counted['communes'], 'commune')}, "
-                f"{fmt.inhabitants(counted['population'])}",
+                "count": f"{fmt.count(counted.communes, 'commune')}, "
+                f"{fmt.inhabitants(counted.population)}",
             }
         )
     if not inside.all():

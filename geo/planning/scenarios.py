@@ -29,6 +29,7 @@ import pandas as pd
 from geo.core import fmt
 from geo.core.analysis import Analysis, analyse
 from geo.core.coverage import CoverageOptions
+from geo.core.figures import Figures
 from geo.core.inputs import Inputs
 from geo.core.reference import ReferenceData
 from geo.core.registry import scope_from_departments, uncounted_opsn
@@ -247,6 +248,41 @@ def status_changes(reference: ReferenceData, before: Analysis, after: Analysis) 
     )
 
 
+@dataclass(frozen=True)
+class ScenarioSummary:
+    """What a what-if changes: the ``scenario --format json`` contract (through
+    :func:`geo.core.records.as_json`; the command adds ``saved_scenario`` and
+    ``saved_version`` when it saves). Each field's name is a key, in this order
+    (``tests/planning/test_summaries.py`` lists them).
+
+    ``change`` is the one change (:meth:`Change.as_dict`), ``None`` for several;
+    ``changes`` all of them; ``white_zone_fates`` one row per territory without OPSN
+    before (:func:`zone_transitions`); ``commands`` each change's command line,
+    ``command`` the whole what-if's; ``data`` / ``data_version`` the data it ran on.
+    """
+
+    change: dict | None
+    changes: list[dict]
+    before: Figures
+    after: Figures
+    population_gained: int
+    population_lost: int
+    share_gained: float
+    communes_gained: int
+    communes_lost: int
+    communes_status_changed: int
+    white_zones_before: int
+    white_zones_after: int
+    white_zones_absorbed: int
+    white_zones_split: int
+    white_zones_reduced: int
+    white_zone_fates: list[dict]
+    commands: list[str]
+    command: str
+    data: str
+    data_version: int | None
+
+
 @dataclass
 class ScenarioResult:
     """A what-if computed: both analyses (for the map), the changed inputs, the summary."""
@@ -255,7 +291,7 @@ class ScenarioResult:
     before: Analysis
     after: Analysis
     inputs: Inputs  # after the changes
-    summary: dict  # the ``scenario --format json`` contract, through records.as_json
+    summary: ScenarioSummary
 
 
 def run_scenario(
@@ -284,34 +320,34 @@ def run_scenario(
     population = reference.communes["population"]
     fates = zone_transitions(before, after)
     counts = fates["devenir"].value_counts() if len(fates) else pd.Series(dtype=int)
-    summary = {
-        "change": changes[0].as_dict() if len(changes) == 1 else None,
-        "changes": [c.as_dict() for c in changes],
-        "before": before.figures,
-        "after": after.figures,
-        "population_gained": int(population[gained].sum()),
-        "population_lost": int(population[lost].sum()),
-        "share_gained": round(after.figures.covered_share - before.figures.covered_share, 6),
-        "communes_gained": int(gained.sum()),
-        "communes_lost": int(lost.sum()),
-        "communes_status_changed": int(status_change.sum()),
-        "white_zones_before": len(before.zones),
-        "white_zones_after": len(after.zones),
-        "white_zones_absorbed": int(counts.get("absorbé", 0)),
-        "white_zones_split": int(counts.get("scindé", 0)),
-        "white_zones_reduced": int(counts.get("réduit", 0)),
-        "white_zone_fates": fates.to_dict(orient="records"),
-        "commands": [c.command() for c in changes],
-        "command": scenario_command(changes, options, inputs.version),
-        "data": inputs.label,
-        "data_version": inputs.version,
-    }
+    summary = ScenarioSummary(
+        change=changes[0].as_dict() if len(changes) == 1 else None,
+        changes=[c.as_dict() for c in changes],
+        before=before.figures,
+        after=after.figures,
+        population_gained=int(population[gained].sum()),
+        population_lost=int(population[lost].sum()),
+        share_gained=round(after.figures.covered_share - before.figures.covered_share, 6),
+        communes_gained=int(gained.sum()),
+        communes_lost=int(lost.sum()),
+        communes_status_changed=int(status_change.sum()),
+        white_zones_before=len(before.zones),
+        white_zones_after=len(after.zones),
+        white_zones_absorbed=int(counts.get("absorbé", 0)),
+        white_zones_split=int(counts.get("scindé", 0)),
+        white_zones_reduced=int(counts.get("réduit", 0)),
+        white_zone_fates=fates.to_dict(orient="records"),
+        commands=[c.command() for c in changes],
+        command=scenario_command(changes, options, inputs.version),
+        data=inputs.label,
+        data_version=inputs.version,
+    )
     return ScenarioResult(changes, before, after, changed, summary)
 
 
 def compare(
     reference: ReferenceData, inputs: Inputs, change: Change, options: CoverageOptions
-) -> dict:
+) -> ScenarioSummary:
     """Before/after figures of a change (JSON: :func:`geo.core.records.as_json`)."""
     return run_scenario(reference, inputs, change, options).summary
 
@@ -325,10 +361,10 @@ FIGURE_ROWS = (
 )
 
 
-def figures_table(summary: dict) -> pd.DataFrame:
+def figures_table(summary: ScenarioSummary) -> pd.DataFrame:
     """The what-if's figures as a table (indicateur, avant, après, écart) for exports."""
     rows = []
-    before, after = summary["before"], summary["after"]
+    before, after = summary.before, summary.after
     for label, key in FIGURE_ROWS:
         first, second = getattr(before, key), getattr(after, key)
         if first is None or second is None:
@@ -349,16 +385,16 @@ def figures_table(summary: dict) -> pd.DataFrame:
         {
             "indicateur": "Population gagnée",
             "avant": 0,
-            "apres": summary["population_gained"],
-            "ecart": summary["population_gained"],
+            "apres": summary.population_gained,
+            "ecart": summary.population_gained,
         }
     )
     rows.append(
         {
             "indicateur": "Population perdue",
             "avant": 0,
-            "apres": summary["population_lost"],
-            "ecart": -summary["population_lost"],
+            "apres": summary.population_lost,
+            "ecart": -summary.population_lost,
         }
     )
     # object columns: counts stay integers next to the share in the CSV

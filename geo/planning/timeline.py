@@ -18,6 +18,7 @@ import pandas as pd
 
 from geo.core.analysis import Analysis, Inputs, analyse, figure_deltas
 from geo.core.coverage import CoverageOptions
+from geo.core.figures import Counts, Figures
 from geo.core.reference import ReferenceData
 from geo.planning.scenarios import status_changes
 
@@ -53,16 +54,16 @@ def evolution_status(before: Analysis, after: Analysis) -> np.ndarray:
 
 def evolution_counts(
     reference: ReferenceData, evolution: np.ndarray, counted: np.ndarray | None = None
-) -> dict[str, dict[str, int]]:
+) -> dict[str, Counts]:
     """Communes and inhabitants of each class (all four, zeros included) among ``counted``."""
     population = reference.communes["population"].to_numpy()
     counted = np.ones(len(evolution), dtype=bool) if counted is None else counted
     counted = np.asarray(counted, dtype=bool)
     return {
-        name: {
-            "communes": int((evolution[counted] == name).sum()),
-            "population": int(population[counted & (evolution == name)].sum()),
-        }
+        name: Counts(
+            communes=int((evolution[counted] == name).sum()),
+            population=int(population[counted & (evolution == name)].sum()),
+        )
         for name in EVOLUTION_CLASSES
     }
 
@@ -78,6 +79,38 @@ def membership_dates(memberships: pd.DataFrame) -> list[dt.date]:
     return sorted(days)
 
 
+@dataclass(frozen=True)
+class TimelineSummary:
+    """Coverage on two dates: the ``timeline --format json`` contract (through
+    :func:`geo.core.records.as_json`). Each field's name is a key, in this order
+    (``tests/planning/test_summaries.py`` lists them).
+
+    ``then`` / ``now`` the two dates (ISO); ``before`` / ``after`` their figures and
+    the ``*_delta`` between them (:func:`geo.core.analysis.figure_deltas`);
+    ``membership_dates`` every date a membership starts or ends; ``evolution`` the
+    communes and inhabitants of the counted territory in each class of the map
+    (:data:`EVOLUTION_CLASSES`); ``data`` / ``data_version`` the data in use.
+    """
+
+    then: str
+    now: str
+    before: Figures
+    after: Figures
+    covered_population_delta: int
+    covered_share_delta: float
+    covered_communes_delta: int
+    white_zone_count_delta: int
+    communes_gained: int
+    communes_lost: int
+    population_gained: int
+    population_lost: int
+    communes_status_changed: int
+    membership_dates: list[str]
+    evolution: dict[str, Counts]
+    data: str
+    data_version: int | None
+
+
 @dataclass
 class ThenNow:
     """Coverage on two dates and what changed between them."""
@@ -88,7 +121,7 @@ class ThenNow:
     after: Analysis
     changes: pd.DataFrame  # communes whose status changed (geo.planning.scenarios.status_changes)
     statuses: pd.DataFrame  # every commune: insee, statut_avant, statut_apres, evolution
-    summary: dict  # the ``timeline --format json`` contract, through records.as_json
+    summary: TimelineSummary
 
 
 def then_now(
@@ -115,23 +148,25 @@ def then_now(
     )
     gained = changes[changes["couverte_apres"] & ~changes["couverte_avant"]]
     lost = changes[changes["couverte_avant"] & ~changes["couverte_apres"]]
-    summary = {
-        "then": then.isoformat(),
-        "now": now.isoformat(),
-        "before": before.figures,
-        "after": after.figures,
+    summary = TimelineSummary(
+        then=then.isoformat(),
+        now=now.isoformat(),
+        before=before.figures,
+        after=after.figures,
         **figure_deltas(before.figures, after.figures),
-        "communes_gained": len(gained),
-        "communes_lost": len(lost),
-        "population_gained": int(gained["population"].sum()),
-        "population_lost": int(lost["population"].sum()),
-        "communes_status_changed": len(changes),
-        "membership_dates": [d.isoformat() for d in membership_dates(inputs.memberships)],
+        communes_gained=len(gained),
+        communes_lost=len(lost),
+        population_gained=int(gained["population"].sum()),
+        population_lost=int(lost["population"].sum()),
+        communes_status_changed=len(changes),
+        membership_dates=[d.isoformat() for d in membership_dates(inputs.memberships)],
         # Communes and inhabitants of the counted territory in each class of the map.
-        "evolution": evolution_counts(
+        evolution=evolution_counts(
             reference, evolution, before.coverage["dans_territoire"].to_numpy(dtype=bool)
         ),
-    }
+        data=inputs.label,
+        data_version=inputs.version,
+    )
     return ThenNow(then, now, before, after, changes, statuses, summary)
 
 

@@ -246,7 +246,7 @@ def test_what_if_adding_a_department_changes_the_headline_by_the_scenario_amount
     inputs = snapshot.inputs("dernière version")
     change = Change("manche_numerique", add_departements=("14",))
     expected = compare(reference, inputs, change, CoverageOptions())
-    assert expected["population_gained"] > 0
+    assert expected.population_gained > 0
     now = analyse(reference, inputs, CoverageOptions()).figures.covered_population
 
     app.goto(app_url)
@@ -259,7 +259,7 @@ def test_what_if_adding_a_department_changes_the_headline_by_the_scenario_amount
     app.get_by_role("link", name="Voir sur la carte").click()
     settle(app)
     wait_for_map(app, national, timeout=FIRST_MAP_TIMEOUT)
-    expect_headline(app, now + expected["population_gained"])
+    expect_headline(app, now + expected.population_gained)
     expect(app.get_by_text(re.compile(r"Scénario « et si… » affiché"))).to_be_visible()
     expect(app.get_by_text(re.compile(r"Scénario en cours, non enregistré"))).to_be_visible()
     app.get_by_role("button", name="Abandonner le scénario").click()

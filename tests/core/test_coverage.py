@@ -170,10 +170,10 @@ def test_island_far_from_everything_has_a_distance(reference):
 
 def test_scenario_extension_absorbs_a_zone(reference):
     result = compare(reference, BASE, Change("A", add_departements=("01",)), CoverageOptions())
-    assert result["population_gained"] == 2860
-    assert result["white_zones_before"] == 2 and result["white_zones_after"] == 1
-    assert result["white_zones_absorbed"] == 1
-    assert result["after"].covered_population == result["before"].covered_population + 2860
+    assert result.population_gained == 2860
+    assert result.white_zones_before == 2 and result.white_zones_after == 1
+    assert result.white_zones_absorbed == 1
+    assert result.after.covered_population == result.before.covered_population + 2860
     # The inputs themselves are untouched: nothing is saved.
     assert set(BASE.perimeters["departement"]) == {"2A", "75"}
 
@@ -182,16 +182,16 @@ def test_scenario_that_splits_a_zone(reference):
     result = compare(
         reference, BASE, Change("X", name="Nouveau", add_communes=("01006",)), CoverageOptions()
     )
-    assert result["white_zones_split"] == 1
-    assert result["population_gained"] == 300
-    fates = {row["id"]: row["devenir"] for row in result["white_zone_fates"]}
+    assert result.white_zones_split == 1
+    assert result.population_gained == 300
+    fates = {row["id"]: row["devenir"] for row in result.white_zone_fates}
     assert fates == {"Z97101": "inchangé", "Z01003": "scindé"}
 
 
 def test_scenario_dropping_a_department_loses_population(reference):
     result = compare(reference, BASE, Change("B", drop_departements=("75",)), CoverageOptions())
-    assert result["population_lost"] == 2_000_000
-    assert result["share_gained"] < 0
+    assert result.population_lost == 2_000_000
+    assert result.share_gained < 0
     changed = apply_change(BASE, Change("D", drop_epci=("200000001",)))
     assert changed.memberships["epci"].eq("200000001").sum() == 0
 

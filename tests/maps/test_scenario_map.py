@@ -152,8 +152,8 @@ def test_gained_and_lost_communes_have_their_own_class_and_legend_counts(tiny):
     assert classes["75056"] == SCENARIO_LOST
     assert classes["01005"] == "adherente" and classes["2A005"] == "sans_opsn"
     counts = class_counts(tiny, np.array(list(classes.values())), np.ones(13, dtype=bool))
-    assert counts[SCENARIO_GAINED]["population"] == result.summary["population_gained"]
-    assert counts[SCENARIO_LOST]["population"] == result.summary["population_lost"]
+    assert counts[SCENARIO_GAINED].population == result.summary.population_gained
+    assert counts[SCENARIO_LOST].population == result.summary.population_lost
 
     base = {"legend": {"note": "astuce"}, "view": "france:"}
     inside = result.after.coverage["dans_territoire"].to_numpy()
@@ -205,8 +205,8 @@ def test_a_department_clicked_gives_what_the_scenario_command_gives(reference, c
         main(["scenario", "manche_numerique", "--add-departements", "14", "--format", "json"]) == 0
     )
     printed = json.loads(capsys.readouterr().out)
-    assert scenario.summary["population_gained"] == printed["population_gained"] > 0
-    assert scenario.summary["after"].covered_population == printed["after"]["covered_population"]
+    assert scenario.summary.population_gained == printed["population_gained"] > 0
+    assert scenario.summary.after.covered_population == printed["after"]["covered_population"]
     classes = scenario_classes(scenario.before, scenario.after)
     calvados = (reference.communes["departement"] == "14").to_numpy()
     gained = classes == SCENARIO_GAINED

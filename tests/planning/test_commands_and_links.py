@@ -41,12 +41,12 @@ def cli(*argv: str) -> dict:
 def test_the_printed_command_of_a_scenario_of_several_changes_gives_its_figures(reference):
     options = CoverageOptions(rule="adhesion", territory="metropole", epci_membership=True)
     summary = run_scenario(reference, bundled_inputs(), CHANGES, options).summary
-    line = summary["command"]
+    line = summary.command
     assert line.startswith("python -m geo scenario manche_numerique --add-departements 14 ")
     assert "--rule adhesion --territory metropole --donnees-livrees --puis nouvel_opsn" in line
     printed = cli(*shlex.split(line)[3:], "--format", "json")
-    assert printed["after"]["covered_population"] == summary["after"].covered_population
-    assert printed["population_gained"] == summary["population_gained"] > 0
+    assert printed["after"]["covered_population"] == summary.after.covered_population
+    assert printed["population_gained"] == summary.population_gained > 0
     assert printed["changes"] == [c.as_dict() for c in CHANGES]  # the name survived the quoting
     assert printed["command"] == line
 

@@ -55,7 +55,7 @@ def test_first_opportunity_is_the_best_scenario_of_the_largest_territory(
             Change(opsn, add_departements=departments),
             CoverageOptions(),
             analysis,
-        ).summary["population_gained"]
+        ).summary.population_gained
         for opsn in sorted(bordering)
     }
     best = max(gains, key=gains.get)
@@ -80,9 +80,9 @@ def test_each_kind_matches_the_scenario_engine(reference, inputs, analysis, rank
         summary = run_scenario(
             reference, inputs, row["change"], CoverageOptions(), analysis
         ).summary
-        assert summary["population_gained"] == row["population_gagnee"], row["commande"]
-        assert summary["communes_gained"] == row["communes_gagnees"], row["commande"]
-        assert summary["after"].covered_share == pytest.approx(row["part_apres"], abs=1e-6)
+        assert summary.population_gained == row["population_gagnee"], row["commande"]
+        assert summary.communes_gained == row["communes_gagnees"], row["commande"]
+        assert summary.after.covered_share == pytest.approx(row["part_apres"], abs=1e-6)
 
 
 def test_ranking_rules(ranked):

@@ -57,8 +57,8 @@ def test_2020_and_today_equal_coverage_at(capsys, reference, inputs, rule):
         "status",
         "white_zone_count",
     ):
-        assert as_json(result.summary["before"])[key] == then[key], key
-        assert as_json(result.summary["after"])[key] == today[key] == today_default[key], key
+        assert as_json(result.summary.before)[key] == then[key], key
+        assert as_json(result.summary.after)[key] == today[key] == today_default[key], key
 
 
 def test_communes_gained_and_lost(result, reference):
@@ -69,12 +69,9 @@ def test_communes_gained_and_lost(result, reference):
     assert set(table.index[table["evolution"] == "perdue"]) == {"14341", "75056"}
     population = reference.communes_by_insee["population"]
     summary = result.summary
-    assert summary["population_gained"] == population["14327"] + population["93066"]
-    assert summary["population_lost"] == population["14341"] + population["75056"]
-    assert (
-        summary["covered_population_delta"]
-        == summary["population_gained"] - summary["population_lost"]
-    )
+    assert summary.population_gained == population["14327"] + population["93066"]
+    assert summary.population_lost == population["14341"] + population["75056"]
+    assert summary.covered_population_delta == summary.population_gained - summary.population_lost
     statuses = result.statuses.set_index("insee")
     assert statuses.at["14327", "evolution"] == "gagnee"
     assert statuses.at["14118", "evolution"] == "couverte"
@@ -113,13 +110,15 @@ def test_the_evolution_map_classes_add_up_to_coverage_at_both_dates(capsys, refe
     by_code = dict(zip(reference.communes["insee"], classes, strict=True))
     assert {c for c, k in by_code.items() if k == "gagnee"} == {"14327", "93066"}
     assert {c for c, k in by_code.items() if k == "perdue"} == {"14341", "75056"}
-    counts = result.summary["evolution"]
+    counts = result.summary.evolution
     assert counts == evolution_counts(reference, classes)  # France: every commune counts
     for key, figure in (("communes", "covered_communes"), ("population", "covered_population")):
-        assert counts["gagnee"][key] + counts["couverte"][key] == today[figure]
-        assert counts["perdue"][key] + counts["couverte"][key] == then[figure]
-        assert sum(c[key] for c in counts.values()) == sum(s[key] for s in today["status"].values())
-    assert counts["gagnee"]["population"] == result.summary["population_gained"]
+        assert getattr(counts["gagnee"], key) + getattr(counts["couverte"], key) == today[figure]
+        assert getattr(counts["perdue"], key) + getattr(counts["couverte"], key) == then[figure]
+        assert sum(getattr(c, key) for c in counts.values()) == sum(
+            s[key] for s in today["status"].values()
+        )
+    assert counts["gagnee"].population == result.summary.population_gained
 
     # The map: four classes, their words with the dates, their counts in the legend.
     spec = change_map_spec(
@@ -133,7 +132,7 @@ def test_the_evolution_map_classes_add_up_to_coverage_at_both_dates(capsys, refe
     )
     legend = {e["label"]: e["count"] for e in spec["legend"]["entries"]}
     gained = "Gagnée : couverte le 30/11/2026, pas le 01/05/2020"
-    assert legend[gained] == f"2 communes, {fmt.inhabitants(counts['gagnee']['population'])}"
+    assert legend[gained] == f"2 communes, {fmt.inhabitants(counts['gagnee'].population)}"
     assert legend["Perdue : couverte le 01/05/2020, plus le 30/11/2026"].startswith("2 communes")
     assert set(spec["colours"]) == {"g", "l", "c", "n", "-"}
 
@@ -143,4 +142,4 @@ def test_cli_timeline_json_has_the_map_counts(capsys, result):
     assert main([*args, "--format", "json"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["evolution"]["perdue"]["communes"] == 2
-    assert printed["evolution"]["couverte"] == result.summary["evolution"]["couverte"]
+    assert printed["evolution"]["couverte"] == as_json(result.summary.evolution["couverte"])

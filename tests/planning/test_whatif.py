@@ -58,9 +58,9 @@ def test_several_changes_apply_in_order_and_leave_the_inputs_alone(reference):
     result = run_scenario(reference, INPUTS, changes, CoverageOptions())
     after = statuses(result.after)
     assert after["75056"] == "sans_opsn" and after["01009"] == "perimetre"
-    assert result.summary["population_lost"] == 2_000_000
-    assert result.summary["population_gained"] == 15610 - 12000  # the grid but M's member
-    assert result.summary["changes"][0]["add_departements"] == ["01"]
+    assert result.summary.population_lost == 2_000_000
+    assert result.summary.population_gained == 15610 - 12000  # the grid but M's member
+    assert result.summary.changes[0]["add_departements"] == ["01"]
     assert set(INPUTS.perimeters["departement"]) == {"75"}
     assert list(INPUTS.registry.set_index("id").at["R", "departements"]) == ["75"]
 
@@ -92,10 +92,10 @@ def test_figures_table_for_export(reference):
         reference, INPUTS, Change("R", add_departements=("01",)), CoverageOptions()
     )
     table = figures_table(result.summary).set_index("indicateur")
-    gained = result.summary["population_gained"]
+    gained = result.summary.population_gained
     assert table.at["Population couverte", "ecart"] == gained
     assert table.at["Population gagnée", "apres"] == gained
-    assert table.at["Territoires sans OPSN", "avant"] == result.summary["white_zones_before"]
+    assert table.at["Territoires sans OPSN", "avant"] == result.summary.white_zones_before
 
 
 def test_change_round_trips_and_names_its_command():
@@ -149,14 +149,14 @@ def test_batch_gains_equal_the_full_scenario_for_every_change(reference, options
     for number, candidate in enumerate(CANDIDATES):
         summary = run_scenario(reference, INPUTS, change_of(*candidate), options, before).summary
         got = gains.loc[number] if number in gains.index else None
-        expected = (summary["population_gained"], summary["communes_gained"])
+        expected = (summary.population_gained, summary.communes_gained)
         assert (
             (int(got["population_gained"]), int(got["communes_gained"]))
             if got is not None
             else (0, 0)
         ) == expected, candidate
-        after = summary["after"].status["sans_opsn"].population
-        before_without = summary["before"].status["sans_opsn"].population
+        after = summary.after.status["sans_opsn"].population
+        before_without = summary.before.status["sans_opsn"].population
         leaving = int(got["population_leaving"]) if got is not None else 0
         assert before_without - after == leaving, candidate
 
@@ -176,7 +176,7 @@ def test_batch_gains_of_combined_units_count_each_commune_once(reference):
         "R", add_departements=("01",), add_epci=("200000001",), add_communes=("01003",)
     )
     summary = run_scenario(reference, INPUTS, combined, CoverageOptions(), before).summary
-    assert int(gains.loc[0, "population_gained"]) == summary["population_gained"]
+    assert int(gains.loc[0, "population_gained"]) == summary.population_gained
 
 
 def test_every_pair_of_grid_communes_as_members(reference):
@@ -215,7 +215,7 @@ def test_an_opsn_with_a_partial_offer_covers_only_when_asked(reference, counted)
             reference, inputs, Change(opsn, add_departements=("01",)), options, before
         ).summary
         got = int(gains.at[number, "population_gained"]) if number in gains.index else 0
-        assert got == summary["population_gained"]
+        assert got == summary.population_gained
     assert (0 in gains.index and gains.at[0, "population_gained"] > 0) == counted
 
 
@@ -228,7 +228,7 @@ def test_a_new_opsn_is_a_complete_offer_to_communes(reference):
     result = run_scenario(
         reference, inputs, Change("N", add_departements=("01",)), CoverageOptions()
     )
-    assert result.summary["population_gained"] == 15610
+    assert result.summary.population_gained == 15610
     row = result.inputs.registry.set_index("id").loc["N"]
     assert row["sert_les_communes"] is True or row["sert_les_communes"] == True  # noqa: E712
     assert row["offre"] == "complete" and row["offre_partielle"] == ()

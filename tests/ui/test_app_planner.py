@@ -281,11 +281,11 @@ def test_a_what_if_changes_the_headline_by_what_the_scenario_command_gives(refer
         reference, inputs.inputs("v1"), Change("manche_numerique", add_departements=("14",)),
         CoverageOptions(),
     )  # fmt: skip
-    assert expected["population_gained"] > 0
+    assert expected.population_gained > 0
     metrics = {m.label: m for m in at.metric}
-    assert metrics["Habitants couverts"].delta == "+" + fmt.integer(expected["population_gained"])
+    assert metrics["Habitants couverts"].delta == "+" + fmt.integer(expected.population_gained)
     go(at, "carte")
-    assert covered_population(at) == before + expected["population_gained"]
+    assert covered_population(at) == before + expected.population_gained
     assert any("non enregistré" in m.value for m in at.markdown)
     at.button(key="drop_whatif").click()
     run(at)

@@ -108,13 +108,13 @@ if dates:
     )
 result = _then_now(data.inputs, options, then, now)
 summary, table = result.summary, changes_table(result)
-figures_delta(summary["before"], summary["after"], before_label=f"le {then:%d/%m/%Y}")
+figures_delta(summary.before, summary.after, before_label=f"le {then:%d/%m/%Y}")
 st.markdown(
     f"Du {then:%d/%m/%Y} au {now:%d/%m/%Y} : "
-    f"**{fmt.count(summary['communes_gained'], 'commune gagnée', 'communes gagnées')}** "
-    f"({fmt.inhabitants(summary['population_gained'])}), "
-    f"**{fmt.count(summary['communes_lost'], 'perdue')}** "
-    f"({fmt.inhabitants(summary['population_lost'])})."
+    f"**{fmt.count(summary.communes_gained, 'commune gagnée', 'communes gagnées')}** "
+    f"({fmt.inhabitants(summary.population_gained)}), "
+    f"**{fmt.count(summary.communes_lost, 'perdue')}** "
+    f"({fmt.inhabitants(summary.population_lost)})."
 )
 st.subheader("Carte des communes gagnées et perdues")
 view = st.session_state.get(MAP_VIEW) or FRANCE
@@ -147,7 +147,7 @@ map_element(
     on_click=open_clicked,
 )  # fmt: skip
 if len(table):
-    labels = summary["after"].status_labels
+    labels = summary.after.status_labels
     st.dataframe(
         pd.DataFrame(
             {
@@ -163,7 +163,7 @@ if len(table):
         hide_index=True, width="stretch", key="evolution_table",
     )  # fmt: skip
     notes = [
-        f"Règle : {summary['after'].counting_rule}",
+        f"Règle : {summary.after.counting_rule}",
         f"Données : {data.saved_label}",
     ]
     st.download_button(

@@ -292,13 +292,13 @@ scenario_url.keep(opsn)
 summary = changed = None
 if changes:
     summary, changed = _scenario(base, tuple(changes), options)
-    figures_delta(summary["before"], summary["after"], before_label="sans le scénario")
+    figures_delta(summary.before, summary.after, before_label="sans le scénario")
     st.markdown(
-        f"Population gagnée : **{fmt.inhabitants(summary['population_gained'])}** ; perdue : "
-        f"**{fmt.inhabitants(summary['population_lost'])}**. Territoires sans OPSN : "
-        f"{summary['white_zones_before']} → {summary['white_zones_after']} (absorbés : "
-        f"{summary['white_zones_absorbed']}, scindés : {summary['white_zones_split']}, "
-        f"réduits : {summary['white_zones_reduced']})."
+        f"Population gagnée : **{fmt.inhabitants(summary.population_gained)}** ; perdue : "
+        f"**{fmt.inhabitants(summary.population_lost)}**. Territoires sans OPSN : "
+        f"{summary.white_zones_before} → {summary.white_zones_after} (absorbés : "
+        f"{summary.white_zones_absorbed}, scindés : {summary.white_zones_split}, "
+        f"réduits : {summary.white_zones_reduced})."
     )
 else:
     st.info(
@@ -430,14 +430,14 @@ if changes:
                 on_click=remove_change, args=(position,),
             )  # fmt: skip
     st.caption("La commande qui donne les mêmes chiffres (mêmes données, mêmes options) :")
-    st.code(summary["command"], language=None, wrap_lines=True)
+    st.code(summary.command, language=None, wrap_lines=True)
     changed_communes(
-        changed.to_dict(orient="records"), summary["after"].status_labels, key="wi_changed",
+        changed.to_dict(orient="records"), summary.after.status_labels, key="wi_changed",
         before="Sans le scénario", after="Avec le scénario",
     )  # fmt: skip
     notes = [
-        f"{scenario_state(changes, draft)} Commande : {summary['command']}",
-        f"Règle : {summary['after'].counting_rule}",
+        f"{scenario_state(changes, draft)} Commande : {summary.command}",
+        f"Règle : {summary.after.counting_rule}",
         f"Données : {data.saved_label}",
     ]
     with st.container(horizontal=True):
