@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import os
 import shutil
@@ -114,7 +115,7 @@ def hostile_runs(request, tmp_path_factory):
     """
     from tests.hostile import background
 
-    written = os.environ.get(background.RESULTS_ENV)
+    written = os.environ.get(background.ENV)
     if written:
         return background.WrittenRuns(Path(written))
     return background.Runs(
@@ -185,35 +186,35 @@ class Lanes:
         )
 
 
+CONTROLLER_RUNS = (
+    ("tests.hostile.background", _hostile_tests_asked),
+    ("tests.browser.atlas_build", _atlas_tests_asked),
+)
+"""Work the pytest-xdist controller starts with the session when the tests that read it are
+asked: each module's ``start(directory)`` writes there, its ``ENV`` names the folder for the
+workers, its ``stop()`` ends what still runs."""
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if not config.pluginmanager.hasplugin("xdist"):
         return
     config.pluginmanager.register(Lanes(), "opsn-lanes")
-    controller = not os.environ.get("PYTEST_XDIST_WORKER")
-    if controller and config.getoption("numprocesses") and _hostile_tests_asked(config):
-        from tests.hostile import background
-
-        directory = Path(tempfile.mkdtemp(prefix="opsn-hostile-"))
-        background.start_for_workers(directory)
-        os.environ[background.RESULTS_ENV] = str(directory)  # the workers started next
-    if controller and config.getoption("numprocesses") and _atlas_tests_asked(config):
-        from tests.browser import atlas_build
-
-        directory = Path(tempfile.mkdtemp(prefix="opsn-atlas-"))
-        atlas_build.start(directory)
-        os.environ[atlas_build.ENV] = str(directory)
+    if os.environ.get("PYTEST_XDIST_WORKER") or not config.getoption("numprocesses"):
+        return
+    for name, asked in CONTROLLER_RUNS:
+        if asked(config):
+            module = importlib.import_module(name)
+            directory = Path(tempfile.mkdtemp(prefix="opsn-runs-"))
+            module.start(directory)
+            os.environ[module.ENV] = str(directory)  # the workers started next
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    atlas_build = sys.modules.get("tests.browser.atlas_build")
-    exported = os.environ.get("OPSN_TEST_ATLAS")
-    if atlas_build is not None and exported and not os.environ.get("PYTEST_XDIST_WORKER"):
-        atlas_build.stop()
-        shutil.rmtree(exported, ignore_errors=True)
-    background = sys.modules.get("tests.hostile.background")
-    if background is None:
-        return
-    background.stop()
-    written = os.environ.get(background.RESULTS_ENV)
-    if written and not os.environ.get("PYTEST_XDIST_WORKER"):
-        shutil.rmtree(written, ignore_errors=True)
+    for name, _ in CONTROLLER_RUNS:
+        module = sys.modules.get(name)
+        if module is None:
+            continue
+        module.stop()
+        directory = os.environ.get(module.ENV)
+        if directory and not os.environ.get("PYTEST_XDIST_WORKER"):
+            shutil.rmtree(directory, ignore_errors=True)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from geo.core import fmt
 from geo.core.classes import class_figures, commune_classes
-from geo.core.figures import AreaFigures, Counts, Figures, SizeRow
+from geo.core.figures import AREA_FIELDS, AreaFigures, Counts, Figures, SizeRow
 from geo.core.rules import RULES, STATUSES, TERRITORIES, Rule, Status, Territory
 from geo.core.white_zones import zone_kinds
 
@@ -342,12 +342,9 @@ def coverage_figures(
         kinds = zone_kinds(zones)
     else:
         zone_count, zone_population = None, counts.status[Status.SANS_OPSN].population
+    shared = {name: getattr(counts, name) for name in AREA_FIELDS if name != "outside_territory"}
     return Figures(
-        total_communes=counts.total_communes,
-        total_population=counts.total_population,
-        covered_communes=counts.covered_communes,
-        covered_population=counts.covered_population,
-        covered_share=counts.covered_share,
+        **shared,
         white_zone_count=zone_count,
         white_zone_population=zone_population,
         **kinds,
@@ -357,13 +354,7 @@ def coverage_figures(
         at=options.at.isoformat() if options.at else None,
         opsn_filter=list(options.opsn),
         partial_offers_counted=options.count_partial_offers,
-        status=counts.status,
-        classes=counts.classes,
-        multi_opsn_communes=counts.multi_opsn_communes,
-        multi_opsn_population=counts.multi_opsn_population,
-        by_size=counts.by_size,
         counting_rule=counting_rule(options, vintage, opsn_names),
-        status_labels=counts.status_labels,
     )
 
 

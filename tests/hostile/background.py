@@ -114,7 +114,7 @@ class Runs:
 
 # Under pytest-xdist: the controller runs them, the worker of the hostile lane reads them.
 
-RESULTS_ENV = "OPSN_HOSTILE_RESULTS"
+ENV = "OPSN_HOSTILE_RESULTS"
 """The folder where the controller writes the results (set for the workers it starts)."""
 
 
@@ -126,7 +126,7 @@ def _decode_commands(rows: list) -> dict[tuple[str, str], dict]:
     return {(command, name): result for command, name, result in rows}
 
 
-def start_for_workers(directory: Path) -> None:
+def start(directory: Path) -> None:
     """Write the corpus and start :class:`Runs`, each family writing its results file.
 
     The pytest-xdist controller does this as the session starts: the runs use the
