@@ -18,6 +18,13 @@ import pytest
 from geo.core.paths import ROOT
 from geo.core.reference import ReferenceData, load_reference
 
+os.environ.setdefault("OPSN_WARMUP", "0")
+"""No warm-up thread in the apps the tests start (servers, AppTest): it computes every
+option and region of the national view in the background, about 8 s of a processor per
+server on the 2-core CI machine, for clicks a test mostly never makes. Its own tests
+(``tests/ui/test_map_warmup.py``) call it; ``tests/browser/test_serve.py`` runs
+``serve.py`` as the README starts it, warm-up on."""
+
 
 @pytest.fixture(scope="session", autouse=True)
 def private_data_dir(tmp_path_factory) -> None:

@@ -5,7 +5,7 @@ their names, figures) takes 0.8 to 2 s, and loading the reference data 0.7 s: th
 longest steps before a freshly started server can show its first page. The
 reference data depends only on its files and the code that reads them
 (:func:`stored_reference`); an analysis on the reference data,
-the inputs, the options, the day (memberships in force) and the code of ``geo``:
+the inputs' tables (not their label: it is set on what is read back), the options, the day (memberships in force) and the code of ``geo``:
 :func:`stored_analysis` keeps it in ``.cache/analyses/`` under a digest of all of
 these, so that a restarted server reads it back in a few milliseconds. Anything
 that changes (a new data build, an import, a new day, an edited ``geo`` module)
@@ -24,6 +24,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from geo.core.analysis import labelled
 from geo.core.paths import CACHE_DIR, COMMUNES_DIR, ROOT
 
 DIRECTORY = CACHE_DIR / "analyses"
@@ -53,7 +54,7 @@ def _reference_digest(directory: Path = COMMUNES_DIR) -> str:
 def analysis_key(inputs, options, today: dt.date | None = None) -> str:
     """The digest naming the stored analysis of ``inputs`` under ``options``."""
     day = options.at or today or dt.date.today()
-    parts = (FORMAT, code_digest(), _reference_digest(), inputs.key, repr(options), day)
+    parts = (FORMAT, code_digest(), _reference_digest(), inputs.tables_key, repr(options), day)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
@@ -64,8 +65,10 @@ def reference_key() -> str:
 
 
 def stored_analysis(inputs, options, compute: Callable[[], object], directory: Path | None = None):
-    """The analysis stored under its key, or ``compute()``'s, then stored."""
-    return stored(analysis_key(inputs, options), compute, directory)
+    """The analysis stored under its key, or ``compute()``'s, then stored; either way naming
+    the data of ``inputs`` (the key is of the tables: a database created again from the
+    same files reads back the analysis of the first, under its own label and version)."""
+    return labelled(stored(analysis_key(inputs, options), compute, directory), inputs)
 
 
 def stored_reference(compute: Callable[[], object], directory: Path | None = None):

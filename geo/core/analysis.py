@@ -54,11 +54,23 @@ def analyse(reference: ReferenceData, inputs: Inputs, options: CoverageOptions) 
         coverage_figures(communes, coverage, options, zones, vintage(reference), names),
         cog_year=reference.metadata.get("cog_year"),
         population_year=reference.metadata.get("population_year"),
+    )
+    return labelled(Analysis(options, coverage, zones, figures), inputs)
+
+
+def labelled(analysis: Analysis, inputs: Inputs) -> Analysis:
+    """``analysis`` naming the data of ``inputs``: label, sources, saved version.
+
+    The only facts of an analysis that do not come from the tables
+    (:attr:`Inputs.tables_key`): an analysis kept on disk for the same tables under
+    another label is read back with these set anew."""
+    figures = replace(
+        analysis.figures,
         data=inputs.label,
         data_sources=inputs.sources_json(),
         data_version=inputs.version,  # saved version used (None: files)
     )
-    return Analysis(options, coverage, zones, figures)
+    return replace(analysis, figures=figures)
 
 
 def table_by(reference: ReferenceData, analysis: Analysis, level: str) -> pd.DataFrame:

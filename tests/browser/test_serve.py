@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 def served(tmp_path_factory) -> Iterator[str]:
     port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), OPSN_WARMUP="1")  # as the README starts it
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "serve.py", "--port", str(port), "--address", "127.0.0.1"],

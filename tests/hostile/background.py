@@ -6,7 +6,8 @@ The runs take two to three minutes of one core: the command line on every file
 so the runs are started on the other one as soon as the session starts (see
 ``tests/conftest.py``) and the tests of ``test_hostile.py`` and
 ``test_hostile_app.py`` wait for their results. Each worker is still limited
-to 1 GB of address space, and each run to 30 s, as the issue asks.
+to 1 GB of address space, and each run to 30 s of processor time, as the issue asks
+(``tests/hostile/worker.py``).
 """
 
 from __future__ import annotations

@@ -39,15 +39,33 @@ def test_the_key_changes_with_options_day_and_inputs():
     assert key != disk_cache.analysis_key(inputs, options, day + dt.timedelta(days=1))
     fewer = replace(inputs, memberships=inputs.memberships.iloc[1:])
     assert key != disk_cache.analysis_key(fewer, options, day)
-    assert key != disk_cache.analysis_key(replace(inputs, label="Autre liste"), options, day)
+
+
+def test_the_same_tables_under_another_label_are_read_back_under_that_label(tmp_path):
+    """A database created again from the bundled files (another label, another version)
+    reads back the analysis of the first, naming its own data."""
+    reference, inputs, options = load_reference(), bundled_inputs(), CoverageOptions()
+    first = disk_cache.stored_analysis(
+        inputs, options, lambda: analyse(reference, inputs, options), tmp_path
+    )
+    saved = replace(inputs, label="base enregistrée, version 2", version=2)
+    assert disk_cache.analysis_key(saved, options) == disk_cache.analysis_key(inputs, options)
+
+    def not_again():
+        raise AssertionError("computed again")
+
+    again = disk_cache.stored_analysis(saved, options, not_again, tmp_path)
+    assert (again.figures.data, again.figures.data_version) == ("base enregistrée, version 2", 2)
+    assert again.figures.covered_population == first.figures.covered_population
+    assert first.figures.data == inputs.label and first.figures.data_version is None
 
 
 def test_an_unreadable_file_is_computed_again(tmp_path):
     inputs, options = bundled_inputs(), CoverageOptions()
-    path = tmp_path / f"{disk_cache.analysis_key(inputs, options)}.pickle"
-    path.write_bytes(b"not a pickle")
-    assert disk_cache.stored_analysis(inputs, options, lambda: "computed", tmp_path) == "computed"
-    assert disk_cache.stored_analysis(inputs, options, lambda: "again", tmp_path) == "computed"
+    key = disk_cache.analysis_key(inputs, options)
+    (tmp_path / f"{key}.pickle").write_bytes(b"not a pickle")
+    assert disk_cache.stored(key, lambda: "computed", tmp_path) == "computed"
+    assert disk_cache.stored(key, lambda: "again", tmp_path) == "computed"
 
 
 def test_the_reference_data_is_read_back_as_loaded(tmp_path):

@@ -2,8 +2,10 @@
 
 Every corpus file that a browser can upload goes into the import page of one
 signed-in session (``tests/hostile/app_worker.py``, in a process limited to
-1 GB): the page must answer within 30 s, with no exception for Streamlit to
-show, and with a French message (error, report summary, or the question of
+1 GB): the page must answer within 30 s of processor time (its own and its
+reader's: on a shared 2-core machine the wall clock says more about the other
+processes; a run still going after four times that is stopped as stuck), with
+no exception for Streamlit to show, and with a French message (error, report summary, or the question of
 the OPSN of a list without operator column) naming the file.
 
 Then, as a planner would: a good list, then a broken one in its place — the
@@ -36,7 +38,7 @@ def uploads(hostile_runs) -> dict[str, dict]:
 def test_every_corpus_file_through_the_import_page(uploads, case):
     result = uploads[case.name]
     assert result["escaped"] is None and result["exceptions"] == [], result
-    assert result["seconds"] < SECONDS
+    assert result["processor_seconds"] < SECONDS
     assert result["peak_mb"] < MEGABYTES
     said = result["errors"] + result["warnings"] + result["successes"] + result["infos"]
     assert any(case.name in text for text in said), said  # the file is named
