@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from geo.core import fmt
@@ -200,16 +201,22 @@ def _regions(part: pd.DataFrame, region_names: Mapping[str, str]) -> list[str]:
     """Regions holding at least :data:`REGION_SHARE` of the zone (communes or people).
 
     In the order of their most populated commune (``part`` is sorted by
-    population), so that the first region is the first main commune's.
+    population), so that the first region is the first main commune's. Counted with
+    numpy: a pandas group-by per zone took more than half of an analysis.
     """
     if "region" not in part.columns:
         return []
-    grouped = part.groupby("region", sort=False).agg(
-        communes=("nom", "size"), population=("population", "sum")
-    )
-    share = pd.concat(
-        [grouped["communes"] / len(part), grouped["population"] / max(part["population"].sum(), 1)],
-        axis=1,
-    ).max(axis=1)
-    kept = grouped[share >= REGION_SHARE]
-    return [region_names.get(code, code) for code in kept.index]
+    known = part["region"].notna().to_numpy()
+    regions = part["region"].to_numpy(dtype=object)[known]
+    if not len(regions):
+        return []
+    codes, first, which = np.unique(regions.astype(str), return_index=True, return_inverse=True)
+    communes = np.bincount(which) / len(part)
+    population = part["population"].to_numpy(dtype=float)
+    people = np.bincount(which, weights=population[known]) / max(population.sum(), 1)
+    share = np.maximum(communes, people)
+    return [
+        region_names.get(codes[i], codes[i])
+        for i in np.argsort(first, kind="stable")
+        if share[i] >= REGION_SHARE
+    ]
