@@ -187,6 +187,21 @@ def module_app_server(tmp_path_factory) -> Iterator[Callable[..., str]]:
     yield from _servers(tmp_path_factory.mktemp("streamlit-logs"))
 
 
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    """``app.py`` on the bundled data (a folder of its own), started once for the files that
+    only look at it (map, history, presentation): a start is about 10 s of a processor on
+    the 2-core CI machine. A file that saves or signs in starts its own
+    (``module_app_server``) and defines its own ``app_url``."""
+    servers = _servers(tmp_path_factory.mktemp("streamlit-logs"))
+    start = next(servers)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OPSN_DATA_DIR", str(tmp_path_factory.mktemp("look-only-data")))
+        url = start(REPO_ROOT / "app.py", "--server.fileWatcherType", "none")
+    yield url
+    next(servers, None)  # stops it
+
+
 def _servers(log_dir: Path) -> Iterator[Callable[..., str]]:
     """A ``start(script, *args)`` function; every server it started is stopped after."""
     started: list[subprocess.Popen] = []

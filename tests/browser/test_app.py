@@ -22,7 +22,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .conftest import MAP_SELECTOR, REPO_ROOT, assert_no_blocked
+from .conftest import MAP_SELECTOR, assert_no_blocked
 
 pytestmark = pytest.mark.browser
 
@@ -118,11 +118,6 @@ def search_and_pick(page: Page, query: str, option: re.Pattern) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def app_url(module_app_server) -> str:
-    return module_app_server(REPO_ROOT / "app.py", "--server.fileWatcherType", "none")
 
 
 @pytest.fixture

@@ -13,17 +13,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import REPO_ROOT, assert_no_blocked
+from .conftest import assert_no_blocked
 
 pytestmark = pytest.mark.browser
 
 UI_TIMEOUT = 90_000  # ms: the first session loads the reference data
 SEARCH_PLACEHOLDER = re.compile(r"^Commune, code INSEE ou postal")
-
-
-@pytest.fixture(scope="module")
-def app_url(module_app_server) -> str:
-    return module_app_server(REPO_ROOT / "app.py", "--server.fileWatcherType", "none")
 
 
 def heading(page: Page, text: str):

@@ -20,7 +20,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import REPO_ROOT, assert_no_blocked, find_drawn_map
+from .conftest import assert_no_blocked, find_drawn_map
 
 pytestmark = pytest.mark.browser
 
@@ -29,11 +29,6 @@ MAP_TIMEOUT = 60.0
 UI_TIMEOUT = 60_000
 SCROLLER = "document.querySelector('[data-testid=stMain]')"
 NOT_COUNTED = "Dans un périmètre, non comptée avec cette règle"
-
-
-@pytest.fixture(scope="module")
-def app_url(module_app_server) -> str:
-    return module_app_server(REPO_ROOT / "app.py", "--server.fileWatcherType", "none")
 
 
 def number(text: str) -> int:

@@ -21,7 +21,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from .conftest import MAP_SELECTOR, REPO_ROOT, assert_no_blocked, find_drawn_map
+from .conftest import MAP_SELECTOR, assert_no_blocked, find_drawn_map
 
 pytestmark = pytest.mark.browser
 
@@ -30,11 +30,6 @@ UI_TIMEOUT = 60_000
 SIZES = {"1280x720": (1280, 720), "1920x1080": (1920, 1080)}
 HEADLINE = ".slide-head"
 LEGEND = ".opsn-legend"
-
-
-@pytest.fixture(scope="module")
-def app_url(module_app_server) -> str:
-    return module_app_server(REPO_ROOT / "app.py")
 
 
 def box(page: Page, selector: str) -> dict:
