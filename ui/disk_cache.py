@@ -4,10 +4,11 @@ The coverage analysis of the national view (statuses, territories without OPSN a
 their names, figures) takes 0.8 to 2 s, and loading the reference data 0.7 s: the
 longest steps before a freshly started server can show its first page. The
 reference data depends only on its files and the code that reads them
-(:func:`stored_reference`); an analysis on the reference data,
-the inputs' tables (not their label: it is set on what is read back), the options, the day (memberships in force) and the code of ``geo``:
-:func:`stored_analysis` keeps it in ``.cache/analyses/`` under a digest of all of
-these, so that a restarted server reads it back in a few milliseconds. Anything
+(:func:`stored_reference`); an analysis on the reference data, the inputs' tables
+(not their label: it is set on what is read back), the options, the day
+(memberships in force) and the code of ``geo``: :func:`stored_analysis` keeps it in
+``.cache/analyses/`` under a digest of all of these, so that a restarted server
+reads it back in a few milliseconds. Anything
 that changes (a new data build, an import, a new day, an edited ``geo`` module)
 changes the digest; old files are deleted, a few at a time, beyond
 :data:`KEEP_FILES`. A file that cannot be read is computed again.
